@@ -93,11 +93,15 @@ class SearchSettings(_Section):
     index_dir: Path | None = Field(
         None, description="Directory of the tantivy index. Default: <home>/index."
     )
-    default_limit: int = Field(20, description="Results returned by a search unless told otherwise.")
+    default_limit: int = Field(
+        20, description="Results returned by a search unless told otherwise."
+    )
 
 
 class EnrichSettings(_Section):
-    enabled: bool = Field(True, description="Annotate articles (entities, quotes, facts) on ingest.")
+    enabled: bool = Field(
+        True, description="Annotate articles (entities, quotes, facts) on ingest."
+    )
     model: str = Field("en_core_web_sm", description="spaCy model package to load.")
     processes: int = Field(1, description="Worker processes for bulk enrichment.")
 
@@ -126,9 +130,7 @@ class Settings(BaseSettings):
         return self.search.index_dir or (self.home / "index")
 
 
-def load_settings(
-    file: Path | None = None, overrides: dict[str, Any] | None = None
-) -> Settings:
+def load_settings(file: Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
     """Build settings from defaults, an optional TOML file, the environment, then overrides.
 
     ``overrides`` are the command-line flags, as nested dicts (``{"fetch": {"max_body_bytes": 1}}``).

@@ -1,0 +1,155 @@
+"""The ``broadsheet`` command group, its global options and error handling."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from ..config import Settings, load_settings
+from ..errors import BroadsheetError
+from .exit_codes import ExitCode, exit_code_for
+
+__all__ = ["Context", "cli", "handle_errors", "progress_bar"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Context:
+    """What every command gets: settings and two consoles (results on stdout, chatter on stderr)."""
+
+    settings: Settings
+    out: Console
+    err: Console
+    enrich: bool
+
+    def pipeline(self) -> Any:
+        from ..pipeline import open_pipeline
+
+        return open_pipeline(self.settings, enrich=self.enrich)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def handle_errors(func: F) -> F:
+    """Turn Broadsheet errors into a clear message and a named exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except BroadsheetError as exc:
+            Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            sys.exit(int(exit_code_for(exc)))
+        except KeyboardInterrupt:
+            Console(stderr=True).print("interrupted")
+            sys.exit(int(ExitCode.INTERRUPTED))
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def progress_bar(ctx: Context, label: str, total: int | None) -> Iterator[Callable[..., None]]:
+    """A progress bar on stderr; yields ``update(done, total=None, what="")``."""
+    columns = [
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[what]}", style="dim"),
+    ]
+    with Progress(
+        *columns, console=ctx.err, transient=False, disable=not ctx.err.is_terminal
+    ) as progress:
+        task = progress.add_task(label, total=total, what="")
+
+        def update(done: int, total: int | None = None, what: str = "") -> None:
+            progress.update(task, completed=done, total=total, what=str(what)[-50:])
+
+        yield update
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--home",
+    type=click.Path(path_type=Path),
+    envvar="BROADSHEET_HOME",
+    help="Data directory (default: ~/.local/share/broadsheet, or $BROADSHEET_HOME).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, exists=True),
+    help="A TOML settings file (default: $BROADSHEET_CONFIG).",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST",
+    help="Let HOST resolve to a private or loopback address (feeds on your LAN).",
+)
+@click.option("--no-enrich", is_flag=True, help="Skip entities, quotes and facts on ingest.")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="broadsheet")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    home: Path | None,
+    config_file: Path | None,
+    allow_hosts: tuple[str, ...],
+    no_enrich: bool,
+    verbose: int,
+) -> None:
+    """Broadsheet: news and markets, read like an analyst, on your own machine.
+
+    Subscribe to feeds (add, import-opml, poll), take in pages, text dumps and WARC
+    archives (ingest), then search, read and export what you have. Run
+    `broadsheet demo` to see it all work offline.
+    """
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(verbose, 2),
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    overrides: dict[str, Any] = {}
+    if home is not None:
+        overrides["home"] = home
+    try:
+        settings = load_settings(config_file, overrides)
+    except BroadsheetError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if allow_hosts:
+        fetch = settings.fetch.model_copy(
+            update={"allow_private_hosts": tuple(settings.fetch.allow_private_hosts) + allow_hosts}
+        )
+        settings = settings.model_copy(update={"fetch": fetch})
+    enrich = settings.enrich.enabled and not no_enrich
+    ctx.obj = Context(settings=settings, out=Console(), err=Console(stderr=True), enrich=enrich)
+
+
+def emit_json(obj: Any) -> None:
+    """One JSON object per line on stdout."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")

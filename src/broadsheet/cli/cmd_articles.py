@@ -1,0 +1,400 @@
+"""The archive: ingest, top, search, read, export, delete, reindex."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..errors import BroadsheetError
+from ..models import Document
+from .app import Context, cli, emit_json, handle_errors, pass_ctx, progress_bar
+from .exit_codes import ExitCode
+from .render import article_record, highlight_snippet, plain_snippet, sentence_around
+
+
+def _date(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+@cli.command()
+@click.argument("targets", nargs=-1, required=True)
+@pass_ctx
+@handle_errors
+def ingest(ctx: Context, targets: tuple[str, ...]) -> None:
+    """Take in files, folders, WARC archives or URLs once (no subscription).
+
+    Folders are walked in sorted order: .html/.htm/.html.gz pages, .txt page dumps,
+    .warc/.warc.gz archives. A URL is fetched: a feed's entries or a single page.
+    Bad items are reported and skipped; the batch always finishes.
+    """
+    from ..pipeline import BatchReport
+
+    total = BatchReport()
+    with ctx.pipeline() as pipe:
+        for target in targets:
+            if target.startswith(("http://", "https://")):
+                report = _ingest_url(ctx, pipe, target)
+            else:
+                path = Path(target)
+                if not path.exists():
+                    ctx.err.print(f"[red]no such file or folder:[/] {target}")
+                    total.fail(target, "no such file or folder")
+                    continue
+                with progress_bar(ctx, f"ingesting {path.name}", None) as update:
+                    report = pipe.ingest_path(path, progress=update)
+            for key, n in report.counts.items():
+                total.counts[key] = total.counts.get(key, 0) + n
+            total.failures.extend(report.failures)
+    counts = ", ".join(f"{n} {k}" for k, n in sorted(total.counts.items())) or "nothing"
+    ctx.out.print(f"ingested: {counts}")
+    for uri, error in total.failures[:20]:
+        ctx.out.print(f"  [red]failed[/] {uri}: {error}")
+    if len(total.failures) > 20:
+        ctx.out.print(f"  … and {len(total.failures) - 20} more failures")
+    if total.failures:
+        sys.exit(int(ExitCode.PARTIAL))
+
+
+def _ingest_url(ctx: Context, pipe: Any, url: str) -> Any:
+    from ..pipeline import BatchReport
+    from ..pipeline.poll import _looks_like_feed
+    from ..sources import entry_document, parse_feed
+
+    report = BatchReport()
+    try:
+        result = pipe.fetcher.fetch(url)
+    except BroadsheetError as exc:
+        report.fail(url, str(exc))
+        return report
+    now = datetime.now(UTC)
+    if _looks_like_feed(result):
+        feed = parse_feed(result.body, url=result.url, charset=result.charset)
+        docs = []
+        for entry in feed.entries:
+            doc = None
+            if entry.link:
+                try:
+                    page = pipe.fetcher.fetch(entry.link)
+                    doc = Document(
+                        uri=page.url,
+                        body=page.body,
+                        media_type=page.media_type or "text/html",
+                        fetched_at=now,
+                        charset=page.charset,
+                        title=entry.title,
+                        published_at=entry.published_at,
+                        guid=entry.guid,
+                    )
+                except BroadsheetError:
+                    doc = None
+            doc = doc or entry_document(entry, feed_url=url, fetched_at=now)
+            if doc is not None:
+                docs.append(doc)
+        return pipe.ingest_documents(docs)
+    doc = Document(
+        uri=result.url,
+        body=result.body,
+        media_type=result.media_type or "text/html",
+        fetched_at=now,
+        charset=result.charset,
+    )
+    return pipe.ingest_documents([doc])
+
+
+@cli.command()
+@click.option("--limit", "-n", type=int, default=20, show_default=True)
+@pass_ctx
+@handle_errors
+def top(ctx: Context, limit: int) -> None:
+    """The latest stories, newest first."""
+    from ..store import open_store
+
+    store = open_store(ctx.settings.database)
+    try:
+        rows = store.latest_articles(limit=limit)
+    finally:
+        store.close()
+    table = Table(title="Top stories")
+    for col in ("id", "time", "source", "headline"):
+        table.add_column(col, overflow="fold")
+    for a in rows:
+        table.add_row(
+            str(a.id),
+            _date(a.published_at or a.first_seen_at),
+            a.source_name or "",
+            a.headline or "(no headline)",
+        )
+    ctx.out.print(table)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", "-n", type=int, default=None, help="Results to show (default 20).")
+@click.option(
+    "--sort", type=click.Choice(["relevance", "newest"]), default="relevance", show_default=True
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
+)
+@pass_ctx
+@handle_errors
+def search(ctx: Context, query: str, limit: int | None, sort: str, fmt: str) -> None:
+    """Search everything taken in.
+
+    \b
+    Query language:
+      words and "exact phrases"     AND, OR, NOT (or -word), ( )
+      headline:word  source:name  lang:en
+      since:2010-01-01  until:2010-06-30  since:7d (also 24h, 2w, today)
+      person: org: place: ticker: topic: quote: by:   (from enrichment)
+    Example: by:"Bonnie Glaser" topic:diplomacy since:2010-01-01
+    """
+    from ..search import SearchIndex, parse_query
+
+    parsed = parse_query(query)
+    index = SearchIndex(ctx.settings.index_dir)
+    results = index.search(parsed, limit=limit or ctx.settings.search.default_limit, sort=sort)
+    if fmt == "jsonl":
+        for hit in results.hits:
+            emit_json(
+                {
+                    "id": hit.article_id,
+                    "score": hit.score,
+                    "headline": hit.headline,
+                    "source": hit.source,
+                    "published_at": hit.published_at.isoformat() if hit.published_at else None,
+                    "snippet": plain_snippet(hit.snippet or ""),
+                }
+            )
+        return
+    if not results.hits:
+        ctx.out.print(f"no stories match [bold]{query}[/]")
+        return
+    ctx.out.print(f"[dim]{results.total} matching stories[/]")
+    for hit in results.hits:
+        title = Text(f"{hit.article_id}  ", style="dim")
+        title.append(hit.headline or "(no headline)", style="bold")
+        meta = f"{hit.source or ''}  {_date(hit.published_at or hit.first_seen_at)}"
+        ctx.out.print(title)
+        ctx.out.print(Text(meta, style="cyan"))
+        if hit.snippet:
+            ctx.out.print(highlight_snippet(hit.snippet))
+        ctx.out.print()
+
+
+@cli.command()
+@click.argument("article_id", type=int)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@pass_ctx
+@handle_errors
+def read(ctx: Context, article_id: int, fmt: str) -> None:
+    """Read one stored story, with its entities, quotes and facts and their sentences."""
+    from ..store import open_store
+
+    store = open_store(ctx.settings.database)
+    try:
+        art = store.get_article(article_id)
+        ann = store.get_annotations(article_id)
+        versions = store.article_versions(article_id)
+    finally:
+        store.close()
+    if fmt == "json":
+        rec = article_record(art, ann)
+        rec["quotes"] = [
+            {
+                "speaker": q.speaker,
+                "kind": q.kind,
+                "text": art.body[q.content[0] : q.content[1]],
+                "title": q.speaker_title,
+                "affiliation": q.speaker_affiliation,
+            }
+            for q in ann.quotes
+        ]
+        rec["facts"] = [
+            {
+                "text": f.text,
+                "value": f.value,
+                "unit": f.unit,
+                "measure": f.measure,
+                "period": f.period,
+                "subject": f.subject,
+            }
+            for f in ann.facts
+        ]
+        emit_json(rec)
+        return
+    head = Text(art.headline or "(no headline)", style="bold")
+    meta = " · ".join(
+        x
+        for x in (
+            art.source_name,
+            art.byline,
+            _date(art.published_at) if art.published_at else None,
+            f"seen {_date(art.first_seen_at)}",
+            f"version {art.version} of {len(versions) or 1}",
+            f"story #{art.story_id}" if art.story_id else None,
+            art.canonical_url or art.url,
+        )
+        if x
+    )
+    ctx.out.print(Panel(Text.assemble(head, "\n", (meta, "cyan"))))
+    for image in art.images:
+        bits = [b for b in (image.title, image.caption, image.credit) if b]
+        if bits:
+            ctx.out.print(Text("▣ " + " — ".join(bits), style="italic dim"))
+    for para in art.body.split("\n\n"):
+        style = "bold underline" if para in art.sections else ""
+        ctx.out.print(Text(para, style=style))
+        ctx.out.print()
+    if art.enrich_status and art.enrich_status != "ok":
+        ctx.out.print(f"[yellow]enrichment failed:[/] {art.enrich_status}")
+    _print_annotations(ctx, art.body, ann)
+
+
+def _print_annotations(ctx: Context, body: str, ann: Any) -> None:
+    if ann.entities:
+        table = Table(title="Who and what", show_lines=False)
+        for col in ("type", "name", "mentions", "first sentence"):
+            table.add_column(col, overflow="fold")
+        seen: dict[tuple[str, str], list[Any]] = {}
+        for e in ann.entities:
+            seen.setdefault((e.type, e.name), []).append(e)
+        for (etype, name), mentions in sorted(seen.items()):
+            first = mentions[0]
+            table.add_row(
+                etype, name, str(len(mentions)), sentence_around(body, first.start, first.end, 160)
+            )
+        ctx.out.print(table)
+    if ann.tickers:
+        ctx.out.print(
+            "Tickers: "
+            + ", ".join(f"{t.ticker} ({t.company}, {t.relevance:.2f})" for t in ann.tickers)
+        )
+    if ann.quotes:
+        table = Table(title="Quotes")
+        for col in ("speaker", "kind", "said"):
+            table.add_column(col, overflow="fold")
+        for q in ann.quotes:
+            who = q.speaker or "(unattributed)"
+            if q.speaker_title or q.speaker_affiliation:
+                who += "\n" + ", ".join(x for x in (q.speaker_title, q.speaker_affiliation) if x)
+            table.add_row(who, q.kind, body[q.content[0] : q.content[1]])
+        ctx.out.print(table)
+    if ann.facts:
+        table = Table(title="Figures")
+        for col in ("value", "measure", "period", "subject", "sentence"):
+            table.add_column(col, overflow="fold")
+        for f in ann.facts:
+            table.add_row(
+                f.text or str(f.value),
+                f.measure or "",
+                f.period or "",
+                f.subject or "",
+                sentence_around(body, f.start, f.end, 200),
+            )
+        ctx.out.print(table)
+    if ann.topics:
+        ctx.out.print(f"Topics: {', '.join(ann.topics)}   Tone: {ann.tone:+.2f}")
+
+
+@cli.command()
+@click.argument("query")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "parquet"]),
+    default="jsonl",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (required for parquet; default stdout).",
+)
+@click.option("--limit", type=int, default=10_000, show_default=True)
+@pass_ctx
+@handle_errors
+def export(ctx: Context, query: str, fmt: str, out: Path | None, limit: int) -> None:
+    """Export the stories matching QUERY (use '*' for everything)."""
+    from ..search import SearchIndex, parse_query
+    from ..store import open_store
+
+    store = open_store(ctx.settings.database)
+    try:
+        if query.strip() in ("*", ""):
+            arts = list(store.iter_articles())[:limit]
+        else:
+            hits = SearchIndex(ctx.settings.index_dir).search(parse_query(query), limit=limit).hits
+            arts = store.get_articles([h.article_id for h in hits])
+        records = [article_record(a, store.get_annotations(a.id)) for a in arts]
+    finally:
+        store.close()
+    if fmt == "parquet":
+        if out is None:
+            raise click.UsageError("--format parquet needs --out FILE")
+        import pandas as pd
+
+        pd.DataFrame.from_records(records).to_parquet(out, index=False)
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        fields = list(records[0]) if records else ["id", "headline"]
+        writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        for rec in records:
+            writer.writerow(
+                {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in rec.items()}
+            )
+        _write(out, buffer.getvalue())
+    else:
+        import json
+
+        _write(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    ctx.err.print(f"exported {len(records)} stories" + (f" to {out}" if out else ""))
+
+
+def _write(out: Path | None, text: str) -> None:
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, "utf-8")
+
+
+@cli.command()
+@click.argument("article_ids", type=int, nargs=-1, required=True)
+@pass_ctx
+@handle_errors
+def delete(ctx: Context, article_ids: tuple[int, ...]) -> None:
+    """Delete stories; they will not come back when their source is fetched again."""
+    with ctx.pipeline() as pipe:
+        for article_id in article_ids:
+            pipe.delete_article(article_id)
+            ctx.out.print(f"deleted {article_id}")
+
+
+@cli.command()
+@pass_ctx
+@handle_errors
+def reindex(ctx: Context) -> None:
+    """Rebuild the search index from the store (the store is the record)."""
+    from ..search import SearchIndex
+    from ..store import open_store
+
+    store = open_store(ctx.settings.database)
+    try:
+        index = SearchIndex(ctx.settings.index_dir)
+        with progress_bar(ctx, "reindexing", store.count_articles()) as update:
+            n = index.rebuild(store, progress=lambda done, total: update(done, total))
+    finally:
+        store.close()
+    ctx.out.print(f"indexed {n} stories")

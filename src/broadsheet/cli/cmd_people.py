@@ -1,0 +1,90 @@
+"""People and what they said: people, quotes."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from ..errors import NotFoundError
+from .app import Context, cli, emit_json, handle_errors, pass_ctx
+
+
+@cli.command()
+@click.argument("name")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@pass_ctx
+@handle_errors
+def people(ctx: Context, name: str, fmt: str) -> None:
+    """A person's profile from the archive: names, titles, quotes, company kept."""
+    from dataclasses import asdict
+
+    from ..store import open_store
+
+    store = open_store(ctx.settings.database)
+    try:
+        profile = store.person_profile(name)
+        if profile is None:
+            raise NotFoundError(f"no one called {name!r} in the archive")
+        quotes = store.quotes_by_speaker(profile.name, limit=20)
+    finally:
+        store.close()
+    if fmt == "json":
+        emit_json(asdict(profile))
+        return
+    ctx.out.print(Text(profile.name, style="bold"))
+    data = asdict(profile)
+    for key, value in data.items():
+        if key in ("name", "quotes"):
+            continue
+        if isinstance(value, list | tuple):
+            shown = "; ".join(
+                " ".join(str(x) for x in v) if isinstance(v, list | tuple) else str(v)
+                for v in value[:12]
+            )
+        else:
+            shown = str(value)
+        ctx.out.print(f"[bold]{key:>14}[/] {shown}", highlight=False)
+    if quotes:
+        table = Table(title=f"What {profile.name} said")
+        table.add_column("article")
+        table.add_column("kind")
+        table.add_column("quote", overflow="fold")
+        for row in quotes:
+            cells = [str(x) for x in (row if isinstance(row, tuple) else asdict(row).values())]
+            table.add_row(*cells[:3])
+        ctx.out.print(table)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", "-n", type=int, default=20, show_default=True)
+@pass_ctx
+@handle_errors
+def quotes(ctx: Context, query: str, limit: int) -> None:
+    """Quotes in the stories matching QUERY, with their speakers."""
+    from ..search import SearchIndex, parse_query
+    from ..store import open_store
+
+    hits = SearchIndex(ctx.settings.index_dir).search(parse_query(query), limit=limit).hits
+    store = open_store(ctx.settings.database)
+    table = Table(title=f"Quotes in stories matching {query}")
+    for col in ("article", "speaker", "kind", "quote"):
+        table.add_column(col, overflow="fold")
+    shown = 0
+    try:
+        for hit in hits:
+            art = store.get_article(hit.article_id)
+            for q in store.get_annotations(hit.article_id).quotes:
+                table.add_row(
+                    str(art.id), q.speaker or "—", q.kind, art.body[q.content[0] : q.content[1]]
+                )
+                shown += 1
+    finally:
+        store.close()
+    if not shown:
+        ctx.out.print("no quotes found")
+        return
+    ctx.out.print(table)

@@ -1,0 +1,16 @@
+"""The chain that joins the stages: for one item, for a batch, and the polling scheduler."""
+
+from .ingest import BatchReport, IngestOutcome, Pipeline, open_pipeline
+from .poll import PollOutcome, add_source, poll_due, poll_source, watch
+
+__all__ = [
+    "BatchReport",
+    "IngestOutcome",
+    "Pipeline",
+    "PollOutcome",
+    "add_source",
+    "open_pipeline",
+    "poll_due",
+    "poll_source",
+    "watch",
+]

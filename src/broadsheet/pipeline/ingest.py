@@ -1,0 +1,329 @@
+"""The chain for one item and for a batch: document → article → annotations → store → index.
+
+A ``Pipeline`` owns the long-lived parts (store, index, fetcher, enricher) and is the only
+place that strings the stages together. Each stage is a plain function call on typed
+values. A failure in one item is recorded and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..config import Settings
+from ..errors import BroadsheetError, EnrichmentError, ExtractionError
+from ..models import Annotations, Article, Document, SaveResult, StoredArticle
+
+if TYPE_CHECKING:
+    from ..fetch import Fetcher
+    from ..search import SearchIndex
+    from ..store import SQLiteStore
+
+__all__ = ["BatchReport", "IngestOutcome", "Pipeline", "open_pipeline"]
+
+log = logging.getLogger(__name__)
+
+OutcomeStatus = Literal["new", "unchanged", "new_version", "duplicate", "deleted", "failed"]
+Progress = Callable[[int, int | None, str], None]  # (done, total or None, label)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    """What happened to one document."""
+
+    uri: str
+    status: OutcomeStatus
+    article_id: int | None = None
+    headline: str | None = None
+    error: str | None = None
+    enriched: bool = False
+
+
+@dataclass(slots=True)
+class BatchReport:
+    """Counts for a batch, and the failures with their reasons."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    outcomes: list[IngestOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, outcome: IngestOutcome) -> None:
+        self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
+        self.outcomes.append(outcome)
+        if outcome.status == "failed":
+            self.failures.append((outcome.uri, outcome.error or "unknown error"))
+
+    def fail(self, uri: str, error: str) -> None:
+        self.add(IngestOutcome(uri=uri, status="failed", error=error))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+class Pipeline:
+    """Store, index, fetcher and enricher, and the chain that joins them."""
+
+    def __init__(self, settings: Settings, *, enrich: bool | None = None) -> None:
+        from ..search import SearchIndex
+        from ..store import open_store
+
+        self.settings = settings
+        settings.home.mkdir(parents=True, exist_ok=True)
+        self.store: SQLiteStore = open_store(settings.database)
+        self.index: SearchIndex | None = None
+        self._index_lock = threading.Lock()
+        self._enrich = settings.enrich.enabled if enrich is None else enrich
+        self._enricher: Any = None
+        self._enricher_lock = threading.Lock()
+        self._fetcher: Fetcher | None = None
+        self._pending_index: list[tuple[StoredArticle, Annotations | None]] = []
+        try:
+            settings.index_dir.mkdir(parents=True, exist_ok=True)
+            self.index = SearchIndex(settings.index_dir)
+            self.index.catch_up(self.store)
+        except Exception as exc:  # another process holds the index writer, or it is damaged
+            log.warning("search index unavailable (%s); the store stays the record", exc)
+            self.index = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        self.flush()
+        if self._fetcher is not None:
+            self._fetcher.close()
+        self.store.close()
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is None:
+            from ..fetch import Fetcher
+
+            self._fetcher = Fetcher(self.settings.fetch)
+        return self._fetcher
+
+    @property
+    def enricher(self) -> Any:
+        with self._enricher_lock:
+            if self._enricher is None:
+                from ..enrich import Enricher
+
+                self._enricher = Enricher(model=self.settings.enrich.model)
+            return self._enricher
+
+    # ------------------------------------------------------------------ one item
+
+    def ingest_document(
+        self, doc: Document, *, source_id: int | None = None, guid: str | None = None
+    ) -> IngestOutcome:
+        """Extract, enrich, store and index one document. Never raises for bad input."""
+        from ..extract import extract_document
+
+        try:
+            article = extract_document(doc)
+        except ExtractionError as exc:
+            return IngestOutcome(uri=doc.uri, status="failed", error=f"extraction: {exc}")
+        except Exception as exc:  # a parser bug must not kill a batch
+            log.exception("extraction crashed on %s", doc.uri)
+            return IngestOutcome(uri=doc.uri, status="failed", error=f"extraction crashed: {exc!r}")
+        if article.url is None and doc.uri.startswith(("http://", "https://")):
+            article = _with_url(article, doc.uri)
+        return self.ingest_article(
+            article, source_id=source_id, guid=guid or doc.guid, first_seen_at=doc.fetched_at
+        )
+
+    def ingest_article(
+        self,
+        article: Article,
+        *,
+        source_id: int | None = None,
+        guid: str | None = None,
+        first_seen_at: datetime | None = None,
+    ) -> IngestOutcome:
+        uri = article.canonical_url or article.url or (article.headline or "?")
+        try:
+            saved: SaveResult = self.store.save_article(
+                article, source_id=source_id, first_seen_at=first_seen_at, guid=guid
+            )
+        except BroadsheetError as exc:
+            return IngestOutcome(uri=uri, status="failed", error=f"store: {exc}")
+        if saved.status not in ("new", "new_version") or saved.article_id is None:
+            return IngestOutcome(
+                uri=uri, status=saved.status, article_id=saved.article_id, headline=article.headline
+            )
+        annotations, enriched = self._annotate(saved.article_id, article.body)
+        stored = self.store.get_article(saved.article_id)
+        self._queue_index(stored, annotations)
+        return IngestOutcome(
+            uri=uri,
+            status=saved.status,
+            article_id=saved.article_id,
+            headline=article.headline,
+            enriched=enriched,
+        )
+
+    def _annotate(self, article_id: int, body: str) -> tuple[Annotations | None, bool]:
+        if not self._enrich:
+            return None, False
+        try:
+            annotations: Annotations = self.enricher.analyze(body)
+        except Exception as exc:  # the article is kept and marked, never lost
+            message = str(exc) if isinstance(exc, EnrichmentError) else repr(exc)
+            log.warning("enrichment failed for article %s: %s", article_id, message)
+            self.store.mark_enrich_failed(article_id, message)
+            return None, False
+        self.store.save_annotations(article_id, annotations)
+        return annotations, True
+
+    def enrich_articles(
+        self, ids: Iterable[int] | None = None, *, progress: Progress | None = None
+    ) -> BatchReport:
+        """(Re)annotate stored articles; the index is updated to match."""
+        report = BatchReport()
+        started = time.perf_counter()
+        targets = list(ids) if ids is not None else None
+        total = len(targets) if targets is not None else self.store.count_articles()
+        articles: Iterator[StoredArticle] = (
+            iter(self.store.get_articles(targets))
+            if targets is not None
+            else self.store.iter_articles()
+        )
+        batch: list[StoredArticle] = []
+        done = 0
+
+        def run(chunk: list[StoredArticle]) -> None:
+            nonlocal done
+            try:
+                results = list(self.enricher.analyze_many([a.body for a in chunk]))
+            except Exception:
+                results = []
+            for position, art in enumerate(chunk):
+                if position < len(results):
+                    self.store.save_annotations(art.id, results[position])
+                    self._queue_index(self.store.get_article(art.id), results[position])
+                    report.add(
+                        IngestOutcome(
+                            uri=str(art.id), status="new_version", article_id=art.id, enriched=True
+                        )
+                    )
+                else:
+                    annotations, ok = self._annotate(art.id, art.body)
+                    if ok:
+                        self._queue_index(self.store.get_article(art.id), annotations)
+                        report.add(
+                            IngestOutcome(
+                                uri=str(art.id),
+                                status="new_version",
+                                article_id=art.id,
+                                enriched=True,
+                            )
+                        )
+                    else:
+                        report.fail(str(art.id), "enrichment failed")
+                done += 1
+            if progress:
+                progress(done, total, "enriching")
+
+        for art in articles:
+            batch.append(art)
+            if len(batch) >= 32:
+                run(batch)
+                batch = []
+        if batch:
+            run(batch)
+        self.flush()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # ------------------------------------------------------------------ index
+
+    def _queue_index(self, stored: StoredArticle, annotations: Annotations | None) -> None:
+        with self._index_lock:
+            self._pending_index.append((stored, annotations))
+            if len(self._pending_index) >= 500:
+                self._flush_locked()
+
+    def flush(self) -> None:
+        """Make everything ingested so far searchable."""
+        with self._index_lock:
+            self._flush_locked()
+
+    def _flush_locked(self) -> None:
+        if not self._pending_index:
+            return
+        pending, self._pending_index = self._pending_index, []
+        if self.index is None:
+            return  # the store is the record; the index catches up next time it opens
+        try:
+            self.index.index_articles(pending)
+            self.index.commit()
+        except Exception as exc:
+            log.warning("indexing failed (%s); it will catch up from the store", exc)
+
+    def delete_article(self, article_id: int) -> None:
+        self.store.delete_article(article_id)
+        if self.index is not None:
+            with self._index_lock:
+                self.index.delete([article_id])
+                self.index.commit()
+
+    # ------------------------------------------------------------------ batches
+
+    def ingest_path(self, path: Path, *, progress: Progress | None = None) -> BatchReport:
+        """Ingest a file or a folder (HTML, text dumps, WARC), one document at a time."""
+        from ..sources import count_documents, iter_documents
+
+        report = BatchReport()
+        started = time.perf_counter()
+        total = count_documents(path)
+
+        def on_error(where: str, exc: Exception) -> None:
+            report.fail(where, str(exc) or repr(exc))
+
+        for doc in iter_documents(path, on_error=on_error):
+            report.add(self.ingest_document(doc))
+            if progress:
+                progress(report.total, max(total, report.total), doc.uri)
+        self.flush()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def ingest_documents(
+        self, docs: Iterable[Document], *, progress: Progress | None = None
+    ) -> BatchReport:
+        report = BatchReport()
+        started = time.perf_counter()
+        for doc in docs:
+            report.add(self.ingest_document(doc))
+            if progress:
+                progress(report.total, None, doc.uri)
+        self.flush()
+        report.seconds = time.perf_counter() - started
+        return report
+
+
+def _with_url(article: Article, url: str) -> Article:
+    from dataclasses import replace
+
+    return replace(article, url=url)
+
+
+def open_pipeline(settings: Settings, *, enrich: bool | None = None) -> Pipeline:
+    return Pipeline(settings, enrich=enrich)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
