@@ -1,0 +1,294 @@
+"""Article extraction from plain-text page dumps.
+
+A text dump is what a browser shows of a page with the tags taken away: menus, phone
+lists, share buttons, cookie and browser notices and related-story lists sit beside the
+article as plain lines. :func:`extract_textdump` splits the dump into lines, scores every
+line with a two-stage logistic model over general features (length, sentence punctuation,
+stopwords, capitals, digits, position against the densest run of prose; then the
+neighbours' scores), keeps the article's lines, and reads the headline, byline, date, the
+lead image's title, caption and credit, and the section headings around them.
+
+The weights are data (``textdump_data/weights.json``), fitted by
+``benchmarks/train_textdump.py``; nothing is downloaded or fitted at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from importlib import resources
+from urllib.parse import urlsplit
+
+from broadsheet.errors import ExtractionError
+from broadsheet.extract.textdump_features import (
+    _BOILER,
+    _CREDIT,
+    _SENTENCE_END,
+    CONTEXT_NAMES,
+    DATE_RE,
+    FEATURE_NAMES,
+    WORD,
+    Line,
+    context_features,
+    is_prose,
+    line_features,
+    split_lines,
+)
+from broadsheet.models import Article, Image, Paragraph, ParagraphKind
+
+__all__ = ["TextdumpModel", "extract_textdump", "load_model", "score_lines"]
+
+MAX_CHARS = 5_000_000  # larger dumps are cut: no page has a longer article
+
+
+@dataclass(frozen=True, slots=True)
+class _Stage:
+    weights: tuple[float, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    def predict(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        out: list[float] = []
+        w, mu, sd = self.weights, self.mean, self.scale
+        for row in rows:
+            z = w[0]
+            for k, x in enumerate(row):
+                z += w[k + 1] * (x - mu[k]) / sd[k]
+            out.append(1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z)))))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class TextdumpModel:
+    """The fitted two-stage line classifier and its decision threshold."""
+
+    stage1: _Stage
+    stage2: _Stage
+    threshold: float
+
+
+def _stage(data: dict[str, object], names: Sequence[str]) -> _Stage:
+    if list(data["names"]) != list(names):  # type: ignore[call-overload]
+        raise ExtractionError("text-dump weights do not match the feature set; refit them")
+    return _Stage(
+        tuple(float(x) for x in data["weights"]),  # type: ignore[attr-defined]
+        tuple(float(x) for x in data["mean"]),  # type: ignore[attr-defined]
+        tuple(float(x) for x in data["scale"]),  # type: ignore[attr-defined]
+    )
+
+
+@lru_cache(maxsize=1)
+def load_model() -> TextdumpModel:
+    """Load the committed weights (``textdump_data/weights.json``)."""
+    path = resources.files("broadsheet.extract").joinpath("textdump_data/weights.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return TextdumpModel(
+        _stage(data["stage1"], FEATURE_NAMES),
+        _stage(data["stage2"], CONTEXT_NAMES),
+        float(data["threshold"]),
+    )
+
+
+def score_lines(lines: Sequence[Line], model: TextdumpModel | None = None) -> list[float]:
+    """Probability that each line belongs to the article body."""
+    if not lines:
+        return []
+    model = model or load_model()
+    p1 = model.stage1.predict(line_features(lines))
+    return model.stage2.predict(context_features(lines, p1))
+
+
+# --------------------------------------------------------------------------- reading
+
+_BYLINE = re.compile(
+    r"^(?:By|Von|Par|Por|Di|Door|Av|Written by|Posted by|Reporting by)\s+(.{2,80})$",
+    re.IGNORECASE,
+)
+_DASHED_BYLINE = re.compile(r"^([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})\s+[-–—|]\s+.*\d")
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    )
+}
+
+
+def _parse_date(text: str) -> datetime | None:
+    m = DATE_RE.search(text)
+    if not m:
+        return None
+    s = m.group(0)
+    try:
+        iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", s)
+        if iso:
+            return datetime(int(iso[1]), int(iso[2]), int(iso[3]))
+        if "/" in s:
+            return None  # day/month order is ambiguous
+        parts = re.findall(r"[A-Za-z]+|\d+", s)
+        month = next((_MONTHS[p[:3].lower()] for p in parts if p[:3].lower() in _MONTHS), None)
+        nums = [int(p) for p in parts if p.isdigit()]
+        if month is None or len(nums) < 2:
+            return None
+        day, year = (nums[0], nums[-1]) if nums[-1] > 31 else (nums[-1], nums[0])
+        return datetime(year, month, day)
+    except ValueError:
+        return None
+
+
+def _is_credit(line: Line) -> bool:
+    return line.n <= 60 and bool(_CREDIT.search(line.text))
+
+
+def _split_credit(text: str) -> tuple[str | None, str | None]:
+    m = _CREDIT.search(text)
+    if not m:
+        return text, None
+    start = m.start()
+    # "… Smith/Getty Images": the credit begins at the name before the slash
+    slash = text.rfind(" ", 0, start)
+    if start > 0 and text[start - 1] == "/" and slash >= 0:
+        start = slash + 1
+    caption = text[:start].strip(" -–—|()") or None
+    credit = text[start:].strip(" ()") or None
+    return caption, credit
+
+
+def _url_words(url: str | None) -> set[str]:
+    if not url:
+        return set()
+    path = urlsplit(url).path
+    return {w.lower() for w in WORD.findall(path.replace("_", " ")) if not w.isdigit()}
+
+
+def _headline_score(line: Line, distance: int, slug: set[str]) -> float:
+    if line.n < 3 or line.n > 30 or line.bullet:
+        return -1.0
+    if _BOILER.search(line.text) and line.n < 6:
+        return -1.0
+    if DATE_RE.search(line.text) or _is_credit(line):
+        return -1.0
+    score = 1.0 - 0.03 * distance + min(line.n, 14) / 14.0
+    if _SENTENCE_END.search(line.text) and not line.text.endswith(("?", "!")):
+        score -= 0.6
+    if slug:
+        words = {w.lower() for w in line.words}
+        score += 2.0 * len(words & slug) / max(len(words), 1)
+    return score
+
+
+def _find_headline(lines: Sequence[Line], start: int, taken: set[int], url: str | None) -> int:
+    slug = _url_words(url)
+    best, best_score = -1, 0.0
+    for dist, i in enumerate(range(start - 1, max(-1, start - 26), -1)):
+        if i in taken:
+            continue
+        s = _headline_score(lines[i], dist, slug)
+        if s > best_score:
+            best, best_score = i, s
+        if s > 0 and not slug and dist < 25:
+            # the nearest title-like line wins unless a URL slug says otherwise
+            return i
+    return best
+
+
+def _find_image(
+    lines: Sequence[Line], lo: int, hi: int
+) -> tuple[Image | None, set[int]]:
+    """The first captioned image between lines ``lo`` and ``hi`` and the lines it used."""
+    for i in range(max(lo, 0), min(hi, len(lines))):
+        line = lines[i]
+        if not _is_credit(line):
+            continue
+        used = {i}
+        caption, credit = _split_credit(line.text)
+        title = None
+        prev = i - 1
+        if caption is None and prev >= lo and lines[prev].block == line.block:
+            caption = lines[prev].text
+            used.add(prev)
+            prev -= 1
+        if (
+            prev >= lo
+            and lines[prev].block == line.block
+            and lines[prev].n <= 14
+            and not _SENTENCE_END.search(lines[prev].text)
+        ):
+            title = lines[prev].text
+            used.add(prev)
+        return Image(title=title, caption=caption, credit=credit), used
+    return None, set()
+
+
+def _kind(lines: Sequence[Line], i: int, kept: Sequence[int], pos: int) -> ParagraphKind:
+    line = lines[i]
+    if line.bullet:
+        return "list"
+    if is_prose(line) or line.n > 15 or line.n == 0:
+        return "p"
+    if re.search(r"[.,;]$", line.text):
+        return "p"
+    nxt = kept[pos + 1] if pos + 1 < len(kept) else None
+    prv = kept[pos - 1] if pos > 0 else None
+    if nxt is not None and is_prose(lines[nxt]) and prv is not None and is_prose(lines[prv]):
+        return "heading"
+    return "p"
+
+
+def extract_textdump(
+    text: str, *, url: str | None = None, model: TextdumpModel | None = None
+) -> Article:
+    """Read the article out of a visible-text page dump.
+
+    ``model`` defaults to the committed weights. Raises :class:`ExtractionError` when the
+    dump holds no article text at all.
+    """
+    if not isinstance(text, str):
+        raise ExtractionError("a text dump must be str")
+    lines = split_lines(text[:MAX_CHARS])
+    if not lines:
+        raise ExtractionError("the text dump is empty")
+    model = model or load_model()
+    probs = score_lines(lines, model)
+    kept = [i for i, p in enumerate(probs) if p >= model.threshold]
+    if not kept:
+        best = max(range(len(lines)), key=lambda i: probs[i])
+        if lines[best].n == 0:
+            raise ExtractionError("no article text found in the dump")
+        kept = [best]
+    first = next((i for i in kept if is_prose(lines[i]) and not _is_credit(lines[i])), kept[0])
+    # the lead image sits between the headline and the first paragraph
+    image, image_lines = _find_image(lines, max(0, first - 12), first + 1)
+    head = _find_headline(lines, first, image_lines, url)
+    taken = set(image_lines)
+    if head >= 0:
+        taken.add(head)
+    byline: str | None = None
+    published = None
+    lo = head + 1 if head >= 0 else max(0, first - 6)
+    for i in range(lo, first):
+        t = lines[i].text
+        if byline is None and (m := _BYLINE.match(t)):
+            byline = re.split(r"\s+[-–—|,]\s+|\s{2,}", m.group(1))[0].strip()
+        elif byline is None and (m := _DASHED_BYLINE.match(t)) and DATE_RE.search(t):
+            byline = m.group(1)
+        if published is None and DATE_RE.search(t):
+            published = _parse_date(t)
+    body_idx = [i for i in kept if i not in taken and (head < 0 or i > head or probs[i] > 0.9)]
+    paragraphs = tuple(
+        Paragraph(lines[i].text, _kind(lines, i, body_idx, pos)) for pos, i in enumerate(body_idx)
+    )
+    if not paragraphs:
+        raise ExtractionError("no article text found in the dump")
+    return Article(
+        paragraphs=paragraphs,
+        headline=lines[head].text if head >= 0 else None,
+        byline=byline,
+        published_at=published,
+        url=url,
+        images=(image,) if image else (),
+    )

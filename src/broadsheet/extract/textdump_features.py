@@ -1,0 +1,317 @@
+"""Line model and features for text-dump extraction.
+
+A text dump is the visible text of a web page: one element per line, blank lines between
+blocks, list items drawn as ``•``. Every non-empty line becomes a :class:`Line`; each line
+gets a fixed-length feature vector (:func:`line_features`) that the classifier in
+:mod:`broadsheet.extract.textdump` weighs. The features are general (length, punctuation,
+stopwords, capitals, digits, position against the densest run of prose) so that they carry
+over to sites never seen while the weights were fitted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "FEATURE_NAMES",
+    "Line",
+    "context_features",
+    "line_features",
+    "main_region",
+    "split_lines",
+]
+
+WORD = re.compile(r"\w+")
+_BULLET = re.compile(r"^\s*(?:[•·▪◦●○■□►▶–\-*]|\d{1,2}[.)])\s+")
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)]*\s+[\"'“‘«(]?[A-ZÀ-ÖØ-ÞА-Я0-9]")
+_PHONE = re.compile(r"(?:\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s*\d{3}[-.\s]\d{4}|\b\d{3}[-.]\d{3}[-.]\d{4}\b)")
+_URLISH = re.compile(r"(?:https?://|www\.|\.com\b|\.org\b|\.net\b|@\w+\.\w+)", re.IGNORECASE)
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+DATE_RE = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|"
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})\b",
+    re.IGNORECASE,
+)
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|GMT|UTC|[A-Z]{2,4}T)?\b", re.IGNORECASE)
+_CREDIT = re.compile(
+    r"(?:\b(?:Photographer|Photograph|Photo|Photos|Picture|Image|Credit|Foto|Bild)"
+    r"(?:\s+(?:by|credit|courtesy))?\s*[:：]|©|\(Photo\b|\bPhoto courtesy\b|"
+    r"\b(?:Getty Images|AFP|Reuters|AP Photo|Shutterstock|iStock|EPA)\b\s*$)",
+    re.IGNORECASE,
+)
+# Words that mark page furniture in most English-language templates: calls to action,
+# consent and browser notices, sharing, account and subscription pitches.
+_BOILER = re.compile(
+    r"\b(?:cookies?|browser|javascript|subscribe|subscription|newsletter|sign\s?up|sign\s?in|"
+    r"log\s?in|log\s?out|register|share|tweet|facebook|twitter|whatsapp|linkedin|pinterest|"
+    r"instagram|youtube|reddit|e-?mail|print|comments?|advertis\w*|sponsored|copyright|"
+    r"rights reserved|privacy|terms of (?:use|service)|read more|related|recommended|"
+    r"trending|popular|most read|follow us|click here|skip to|menu|search|loading|"
+    r"download|app store|google play|all rights)\b",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|all rights reserved", re.IGNORECASE)
+
+# Function words of the languages the terminal reads most; a high share of them marks
+# running prose in any template.
+STOPWORDS = frozenset(
+    """
+a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers him his how i if in into is it its itself just
+me more most my no nor not now of off on once only or other our out over own same she should
+so some such than that the their them then there these they this those through to too under
+until up very was we were what when where which while who whom why will with would you your
+said says after since among according its it's
+der die das und ist nicht ein eine den dem des zu mit sich auf für von im als auch es an
+werden wird bei oder aus nach wie noch nur um sind hat einer dass
+le la les et est un une des du en que qui dans pour pas sur au avec ce il elle sont par plus
+el los las y es un una del en que por con para se lo como su al más pero sus
+il la le di che è e un una per non con del della si sono da al nel gli
+o os as e um uma do da dos das em que para com não por mais se na no
+""".split()
+)
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "bias",
+    "log_tokens",
+    "long10",
+    "long25",
+    "ends_sentence",
+    "sentences",
+    "comma_density",
+    "stopword_ratio",
+    "titlecase_ratio",
+    "bullet",
+    "digit_ratio",
+    "phone",
+    "date_short",
+    "boiler_short",
+    "boiler_any",
+    "repeated",
+    "in_region",
+    "before_region",
+    "after_region",
+    "rel_position",
+    "prev_prose",
+    "next_prose",
+    "window_prose",
+    "block_lines",
+    "urlish",
+    "all_caps",
+    "avg_word_len",
+    "copyright",
+    "credit",
+    "between_prose",
+    "region_share",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One non-empty line of a dump."""
+
+    text: str  # stripped, bullet removed
+    block: int  # index of the blank-line-separated block it belongs to
+    bullet: bool
+    words: tuple[str, ...]
+
+    @property
+    def n(self) -> int:
+        return len(self.words)
+
+
+def split_lines(text: str) -> list[Line]:
+    """The non-empty lines of ``text`` with their block numbers, bullets stripped."""
+    lines: list[Line] = []
+    block = 0
+    blank = True
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        if not stripped:
+            if not blank:
+                block += 1
+            blank = True
+            continue
+        blank = False
+        m = _BULLET.match(stripped)
+        bullet = bool(m) and stripped[0] in "•·▪◦●○■□►▶*"
+        body = stripped[m.end() :].strip() if (m and bullet) else stripped
+        body = re.sub(r"[ \t\u00a0]+", " ", body)
+        if not body:
+            continue
+        lines.append(Line(body, block, bullet, tuple(WORD.findall(body))))
+    return lines
+
+
+def is_prose(line: Line) -> bool:
+    """A line that reads like running text: long enough and ending like a sentence."""
+    if line.n >= 20:
+        return True
+    return line.n >= 8 and bool(_SENTENCE_END.search(line.text)) and not line.bullet
+
+
+def prose_weight(line: Line) -> float:
+    """Contribution of a line to the densest-prose search (positive for prose)."""
+    if is_prose(line) and not _BOILER_HEAVY(line):
+        return float(min(line.n, 80))
+    if line.bullet:
+        return -4.0
+    if _BOILER.search(line.text) and line.n < 12:
+        return -6.0
+    return -2.0 - 0.1 * line.n
+
+
+def _BOILER_HEAVY(line: Line) -> bool:  # noqa: N802 - reads as a predicate constant
+    return bool(_COPYRIGHT.search(line.text)) and line.n < 40
+
+
+def main_region(lines: Sequence[Line]) -> tuple[int, int]:
+    """Start and end (exclusive) of the run of lines with the most prose (Kadane)."""
+    best, best_lo, best_hi = 0.0, 0, 0
+    cur, lo = 0.0, 0
+    for i, line in enumerate(lines):
+        w = prose_weight(line)
+        if cur <= 0:
+            cur, lo = w, i
+        else:
+            cur += w
+        if cur > best:
+            best, best_lo, best_hi = cur, lo, i + 1
+    return best_lo, best_hi
+
+
+def _stopword_ratio(words: Sequence[str]) -> float:
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w.lower() in STOPWORDS) / len(words)
+
+
+def _titlecase_ratio(words: Sequence[str]) -> float:
+    alpha = [w for w in words if w[0].isalpha()]
+    if not alpha:
+        return 0.0
+    return sum(1 for w in alpha if w[0].isupper()) / len(alpha)
+
+
+def line_features(lines: Sequence[Line]) -> list[list[float]]:
+    """One feature vector per line, in :data:`FEATURE_NAMES` order."""
+    n = len(lines)
+    if n == 0:
+        return []
+    lo, hi = main_region(lines)
+    counts = Counter(line.text.lower() for line in lines)
+    prose = [is_prose(line) for line in lines]
+    block_sizes = Counter(line.block for line in lines)
+    region_tokens = sum(line.n for line in lines[lo:hi])
+    all_tokens = sum(line.n for line in lines) or 1
+    # index of the nearest prose line before/after each line
+    prev_prose_idx: list[int] = []
+    last = -10**6
+    for i in range(n):
+        prev_prose_idx.append(last)
+        if prose[i]:
+            last = i
+    next_prose_idx: list[int] = [0] * n
+    nxt = 10**6
+    for i in range(n - 1, -1, -1):
+        next_prose_idx[i] = nxt
+        if prose[i]:
+            nxt = i
+    out: list[list[float]] = []
+    for i, line in enumerate(lines):
+        text = line.text
+        words = line.words
+        chars = len(text) or 1
+        digits = sum(ch.isdigit() for ch in text)
+        letters = [ch for ch in text if ch.isalpha()]
+        upper = sum(ch.isupper() for ch in letters)
+        win = lines[max(0, i - 3) : i + 4]
+        window_prose = sum(min(x.n, 60) for x in win if is_prose(x)) / 120.0
+        before = max(0, lo - i)
+        after = max(0, i - hi + 1)
+        out.append(
+            [
+                1.0,
+                math.log1p(line.n),
+                1.0 if line.n >= 10 else 0.0,
+                1.0 if line.n >= 25 else 0.0,
+                1.0 if _SENTENCE_END.search(text) else 0.0,
+                min(len(_SENTENCE_BREAK.findall(text)), 5) / 5.0,
+                min(text.count(",") / max(line.n, 1) * 5.0, 1.0),
+                _stopword_ratio(words),
+                _titlecase_ratio(words),
+                1.0 if line.bullet else 0.0,
+                digits / chars,
+                1.0 if _PHONE.search(text) else 0.0,
+                1.0 if DATE_RE.search(text) and line.n <= 10 else 0.0,
+                1.0 if _BOILER.search(text) and line.n <= 8 else 0.0,
+                1.0 if _BOILER.search(text) else 0.0,
+                1.0 if counts[text.lower()] > 1 else 0.0,
+                1.0 if lo <= i < hi else 0.0,
+                math.log1p(before),
+                math.log1p(after),
+                i / n,
+                1.0 if i - prev_prose_idx[i] <= 2 else 0.0,
+                1.0 if next_prose_idx[i] - i <= 2 else 0.0,
+                min(window_prose, 2.0),
+                math.log1p(block_sizes[line.block]),
+                1.0 if _URLISH.search(text) else 0.0,
+                1.0 if len(letters) >= 4 and upper / len(letters) > 0.8 else 0.0,
+                min(sum(len(w) for w in words) / max(line.n, 1), 15.0) / 15.0,
+                1.0 if _COPYRIGHT.search(text) else 0.0,
+                1.0 if _CREDIT.search(text) and line.n <= 30 else 0.0,
+                1.0
+                if (not prose[i] and i - prev_prose_idx[i] <= 2 and next_prose_idx[i] - i <= 2)
+                else 0.0,
+                region_tokens / all_tokens,
+            ]
+        )
+    return out
+
+
+CONTEXT_NAMES: tuple[str, ...] = (
+    "p",
+    "p_prev1",
+    "p_next1",
+    "p_prev2",
+    "p_next2",
+    "p_win_mean",
+    "p_block_mean",
+)
+
+
+def context_features(lines: Sequence[Line], probs: Sequence[float]) -> list[list[float]]:
+    """Second-stage features: each line's first-stage score beside its neighbours'."""
+    n = len(lines)
+    by_block: dict[int, list[float]] = {}
+    for line, p in zip(lines, probs, strict=True):
+        by_block.setdefault(line.block, []).append(p)
+    out: list[list[float]] = []
+    for i in range(n):
+
+        def at(j: int) -> float:
+            return probs[j] if 0 <= j < n else 0.0
+
+        win = [probs[j] for j in range(max(0, i - 5), min(n, i + 6))]
+        blk = by_block[lines[i].block]
+        out.append(
+            [
+                at(i),
+                at(i - 1),
+                at(i + 1),
+                at(i - 2),
+                at(i + 2),
+                sum(win) / len(win),
+                sum(blk) / len(blk),
+            ]
+        )
+    return out
