@@ -1,0 +1,97 @@
+"""Extraction: bytes -> :class:`~broadsheet.models.Article`.
+
+extract_document(doc)        dispatch on ``doc.media_type``; feed hints fill gaps
+extract_html(body, url=, charset=)
+extract_textdump(text, url=) (``extract.textdump``: visible-text page dumps)
+decode_html(body, declared)  BOM > transport charset > <meta> > UTF-8 > cp1252
+score_extraction(truth, pred) the benchmark's shingle metric
+article_to_row(doc_id, article) the ``broadsheet extract`` JSON row
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+from broadsheet.errors import ExtractionError
+from broadsheet.extract.encoding import decode_html
+from broadsheet.extract.html import extract_html
+from broadsheet.extract.scoring import score_extraction
+
+if TYPE_CHECKING:
+    from broadsheet.models import Article, Document
+
+__all__ = [
+    "article_to_row",
+    "decode_html",
+    "doc_id_for",
+    "extract_document",
+    "extract_html",
+    "extract_text_document",
+    "score_extraction",
+]
+
+_SUFFIXES = (".html.gz", ".htm.gz", ".html", ".htm", ".txt")
+
+
+def doc_id_for(path: str | PurePath) -> str:
+    """The benchmark id of a file: its name without .html, .htm, .html.gz or .txt."""
+    name = PurePath(path).name
+    lower = name.lower()
+    for suffix in _SUFFIXES:
+        if lower.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def extract_text_document(text: str, *, url: str | None = None) -> Article:
+    """A visible-text page dump -> Article (``extract.textdump``, imported when first needed)."""
+    from broadsheet.extract.textdump import extract_textdump
+
+    return extract_textdump(text, url=url)
+
+
+def _decode_text(body: bytes, charset: str | None) -> str:
+    if charset:
+        try:
+            return body.decode(charset, errors="replace")
+        except LookupError:
+            pass
+    return decode_html(body)  # same BOM/UTF-8/cp1252 sniffing; no <meta> in text, harmless
+
+
+def extract_document(doc: Document) -> Article:
+    """Read one document (HTML page or text dump); raises ExtractionError if it has no article."""
+    url = doc.uri if doc.uri.startswith(("http://", "https://")) else None
+    media = (doc.media_type or "").lower()
+    if media.startswith("text/plain"):
+        article = extract_text_document(_decode_text(doc.body, doc.charset), url=url)
+    else:
+        article = extract_html(doc.body, url=url, charset=doc.charset)
+    if not article.paragraphs or not article.body.strip():
+        raise ExtractionError(f"no article text in {doc.uri}")
+    if article.url is None and url is not None:
+        article = replace(article, url=url)
+    return replace(
+        article,
+        headline=article.headline or doc.title,
+        published_at=article.published_at or doc.published_at,
+        byline=article.byline or doc.author,
+    )
+
+
+def article_to_row(doc_id: str, article: Article) -> dict[str, object]:
+    """The ``broadsheet extract --format jsonl`` row of BENCHMARKS.md."""
+    return {
+        "id": doc_id,
+        "headline": article.headline,
+        "byline": article.byline,
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "images": [
+            {"title": img.title, "caption": img.caption, "credit": img.credit}
+            for img in article.images
+        ],
+        "sections": list(article.sections),
+        "articleBody": article.body,
+    }

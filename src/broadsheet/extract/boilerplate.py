@@ -1,0 +1,51 @@
+"""Boilerplate lines that survive body extraction, as data.
+
+:data:`BOILERPLATE` is the ONE table of such knowledge: ``(site, pattern)`` rows, sorted,
+where ``site`` is a host name suffix (``""`` = every site) and ``pattern`` a regular
+expression that must match the WHOLE paragraph (case-insensitive). Add a row here instead
+of writing ``if site == ...`` in code; keep the table sorted (a test checks it).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["BOILERPLATE", "is_boilerplate"]
+
+BOILERPLATE: tuple[tuple[str, str], ...] = (
+    ("", r"(?:\W*)advertisement(?:\W*)"),
+    ("", r"(?:click|tap) here to .{0,80}"),
+    ("", r"(?:follow|like) us on .{0,80}"),
+    ("", r"(?:read|see) (?:more|also|next)\s*:.{0,160}"),
+    (
+        "",
+        r"(?:related|more|recommended)(?: (?:coverage|stories|articles|reading))?(?:\s*:.{0,120})?",
+    ),
+    ("", r"(?:share|email|print|tweet)(?: (?:this|the) (?:article|story|page))?"),
+    ("", r"(?:sign up|subscribe|register) (?:for|to) (?:our|the|get|receive) .{0,160}"),
+    ("", r"(?:©|copyright\s*(?:©|\(c\)|\d{4})).{0,120}"),
+    ("", r".{0,120}all rights reserved\.?"),
+    ("", r"continue reading(?: the main story)?\.?"),
+    ("", r"supported by"),
+    ("", r"this (?:article|story) (?:was|has been) (?:updated|corrected)\.?"),
+    ("", r"we use cookies.{0,200}"),
+)
+
+
+@lru_cache(maxsize=256)
+def _patterns_for(site: str | None) -> re.Pattern[str]:
+    rows = [
+        pattern
+        for host, pattern in BOILERPLATE
+        if not host or (site is not None and (site == host or site.endswith("." + host)))
+    ]
+    return re.compile("|".join(f"(?:{p})" for p in rows), re.IGNORECASE | re.DOTALL)
+
+
+def is_boilerplate(text: str, site: str | None = None) -> bool:
+    """True when the whole paragraph is a known boilerplate line (for ``site`` or any site)."""
+    stripped = text.strip()
+    if len(stripped) > 240:
+        return False
+    return _patterns_for(site).fullmatch(stripped) is not None

@@ -1,0 +1,187 @@
+"""Bytes of an HTML page -> text, choosing the character encoding the way a browser would.
+
+Order of evidence: a byte-order mark; the charset the transport declared (HTTP
+``Content-Type``); a ``<meta charset>`` or ``http-equiv`` declaration anywhere in the
+first part of the page (late ones too); the XML prolog; UTF-8 when the bytes are valid
+UTF-8; windows-1252 otherwise. A UTF-8 declaration is believed only when the bytes are
+valid UTF-8 (pages that say UTF-8 and are not are common), and a latin-1/windows-1252
+label on bytes that are valid UTF-8 with multi-byte sequences is taken as UTF-8. Labels
+are read as the WHATWG Encoding Standard reads them (``iso-8859-1`` means windows-1252).
+:func:`decode_html` never raises.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+__all__ = ["decode_html", "normalize_charset"]
+
+# How much of the page to search for a declaration: browsers look at 1024 bytes, but real
+# pages put <meta charset> after kilobytes of scripts and styles.
+_SNIFF_BYTES = 64 * 1024
+
+_META_CHARSET = re.compile(
+    rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_.:()+-]+)""", re.IGNORECASE
+)
+_XML_PROLOG = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+_HEAD_END = re.compile(rb"</head\s*>|<body[\s>]", re.IGNORECASE)
+
+# WHATWG label -> Python codec, where Python's own lookup would pick something else.
+_WHATWG_ALIASES: dict[str, str] = {
+    "ascii": "cp1252",
+    "us-ascii": "cp1252",
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "iso_8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "l1": "cp1252",
+    "windows-1252": "cp1252",
+    "x-cp1252": "cp1252",
+    "iso-8859-9": "cp1254",
+    "latin5": "cp1254",
+    "iso-8859-11": "cp874",
+    "tis-620": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "euc-kr": "cp949",
+    "ks_c_5601-1987": "cp949",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "windows-31j": "cp932",
+    "big5": "big5hkscs",
+    # a page cannot really be UTF-16 if we could read an ASCII declaration in it
+    "utf-16": "utf-8",
+    "utf-16le": "utf-8",
+    "utf-16be": "utf-8",
+    "unicode": "utf-8",
+    "utf8": "utf-8",
+}
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _c1_fallback(err: UnicodeError) -> tuple[str, int]:
+    """Bytes cp1252 leaves undefined (0x81, 0x8D...) become C1 controls, as in browsers."""
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    raw = err.object[err.start : err.end]
+    return "".join(chr(b) for b in raw), err.end
+
+
+codecs.register_error("broadsheet-c1", _c1_fallback)
+
+
+def normalize_charset(label: str | None) -> str | None:
+    """A charset label as found in the wild -> a Python codec name, or None if unknown."""
+    if not label:
+        return None
+    key = label.strip().strip("\"'").lower()
+    if not key:
+        return None
+    name = _WHATWG_ALIASES.get(key, key)
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
+        return None
+    canonical = info.name
+    if canonical in {"utf-8-sig", "utf_8"}:
+        return "utf-8"
+    if canonical in {"latin-1", "iso8859-1", "ascii"}:
+        return "cp1252"
+    if canonical.startswith(("utf-16", "utf-32")):
+        return "utf-8"
+    # only text encodings: "base64", "rot13", "zlib" and friends are codecs too
+    if not getattr(info, "_is_text_encoding", True):
+        return None
+    return canonical
+
+
+def _sniff_declared(head: bytes) -> tuple[str | None, str | None]:
+    """(meta charset, XML prolog encoding) declared in the start of the page."""
+    meta: str | None = None
+    for match in _META_CHARSET.finditer(head):
+        candidate = normalize_charset(match.group(1).decode("ascii", "replace"))
+        if candidate:
+            meta = candidate
+            break
+    prolog_match = _XML_PROLOG.match(head)
+    prolog = (
+        normalize_charset(prolog_match.group(1).decode("ascii", "replace"))
+        if prolog_match
+        else None
+    )
+    return meta, prolog
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _has_multibyte(body: bytes) -> bool:
+    return any(b >= 0x80 for b in body)
+
+
+def _decode_cp1252(body: bytes) -> str:
+    return body.decode("cp1252", errors="broadsheet-c1")
+
+
+def _decode_undeclared(body: bytes) -> str:
+    """No usable declaration: UTF-8 if valid, mostly-UTF-8 with a few bad bytes, else cp1252."""
+    if _is_utf8(body):
+        return body.decode("utf-8")
+    text = body.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - body.decode("utf-8", errors="ignore").count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) >= 0x80 and ch != "\ufffd")
+    if good >= 4 * bad and good > 0:
+        return text
+    return _decode_cp1252(body)
+
+
+def _decode_with(body: bytes, codec: str) -> str | None:
+    """Decode with a declared codec, or None when the declaration must not be believed."""
+    if codec == "utf-8":
+        return body.decode("utf-8") if _is_utf8(body) else None
+    if codec == "cp1252":
+        if _has_multibyte(body) and _is_utf8(body):
+            return body.decode("utf-8")  # mislabelled UTF-8, the commonest server default
+        return _decode_cp1252(body)
+    try:
+        return body.decode(codec, errors="replace")
+    except (LookupError, UnicodeError, TypeError, ValueError):
+        return None
+
+
+def decode_html(body: bytes, declared: str | None = None) -> str:
+    """Decode an HTML page: BOM > transport charset > <meta> > XML prolog > UTF-8 > cp1252."""
+    try:
+        for bom, codec in _BOMS:
+            if body.startswith(bom):
+                return body[len(bom) :].decode(codec, errors="replace")
+        head = body[:_SNIFF_BYTES]
+        end = _HEAD_END.search(head)
+        meta, prolog = _sniff_declared(head[: end.start()] if end else head)
+        if meta is None and end is not None:
+            meta, _ = _sniff_declared(head)
+        for candidate in (normalize_charset(declared), meta, prolog):
+            if candidate:
+                text = _decode_with(body, candidate)
+                if text is not None:
+                    return text
+        return _decode_undeclared(body)
+    except Exception:  # never raise: the last resort reads every byte as some character
+        return body.decode("latin-1")

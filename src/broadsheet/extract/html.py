@@ -1,0 +1,700 @@
+"""HTML page -> :class:`~broadsheet.models.Article`.
+
+The page is decoded (:func:`~broadsheet.extract.encoding.decode_html`) and parsed ONCE with
+lxml. Metadata (headline, byline, dates, canonical URL, language, site name, description,
+lead image with caption and credit) is read from that tree first: JSON-LD, ``<meta>``,
+``<link rel=canonical>``, ``<time>``, ``<figure>``/``<figcaption>``. Then the same tree is
+cut down in C (scripts, styles, navigation, asides and forms stripped) and narrowed to the
+smallest element holding nearly all of the page's long paragraphs, and trafilatura's
+extraction cascade (fast mode, comments off) reads the body from that small tree. Its
+output is turned into typed paragraphs ("p", "heading", "quote", "list") and cleaned of
+what it lacks: the headline repeated at the top, bylines and datelines, image captions and
+credits, and boilerplate lines listed in :data:`broadsheet.extract.boilerplate.BOILERPLATE`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from broadsheet.errors import ExtractionError
+from broadsheet.extract.boilerplate import is_boilerplate
+from broadsheet.extract.encoding import decode_html
+from broadsheet.models import Article, Image, Paragraph, ParagraphKind
+
+__all__ = ["extract_html", "parse_html"]
+
+_LOG = logging.getLogger(__name__)
+
+_PARSER = lxml.html.HTMLParser(
+    encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
+)
+
+# Stripped before body extraction (with their content): never article text.
+_STRIP_TAGS = (
+    "aside",
+    "button",
+    "footer",
+    "iframe",
+    "input",
+    "link",
+    "nav",
+    "noscript",
+    "object",
+    "script",
+    "select",
+    "style",
+    "svg",
+    "template",
+    "textarea",
+)
+
+# Body narrowing: a "long" paragraph has at least this many characters and a link share below
+# the limit; the article container is the deepest element holding this share of their text.
+_LONG_PARAGRAPH = 60
+_MAX_LINK_SHARE = 0.5
+_CONTAINER_SHARE = 0.8
+
+_ARTICLE_TYPES = frozenset(
+    {
+        "AdvertiserContentArticle",
+        "AnalysisNewsArticle",
+        "Article",
+        "AskPublicNewsArticle",
+        "BackgroundNewsArticle",
+        "BlogPosting",
+        "LiveBlogPosting",
+        "NewsArticle",
+        "OpinionNewsArticle",
+        "Report",
+        "ReportageNewsArticle",
+        "ReviewNewsArticle",
+        "SatiricalArticle",
+        "ScholarlyArticle",
+        "SocialMediaPosting",
+        "TechArticle",
+    }
+)
+
+_SPACE = re.compile(r"\s+")
+_BY_PREFIX = re.compile(r"^\s*(?:written\s+)?by[:\s]+", re.IGNORECASE)
+_CREDIT_CLASS = re.compile(
+    r"credit|copyright|byline|attribution|photographer|source|author", re.IGNORECASE
+)
+_CREDIT_TEXT = re.compile(
+    r"""(?:^|[\s(\[|–—-])(
+        (?:photo(?:graph)?s?|photographer|image|picture|pictured|credit|illustration|video|graphic)
+        (?:\s+by)?\s*[:/]\s*[^()\[\]]{2,120}
+      | \(?(?:AP|AFP|Reuters|EPA|Getty)\s*(?:Photo|Images)?\s*/\s*[^()\[\]]{2,80}\)?
+      | [^()\[\].;,:]{2,60}/
+        (?:Getty\s+Images|AFP|Reuters|AP|EPA|Bloomberg|Shutterstock|Alamy)[^()\[\]]{0,40}
+    )\s*[)\]]?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_DATELINE = re.compile(
+    r"^(?:published|updated|posted|last\s+updated|first\s+published|modified)\b.{0,80}$",
+    re.IGNORECASE,
+)
+
+
+def _clean(text: str | None) -> str:
+    return _SPACE.sub(" ", text).strip() if text else ""
+
+
+def _norm(text: str) -> str:
+    """Comparison key: lower-case word characters only."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _text_of(el: Any) -> str:
+    try:
+        return _clean("".join(el.itertext()))
+    except (TypeError, ValueError):
+        return ""
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_html(text: str) -> Any:
+    """Parse a decoded page into an lxml.html tree (root ``<html>``); ExtractionError if empty."""
+    data = text.encode("utf-8", errors="replace").replace(b"\x00", b"")
+    if not data.strip():
+        raise ExtractionError("empty document")
+    try:
+        root = lxml.html.document_fromstring(data, parser=_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        raise ExtractionError(f"unparseable HTML: {exc}") from exc
+    if root is None:
+        raise ExtractionError("unparseable HTML")
+    return root
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def parse_date(value: object) -> datetime | None:
+    """ISO 8601, RFC 2822 or a leading YYYY-MM-DD -> aware datetime (UTC when no zone)."""
+    if not isinstance(value, str):
+        return None
+    s = value.strip()
+    if not s or len(s) > 80:
+        return None
+    dt: datetime | None = None
+    try:
+        dt = datetime.fromisoformat(s)
+    except ValueError:
+        try:
+            dt = email.utils.parsedate_to_datetime(s)
+        except (TypeError, ValueError, IndexError):
+            dt = None
+        if dt is None:
+            m = re.match(
+                r"(\d{4})[-/]?(\d{2})[-/]?(\d{2})(?:[T ](\d{2}):?(\d{2})(?::?(\d{2}))?)?", s
+            )
+            if m:
+                try:
+                    nums = [int(g) for g in m.groups() if g is not None] + [0, 0, 0]
+                    dt = datetime(nums[0], nums[1], nums[2], nums[3], nums[4], nums[5])
+                except (TypeError, ValueError):
+                    dt = None
+    if dt is None or not 1990 <= dt.year <= 2100:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+@dataclass(slots=True)
+class _Meta:
+    headline: str | None = None
+    byline: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    canonical_url: str | None = None
+    language: str | None = None
+    site_name: str | None = None
+    description: str | None = None
+    images: list[Image] = field(default_factory=list)
+
+
+def _iter_jsonld(node: object, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 6:
+        return
+    if isinstance(node, list):
+        for item in node:
+            yield from _iter_jsonld(item, depth + 1)
+    elif isinstance(node, dict):
+        yield node
+        graph = node.get("@graph")
+        if graph is not None:
+            yield from _iter_jsonld(graph, depth + 1)
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    t = node.get("@type")
+    if isinstance(t, str):
+        return {t.rsplit("/", 1)[-1]}
+    if isinstance(t, list):
+        return {x.rsplit("/", 1)[-1] for x in t if isinstance(x, str)}
+    return set()
+
+
+def _names(value: object) -> list[str]:
+    """Person names from a JSON-LD author value (string, object or list of them)."""
+    out: list[str] = []
+    items = value if isinstance(value, list) else [value]
+    for item in items[:10]:
+        name: object = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, list):
+            name = name[0] if name else None
+        if isinstance(name, str):
+            clean = _clean(_BY_PREFIX.sub("", name))
+            if clean and not clean.startswith(("http://", "https://")) and len(clean) < 100:
+                out.append(clean)
+    return out
+
+
+def join_names(names: list[str]) -> str | None:
+    """["A", "B", "C"] -> "A, B and C" (duplicates dropped, order kept)."""
+    seen: list[str] = []
+    for n in names:
+        if n and n.lower() not in {s.lower() for s in seen}:
+            seen.append(n)
+    if not seen:
+        return None
+    if len(seen) == 1:
+        return seen[0]
+    return ", ".join(seen[:-1]) + " and " + seen[-1]
+
+
+def _first_str(value: object) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("@id") or value.get("url") or value.get("name")
+    return _clean(value) or None if isinstance(value, str) else None
+
+
+def _jsonld_image(value: object, base: str | None) -> Image | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, str):
+        return Image(url=urljoin(base or "", value) or None)
+    if isinstance(value, dict):
+        url = value.get("url") or value.get("contentUrl")
+        if isinstance(url, list):
+            url = url[0] if url else None
+        credit = value.get("creditText") or value.get("copyrightHolder") or value.get("author")
+        credit_s = _first_str(credit)
+        caption = value.get("caption") or value.get("description")
+        return Image(
+            url=urljoin(base or "", url) if isinstance(url, str) else None,
+            title=_first_str(value.get("name")),
+            caption=_clean(caption) or None if isinstance(caption, str) else None,
+            credit=credit_s,
+        )
+    return None
+
+
+def _read_jsonld(root: Any) -> dict[str, Any] | None:
+    """The JSON-LD object describing the article, if any."""
+    best: dict[str, Any] | None = None
+    for script in root.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
+        raw = script.text or ""
+        try:
+            data = json.loads(raw, strict=False)
+        except (ValueError, RecursionError):
+            continue
+        for node in _iter_jsonld(data):
+            types = _types(node)
+            if types & _ARTICLE_TYPES:
+                if best is None or ("headline" in node and "headline" not in best):
+                    best = node
+            elif best is None and "WebPage" in types and "headline" in node:
+                best = node
+    return best
+
+
+def _meta_map(root: Any) -> dict[str, str]:
+    """<meta> name/property -> content (first wins), keys lower-cased."""
+    out: dict[str, str] = {}
+    for el in root.iter("meta"):
+        key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+        content = el.get("content")
+        if key and content and content.strip():
+            out.setdefault(key.strip().lower(), content.strip())
+    return out
+
+
+def _clean_title(title: str, site: str | None) -> str:
+    """Drop a " | Site" or " - Site" suffix from a <title>."""
+    parts = re.split(r"\s+[|–—-]\s+|\s+::\s+", title)
+    if len(parts) > 1:
+        longest = max(parts, key=len)
+        if (
+            site is None
+            or any(p.strip().lower() == site.lower() for p in parts)
+            or len(longest) > 20
+        ):
+            return longest.strip()
+    return title.strip()
+
+
+def _read_metadata(root: Any, url: str | None) -> _Meta:
+    meta = _meta_map(root)
+    ld = _read_jsonld(root) or {}
+    m = _Meta()
+
+    # site name
+    publisher = ld.get("publisher")
+    m.site_name = (
+        meta.get("og:site_name")
+        or (_first_str(publisher.get("name")) if isinstance(publisher, dict) else None)
+        or meta.get("application-name")
+    )
+
+    # headline: the visible <h1> when it agrees with the declared title, else the declared one
+    declared = (
+        meta.get("og:title")
+        or (_clean(ld.get("headline")) if isinstance(ld.get("headline"), str) else None)
+        or meta.get("twitter:title")
+    )
+    title_el = root.find(".//title")
+    page_title = _clean_title(_text_of(title_el), m.site_name) if title_el is not None else ""
+    h1 = ""
+    for el in root.iter("h1"):
+        h1 = _text_of(el)
+        if h1:
+            break
+    reference = _norm(declared or page_title)
+    if h1 and reference and _overlap(_norm(h1), reference) >= 0.6:
+        m.headline = h1
+    elif declared:
+        m.headline = _clean_title(_clean(declared), m.site_name)
+    else:
+        m.headline = page_title or h1 or None
+
+    # byline
+    names = _names(ld.get("author")) if ld else []
+    if not names:
+        for key in (
+            "author",
+            "article:author",
+            "byl",
+            "dc.creator",
+            "parsely-author",
+            "sailthru.author",
+        ):
+            value = meta.get(key)
+            if value and not value.startswith(("http://", "https://")):
+                names = [_clean(_BY_PREFIX.sub("", value))]
+                break
+    if not names:
+        for el in root.xpath(
+            '//*[@rel="author" or @itemprop="author" or contains(@class, "byline")][1]'
+        )[:1]:
+            text = _text_of(el)
+            if 0 < len(text) < 120:
+                names = [_BY_PREFIX.sub("", text)]
+    m.byline = join_names(names)
+
+    # dates
+    m.published_at = (
+        parse_date(ld.get("datePublished"))
+        or parse_date(meta.get("article:published_time"))
+        or parse_date(meta.get("og:article:published_time"))
+        or parse_date(meta.get("datepublished"))
+        or parse_date(meta.get("pubdate"))
+        or parse_date(meta.get("publish-date"))
+        or parse_date(meta.get("parsely-pub-date"))
+        or parse_date(meta.get("sailthru.date"))
+        or parse_date(meta.get("dc.date.issued"))
+        or parse_date(meta.get("dc.date"))
+        or parse_date(meta.get("date"))
+        or parse_date(ld.get("dateCreated"))
+    )
+    m.updated_at = (
+        parse_date(ld.get("dateModified"))
+        or parse_date(meta.get("article:modified_time"))
+        or parse_date(meta.get("og:updated_time"))
+        or parse_date(meta.get("datemodified"))
+        or parse_date(meta.get("last-modified"))
+    )
+    if m.published_at is None:
+        for el in root.iter("time"):
+            dt = parse_date(el.get("datetime"))
+            if dt is not None:
+                m.published_at = dt
+                break
+
+    # canonical URL and language
+    for el in root.iter("link"):
+        rel = (el.get("rel") or "").lower().split()
+        if "canonical" in rel and el.get("href"):
+            m.canonical_url = urljoin(url or "", el.get("href").strip())
+            break
+    if m.canonical_url is None:
+        og_url = (
+            meta.get("og:url")
+            or _first_str(ld.get("mainEntityOfPage"))
+            or _first_str(ld.get("url"))
+        )
+        if og_url and urlsplit(og_url).scheme in {"http", "https"}:
+            m.canonical_url = og_url
+    lang = (
+        root.get("lang")
+        or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+        or meta.get("content-language")
+        or (ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None)
+        or meta.get("og:locale")
+    )
+    if lang:
+        primary = re.split(r"[-_,;\s]", lang.strip())[0].lower()
+        m.language = primary if re.fullmatch(r"[a-z]{2,3}", primary) else None
+
+    description = meta.get("og:description") or meta.get("description") or ld.get("description")
+    m.description = _clean(description) or None if isinstance(description, str) else None
+
+    # images: declared lead image (JSON-LD, og:image) completed later from the page's figure
+    declared_img = _jsonld_image(ld.get("image"), url) if ld else None
+    og_image = meta.get("og:image") or meta.get("og:image:url") or meta.get("twitter:image")
+    if declared_img is None and og_image:
+        declared_img = Image(url=urljoin(url or "", og_image), title=meta.get("og:image:alt"))
+    if declared_img is not None:
+        m.images.append(declared_img)
+    return m
+
+
+def _overlap(a: str, b: str) -> float:
+    sa, sb = set(a.split()), set(b.split())
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / min(len(sa), len(sb))
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def split_credit(caption: str) -> tuple[str, str | None]:
+    """A caption with a trailing credit ("... Photo: Jane Roe/Agency") -> (caption, credit)."""
+    match = _CREDIT_TEXT.search(caption)
+    if match is None:
+        return caption, None
+    credit = match.group(1).strip().strip("()[]").strip()
+    rest = caption[: match.start(1)].rstrip(" (|–—-[").strip()
+    return rest, credit or None
+
+
+def _read_figure(fig: Any, base: str | None) -> Image | None:
+    img = next(fig.iter("img"), None)
+    src = None
+    alt = None
+    title = None
+    if img is not None:
+        src = img.get("src") or img.get("data-src") or img.get("data-original")
+        if not src or src.startswith("data:"):
+            srcset = img.get("srcset") or img.get("data-srcset") or ""
+            src = srcset.split(",")[0].split()[0] if srcset.strip() else src
+        alt = _clean(img.get("alt")) or None
+        title = _clean(img.get("title")) or None
+    cap_el = next(fig.iter("figcaption"), None)
+    caption: str | None = None
+    credit: str | None = None
+    if cap_el is not None:
+        credit_parts: list[str] = []
+        for el in cap_el.iter():
+            if el is cap_el or not isinstance(el.tag, str):
+                continue
+            cls = (el.get("class") or "") + " " + (el.get("itemprop") or "")
+            if _CREDIT_CLASS.search(cls):
+                text = _text_of(el)
+                if text and all(text not in c for c in credit_parts):
+                    credit_parts.append(text)
+        full = _text_of(cap_el)
+        if credit_parts:
+            credit = " ".join(credit_parts)
+            for part in credit_parts:
+                full = full.replace(part, " ")
+            caption = _clean(full) or None
+        else:
+            rest, credit = split_credit(full)
+            caption = rest or None
+    if caption is None and credit is None and src is None:
+        return None
+    if title is None and alt and (caption is None or _norm(alt) != _norm(caption)):
+        title = alt
+    return Image(
+        url=urljoin(base or "", src) if src and not src.startswith("data:") else None,
+        title=title,
+        caption=caption,
+        credit=credit,
+    )
+
+
+def _lead_figure(root: Any, container: Any | None, base: str | None) -> Image | None:
+    scopes = [container] if container is not None else []
+    scopes.extend(root.xpath("//article[1]") or [])
+    for scope in scopes:
+        for fig in scope.iter("figure"):
+            image = _read_figure(fig, base)
+            if image is not None and (image.caption or image.credit):
+                return image
+    for fig in root.iter("figure"):
+        if any(a.tag in {"nav", "footer", "aside", "header"} for a in fig.iterancestors()):
+            continue
+        image = _read_figure(fig, base)
+        if image is not None and (image.caption or image.credit):
+            return image
+    return None
+
+
+def _merge_images(lead: Image | None, declared: list[Image]) -> tuple[Image, ...]:
+    if lead is None:
+        return tuple(declared[:1])
+    if declared:
+        d = declared[0]
+        return (
+            Image(
+                url=lead.url or d.url,
+                title=lead.title or d.title,
+                caption=lead.caption or d.caption,
+                credit=lead.credit or d.credit,
+            ),
+        )
+    return (lead,)
+
+
+# --------------------------------------------------------------------------- body
+
+
+def _find_container(root: Any) -> Any | None:
+    """The deepest element holding most of the text of the page's long paragraphs."""
+    mass: dict[Any, int] = {}
+    total = 0
+    for p in root.iter("p"):
+        n = len(_SPACE.sub(" ", p.text_content()).strip())
+        if n < _LONG_PARAGRAPH:
+            continue
+        links = sum(len(a.text_content()) for a in p.iter("a"))
+        if links > _MAX_LINK_SHARE * n:
+            continue
+        total += n
+        for anc in p.iterancestors():
+            mass[anc] = mass.get(anc, 0) + n
+    if not total:
+        return None
+    best = None
+    best_depth = -1
+    threshold = _CONTAINER_SHARE * total
+    for el, weight in mass.items():
+        if weight >= threshold:
+            depth = sum(1 for _ in el.iterancestors())
+            if depth > best_depth:
+                best, best_depth = el, depth
+    if best is None or best.tag in {"html", "body"}:
+        return None
+    return best
+
+
+def _narrowed_document(container: Any) -> Any:
+    root = lxml.html.Element("html")
+    body = etree.SubElement(root, "body")
+    body.append(container)  # moves the subtree: the original tree is not used after this
+    return root
+
+
+def _trafilatura_body(tree: Any, url: str | None) -> Any:
+    from trafilatura.core import trafilatura_sequence
+
+    postbody, _text, _comments, _ctext = trafilatura_sequence(tree, _trafilatura_options(), url)
+    return postbody
+
+
+_OPTIONS: list[Any] = []
+
+
+def _trafilatura_options() -> Any:
+    if not _OPTIONS:
+        from trafilatura.settings import Extractor
+
+        _OPTIONS.append(Extractor(output_format="python", fast=True, comments=False))
+    return _OPTIONS[0]
+
+
+_KINDS: dict[str, ParagraphKind] = {"head": "heading", "quote": "quote", "list": "list"}
+
+
+def _paragraphs_from(postbody: Any) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    for el in postbody:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in {"graphic", "lb"}:
+            continue
+        kind: ParagraphKind = _KINDS.get(tag, "p")
+        if tag == "list":
+            items = [_text_of(item) for item in el.iter("item")]
+            text = "\n".join(i for i in items if i)
+        elif tag == "table":
+            rows = [" | ".join(_text_of(c) for c in row if _text_of(c)) for row in el.iter("row")]
+            text = "\n".join(r for r in rows if r)
+        else:
+            text = _text_of(el)
+        if text:
+            out.append(Paragraph(text=text, kind=kind))
+    return out
+
+
+def _clean_paragraphs(
+    paragraphs: list[Paragraph], meta: _Meta, site: str | None, images: tuple[Image, ...]
+) -> list[Paragraph]:
+    headline = _norm(meta.headline or "")
+    byline = _norm(meta.byline or "")
+    drop = {_norm(x) for img in images for x in (img.caption, img.credit, img.title) if x}
+    drop.discard("")
+    out: list[Paragraph] = []
+    for i, para in enumerate(paragraphs):
+        key = _norm(para.text)
+        if not key:
+            continue
+        if i < 3 and headline and key == headline:
+            continue
+        if key in drop:
+            continue
+        if i < 6 and len(para.text) < 120 and _is_byline_or_dateline(para.text, byline):
+            continue
+        if is_boilerplate(para.text, site):
+            continue
+        out.append(para)
+    # a heading left dangling at the end is a "Related"/"More" block title
+    while out and out[-1].kind == "heading":
+        out.pop()
+    return out
+
+
+def _is_byline_or_dateline(text: str, byline: str) -> bool:
+    if _BY_PREFIX.match(text) and (not byline or _overlap(_norm(text), byline) > 0.5):
+        return True
+    return bool(_DATELINE.match(text))
+
+
+def _site_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    return host.lower().removeprefix("www.") or None
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def extract_html(
+    body: bytes | str, *, url: str | None = None, charset: str | None = None
+) -> Article:
+    """Read the article in an HTML page; raises ExtractionError when there is no article text."""
+    text = body if isinstance(body, str) else decode_html(body, charset)
+    root = parse_html(text)
+    try:
+        meta = _read_metadata(root, url)
+        etree.strip_elements(root, *_STRIP_TAGS, with_tail=False)
+        container = _find_container(root)
+        lead = _lead_figure(root, container, url)
+        images = _merge_images(lead, meta.images)
+        tree = _narrowed_document(container) if container is not None else root
+        postbody = _trafilatura_body(tree, url)
+    except ExtractionError:
+        raise
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as exc:
+        raise ExtractionError(f"extraction failed: {exc!r}") from exc
+    site = _site_of(meta.canonical_url or url)
+    paragraphs = _clean_paragraphs(_paragraphs_from(postbody), meta, site, images)
+    if not paragraphs:
+        raise ExtractionError("no article text found")
+    return Article(
+        paragraphs=tuple(paragraphs),
+        headline=meta.headline,
+        byline=meta.byline,
+        published_at=meta.published_at,
+        updated_at=meta.updated_at,
+        url=url,
+        canonical_url=meta.canonical_url,
+        language=meta.language,
+        site_name=meta.site_name,
+        description=meta.description,
+        images=images,
+    )
