@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import cmd_articles, cmd_measure, cmd_people, cmd_sources  # noqa: F401  (register commands)
+from . import cmd_articles, cmd_demo, cmd_measure, cmd_people, cmd_sources  # noqa: F401
 from .app import cli
 
 __all__ = ["cli", "main"]

@@ -1,0 +1,176 @@
+"""`broadsheet demo`: the product end to end, offline, on the simulated wire."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.rule import Rule
+
+from .app import Context, cli, handle_errors, pass_ctx
+
+
+@cli.command()
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default="2008-01-01",
+    show_default=True,
+    help="First day of the period to replay.",
+)
+@click.option(
+    "--to",
+    "end",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default="2008-12-31",
+    show_default=True,
+    help="Last day of the period to replay.",
+)
+@click.option(
+    "--events",
+    type=int,
+    default=24,
+    show_default=True,
+    help="Market events to report on (each covered by 2-3 outlets).",
+)
+@click.option(
+    "--steps",
+    type=int,
+    default=4,
+    show_default=True,
+    help="Polls over the replayed period (stories arrive between them).",
+)
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option(
+    "--demo-home",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the demo archive goes (default: <home>/demo; wiped at each run).",
+)
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Subscribe to a few real public feeds instead (needs network access).",
+)
+@pass_ctx
+@handle_errors
+def demo(
+    ctx: Context,
+    start: object,
+    end: object,
+    events: int,
+    steps: int,
+    seed: int,
+    demo_home: Path | None,
+    live: bool,
+) -> None:
+    """Run the whole product offline on a simulated news wire.
+
+    A local server on 127.0.0.1 publishes RSS feeds and article pages (one outlet as
+    plain-text page dumps) generated from real facts: the bundled price history's large
+    moves and Federal Reserve rate decisions. Broadsheet subscribes, polls, extracts,
+    enriches, stores and indexes them, then shows what an analyst would look at.
+    """
+    from ..demo.run import run_demo
+
+    if live:
+        _live(ctx)
+        return
+    home = demo_home or (ctx.settings.home / "demo")
+    settings = ctx.settings.model_copy(update={"home": home})
+    out = ctx.out
+    out.print(Rule("[bold]Broadsheet demo — SIMULATED WIRE[/]"))
+    report = run_demo(
+        settings,
+        start=_day(start),
+        end=_day(end),
+        seed=seed,
+        steps=steps,
+        max_events=events,
+        enrich=ctx.enrich,
+        say=lambda line: out.print(line, highlight=False),
+    )
+    out.print(
+        f"\n[bold]{report.articles_stored}[/] stories stored from {report.sources} feeds; "
+        f"last poll: {report.not_modified} of {report.sources} feeds answered "
+        "304 Not Modified"
+    )
+    home_opt = ["--home", str(home)]
+    from .app import cli as root_cli
+
+    showcase = [
+        ("TOP — the latest stories", ["top", "-n", "8"]),
+        (
+            'Search: "federal funds rate" since:2008-06-01',
+            ["search", '"federal funds rate" since:2008-06-01', "-n", "3"],
+        ),
+        ("Search: company news for AAPL", ["search", "ticker:AAPL", "-n", "3", "--sort", "newest"]),
+    ]
+    for title, args in showcase:
+        out.print(Rule(title))
+        root_cli.main(args=[*home_opt, *args], prog_name="broadsheet", standalone_mode=False)
+    out.print(Rule("READ — one story, read like an analyst"))
+    first_id = _first_article_with_quotes(settings)
+    if first_id is not None:
+        root_cli.main(
+            args=[*home_opt, "read", str(first_id)], prog_name="broadsheet", standalone_mode=False
+        )
+    if "chart" in root_cli.commands:
+        out.print(Rule("GP AAPL — prices with the demo's AAPL stories as markers"))
+        root_cli.main(
+            args=[*home_opt, "chart", "AAPL", "--from", "2007-06-01", "--to", "2009-06-30"],
+            prog_name="broadsheet",
+            standalone_mode=False,
+        )
+    out.print(Rule())
+    out.print(
+        f"The demo archive is in {home}. Explore it, for example:\n"
+        f"  broadsheet --home {home} search 'by:\"Clara Voss\"'\n"
+        f"  broadsheet --home {home} people 'Maria Okafor'\n"
+        f"  broadsheet --home {home} event-study 'ticker:AAPL'"
+    )
+
+
+def _day(value: object) -> date:
+    return value.date() if hasattr(value, "date") else date.fromisoformat(str(value))
+
+
+def _first_article_with_quotes(settings: object) -> int | None:
+    from ..store import open_store
+
+    store = open_store(settings.database)  # type: ignore[attr-defined]
+    try:
+        for art in store.latest_articles(limit=30):
+            if len(store.get_annotations(art.id).quotes) >= 2:
+                return art.id
+        latest = store.latest_articles(limit=1)
+        return latest[0].id if latest else None
+    finally:
+        store.close()
+
+
+LIVE_FEEDS = (
+    "https://www.federalreserve.gov/feeds/press_all.xml",
+    "https://www.sec.gov/news/pressreleases.rss",
+    "https://www.ecb.europa.eu/rss/press.html",
+    "https://www.bls.gov/feed/bls_latest.rss",
+)
+
+
+def _live(ctx: Context) -> None:
+    from ..errors import BroadsheetError
+    from ..pipeline import add_source, poll_due
+
+    with ctx.pipeline() as pipe:
+        for url in LIVE_FEEDS:
+            try:
+                for source in add_source(pipe, url):
+                    ctx.out.print(f"subscribed to {source.title or source.url}")
+            except BroadsheetError as exc:
+                ctx.err.print(f"[red]could not reach[/] {url}: {exc}")
+        outcomes = poll_due(pipe, force=True)
+        ctx.out.print(
+            f"polled {len(outcomes)} feeds; "
+            f"{pipe.store.count_articles()} stories stored. Try `broadsheet top`."
+        )
