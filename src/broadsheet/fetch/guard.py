@@ -101,22 +101,24 @@ def forbidden_reason(address: IPAddress | str) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.scope_id:
             ip = ipaddress.IPv6Address(str(ip).split("%", 1)[0])
+        if ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d is a.b.c.d on the wire
+            why = forbidden_reason(ip.ipv4_mapped)
+            return None if why is None else f"{why} (embedded in IPv6 address {ip})"
         embedded: list[ipaddress.IPv4Address] = []
-        if ip.ipv4_mapped is not None:
-            embedded.append(ip.ipv4_mapped)
         if ip.sixtofour is not None:
             embedded.append(ip.sixtofour)
         if ip.teredo is not None:
             embedded.extend(ip.teredo)
         if ip in _NAT64 or ip in _NAT64_LOCAL:
             embedded.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
-        if int(ip) >> 32 == 0:  # IPv4-compatible ::a.b.c.d (and ::, ::1)
+        compatible = int(ip) >> 32 == 0 and int(ip) > 1  # ::a.b.c.d, but not :: or ::1
+        if compatible:
             embedded.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
         for inner in embedded:
             why = forbidden_reason(inner)
             if why is not None:
                 return f"{why} (embedded in IPv6 address {ip})"
-        if int(ip) >> 32 == 0:
+        if compatible:
             return "IPv4-compatible IPv6 address"
     if ip.is_unspecified:
         return "unspecified address"
@@ -128,10 +130,10 @@ def forbidden_reason(address: IPAddress | str) -> str | None:
         return "multicast address"
     if isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT:
         return "shared (CGNAT) address"
-    if ip.is_private:
-        return "private address"
     if ip.is_reserved:
         return "reserved address"
+    if ip.is_private:
+        return "private address"
     if not ip.is_global:
         return "address that is not globally routable"
     return None
