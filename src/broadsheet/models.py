@@ -249,6 +249,7 @@ class Fact:
     period: str | None  # "Q1", "last year"
     subject: str | None  # "China"
     text: str = ""  # the number as written ("11.9 percent")
+    period_norm: str | None = None  # the period normalised where simple: "Q1", "H1", "FY2024"
 
 
 @dataclass(frozen=True, slots=True)
