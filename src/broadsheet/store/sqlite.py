@@ -781,7 +781,8 @@ class SQLiteStore:
             )
             conn.executemany(
                 'INSERT INTO facts (article_id, ord, start, "end", value_num, value_text, unit,'
-                " measure, period, subject, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " measure, period, subject, text, period_norm)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         article_id,
@@ -795,6 +796,7 @@ class SQLiteStore:
                         f.period,
                         f.subject,
                         f.text,
+                        f.period_norm,
                     )
                     for i, f in enumerate(annotations.facts)
                 ],
@@ -868,10 +870,20 @@ class SQLiteStore:
                 )
             )
             facts = tuple(
-                Fact(r[0], r[1], r[2] if r[3] is None else r[3], r[4], r[5], r[6], r[7], r[8])
+                Fact(
+                    start=r[0],
+                    end=r[1],
+                    value=r[2] if r[3] is None else r[3],
+                    unit=r[4],
+                    measure=r[5],
+                    period=r[6],
+                    subject=r[7],
+                    text=r[8],
+                    period_norm=r[9],
+                )
                 for r in conn.execute(
                     'SELECT start, "end", value_num, value_text, unit, measure, period, subject,'
-                    " text FROM facts WHERE article_id = ? ORDER BY ord",
+                    " text, period_norm FROM facts WHERE article_id = ? ORDER BY ord",
                     (article_id,),
                 )
             )
