@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -34,6 +34,7 @@ _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "i", "me", "we",
 _GROUP_PRONOUNS = frozenset({"they", "them", "it"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _TRIM = " \t\n,;:—–-"
+_CONTENT_PREPS = frozenset({"on", "about", "of", "for", "against", "to", "with", "over", "in"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class _Lexicon:
     org_nouns: frozenset[str]
     weights: dict[str, float]
     threshold: float
+    lemmas: frozenset[str]  # verb lemmas worth looking at
 
 
 @lru_cache(maxsize=1)
@@ -55,14 +57,19 @@ def _lexicon() -> _Lexicon:
     weights_file = base / "weights.json"
     if weights_file.is_file():
         weights = json.loads(weights_file.read_text("utf-8"))
+    precision = {str(k): float(v) for k, v in weights.get("precision", {}).items()}
+    threshold = float(weights.get("threshold", 0.0))
+    lemmas = {k.split("|")[0] for k, v in precision.items() if v >= threshold}
+    lemmas.update(cues["speech"], cues["intent"], cues["object"])
     return _Lexicon(
         speech=frozenset(cues["speech"]),
         intent=frozenset(cues["intent"]),
         object=frozenset(cues["object"]),
         person_nouns=frozenset(cues["person_nouns"]),
         org_nouns=frozenset(cues["org_nouns"]),
-        weights={str(k): float(v) for k, v in weights.get("precision", {}).items()},
-        threshold=float(weights.get("threshold", 0.0)),
+        weights=precision,
+        threshold=threshold,
+        lemmas=frozenset(lemmas),
     )
 
 
@@ -157,7 +164,8 @@ def _subject(cue: Token) -> Token | None:
     return None
 
 
-def _speech_candidates(cue: Token, lex: _Lexicon, out: list[_Candidate]) -> None:
+def _verb_candidate(cue: Token) -> _Candidate | None:
+    """The attribution a verb would make, under the first pattern its parse offers."""
     doc = cue.doc
     lemma = cue.lemma_.lower()
     cue_span = (cue.idx, cue.idx + len(cue.text))
@@ -165,37 +173,36 @@ def _speech_candidates(cue: Token, lex: _Lexicon, out: list[_Candidate]) -> None
     if subject is not None and subject.i > cue.i + 12:
         subject = None
     clauses = [c for c in cue.children if c.dep_ == "ccomp"]
-    if clauses and lemma in lex.speech:
+    if clauses:
         first = min(c.left_edge.i for c in clauses)
         last = max(c.right_edge.i for c in clauses)
         if subject is not None and first <= subject.i <= last:
-            return
-        out.append(_Candidate(_span_chars(doc, first, last), subject, cue_span, "ccomp", lemma))
-        return
-    if lemma in lex.intent:
-        for c in cue.children:
-            if c.dep_ == "xcomp" and c.i > cue.i:
-                first, last = _subtree_bounds(c)
-                out.append(
-                    _Candidate(_span_chars(doc, first, last), subject, cue_span, "xcomp", lemma)
-                )
-                return
-    if lemma in lex.speech and cue.dep_ == "parataxis" and cue.head.i < cue.i:
+            return None
+        return _Candidate(_span_chars(doc, first, last), subject, cue_span, "ccomp", lemma)
+    for c in cue.children:
+        if c.dep_ == "xcomp" and c.i > cue.i:
+            first, last = _subtree_bounds(c)
+            return _Candidate(_span_chars(doc, first, last), subject, cue_span, "xcomp", lemma)
+    if cue.dep_ == "parataxis" and cue.head.i < cue.i:
         first, last = _subtree_bounds(cue.head, exclude=cue)
         if last >= first:
-            out.append(
-                _Candidate(_span_chars(doc, first, last), subject, cue_span, "parataxis", lemma)
-            )
-            return
-    if lemma in lex.object:
-        objs = [c for c in cue.children if c.dep_ in ("dobj", "attr") and c.i > cue.i]
-        if objs:
-            first = objs[0].left_edge.i
+            return _Candidate(_span_chars(doc, first, last), subject, cue_span, "parataxis", lemma)
+    for c in cue.children:
+        if c.dep_ in ("dobj", "attr") and c.i > cue.i:
             last = cue.right_edge.i
-            out.append(_Candidate(_span_chars(doc, first, last), subject, cue_span, "dobj", lemma))
-            return
-    if lemma in lex.speech and subject is not None:
-        out.append(_Candidate((-1, -1), subject, cue_span, "bare", lemma))
+            return _Candidate(
+                _span_chars(doc, c.left_edge.i, last), subject, cue_span, "dobj", lemma
+            )
+    for c in cue.children:
+        if c.dep_ == "prep" and c.i > cue.i and c.lower_ in _CONTENT_PREPS:
+            pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if pobj is not None:
+                first, last = _subtree_bounds(pobj)
+                pattern = "prep-" + c.lower_
+                return _Candidate(_span_chars(doc, first, last), subject, cue_span, pattern, lemma)
+    if subject is not None:
+        return _Candidate((-1, -1), subject, cue_span, "bare", lemma)
+    return None
 
 
 def _according_candidates(tok: Token, out: list[_Candidate]) -> None:
@@ -225,14 +232,16 @@ def _according_candidates(tok: Token, out: list[_Candidate]) -> None:
     out.append(_Candidate(span, pobj, cue, "according", "according to"))
 
 
-def _collect_candidates(doc: Doc, lex: _Lexicon) -> list[_Candidate]:
+def _collect_candidates(doc: Doc, lemmas: frozenset[str] | None) -> list[_Candidate]:
+    """Candidates from every verb whose lemma is in ``lemmas`` (all verbs when None)."""
     out: list[_Candidate] = []
-    verbs = lex.speech | lex.intent | lex.object
     for tok in doc:
         if tok.lower_ == "according":
             _according_candidates(tok, out)
-        elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs:
-            _speech_candidates(tok, lex, out)
+        elif tok.pos_ == "VERB" and (lemmas is None or tok.lemma_.lower() in lemmas):
+            cand = _verb_candidate(tok)
+            if cand is not None:
+                out.append(cand)
     return out
 
 
@@ -242,19 +251,24 @@ def _collect_candidates(doc: Doc, lex: _Lexicon) -> list[_Candidate]:
 def _snap_to_quotes(
     content: tuple[int, int], quotes: Sequence[tuple[int, int]], starts: Sequence[int]
 ) -> tuple[int, int]:
-    """Widen content to whole quotations it overlaps; a content that is mostly one
-    quotation becomes that quotation."""
+    """Widen content to the whole quotations it reaches into.
+
+    A content strictly inside a longer quotation (someone quoted within a quotation) is
+    left alone; one that touches a quotation's edge or covers most of it takes it whole.
+    """
     start, end = content
-    i = bisect.bisect_left(starts, start) - 1
-    i = max(i, 0)
+    i = max(bisect.bisect_left(starts, start) - 1, 0)
     while i < len(quotes) and quotes[i][0] < end:
         q_start, q_end = quotes[i]
-        if q_end > start:
-            if q_start < start:
-                start = q_start
-            if q_end > end:
-                end = q_end
         i += 1
+        if q_end <= start:
+            continue
+        inside = q_start < start and end < q_end
+        near_edge = start - q_start <= 2 or q_end - end <= 3
+        if inside and not near_edge and (end - start) * 2 < q_end - q_start:
+            continue
+        start = min(start, q_start)
+        end = max(end, q_end)
     return start, end
 
 
@@ -352,40 +366,50 @@ def _resolve(
 # ----------------------------------------------------------------------------- main
 
 
+def _prior(cand: _Candidate, lex: _Lexicon) -> bool:
+    """The hand-written lexicon's verdict, for cues the fitted weights have not seen."""
+    if cand.pattern in ("according", "colon"):
+        return True
+    if cand.pattern in ("ccomp", "bare-quote", "parataxis"):
+        return cand.lemma in lex.speech
+    if cand.pattern == "xcomp":
+        return cand.lemma in lex.intent
+    if cand.pattern == "dobj":
+        return cand.lemma in lex.object
+    return False
+
+
 def _keep(cand: _Candidate, lex: _Lexicon) -> bool:
-    if cand.content[0] < 0 or cand.content[1] - cand.content[0] < 2:
-        return False
-    if not lex.weights:
-        return cand.pattern in ("ccomp", "according", "bare-quote", "parataxis") or (
-            cand.pattern in ("xcomp", "dobj")
-            and cand.lemma in ("want", "plan", "vow", "support", "endorse")
-        )
     key = f"{cand.lemma}|{cand.pattern}"
-    weight = lex.weights.get(key, lex.weights.get(f"*|{cand.pattern}", 0.0))
+    weight = lex.weights.get(key)
+    if weight is None:
+        return _prior(cand, lex)
     return weight >= lex.threshold
 
 
-def find_quotes(doc: Doc, entities: Sequence[Entity]) -> list[Quote]:
-    """Quotes in a parsed article: content, source mention, cue, canonical speaker and kind.
-
-    ``entities`` are the article's named-entity mentions with canonical names; offsets of
-    both the input and the output are ``str`` indices into ``doc.text``.
-    """
+def _build(
+    doc: Doc,
+    entities: Sequence[Entity],
+    keep: Callable[[_Candidate], bool],
+    lemmas: frozenset[str] | None,
+) -> list[tuple[_Candidate, Quote]]:
     lex = _lexicon()
     text = doc.text
     quotes = find_quote_spans(text)
     starts = [q[0] for q in quotes]
-    cands = _collect_candidates(doc, lex)
+    cands = _collect_candidates(doc, lemmas)
     _attach_quotes(doc, cands, quotes)
     ents = _Entities(entities)
     details: dict[str, SpeakerDetails] | None = None
     seen: set[tuple[int, int]] = set()
-    out: list[Quote] = []
+    out: list[tuple[_Candidate, Quote]] = []
     for cand in cands:
-        if not _keep(cand, lex):
+        if cand.content[0] < 0 or cand.content[1] - cand.content[0] < 2 or not keep(cand):
             continue
         content = _snap_to_quotes(cand.content, quotes, starts)
         content = _strip(text, content)
+        if cand.cue is not None and content[1] <= cand.cue[0]:
+            content = _drop_lead_in(text, content)
         if content[1] - content[0] < 2 or content in seen:
             continue
         seen.add(content)
@@ -405,20 +429,47 @@ def find_quotes(doc: Doc, entities: Sequence[Entity]) -> list[Quote]:
             if found is not None:
                 title, affiliation = found.title, found.affiliation
                 speaker_type = speaker_type or "PERSON"
-        out.append(
-            Quote(
-                content=content,
-                source=source_span,
-                cue=cand.cue,
-                speaker=speaker,
-                kind=quote_kind(text[content[0] : content[1]]),
-                speaker_type=speaker_type,
-                speaker_title=title,
-                speaker_affiliation=affiliation,
-            )
+        quote = Quote(
+            content=content,
+            source=source_span,
+            cue=cand.cue,
+            speaker=speaker,
+            kind=quote_kind(text[content[0] : content[1]]),
+            speaker_type=speaker_type,
+            speaker_title=title,
+            speaker_affiliation=affiliation,
         )
-    out.sort(key=lambda q: q.content)
+        out.append((cand, quote))
+    out.sort(key=lambda pair: pair[1].content)
     return out
+
+
+def find_quotes(doc: Doc, entities: Sequence[Entity]) -> list[Quote]:
+    """Quotes in a parsed article: content, source mention, cue, canonical speaker and kind.
+
+    ``entities`` are the article's named-entity mentions with canonical names; offsets of
+    both the input and the output are ``str`` indices into ``doc.text``.
+    """
+    lex = _lexicon()
+    return [quote for _, quote in _build(doc, entities, lambda c: _keep(c, lex), lex.lemmas)]
+
+
+def _drop_lead_in(text: str, content: tuple[int, int]) -> tuple[int, int]:
+    """“The Chinese “can't stand ...,” he said": a short lead-in before a quotation that
+    runs to the end of the content is the writer's, not the speaker's (unless it is a
+    possessive that the quotation continues: "The department's “objectives are ...”")."""
+    start, end = content
+    if text[start] in QUOTE_CHARS:
+        return content
+    mark = next((i for i in range(start, min(end, start + 40)) if text[i] in '"“«'), -1)
+    if mark < 0 or text[end - 1] not in QUOTE_CHARS:
+        return content
+    lead = text[start:mark].strip()
+    if len(lead.split()) > 3 or lead.endswith(("'s", "’s")):
+        return content
+    if any(q in text[mark + 1 : end - 1] for q in '"“”'):
+        return content  # more than one quotation: keep the writer's words between them
+    return mark, end
 
 
 def _strip(text: str, span: tuple[int, int]) -> tuple[int, int]:

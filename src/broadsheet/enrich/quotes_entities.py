@@ -27,7 +27,52 @@ _TYPES: dict[str, EntityType] = {
     "LAW": "MISC",
 }
 _HONORIFICS = frozenset(
-    {"mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms", "dr", "sen.", "rep.", "gov.", "president"}
+    {"mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms", "dr", "sen.", "rep.", "gov.", "gen.", "lt."}
+)
+_TITLES = frozenset(
+    {
+        "president",
+        "senator",
+        "governor",
+        "mayor",
+        "councillor",
+        "councilman",
+        "councilwoman",
+        "minister",
+        "secretary",
+        "spokesman",
+        "spokeswoman",
+        "analyst",
+        "professor",
+        "judge",
+        "general",
+        "chancellor",
+        "premier",
+        "ambassador",
+        "director",
+        "chairman",
+        "chairwoman",
+        "congressman",
+        "congresswoman",
+        "representative",
+        "speaker",
+        "sheriff",
+        "commissioner",
+        "justice",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "candidate",
+        "nominee",
+        "leader",
+        "former",
+        "vice",
+        "deputy",
+        "chief",
+        "executive",
+    }
 )
 
 
@@ -37,7 +82,7 @@ def _clean(text: str) -> str:
             text = text[: -len(suffix)]
             break
     words = text.split()
-    while len(words) > 1 and words[0].lower() in _HONORIFICS:
+    while len(words) > 1 and (words[0].lower() in _HONORIFICS or words[0].lower() in _TITLES):
         words = words[1:]
     if words and words[0].lower() == "the":
         words = words[1:]

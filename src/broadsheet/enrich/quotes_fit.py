@@ -1,0 +1,168 @@
+"""Fit the cue weights of quote attribution on the PolNeAR training split.
+
+usage: python -m broadsheet.enrich.quotes_fit TRAIN_DIR [--docbin FILE] [--out FILE]
+
+Every verb of every training article is turned into a candidate attribution (its pattern:
+clause, infinitive, object, preposition, quotation, "according to"); a candidate is right
+when the reference scorer would count it (content Jaccard >= 0.5, source overlapping).
+The smoothed precision of each ``lemma|pattern`` is written to ``quotes_data/weights.json``
+with the threshold that maximises F1 on the training split. Only the training split is
+read: development and test data stay unseen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .nlp import load_nlp
+from .quotes import _build, _Candidate, _lexicon, _prior
+from .quotes_entities import entities_from_doc
+from .quotes_marks import straighten_quotes
+
+__all__ = ["read_gold"]
+
+_MARKS = '"“”‘’«»'
+_PRIOR_WEIGHT = 2.0
+
+
+def read_gold(ann: Path, text: str) -> list[dict[str, Any]]:
+    """Gold attributions of one brat file, as the reference scorer reads them (tolerating
+    the odd malformed line the training split has)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    lines = ann.read_text("utf-8").splitlines()
+    for line in lines:
+        if line.startswith("T") and line.count("\t") >= 2:
+            tid, meta, _ = line.split("\t", 2)
+            _, offsets = meta.split(" ", 1)
+            spans[tid] = [(int(a), int(b)) for a, b in (o.split() for o in offsets.split(";"))]
+    out: list[dict[str, Any]] = []
+    for line in lines:
+        if not line.startswith("E"):
+            continue
+        roles: dict[str, list[tuple[int, int]]] = collections.defaultdict(list)
+        for arg in line.split("\t")[1].split():
+            role, tid = arg.split(":")
+            roles[role.rstrip("0123456789")].extend(spans.get(tid, []))
+        content = roles.get("Content", [])
+        if not content:
+            continue
+        start, end = min(s for s, _ in content), max(e for _, e in content)
+        body = text[start:end].strip()
+        kind = (
+            "direct"
+            if body[:1] in _MARKS
+            else "mixed"
+            if any(q in body for q in _MARKS)
+            else "indirect"
+        )
+        out.append({"content": (start, end), "source": roles.get("Source", []), "kind": kind})
+    return out
+
+
+def _jaccard(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union > 0 else 0.0
+
+
+def _right(
+    quote_content: tuple[int, int], source: tuple[int, int] | None, gold: list[dict[str, Any]]
+) -> bool:
+    for g in gold:
+        if _jaccard(quote_content, g["content"]) < 0.5:
+            continue
+        spans = g["source"]
+        if source is None and not spans:
+            return True
+        if source is not None and any(source[0] < e and s < source[1] for s, e in spans):
+            return True
+    return False
+
+
+def iter_split(split: Path) -> list[tuple[str, str, Path]]:
+    """(doc id, text, annotation file) for every annotated document of a split."""
+    rows: list[tuple[str, str, Path]] = []
+    seen: set[str] = set()
+    for ann in sorted((split / "attributions").glob("*.ann")):
+        doc_id = ann.stem.rsplit("_", 1)[0]
+        if doc_id in seen:
+            continue
+        seen.add(doc_id)
+        rows.append((doc_id, (split / "text" / f"{doc_id}.txt").read_text("utf-8"), ann))
+    return rows
+
+
+def collect_counts(split: Path, docbin: Path | None) -> tuple[dict[str, list[int]], int]:
+    """Per ``lemma|pattern``: [candidates, right ones]; and the number of gold attributions."""
+    from spacy.tokens import DocBin
+
+    nlp = load_nlp()
+    rows = iter_split(split)
+    all_ids = sorted(p.stem for p in (split / "text").glob("*.txt"))
+    if docbin is not None and docbin.exists():
+        by_id = dict(zip(all_ids, DocBin().from_disk(docbin).get_docs(nlp.vocab), strict=True))
+        docs = [by_id[doc_id] for doc_id, _, _ in rows]
+    else:
+        docs = list(nlp.pipe((straighten_quotes(t) for _, t, _ in rows), batch_size=16))
+    counts: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    n_gold = 0
+    for (_, text, ann), doc in zip(rows, docs, strict=True):
+        gold = read_gold(ann, text)
+        n_gold += len(gold)
+        for cand, quote in _build(doc, entities_from_doc(doc, text), lambda c: True, None):
+            key = f"{cand.lemma}|{cand.pattern}"
+            counts[key][0] += 1
+            counts[key][1] += int(_right(quote.content, quote.source, gold))
+    return dict(counts), n_gold
+
+
+def fit_weights(counts: dict[str, list[int]], n_gold: int) -> dict[str, Any]:
+    lex = _lexicon()
+    precision: dict[str, float] = {}
+    for key, (n, hits) in counts.items():
+        lemma, pattern = key.split("|", 1)
+        prior = 0.5 if _prior(_Candidate((0, 0), None, None, pattern, lemma), lex) else 0.05
+        precision[key] = round((hits + _PRIOR_WEIGHT * prior) / (n + _PRIOR_WEIGHT), 3)
+    best = (0.0, 0.5)
+    for step in range(5, 80):
+        threshold = step / 100
+        kept = [counts[k] for k, p in precision.items() if p >= threshold]
+        predicted = sum(n for n, _ in kept)
+        hits = sum(h for _, h in kept)
+        f1 = 2 * hits / (predicted + n_gold) if predicted + n_gold else 0.0
+        if f1 > best[0]:
+            best = (f1, threshold)
+    kept_keys = {k: p for k, p in sorted(precision.items()) if counts[k][0] >= 2 or p >= best[1]}
+    return {
+        "about": "precision of lemma|pattern cues on PolNeAR train (smoothed); keep >= threshold",
+        "threshold": best[1],
+        "train_f1_estimate": round(best[0], 4),
+        "precision": kept_keys,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="fit quote-cue weights on PolNeAR train")
+    parser.add_argument("train_dir", type=Path)
+    parser.add_argument("--docbin", type=Path)
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "quotes_data" / "weights.json"
+    )
+    args = parser.parse_args(argv)
+    counts, n_gold = collect_counts(args.train_dir, args.docbin)
+    weights = fit_weights(counts, n_gold)
+    args.out.write_text(json.dumps(weights, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    print(
+        json.dumps({"threshold": weights["threshold"], "f1": weights["train_f1_estimate"]}),
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

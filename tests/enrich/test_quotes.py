@@ -1,0 +1,197 @@
+"""Quote attribution on sentences written for these tests: every pattern find_quotes knows."""
+
+from __future__ import annotations
+
+import pytest
+
+from broadsheet.enrich.nlp import load_nlp
+from broadsheet.enrich.quotes import find_quotes, quote_kind
+from broadsheet.enrich.quotes_entities import entities_from_doc
+from broadsheet.enrich.quotes_marks import find_quote_spans, straighten_quotes
+from broadsheet.models import Quote
+
+
+def _quotes(text: str) -> list[Quote]:
+    nlp = load_nlp()
+    doc = nlp(straighten_quotes(text))
+    return find_quotes(doc, entities_from_doc(doc, text))
+
+
+def _find(text: str, quotes: list[Quote], fragment: str) -> Quote:
+    for q in quotes:
+        if fragment in text[q.content[0] : q.content[1]]:
+            return q
+    shown = [text[q.content[0] : q.content[1]] for q in quotes]
+    raise AssertionError(f"no quote contains {fragment!r}; found {shown}")
+
+
+# (text, fragment of the content, speaker, kind, source text)
+CASES = [
+    (
+        "“The bridge will open in May,” said Marta Velasquez, the city engineer.",
+        "The bridge will open in May",
+        "Marta Velasquez",
+        "direct",
+        "Marta Velasquez",
+    ),
+    (
+        "Harold Pemberton said: “We have no plans to sell the mill.”",
+        "We have no plans to sell the mill",
+        "Harold Pemberton",
+        "direct",
+        "Harold Pemberton",
+    ),
+    (
+        "Councillor Sarah Collins said the budget was “a disgrace to the town.”",
+        "a disgrace to the town",
+        "Sarah Collins",
+        "mixed",
+        "Sarah Collins",
+    ),
+    (
+        "Sarah Collins said that the budget would be rewritten before the vote.",
+        "the budget would be rewritten before the vote",
+        "Sarah Collins",
+        "indirect",
+        "Sarah Collins",
+    ),
+    (
+        "Tomas Brandt warned that interest rates could climb again next year.",
+        "interest rates could climb again next year",
+        "Tomas Brandt",
+        "indirect",
+        "Tomas Brandt",
+    ),
+    (
+        "Grain prices will fall sharply this autumn, according to Olwen Hardcastle, "
+        "an economist at Northfield Bank.",
+        "Grain prices will fall sharply this autumn",
+        "Olwen Hardcastle",
+        "indirect",
+        "Olwen Hardcastle",
+    ),
+    (
+        "According to Northfield Bank, the merger will be completed by June.",
+        "the merger will be completed by June",
+        "Northfield Bank",
+        "indirect",
+        "Northfield Bank",
+    ),
+    (
+        "Desmond Okafor arrived late on Tuesday. He told reporters the talks had collapsed.",
+        "the talks had collapsed",
+        "Desmond Okafor",
+        "indirect",
+        "He",
+    ),
+    (
+        "Priya Raman runs the clinic. “We treat everyone who walks in,” she said.",
+        "We treat everyone who walks in",
+        "Priya Raman",
+        "direct",
+        "she",
+    ),
+    (
+        "“My father told me ‘never sell the land,’ and I never will,” said Robert Kittredge.",
+        "and I never will",
+        "Robert Kittredge",
+        "direct",
+        "Robert Kittredge",
+    ),
+    (
+        "Lena Sorvino, who teaches law at Eastbrook University, argued the ruling was wrong.",
+        "the ruling was wrong",
+        "Lena Sorvino",
+        "indirect",
+        "Lena Sorvino",
+    ),
+    (
+        "The harbour will be dredged next spring, Mayor Colm Fitzgerald said on Monday.",
+        "The harbour will be dredged next spring",
+        "Colm Fitzgerald",
+        "indirect",
+        "Colm Fitzgerald",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "fragment", "speaker", "kind", "source"), CASES)
+def test_find_quotes_patterns(
+    text: str, fragment: str, speaker: str, kind: str, source: str
+) -> None:
+    quotes = _quotes(text)
+    quote = _find(text, quotes, fragment)
+    assert quote.speaker == speaker
+    assert quote.kind == kind
+    assert quote.source is not None
+    assert source in text[quote.source[0] : quote.source[1]]
+    assert quote.cue is not None
+    assert quote.cue[1] <= len(text)
+
+
+def test_multi_paragraph_quote_is_one_quote() -> None:
+    text = (
+        "Rosalind Achebe, the festival director, spoke at length.\n\n"
+        "“We started with forty chairs in a church hall. Nobody came the first year,\n\n"
+        "“but the second year the hall was full and we had to turn people away,” she said."
+    )
+    quote = _find(text, _quotes(text), "forty chairs")
+    body = text[quote.content[0] : quote.content[1]]
+    assert "turn people away" in body
+    assert quote.speaker == "Rosalind Achebe"
+    assert quote.kind == "direct"
+
+
+def test_speaker_title_and_affiliation() -> None:
+    text = (
+        "Shipping costs will keep rising, said analyst Wendell Marsh. "
+        "Marsh, who studies freight markets at the Institute for Maritime Research in Oslo, "
+        "said in an interview that “the worst is still ahead.” "
+        "“Ports are full,” said Ingrid Solberg, a professor of logistics at the University "
+        "of Bergen."
+    )
+    quotes = _quotes(text)
+    marsh = _find(text, quotes, "the worst is still ahead")
+    assert marsh.speaker == "Wendell Marsh"
+    assert marsh.speaker_title == "analyst"
+    assert marsh.speaker_affiliation == "Institute for Maritime Research"
+    solberg = _find(text, quotes, "Ports are full")
+    assert solberg.speaker == "Ingrid Solberg"
+    assert solberg.speaker_title == "professor of logistics"
+    assert solberg.speaker_affiliation == "University of Bergen"
+
+
+def test_no_attribution_in_plain_narrative() -> None:
+    text = "The river flooded the lower town in March. Boats carried families to the school."
+    assert _quotes(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He said “yes” twice.", ["“yes”"]),
+        ('He said "yes" and "no".', ['"yes"', '"no"']),
+        ("“Outer ‘inner’ outer,” she said.", ["“Outer ‘inner’ outer,”"]),
+        ("It’s Sam’s ‘view’, not mine.", []),
+        ("“First paragraph\n\n“second paragraph.”", ["“First paragraph\n\n“second paragraph.”"]),
+        ("“Unclosed paragraph\n\nNext paragraph plain.", ["“Unclosed paragraph"]),
+        ("''Wire style,'' she said.", ["''Wire style,''"]),
+    ],
+)
+def test_find_quote_spans(text: str, expected: list[str]) -> None:
+    assert [text[s:e] for s, e in find_quote_spans(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [("“All of it.”", "direct"), ("it was “fine”", "mixed"), ("it was fine", "indirect")],
+)
+def test_quote_kind(content: str, kind: str) -> None:
+    assert quote_kind(content) == kind
+
+
+def test_straighten_quotes_keeps_offsets() -> None:
+    text = "“It’s ‘done’,” she said — «fin»."
+    flat = straighten_quotes(text)
+    assert len(flat) == len(text)
+    assert "“" not in flat and "’" not in flat and "«" not in flat
