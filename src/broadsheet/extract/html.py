@@ -65,6 +65,8 @@ _LONG_PARAGRAPH = 60
 _MAX_LINK_SHARE = 0.5
 _CONTAINER_SHARE = 0.8
 
+_BLOCK_CONTAINERS = frozenset({"article", "div", "main", "section", "td"})
+
 _ARTICLE_TYPES = frozenset(
     {
         "AdvertiserContentArticle",
@@ -575,7 +577,12 @@ def _find_container(root: Any) -> Any | None:
 def _narrowed_document(container: Any) -> Any:
     root = lxml.html.Element("html")
     body = etree.SubElement(root, "body")
-    body.append(container)  # moves the subtree: the original tree is not used after this
+    # trafilatura looks for its body candidates in order; the wrapper is its "main content"
+    # candidate, so a more specific article element inside the container still wins
+    wrapper = etree.SubElement(body, "div", id="content")
+    if container.tag not in _BLOCK_CONTAINERS:
+        container.tag = "div"  # an inline wrapper (<span>, <font>) would be stripped with its text
+    wrapper.append(container)  # moves the subtree: the original tree is not used after this
     return root
 
 
@@ -602,9 +609,15 @@ _KINDS: dict[str, ParagraphKind] = {"head": "heading", "quote": "quote", "list":
 
 def _paragraphs_from(postbody: Any) -> list[Paragraph]:
     out: list[Paragraph] = []
+    loose = _clean(postbody.text)
+    if loose:
+        out.append(Paragraph(text=loose))
     for el in postbody:
         tag = el.tag if isinstance(el.tag, str) else ""
+        tail = _clean(el.tail)
         if tag in {"graphic", "lb"}:
+            if tail:
+                out.append(Paragraph(text=tail))
             continue
         kind: ParagraphKind = _KINDS.get(tag, "p")
         if tag == "list":
@@ -617,6 +630,8 @@ def _paragraphs_from(postbody: Any) -> list[Paragraph]:
             text = _text_of(el)
         if text:
             out.append(Paragraph(text=text, kind=kind))
+        if tail:  # text loose between blocks: trafilatura keeps it as the previous one's tail
+            out.append(Paragraph(text=tail))
     return out
 
 
