@@ -343,18 +343,19 @@ class SearchIndex:
         tree = parse_query(query, now=now) if isinstance(query, str) else query
         tquery = self.to_tantivy(tree)
         searcher = self._index.searcher()
+        wanted = max(1, limit)  # tantivy panics on a limit of 0
         result: Any
         if sort == "newest":
             result = searcher.search(
-                tquery, limit, count=True, order_by_field="date", offset=offset
+                tquery, wanted, count=True, order_by_field="date", offset=max(0, offset)
             )
         elif sort == "relevance":
-            result = searcher.search(tquery, limit, count=True, offset=offset)
+            result = searcher.search(tquery, wanted, count=True, offset=max(0, offset))
         else:
             raise ValueError(f"sort must be 'relevance' or 'newest', not {sort!r}")
         snippets = self._snippet_generator(searcher, tree)
         hits = []
-        for score, address in result.hits:
+        for score, address in result.hits[: max(0, limit)]:
             doc = searcher.doc(address)
             hits.append(
                 Hit(
