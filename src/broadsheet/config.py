@@ -114,11 +114,26 @@ class Settings(BaseSettings):
     )
 
     home: Path = Field(default_factory=default_home, description="Directory for all data.")
-    fetch: FetchSettings = Field(default_factory=FetchSettings)  # type: ignore[arg-type]
-    poll: PollSettings = Field(default_factory=PollSettings)  # type: ignore[arg-type]
-    store: StoreSettings = Field(default_factory=StoreSettings)  # type: ignore[arg-type]
-    search: SearchSettings = Field(default_factory=SearchSettings)  # type: ignore[arg-type]
-    enrich: EnrichSettings = Field(default_factory=EnrichSettings)  # type: ignore[arg-type]
+    fetch: FetchSettings = Field(
+        default_factory=FetchSettings,  # type: ignore[arg-type]
+        description="HTTP fetching: timeouts, body cap, SSRF allowlist, politeness.",
+    )
+    poll: PollSettings = Field(
+        default_factory=PollSettings,  # type: ignore[arg-type]
+        description="The polling scheduler: interval, backoff, concurrency.",
+    )
+    store: StoreSettings = Field(
+        default_factory=StoreSettings,  # type: ignore[arg-type]
+        description="The system of record.",
+    )
+    search: SearchSettings = Field(
+        default_factory=SearchSettings,  # type: ignore[arg-type]
+        description="The search index.",
+    )
+    enrich: EnrichSettings = Field(
+        default_factory=EnrichSettings,  # type: ignore[arg-type]
+        description="Annotation of articles: entities, quotes, facts, topics.",
+    )
 
     @property
     def database(self) -> str:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from . import cmd_articles, cmd_demo, cmd_measure, cmd_people, cmd_sources  # noqa: F401
+from . import (  # noqa: F401  (importing registers the commands)
+    cmd_articles,
+    cmd_demo,
+    cmd_markets,
+    cmd_measure,
+    cmd_people,
+    cmd_sources,
+)
 from .app import cli
 
 __all__ = ["cli", "main"]

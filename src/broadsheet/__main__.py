@@ -1,0 +1,5 @@
+"""`python -m broadsheet` is the `broadsheet` command."""
+
+from .cli import main
+
+main()

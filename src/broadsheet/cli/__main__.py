@@ -1,0 +1,5 @@
+"""`python -m broadsheet.cli` is the `broadsheet` command."""
+
+from . import main
+
+main()
