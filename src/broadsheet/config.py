@@ -148,7 +148,7 @@ class Settings(BaseSettings):
 def load_settings(file: Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
     """Build settings from defaults, an optional TOML file, the environment, then overrides.
 
-    ``overrides`` are the command-line flags, as nested dicts (``{"fetch": {"max_body_bytes": 1}}``).
+    ``overrides`` are the command-line flags as nested dicts: ``{"fetch": {"max_body_bytes": 1}}``.
     """
     data: dict[str, Any] = {}
     path = file

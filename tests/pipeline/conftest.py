@@ -27,7 +27,7 @@ class Publisher:
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 route = outer.routes.get(self.path)
                 if route is None:
                     status, headers, body = 404, {"Content-Type": "text/plain"}, b"not found"

@@ -97,9 +97,9 @@ def test_page_that_advertises_a_feed_subscribes_to_the_feed(
     publisher.static(
         "/",
         (
-            f"<html><head><link rel='alternate' type='application/rss+xml' "
-            f"href='/feed.xml'></head><body>Home</body></html>"
-        ).encode(),
+            b"<html><head><link rel='alternate' type='application/rss+xml' "
+            b"href='/feed.xml'></head><body>Home</body></html>"
+        ),
         "text/html",
     )
     publisher.static("/feed.xml", rss(base, []), "application/rss+xml")
