@@ -197,7 +197,19 @@ class YahooProvider(OnlineProvider):
         }
         return f"{self.base_url}{quote(query.ticker)}?{urlencode(params)}"
 
+    def extract_data(self, query: PriceQuery) -> bytes:
+        from ...errors import HTTPStatusError
+
+        try:
+            return super().extract_data(query)
+        except HTTPStatusError as exc:
+            if exc.status == 404:  # Yahoo's answer for an unknown symbol
+                return b""
+            raise
+
     def transform_data(self, query: PriceQuery, raw: bytes) -> list[PriceBar]:
+        if not raw.strip():
+            return []
         try:
             response = _YahooResponse.model_validate_json(raw)
         except ValidationError as exc:

@@ -187,7 +187,9 @@ def read_price_table(
         if kind == "parquet":
             raw = pd.read_parquet(path)
         else:
-            raw = pd.read_csv(path, sep=_sniff_separator(path))
+            sep = _sniff_separator(path)
+            # semicolon CSVs come from locales that write decimal commas (27,95)
+            raw = pd.read_csv(path, sep=sep, decimal="," if sep == ";" else ".")
     except FileNotFoundError as exc:
         raise MarketDataError(f"no such price file: {path}") from exc
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
