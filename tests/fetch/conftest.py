@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from fetch_helpers import Handler, LiveServer, ok_route, start_server
+
+from .fetch_helpers import Handler, LiveServer, ok_route, start_server
 
 
 @pytest.fixture
@@ -27,5 +28,3 @@ def serve() -> Iterator[Callable[..., LiveServer]]:
 def sentinel(serve: Callable[..., LiveServer]) -> LiveServer:
     """A listener that must never be reached; counts every TCP connection it accepts."""
     return serve(ok_route(b"sentinel reached"))
-
-

@@ -48,7 +48,9 @@ class _RequestHandler(http.server.BaseHTTPRequestHandler):
 
         stats = self.server.stats
         with stats.lock:
-            stats.requests.append((time.time(), self.path, {k.lower(): v for k, v in self.headers.items()}))
+            stats.requests.append(
+                (time.time(), self.path, {k.lower(): v for k, v in self.headers.items()})
+            )
             stats.in_flight += 1
             stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
         try:
