@@ -267,8 +267,7 @@ class SearchIndex:
         with self._lock:
             if self._writer is not None:
                 writer, self._writer = self._writer, None
-                writer.rollback()
-                writer.wait_merging_threads()
+                writer.wait_merging_threads()  # drops the writer and its lock
 
     def __enter__(self) -> SearchIndex:
         return self
