@@ -1,0 +1,219 @@
+"""The enrichment orchestrator: one spaCy parse per article, shared by every annotator.
+
+    text -> spaCy Doc -> entities -> tickers, quotes (given the entities), facts
+                      -> lemmas  -> topics, tone
+
+All offsets are Python ``str`` indices into the text given. Texts longer than
+``MAX_CHARS`` are analysed on their first ``MAX_CHARS`` characters (offsets stay valid).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from itertools import islice
+from multiprocessing import get_context
+from typing import Any
+
+from ..errors import EnrichmentError
+from ..models import Annotations, Entity, Quote
+from .entities import EntityRules, find_entities, load_entity_rules
+from .facts import FactRules, find_facts, load_fact_rules
+from .nlp import load_nlp
+from .tickers import TickerTable, find_tickers, load_ticker_table
+from .tone import ToneLexicon, load_tone_lexicon, score_tone
+from .topics import Taxonomy, load_taxonomy, select_topics
+
+__all__ = [
+    "MAX_CHARS",
+    "Enricher",
+    "analyze_text",
+    "annotations_to_dict",
+    "enrich_many_parallel",
+]
+
+MAX_CHARS = 200_000
+_log = logging.getLogger(__name__)
+
+QuoteFinder = Callable[[Any, Sequence[Entity]], list[Quote]]
+
+
+def _load_quote_finder() -> QuoteFinder | None:
+    """``broadsheet.enrich.quotes.find_quotes`` if it is installed, else None."""
+    try:
+        module = importlib.import_module("broadsheet.enrich.quotes")
+    except ImportError:
+        return None
+    finder = getattr(module, "find_quotes", None)
+    return finder if callable(finder) else None
+
+
+class Enricher:
+    """Annotates article texts. Load once, reuse: the model and tables are read at init."""
+
+    def __init__(
+        self,
+        model: str = "en_core_web_sm",
+        *,
+        quotes: bool = True,
+        tickers: TickerTable | None = None,
+    ) -> None:
+        self.model = model
+        self.nlp: Any = load_nlp(model)
+        self.entity_rules: EntityRules = load_entity_rules()
+        self.fact_rules: FactRules = load_fact_rules()
+        self.tickers: TickerTable = tickers or load_ticker_table()
+        self.taxonomy: Taxonomy = load_taxonomy()
+        self.tone_lexicon: ToneLexicon = load_tone_lexicon()
+        self.find_quotes: QuoteFinder | None = _load_quote_finder() if quotes else None
+
+    def analyze(self, text: str) -> Annotations:
+        """Annotations of one article text."""
+        if not text.strip():
+            return Annotations()
+        return self.analyze_doc(self.nlp(text[:MAX_CHARS]), text)
+
+    def analyze_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Annotations]:
+        """Annotations of many texts, in order, parsed in batches (``nlp.pipe``)."""
+        originals: list[str] = []
+
+        def clipped() -> Iterator[str]:
+            for text in texts:
+                originals.append(text)
+                yield text[:MAX_CHARS]
+
+        for i, doc in enumerate(self.nlp.pipe(clipped(), batch_size=batch_size)):
+            text = originals[i]
+            originals[i] = ""
+            yield self.analyze_doc(doc, text) if text.strip() else Annotations()
+
+    def analyze_doc(self, doc: Any, text: str | None = None) -> Annotations:
+        """Annotations from an existing parse of ``text`` (``doc.text`` when not given)."""
+        full = doc.text if text is None else text
+        entities = find_entities(doc, self.entity_rules)
+        tickers = find_tickers(full, entities, self.tickers)
+        facts = find_facts(doc, entities, self.fact_rules)
+        lemmas = [t.lemma_.lower() for t in doc if not t.is_space]
+        topics = select_topics(lemmas, self.taxonomy)
+        tone = score_tone(lemmas, self.tone_lexicon)
+        quotes: list[Quote] = []
+        if self.find_quotes is not None:
+            try:
+                quotes = list(self.find_quotes(doc, entities))
+            except Exception:  # one annotator's bug must not cost the article its other ones
+                _log.exception("quote attribution failed; the article is kept without quotes")
+        return Annotations(
+            entities=tuple(entities),
+            tickers=tuple(tickers),
+            quotes=tuple(quotes),
+            facts=tuple(facts),
+            topics=topics,
+            tone=tone,
+        )
+
+
+@lru_cache(maxsize=2)
+def _default_enricher(model: str) -> Enricher:
+    return Enricher(model)
+
+
+def analyze_text(text: str, *, enricher: Enricher | None = None) -> Annotations:
+    """Annotations of one text, with a shared default ``Enricher`` unless one is given."""
+    return (enricher or _default_enricher("en_core_web_sm")).analyze(text)
+
+
+# --------------------------------------------------------------------------- bulk
+
+_WORKER: Enricher | None = None
+
+
+def _init_worker(model: str, quotes: bool) -> None:
+    global _WORKER  # one Enricher per worker process, built once
+    _WORKER = Enricher(model, quotes=quotes)
+
+
+def _work(batch: list[str]) -> list[Annotations]:
+    if _WORKER is None:  # pragma: no cover - the initializer always runs first
+        raise EnrichmentError("worker not initialised")
+    return list(_WORKER.analyze_many(batch))
+
+
+def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    it = iter(texts)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def enrich_many_parallel(
+    texts: Iterable[str],
+    processes: int,
+    *,
+    model: str = "en_core_web_sm",
+    chunk_size: int = 32,
+    quotes: bool = True,
+) -> Iterator[Annotations]:
+    """Annotations of many texts, in order, on a pool of ``processes`` worker processes.
+
+    Each worker loads the model once. ``processes <= 1`` runs in this process.
+    """
+    if processes <= 1:
+        yield from Enricher(model, quotes=quotes).analyze_many(texts)
+        return
+    ctx = get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=processes, mp_context=ctx, initializer=_init_worker, initargs=(model, quotes)
+    ) as pool:
+        for result in pool.map(_work, _chunks(texts, chunk_size)):
+            yield from result
+
+
+# --------------------------------------------------------------------------- output rows
+
+
+def annotations_to_dict(annotations: Annotations) -> dict[str, object]:
+    """The ``analyze`` command's annotation fields (see docs/BENCHMARKS.md), plus tickers
+    and tone."""
+    return {
+        "entities": [
+            {"start": e.start, "end": e.end, "type": e.type, "name": e.name, "id": e.entity_id}
+            for e in annotations.entities
+        ],
+        "quotes": [
+            {
+                "content": list(q.content),
+                "source": list(q.source) if q.source else None,
+                "cue": list(q.cue) if q.cue else None,
+                "speaker": q.speaker,
+                "kind": q.kind,
+            }
+            for q in annotations.quotes
+        ],
+        "facts": [
+            {
+                "start": f.start,
+                "end": f.end,
+                "value": f.value,
+                "unit": f.unit,
+                "measure": f.measure,
+                "period": f.period,
+                "period_norm": f.period_norm,
+                "subject": f.subject,
+            }
+            for f in annotations.facts
+        ],
+        "topics": list(annotations.topics),
+        "tickers": [
+            {
+                "start": t.start,
+                "end": t.end,
+                "ticker": t.ticker,
+                "company": t.company,
+                "relevance": t.relevance,
+            }
+            for t in annotations.tickers
+        ],
+        "tone": annotations.tone,
+    }

@@ -1,0 +1,243 @@
+"""Link company mentions to listed securities.
+
+Sources of a link, in one article:
+
+* ``$AAPL`` cashtags and exchange tags such as ``(NASDAQ: AAPL)`` or ``(NYSE:IBM)``; the
+  organisation named just before an exchange tag is then linked wherever it recurs;
+* organisation entities whose name, normalised (case, punctuation, "Inc.", "Corp",
+  "Co.", "Ltd", "plc", "Class A" dropped), is in the alias table (``data/tickers.json``)
+  or in the bundled SEC list (``broadsheet/data/sec_company_tickers.json``).
+
+A company whose name is also an English word ("Target", "Gap", "Visa") needs a corporate cue:
+a legal suffix in the mention, an exchange tag for it in the article, or a cue word
+("shares", "retailer", "chief executive"...) in the same sentence.
+
+Relevance (0..1, the same for every mention of a ticker in the article) grows with the
+number of mentions relative to the most-mentioned ticker and with a mention in the headline
+(the first line, when it reads as a heading) or in the lead (first two paragraphs).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..models import Entity, Security, TickerMention
+from .entities import find_heading_spans, load_entity_rules
+
+__all__ = ["TickerTable", "find_tickers", "load_ticker_table", "normalise_company_name"]
+
+_EXCHANGE_TAG = re.compile(
+    r"\(\s*(?:NYSE\s+American|NYSE\s+Arca|NYSE|NASDAQ|Nasdaq|AMEX|NYSEAMERICAN|OTC|OTCQX|"
+    r"OTCQB|CBOE|Cboe)\s*:\s*(?P<ticker>[A-Z][A-Z.\-]{0,6})\s*\)"
+)
+_CASHTAG = re.compile(r"(?<![\w$])\$(?P<ticker>[A-Z]{1,5}(?:[.\-][A-Z])?)(?![\w])")
+
+
+@dataclass(frozen=True, slots=True)
+class TickerTable:
+    """Securities by ticker and by normalised name; built once, then read-only."""
+
+    by_ticker: dict[str, Security]
+    by_name: dict[str, str]
+    aliases: dict[str, str]
+    cue_names: frozenset[str]  # normalised names that need a corporate cue
+    cue_words: frozenset[str]
+    suffix_words: frozenset[str]
+
+    def lookup(self, name: str) -> str | None:
+        """Ticker for a company name as written, or None."""
+        key = normalise_company_name(name, self.suffix_words)
+        if not key:
+            return None
+        return self.aliases.get(key) or self.by_name.get(key)
+
+
+def normalise_company_name(name: str, suffix_words: frozenset[str] | None = None) -> str:
+    """``"Apple Inc."`` -> ``"apple"``; ``"AMAZON COM INC"`` -> ``"amazon"``."""
+    suffixes = suffix_words if suffix_words is not None else _default_suffixes()
+    low = name.lower().replace("’", "'").replace("&", " and ")
+    low = re.sub(r"\(.*?\)|/.*$", " ", low)
+    low = re.sub(r"\bclass [a-c]\b|\bcl [a-c]\b", " ", low)
+    low = re.sub(r"'s\b", "", low)
+    low = re.sub(r"[^\w\s-]", " ", low)
+    words = low.split()
+    while words and words[-1] in suffixes:
+        words.pop()
+    while words and words[0] == "the":
+        words.pop(0)
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def _rules_data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        resources.files("broadsheet.enrich").joinpath("data/tickers.json").read_text("utf-8")
+    )
+    return data
+
+
+def _default_suffixes() -> frozenset[str]:
+    return frozenset(_rules_data()["suffix_words"])
+
+
+@lru_cache(maxsize=4)
+def load_ticker_table(path: Path | None = None) -> TickerTable:
+    """Read the SEC list (bundled unless ``path`` is given) and the alias data, once."""
+    if path is None:
+        raw_text = resources.files("broadsheet").joinpath("data/sec_company_tickers.json")
+        table: dict[str, Any] = json.loads(raw_text.read_text("utf-8"))
+    else:
+        table = json.loads(path.read_text("utf-8"))
+    rules = _rules_data()
+    suffixes = frozenset(rules["suffix_words"])
+    fields = table["fields"]
+    i_cik, i_name = fields.index("cik"), fields.index("name")
+    i_ticker, i_exchange = fields.index("ticker"), fields.index("exchange")
+    by_ticker: dict[str, Security] = {}
+    by_name: dict[str, str] = {}
+    for row in table["data"]:  # ordered by size: the first holder of a name wins
+        ticker = str(row[i_ticker])
+        if ticker not in by_ticker:
+            by_ticker[ticker] = Security(
+                ticker=ticker, name=str(row[i_name]), cik=int(row[i_cik]), exchange=row[i_exchange]
+            )
+        key = normalise_company_name(str(row[i_name]), suffixes)
+        if key:
+            by_name.setdefault(key, ticker)
+    aliases = {
+        normalise_company_name(k, suffixes): v
+        for k, v in rules["aliases"].items()
+        if v in by_ticker
+    }
+    places = load_entity_rules().places
+    for place in places:  # a country or city is never a company name on its own
+        by_name.pop(place, None)
+    cue_names = frozenset(rules["common_word_names"]) | frozenset(rules["cue_aliases"])
+    return TickerTable(
+        by_ticker=by_ticker,
+        by_name=by_name,
+        aliases=aliases,
+        cue_names=cue_names,
+        cue_words=frozenset(w.lower() for w in rules["cue_words"]),
+        suffix_words=suffixes,
+    )
+
+
+def _has_suffix(surface: str, table: TickerTable) -> bool:
+    words = re.sub(r"[^\w\s]", " ", surface.lower()).split()
+    return bool(words) and words[-1] in table.suffix_words
+
+
+def _sentence_bounds(text: str, at: int) -> tuple[int, int]:
+    start = max(text.rfind(". ", 0, at), text.rfind("\n", 0, at)) + 1
+    end_candidates = [i for i in (text.find(". ", at), text.find("\n", at)) if i >= 0]
+    end = min(end_candidates) if end_candidates else len(text)
+    return start, end
+
+
+def _has_cue(text: str, start: int, end: int, table: TickerTable) -> bool:
+    s, e = _sentence_bounds(text, start)
+    window = text[s:e].lower()
+    words = set(re.findall(r"[a-z][a-z.&]*", window))
+    if words & table.cue_words:
+        return True
+    return any(" " in cue and cue in window for cue in table.cue_words)
+
+
+def find_tickers(
+    text: str, entities: Sequence[Entity], table: TickerTable | None = None
+) -> list[TickerMention]:
+    """Ticker mentions in one article, with a relevance per ticker."""
+    table = table or load_ticker_table()
+    hits: list[tuple[int, int, str]] = []
+    tagged: set[str] = set()
+    local: dict[str, str] = {}  # canonical ORG name -> ticker, from exchange tags
+    orgs = [e for e in entities if e.type == "ORG"]
+    for m in _EXCHANGE_TAG.finditer(text):
+        ticker = m.group("ticker")
+        if ticker not in table.by_ticker:
+            continue
+        hits.append((m.start("ticker"), m.end("ticker"), ticker))
+        tagged.add(ticker)
+        before = [e for e in orgs if 0 <= m.start() - e.end <= 12]
+        if before:
+            local[before[-1].name] = ticker
+    for m in _CASHTAG.finditer(text):
+        ticker = m.group("ticker")
+        if ticker in table.by_ticker:
+            hits.append((m.start("ticker"), m.end("ticker"), ticker))
+            tagged.add(ticker)
+    suffixed: set[str] = set()
+    candidates: list[tuple[Entity, str, str]] = []
+    for ent in orgs:
+        ticker = local.get(ent.name) or table.lookup(ent.name) or table.lookup(ent.text)
+        if ticker is None:
+            continue
+        key = normalise_company_name(ent.name, table.suffix_words)
+        candidates.append((ent, ticker, key))
+        if _has_suffix(ent.text, table):
+            suffixed.add(ticker)
+    for ent, ticker, key in candidates:
+        if (
+            key in table.cue_names
+            and ent.name not in local
+            and not (
+                ticker in tagged or ticker in suffixed or _has_cue(text, ent.start, ent.end, table)
+            )
+        ):
+            continue
+        hits.append((ent.start, ent.end, ticker))
+    if not hits:
+        return []
+    return _with_relevance(text, hits, table)
+
+
+def _with_relevance(
+    text: str, hits: list[tuple[int, int, str]], table: TickerTable
+) -> list[TickerMention]:
+    headings = find_heading_spans(text)
+    first_char = len(text) - len(text.lstrip())
+    headline_end = headings[0][1] if headings and headings[0][0] == first_char else 0
+    paragraphs = [m.end() for m in re.finditer(r"\n\s*\n", text)]
+    lead_paragraphs = 3 if headline_end else 2
+    lead_end = paragraphs[lead_paragraphs - 1] if len(paragraphs) >= lead_paragraphs else len(text)
+    lead_end = min(max(lead_end, 400), len(text))
+    counts: dict[str, int] = defaultdict(int)
+    in_headline: set[str] = set()
+    in_lead: set[str] = set()
+    seen: set[tuple[int, int, str]] = set()
+    unique: list[tuple[int, int, str]] = []
+    for hit in sorted(hits):
+        if hit in seen:
+            continue
+        seen.add(hit)
+        unique.append(hit)
+        start, _, ticker = hit
+        counts[ticker] += 1
+        if start < headline_end:
+            in_headline.add(ticker)
+        elif start < lead_end:
+            in_lead.add(ticker)
+    top = max(counts.values())
+    relevance = {
+        t: round(
+            min(
+                1.0,
+                0.45 * (c / top)
+                + 0.1 * min(c - 1, 3) / 3
+                + (0.35 if t in in_headline else 0.0)
+                + (0.15 if t in in_lead else 0.0),
+            ),
+            3,
+        )
+        for t, c in counts.items()
+    }
+    return [TickerMention(s, e, t, table.by_ticker[t].name, relevance[t]) for s, e, t in unique]
