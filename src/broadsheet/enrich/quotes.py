@@ -317,6 +317,25 @@ class _Entities:
                 best = e
         return best
 
+    def person_named(self, word: str) -> Entity | None:
+        """A person entity whose canonical name holds ``word`` ("Shirk" -> Susan Shirk)."""
+        for e in self.items:
+            if e.type == "PERSON" and word in e.name.split() and e.name != word:
+                return e
+        return None
+
+    def preceding_named(
+        self, pos: int, types: tuple[EntityType, ...], words: set[str], limit: int = 3000
+    ) -> Entity | None:
+        """The nearest earlier entity of a fitting type whose name holds one of ``words``."""
+        i = bisect.bisect_left(self.starts, pos)
+        for e in reversed(self.items[:i]):
+            if e.start < pos - limit:
+                break
+            if e.type in types and e.end <= pos and words & set(e.name.lower().split()):
+                return e
+        return None
+
     def preceding(
         self, pos: int, types: tuple[EntityType, ...], limit: int = 1500
     ) -> Entity | None:
@@ -350,17 +369,41 @@ def _resolve(
     if word in _GROUP_PRONOUNS:
         ent = ents.preceding(span[0], ("ORG",), limit=400)
         return (ent.name, ent.type) if ent is not None else (None, None)
-    lemma = source.lemma_.lower()
     if source.pos_ == "NOUN":
-        if lemma in lex.person_nouns:
-            ent = ents.preceding(span[0], ("PERSON",))
-            return (ent.name, ent.type) if ent is not None else (None, None)
-        if lemma in lex.org_nouns:
-            ent = ents.preceding(span[0], ("ORG",))
-            return (ent.name, ent.type) if ent is not None else (None, None)
+        return _resolve_role(source, span, ents, lex)
     if source.pos_ == "PROPN":
+        named = ents.person_named(source.text)
+        if named is not None:
+            return named.name, named.type
         return source.doc.text[span[0] : span[1]], None
     return None, None
+
+
+def _resolve_role(
+    source: Token, span: tuple[int, int], ents: _Entities, lex: _Lexicon
+) -> tuple[str | None, EntityType | None]:
+    """ "the spokeswoman", "the ministry", "the department's news office": the nearest
+    fitting earlier entity, preferring one whose name holds the noun."""
+    lemma = source.lemma_.lower()
+    if source.tag_ in ("NNS", "NNPS"):
+        return None, None
+    words = {
+        t.lemma_.lower() for t in source.subtree if t.pos_ in ("NOUN", "PROPN") and t.i <= source.i
+    }
+    types: tuple[EntityType, ...]
+    if lemma in lex.person_nouns:
+        types = ("PERSON",)
+    elif words & lex.org_nouns:
+        types = ("ORG",)
+    else:
+        return None, None
+    named = ents.preceding_named(span[0], types, words)
+    if named is not None:
+        return named.name, named.type
+    if not any(t.dep_ == "det" and t.lower_ in ("the", "this", "that") for t in source.children):
+        return None, None
+    ent = ents.preceding(span[0], types)
+    return (ent.name, ent.type) if ent is not None else (None, None)
 
 
 # ----------------------------------------------------------------------------- main
@@ -387,6 +430,72 @@ def _keep(cand: _Candidate, lex: _Lexicon) -> bool:
     return weight >= lex.threshold
 
 
+def _paragraph_bounds(text: str) -> list[int]:
+    """Sorted offsets of every line break (paragraph boundaries)."""
+    return [i for i, ch in enumerate(text) if ch == "\n"]
+
+
+def _clip(span: tuple[int, int], anchor: int, breaks: Sequence[int]) -> tuple[int, int]:
+    """The part of span inside the paragraph holding offset ``anchor``."""
+    i = bisect.bisect_right(breaks, anchor)
+    lo = breaks[i - 1] + 1 if i > 0 else 0
+    hi = breaks[i] if i < len(breaks) else span[1]
+    return max(span[0], lo), min(span[1], hi)
+
+
+def _continuations(
+    text: str,
+    out: list[tuple[_Candidate, Quote]],
+    quotes: Sequence[tuple[int, int]],
+    breaks: Sequence[int],
+) -> list[tuple[_Candidate, Quote]]:
+    """Quotations nobody is said to say, following a quote in the same paragraph (or
+    opening the next one): the same speaker goes on talking."""
+    taken = sorted(q.content for _, q in out)
+    extra: list[tuple[_Candidate, Quote]] = []
+    by_end = sorted(out, key=lambda pair: pair[1].content[1])
+    ends = [pair[1].content[1] for pair in by_end]
+    for q_start, q_end in quotes:
+        if any(s < q_end and q_start < e for s, e in taken):
+            continue
+        i = bisect.bisect_right(ends, q_start) - 1
+        if i < 0:
+            continue
+        cand, prev = by_end[i]
+        if prev.source is None or prev.kind == "indirect":
+            continue
+        gap = text[prev.content[1] : q_start]
+        if (
+            gap.count("\n") > 2
+            or len(gap) > 400
+            or (gap.count("\n") and not _is_quote_paragraph(text, q_start))
+        ):
+            continue
+        if any(q in gap for q in '"“”«»'):
+            continue
+        extra.append(
+            (
+                _Candidate((q_start, q_end), cand.source, cand.cue, "continued", cand.lemma),
+                Quote(
+                    content=(q_start, q_end),
+                    source=prev.source,
+                    cue=prev.cue,
+                    speaker=prev.speaker,
+                    kind="direct",
+                    speaker_type=prev.speaker_type,
+                    speaker_title=prev.speaker_title,
+                    speaker_affiliation=prev.speaker_affiliation,
+                ),
+            )
+        )
+    return extra
+
+
+def _is_quote_paragraph(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return text[line_start:pos].strip() == ""
+
+
 def _build(
     doc: Doc,
     entities: Sequence[Entity],
@@ -402,12 +511,23 @@ def _build(
     ents = _Entities(entities)
     details: dict[str, SpeakerDetails] | None = None
     seen: set[tuple[int, int]] = set()
+    breaks = _paragraph_bounds(text)
     out: list[tuple[_Candidate, Quote]] = []
     for cand in cands:
         if cand.content[0] < 0 or cand.content[1] - cand.content[0] < 2 or not keep(cand):
             continue
-        content = _snap_to_quotes(cand.content, quotes, starts)
+        anchor = cand.cue[0] if cand.cue is not None else cand.content[0]
+        content = cand.content
+        if cand.pattern != "bare-quote":
+            content = _clip(content, anchor, breaks)
+            if content[1] - content[0] < 2:
+                continue
+            content = _snap_to_quotes(content, quotes, starts)
         content = _strip(text, content)
+        if cand.source is not None:
+            head = cand.source.idx
+            if content[0] <= head < content[1]:
+                continue  # the speaker is inside the words: a quotation within the quote
         if cand.cue is not None and content[1] <= cand.cue[0]:
             content = _drop_lead_in(text, content)
         if content[1] - content[0] < 2 or content in seen:
@@ -417,7 +537,7 @@ def _build(
         speaker: str | None = None
         speaker_type: EntityType | None = None
         if cand.source is not None:
-            source_span = _noun_span(cand.source)
+            source_span = _clip(_noun_span(cand.source), cand.source.idx, breaks)
             if source_span[0] < content[1] and content[0] < source_span[1]:
                 source_span = (cand.source.idx, cand.source.idx + len(cand.source.text))
             speaker, speaker_type = _resolve(cand.source, source_span, ents, lex)
@@ -440,6 +560,7 @@ def _build(
             speaker_affiliation=affiliation,
         )
         out.append((cand, quote))
+    out.extend(_continuations(text, out, quotes, breaks))
     out.sort(key=lambda pair: pair[1].content)
     return out
 

@@ -121,9 +121,11 @@ def entities_from_doc(doc: Doc, text: str | None = None) -> list[Entity]:
     # a later full name also names the earlier short mentions ("Glaser ... Bonnie Glaser")
     fixed: list[Entity] = []
     for e in out:
-        if e.type == "PERSON" and len(e.name.split()) == 1:
+        if e.type in ("PERSON", "ORG") and len(e.name.split()) == 1:
             full = next((p for p in people if p.split()[-1] == e.name), None)
-            if full is not None:
-                e = Entity(start=e.start, end=e.end, type=e.type, name=full, text=e.text)
+            if full is None:  # family name first: "Wang" for "Wang Jiarui"
+                full = next((p for p in people if p.split()[0] == e.name), None)
+            if full is not None:  # an ORG "Wang" after "Wang Jiarui" is that person
+                e = Entity(start=e.start, end=e.end, type="PERSON", name=full, text=e.text)
         fixed.append(e)
     return fixed

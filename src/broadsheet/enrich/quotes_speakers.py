@@ -71,11 +71,11 @@ def _clean_title(tokens: Span) -> str | None:
     return doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
 
 
-def _prefix_title(doc: Doc, ent_start: int) -> tuple[str | None, str | None]:
+def _prefix_title(doc: Doc, ent_start: int, mention_start: int) -> tuple[str | None, str | None]:
     """'analyst Bonnie Glaser' -> ('analyst', None)."""
     i = ent_start - 1
     while i >= 0 and doc[i].dep_ in ("compound", "amod", "nmod") and not doc[i].is_punct:
-        if doc[i].ent_type_ in ("PERSON", "DATE", "CARDINAL"):
+        if i < mention_start and doc[i].ent_type_ in ("PERSON", "DATE", "CARDINAL"):
             break
         i -= 1
     first = i + 1
@@ -117,7 +117,13 @@ def find_speaker_details(doc: Doc, entities: Sequence[Entity]) -> dict[str, Spea
         if title is not None and affiliation is not None:
             continue
         head = span.root
-        pre_title, pre_org = _prefix_title(doc, span.start)
+        name_start = span.start
+        first_word = ent.name.split()[0] if ent.name else ""
+        while name_start < span.end - 1 and doc[name_start].text != first_word:
+            name_start += 1  # "Spokeswoman Jiang Yu": the title inside the mention
+        if doc[name_start].text != first_word:
+            name_start = span.start
+        pre_title, pre_org = _prefix_title(doc, name_start, span.start)
         post_title, post_org = _clause_details(doc, head)
         title = title or pre_title or post_title
         affiliation = affiliation or pre_org or post_org

@@ -1,0 +1,84 @@
+"""The seed article's quotes (read from the shared seed at test time, never copied here)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from broadsheet.enrich.nlp import load_nlp
+from broadsheet.enrich.quotes import find_quotes
+from broadsheet.enrich.quotes_entities import entities_from_doc
+from broadsheet.enrich.quotes_marks import straighten_quotes
+from broadsheet.models import Quote
+
+
+def _shared() -> Path:
+    beside = Path(__file__).resolve().parents[2] / ".." / "shared"
+    if beside.is_dir():
+        return beside
+    return Path(os.environ.get("BROADSHEET_SHARED", "/work/shared"))
+
+
+SEED = _shared() / "seed"
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[str, list[Quote], dict[str, Any]]:
+    if not (SEED / "expected.json").is_file() or not (SEED / "ground-truth.json").is_file():
+        pytest.skip(f"seed not found at {SEED}")
+    expected = json.loads((SEED / "expected.json").read_text("utf-8"))["quotes"]
+    truth = json.loads((SEED / "ground-truth.json").read_text("utf-8"))
+    body = next(iter(truth.values()))["articleBody"]
+    doc = load_nlp()(straighten_quotes(body))
+    return body, find_quotes(doc, entities_from_doc(doc, body)), expected
+
+
+def _match(body: str, quotes: list[Quote], item: dict[str, str]) -> Quote | None:
+    """The quote carrying item's words near its start ("starts_with" after any lead-in)."""
+    for q in quotes:
+        content = body[q.content[0] : q.content[1]]
+        at = content.find(item["starts_with"])
+        if 0 <= at <= 40 and q.kind == item["kind"]:
+            return q
+    return None
+
+
+def _speakers(item: dict[str, str]) -> set[str]:
+    return {s.strip() for s in item["speaker"].split(";")}
+
+
+def test_seed_must_quotes(seed: tuple[str, list[Quote], dict[str, Any]]) -> None:
+    body, quotes, expected = seed
+    missing = []
+    for item in expected["must"]:
+        q = _match(body, quotes, item)
+        if q is None or q.speaker not in _speakers(item):
+            missing.append((item, q))
+    assert not missing, missing
+
+
+def test_seed_should_quotes(seed: tuple[str, list[Quote], dict[str, Any]]) -> None:
+    body, quotes, expected = seed
+    found = [item for item in expected["should"] if _match(body, quotes, item) is not None]
+    assert len(found) >= 2, found
+
+
+def test_seed_speaker_details(seed: tuple[str, list[Quote], dict[str, Any]]) -> None:
+    _, quotes, expected = seed
+    details = expected["speaker_details"]
+    seen: dict[str, tuple[str | None, str | None]] = {}
+    for q in quotes:
+        if q.speaker in details and (q.speaker_title or q.speaker_affiliation):
+            seen[q.speaker] = (q.speaker_title, q.speaker_affiliation)
+    wrong = []
+    for name, description in details.items():
+        title, affiliation = seen.get(name, (None, None))
+        flat = description.replace("’", "'")
+        parts = [p for p in (title, affiliation) if p]
+        if not parts or any(p.replace("’", "'") not in flat for p in parts):
+            wrong.append((name, title, affiliation, description))
+    assert not wrong, wrong
