@@ -72,7 +72,11 @@ def test_seed_speaker_details(seed: tuple[str, list[Quote], dict[str, Any]]) -> 
     details = expected["speaker_details"]
     seen: dict[str, tuple[str | None, str | None]] = {}
     for q in quotes:
-        if q.speaker in details and (q.speaker_title or q.speaker_affiliation):
+        if (
+            q.speaker is not None
+            and q.speaker in details
+            and (q.speaker_title or q.speaker_affiliation)
+        ):
             seen[q.speaker] = (q.speaker_title, q.speaker_affiliation)
     wrong = []
     for name, description in details.items():
