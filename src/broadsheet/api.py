@@ -73,10 +73,12 @@ class Broadsheet:
 
         from .cli.render import plain_snippet
         from .search import parse_query
+        from .search.index import SortOrder
 
         if self._pipe.index is None:
             raise RuntimeError("the search index is not available (held by another process?)")
-        results = self._pipe.index.search(parse_query(query), limit=limit, sort=sort)
+        order: SortOrder = "newest" if sort == "newest" else "relevance"
+        results = self._pipe.index.search(parse_query(query), limit=limit, sort=order)
         return pd.DataFrame.from_records(
             [
                 {

@@ -159,10 +159,12 @@ def search(ctx: Context, query: str, limit: int | None, sort: str, fmt: str) -> 
     Example: by:"Bonnie Glaser" topic:diplomacy since:2010-01-01
     """
     from ..search import SearchIndex, parse_query
+    from ..search.index import SortOrder
 
     parsed = parse_query(query)
     index = SearchIndex(ctx.settings.index_dir)
-    results = index.search(parsed, limit=limit or ctx.settings.search.default_limit, sort=sort)
+    order: SortOrder = "newest" if sort == "newest" else "relevance"
+    results = index.search(parsed, limit=limit or ctx.settings.search.default_limit, sort=order)
     if fmt == "jsonl":
         for hit in results.hits:
             emit_json(

@@ -180,7 +180,8 @@ class DemoWireServer:
 
         self._httpd = ThreadingHTTPServer((host, port), Handler)
         self._httpd.daemon_threads = True
-        self.host, self.port = self._httpd.server_address[0], self._httpd.server_address[1]
+        address = self._httpd.server_address
+        self.host, self.port = str(address[0]), int(address[1])
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, daemon=True, name="demo-wire"
         )
