@@ -62,7 +62,7 @@ ATTRS = [
     'itemprop="author"',
     'content="text/html; charset=koi8-r" http-equiv="content-type"',
 ]
-WORDS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=40)
+WORDS = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=0, max_size=40)
 JSONLD = st.sampled_from(
     [
         '{"@type": "NewsArticle", "headline": 5, "author": [null, {"name": ["x"]}]}',
