@@ -1,0 +1,292 @@
+"""Turning hostile feed bytes into safe Unicode XML text before any XML parser sees them.
+
+* :func:`decode_xml` picks the character encoding (BOM > byte-pattern sniff > HTTP charset >
+  XML declaration > UTF-8 > statistics > windows-1252), survives wrong declarations and invalid
+  UTF-8, and maps stray C1 controls to the windows-1252 characters the author meant.
+* :func:`screen_doctype` removes DOCTYPE declarations: external DTDs and external, parameter,
+  nested or large entities are dropped (no billion laughs, no quadratic blow-up, no XXE, nothing
+  fetched); only small literal entities survive, re-declared in a fresh internal subset.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+__all__ = ["decode_xml", "fix_c1_controls", "screen_doctype", "set_xml_encoding"]
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+)
+_SNIFF: tuple[tuple[bytes, str], ...] = (
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"\x00<\x00", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
+    (b"\x4c\x6f\xa7\x94", "cp037"),  # EBCDIC '<?xm'
+)
+_DECL = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']""")
+_DECL_ENCODING = re.compile(r"""(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
+_DECL_ANY = re.compile(r"^\s*<\?xml[^>]*\?>")
+# latin-1 labels are windows-1252 in practice (as in the WHATWG encoding standard)
+_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "l1": "cp1252",
+    "iso_8859-1": "cp1252",
+    "windows-1252": "cp1252",
+    "x-sjis": "shift_jis",
+    "mac": "mac-roman",
+    "macintosh": "mac-roman",
+    "csmacintosh": "mac-roman",
+    "ms-cyrl": "cp1251",
+    "ms-ee": "cp1250",
+    "ms-greek": "cp1253",
+    "ms-turk": "cp1254",
+    "ms-hebr": "cp1255",
+    "ms-arab": "cp1256",
+    "utf8": "utf-8",
+    "unicode": "utf-16",
+}
+_C1 = {i: bytes([i]).decode("cp1252", errors="ignore") or chr(i) for i in range(0x80, 0xA0)}
+_C1_TABLE = str.maketrans({chr(i): c for i, c in _C1.items()})
+
+
+def _latin1_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("broadsheet-latin1", _latin1_fallback)
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    label = _ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _declared(body: bytes, family: str | None) -> str | None:
+    head = body[:1024]
+    try:
+        prefix = head.decode(family or "latin-1", errors="ignore")
+    except LookupError:
+        return None
+    match = _DECL.match(prefix.lstrip("\ufeff"))
+    return match.group(1) if match else None
+
+
+def fix_c1_controls(text: str) -> str:
+    """Map U+0080–U+009F (never meant in feeds) to the windows-1252 characters they encode."""
+    if any("\x80" <= ch <= "\x9f" for ch in text):
+        return text.translate(_C1_TABLE)
+    return text
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    text = body.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    return good > 0 and bad <= max(2, good // 4)
+
+
+def _statistical(body: bytes) -> str | None:
+    high = sum(1 for b in body if b > 0x7F)
+    if high < 32:
+        return None
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a dependency of trafilatura
+        return None
+    best = from_bytes(body[:65536]).best()
+    return _codec(best.encoding) if best is not None else None
+
+
+def decode_xml(body: bytes, http_charset: str | None = None) -> tuple[str, str, list[str]]:
+    """Decode a feed document: returns (text, codec used, problems found on the way)."""
+    problems: list[str] = []
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            text = body[len(bom) :].decode(name, errors="replace")
+            if "\ufffd" in text:
+                problems.append(f"invalid {name} byte sequences replaced")
+            return fix_c1_controls(text), name, problems
+    family = next((name for sig, name in _SNIFF if body.startswith(sig)), None)
+    declared_label = _declared(body, family)
+    declared = _codec(declared_label)
+    if declared_label and declared is None:
+        problems.append(f"unknown encoding {declared_label!r} declared")
+    candidates: list[str] = []
+    if family is not None and family.startswith("utf-"):
+        candidates.append(family)  # the byte pattern proves the encoding and its byte order
+    else:
+        for label in (_codec(http_charset), declared, family, "utf-8"):
+            if label and label not in candidates:
+                candidates.append(label)
+    for index, name in enumerate(candidates):
+        try:
+            text = body.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if index > 0:
+            problems.append(f"encoding override: {candidates[0]} failed, read as {name}")
+        return fix_c1_controls(text), name, problems
+    if _mostly_utf8(body):
+        problems.append("invalid UTF-8 byte sequences replaced")
+        return fix_c1_controls(body.decode("utf-8", errors="replace")), "utf-8", problems
+    guess = _statistical(body) or "cp1252"
+    try:
+        text = body.decode(guess, errors="broadsheet-latin1" if guess == "cp1252" else "replace")
+    except LookupError:
+        guess = "cp1252"
+        text = body.decode(guess, errors="broadsheet-latin1")
+    problems.append(f"encoding override: {', '.join(candidates)} failed, read as {guess}")
+    return fix_c1_controls(text), guess, problems
+
+
+def set_xml_encoding(text: str, encoding: str = "utf-8") -> str:
+    """Make the XML declaration (if any) state ``encoding``; drops a leading BOM."""
+    text = text.lstrip("\ufeff")
+    if _DECL_ENCODING.search(text[:1024]):
+        return _DECL_ENCODING.sub(lambda m: f'{m.group(1)}"{encoding}"', text, count=1)
+    return text
+
+
+# --------------------------------------------------------------------------- DOCTYPE
+
+_ROOT_NAME = re.compile(r"<!DOCTYPE\s+([A-Za-z_:][\w.:\-]*)", re.IGNORECASE)
+_ENTITY = re.compile(
+    r"""<!ENTITY\s+(%\s+)?([A-Za-z_:][\w.:\-]*)\s+(?:"([^"]*)"|'([^']*)'|(SYSTEM|PUBLIC)\b[^>]*)\s*>""",
+    re.IGNORECASE,
+)
+_SAFE_VALUE = re.compile(r"^(?:[^&<%]|&#[0-9]{1,7};|&#x[0-9a-fA-F]{1,6};)*$")
+MAX_ENTITY_VALUE = 200
+MAX_ENTITIES = 64
+
+
+def _doctype_end(text: str, start: int) -> int:
+    """Index just past the DOCTYPE starting at ``start`` (quotes and subset aware)."""
+    i = start + len("<!DOCTYPE")
+    depth = 0
+    quote: str | None = None
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if quote is not None:
+            if ch == quote:
+                quote = None
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth = max(depth - 1, 0)
+        elif ch == ">" and depth == 0:
+            return i + 1
+        i += 1
+    return n
+
+
+_CHARREF = re.compile(r"&#(x[0-9a-fA-F]{1,6}|[0-9]{1,7});")
+MAX_EXPANSION = 1024 * 1024  # characters all kept entities may add to a document
+
+
+def _safe_value(value: str) -> bool:
+    if len(value) > MAX_ENTITY_VALUE or not _SAFE_VALUE.match(value):
+        return False
+
+    def expand(m: re.Match[str]) -> str:
+        ref = m.group(1)
+        code = int(ref[1:], 16) if ref[0] in "xX" else int(ref)
+        return chr(code) if 0 < code <= 0x10FFFF else "&"
+
+    # a character reference to & < or % would become markup when the entity is used
+    decoded = _CHARREF.sub(expand, value)
+    return not any(c in decoded for c in "&<%")
+
+
+def _prolog_doctypes(text: str) -> list[tuple[int, int]]:
+    """Spans of the DOCTYPE declarations in the prolog (the only place XML allows one)."""
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        while i < n and text[i] in " \t\r\n\ufeff":
+            i += 1
+        if text.startswith("<?", i):
+            end = text.find("?>", i + 2)
+            i = n if end < 0 else end + 2
+        elif text.startswith("<!--", i):
+            end = text.find("-->", i + 4)
+            i = n if end < 0 else end + 3
+        elif text[i : i + 9].upper() == "<!DOCTYPE":
+            end = _doctype_end(text, i)
+            spans.append((i, end))
+            i = end
+        else:
+            break
+    return spans
+
+
+def screen_doctype(text: str) -> tuple[str, list[str]]:
+    """Remove DOCTYPE declarations, keeping only small literal internal entities."""
+    spans = _prolog_doctypes(text)
+    if not spans:
+        return text, []
+    kept: dict[str, str] = {}
+    dropped = 0
+    name = _ROOT_NAME.match(text, spans[0][0])
+    root = name.group(1) if name else "rss"
+    for start, end in spans:
+        declaration = text[start:end]
+        found = 0
+        for entity in _ENTITY.finditer(declaration):
+            found += 1
+            is_parameter, ename = entity.group(1), entity.group(2)
+            value = entity.group(3) if entity.group(3) is not None else entity.group(4)
+            if is_parameter or value is None or not _safe_value(value) or len(kept) >= MAX_ENTITIES:
+                dropped += 1
+                continue
+            kept.setdefault(ename, value)
+        dropped += max(declaration.upper().count("<!ENTITY") - found, 0)
+    if kept:
+        expansion = sum(text.count(f"&{k};") * len(v) for k, v in kept.items())
+        if expansion > MAX_EXPANSION:
+            dropped += len(kept)
+            kept = {}
+    replacement = ""
+    if kept:
+        subset = "".join(f'<!ENTITY {k} "{v}">' for k, v in kept.items())
+        replacement = f"<!DOCTYPE {root} [{subset}]>"
+    pieces: list[str] = []
+    position = 0
+    for index, (start, end) in enumerate(spans):
+        pieces.append(text[position:start])
+        if index == 0:
+            pieces.append(replacement)
+        position = end
+    pieces.append(text[position:])
+    problems: list[str] = []
+    if dropped:
+        problems.append(
+            f"DOCTYPE removed: {dropped} external, parameter, nested or oversized entity "
+            "declaration(s) ignored"
+        )
+    return "".join(pieces), problems
+
+
+def strip_xml_declaration(text: str) -> str:
+    return _DECL_ANY.sub("", text, count=1)
