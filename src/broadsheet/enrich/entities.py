@@ -454,6 +454,7 @@ class _Annotator:
             if sp.type != "PERSON" and any((sp.start, sp.end) == r for r in phrase_ranges):
                 continue
             if sp.type == "PERSON":
+                self._extend_person(sp)
                 for s, e in phrase_ranges:
                     if s <= sp.start < e < sp.end:
                         sp.start, sp.end = _clean_span(self.text, e, sp.end)
@@ -470,6 +471,24 @@ class _Annotator:
             if sp.end > sp.start:
                 out.append(sp)
         return out
+
+    def _extend_person(self, sp: _Span) -> None:
+        """Take in up to two proper-noun tokens the model left off a name ("Park Sun" Ho)."""
+        doc = self.doc
+        toks = self._tokens_between(sp.start, sp.end)
+        if toks is None or len(toks) == 0:
+            return
+        i = toks.end
+        added = 0
+        while i < len(doc) and added < 2:
+            tok = doc[i]
+            if tok.tag_ != "NNP" or tok.ent_type_ or not tok.text[:1].isupper():
+                break
+            if tok.whitespace_ == "" and i + 1 < len(doc) and doc[i + 1].tag_ not in ("POS", "."):
+                break
+            sp.end = tok.idx + len(tok.text)
+            added += 1
+            i += 1
 
     def _filter(self, spans: list[_Span]) -> list[_Span]:
         out: list[_Span] = []
@@ -611,6 +630,16 @@ class _Annotator:
                 known.setdefault(ent.text, (ent.type, ent.name))
             if len(ent.name) >= 3:
                 known.setdefault(ent.name, (ent.type, ent.name))
+        parts: dict[str, set[str]] = defaultdict(set)
+        for ent in entities:
+            words = ent.name.split()
+            if ent.type == "PERSON" and len(words) >= 2:
+                for part in (words[0], words[-1]):
+                    if len(part) >= 3 and part.lower() not in self.rules.person_title_words:
+                        parts[part].add(ent.name)
+        for part, names in parts.items():
+            if len(names) == 1:
+                known.setdefault(part, ("PERSON", next(iter(names))))
         alternatives = sorted(known, key=len, reverse=True)
         pattern = re.compile(
             r"(?<![\w])(?:" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w])"
