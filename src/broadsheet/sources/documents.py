@@ -1,0 +1,232 @@
+"""Local documents: HTML files, plain-text page dumps, WARC archives; and feed entries that
+carry their own full text.
+
+A folder is walked recursively in sorted order. A file that cannot be read is reported through
+``on_error(path, error)`` and the walk goes on.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import logging
+import os
+import zlib
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from warcio.archiveiterator import ArchiveIterator
+
+from ..errors import SourceError
+from ..models import Document, FeedEntry
+
+__all__ = [
+    "MAX_DOCUMENT_BYTES",
+    "count_documents",
+    "document_kind",
+    "entry_document",
+    "iter_documents",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_DOCUMENT_BYTES = 15 * 1024 * 1024  # the same cap as a fetched body
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+ErrorHandler = Callable[[str, Exception], None]
+
+
+def document_kind(path: Path) -> str | None:
+    """ "html", "text", "warc" or None (not a document) from the file name."""
+    name = path.name.lower()
+    if name.endswith((".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")):
+        return "html"
+    if name.endswith(".txt"):
+        return "text"
+    if name.endswith((".warc", ".warc.gz")):
+        return "warc"
+    return None
+
+
+def _walk(path: Path) -> Iterator[Path]:
+    if path.is_file():
+        yield path
+        return
+    for directory, subdirs, files in os.walk(path, followlinks=False):
+        subdirs.sort()
+        for name in sorted(files):
+            yield Path(directory) / name
+
+
+def count_documents(path: Path) -> int:
+    """How many documents :func:`iter_documents` will roughly yield (a WARC counts as 1)."""
+    path = Path(path)
+    if not path.exists():
+        return 0
+    if path.is_file():
+        return 1 if document_kind(path) is not None else 0
+    return sum(1 for p in _walk(path) if document_kind(p) is not None)
+
+
+def _mtime(path: Path) -> datetime:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except OSError:
+        return datetime.now(UTC)
+
+
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def _read_capped(stream: _Readable, what: str) -> bytes:
+    data = stream.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise SourceError(f"{what}: larger than {MAX_DOCUMENT_BYTES} bytes")
+    return data
+
+
+def _read_file(path: Path) -> bytes:
+    if path.name.lower().endswith(".gz"):
+        with gzip.open(path, "rb") as stream:
+            return _read_capped(stream, str(path))
+    with path.open("rb") as stream:
+        return _read_capped(stream, str(path))
+
+
+def iter_documents(path: Path, *, on_error: ErrorHandler | None = None) -> Iterator[Document]:
+    """Documents under ``path`` (a file or a folder, sorted, recursive).
+
+    ``.html .htm .html.gz`` give text/html, ``.txt`` text/plain, ``.warc .warc.gz`` one
+    text/html Document per HTML response record (URI and HTTP charset from the record).
+    Other files are skipped. A bad file calls ``on_error(path, error)`` (or is logged) and
+    the walk goes on.
+    """
+    path = Path(path)
+
+    def report(where: Path, exc: Exception) -> None:
+        error = exc if isinstance(exc, SourceError) else SourceError(f"{where}: {exc}")
+        if error is not exc:
+            error.__cause__ = exc
+        if on_error is not None:
+            on_error(str(where), error)
+        else:
+            log.warning("skipping %s: %s", where, error)
+
+    if not path.exists():
+        report(path, SourceError(f"{path}: no such file or folder"))
+        return
+    for file in _walk(path):
+        kind = document_kind(file)
+        if kind is None:
+            continue
+        if kind == "warc":
+            try:
+                yield from _iter_warc(file)
+            except Exception as exc:  # warcio raises many unrelated types on a corrupt archive
+                report(file, exc)
+            continue
+        try:
+            body = _read_file(file)
+        except (OSError, EOFError, zlib.error, SourceError, ValueError) as exc:
+            report(file, exc)
+            continue
+        yield Document(
+            uri=str(file),
+            body=body,
+            media_type="text/html" if kind == "html" else "text/plain",
+            fetched_at=_mtime(file),
+        )
+
+
+def _content_type(value: str | None) -> tuple[str, str | None]:
+    if not value:
+        return "", None
+    parts = value.split(";")
+    charset = None
+    for param in parts[1:]:
+        name, _, raw = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = raw.strip().strip("\"'").lower() or None
+    return parts[0].strip().lower(), charset
+
+
+def _warc_date(value: str | None, fallback: datetime) -> datetime:
+    if not value:
+        return fallback
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return fallback
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _iter_warc(path: Path) -> Iterator[Document]:
+    fallback = _mtime(path)
+    with path.open("rb") as stream:
+        records: Any = ArchiveIterator(stream)
+        for record in records:
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            status = record.http_headers.get_statuscode()
+            if status and not str(status).startswith("2"):
+                continue
+            media_type, charset = _content_type(record.http_headers.get_header("Content-Type"))
+            if media_type not in _HTML_TYPES:
+                continue
+            uri = record.rec_headers.get_header("WARC-Target-URI") or str(path)
+            body = _read_capped(record.content_stream(), f"{path} record {uri}")
+            yield Document(
+                uri=uri.strip("<>"),
+                body=body,
+                media_type="text/html",
+                fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date"), fallback),
+                charset=charset,
+            )
+
+
+# --------------------------------------------------------------------------- feed entries
+
+MIN_ENTRY_TEXT = 400  # characters of text a feed entry needs to stand in for its page
+
+
+def _text_length(markup: str) -> int:
+    from lxml import html as lxml_html
+
+    try:
+        fragment = lxml_html.fragment_fromstring(markup, create_parent="div")
+    except Exception:  # lxml raises several unrelated types on junk; length 0 is the answer
+        return 0
+    return len(" ".join(str(fragment.text_content()).split()))
+
+
+def entry_document(entry: FeedEntry, *, feed_url: str, fetched_at: datetime) -> Document | None:
+    """A text/html Document made from a feed entry's own content, or None when it has too
+    little text to stand in for the page (then fetch ``entry.link`` instead)."""
+    markup = entry.content_html
+    if not markup or _text_length(markup) < MIN_ENTRY_TEXT:
+        summary = entry.summary or ""
+        if not summary or _text_length(summary) < MIN_ENTRY_TEXT:
+            return None
+        markup = summary if "<" in summary else f"<p>{html.escape(summary)}</p>"
+    title = entry.title or ""
+    page = (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title></head>\n<body><article>"
+        + (f"<h1>{html.escape(title)}</h1>\n" if title else "")
+        + markup
+        + "</article></body></html>\n"
+    )
+    uri = entry.link or (f"{feed_url}#{entry.guid}" if entry.guid else feed_url)
+    return Document(
+        uri=uri,
+        body=page.encode("utf-8"),
+        media_type="text/html",
+        fetched_at=fetched_at,
+        charset="utf-8",
+        title=entry.title,
+        published_at=entry.published_at or entry.updated_at,
+        author=entry.author,
+        guid=entry.guid,
+    )
