@@ -198,7 +198,8 @@ def summarise(study: pd.DataFrame) -> pd.DataFrame:
         n = len(abn)
         mean = float(abn.mean()) if n else float("nan")
         std = float(abn.std(ddof=1)) if n > 1 else float("nan")
-        t = mean / (std / np.sqrt(n)) if n > 1 and std > 0 else float("nan")
+        # no spread (up to float noise): t is undefined, not huge
+        t = mean / (std / np.sqrt(n)) if n > 1 and std > 1e-12 else float("nan")
         rows.append(
             {
                 "horizon": h,
