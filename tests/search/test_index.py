@@ -11,7 +11,7 @@ import pytest
 from broadsheet.errors import QuerySyntaxError
 from broadsheet.search import HIGHLIGHT_END, HIGHLIGHT_START, SearchIndex, parse_query
 
-from .conftest import IDS, KEYS, NOW, PAIRS, ITEMS, keys_of, stored_of
+from .conftest import IDS, ITEMS, KEYS, NOW, PAIRS, keys_of, stored_of
 
 S, E = HIGHLIGHT_START, HIGHLIGHT_END
 

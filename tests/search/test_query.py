@@ -32,7 +32,7 @@ def t(token: str, field: str | None = None) -> Term:
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+    return datetime(*args, tzinfo=UTC)  # type: ignore[arg-type,misc]
 
 
 GRAMMAR: list[tuple[str, Query]] = [
