@@ -273,12 +273,11 @@ def _snap_to_quotes(
 
 
 def _attach_quotes(
-    doc: Doc,
+    text: str,
     cands: list[_Candidate],
     quotes: Sequence[tuple[int, int]],
 ) -> None:
     """Give content to bare cues ("X said:" + quotation, quotation + "X said")."""
-    text = doc.text
     for cand in cands:
         if cand.pattern != "bare" or cand.cue is None:
             continue
@@ -349,7 +348,7 @@ class _Entities:
 
 
 def _resolve(
-    source: Token, span: tuple[int, int], ents: _Entities, lex: _Lexicon
+    source: Token, span: tuple[int, int], ents: _Entities, lex: _Lexicon, text: str
 ) -> tuple[str | None, EntityType | None]:
     ent = ents.covering(*span)
     if ent is not None:
@@ -375,7 +374,7 @@ def _resolve(
         named = ents.person_named(source.text)
         if named is not None:
             return named.name, named.type
-        return source.doc.text[span[0] : span[1]], None
+        return text[span[0] : span[1]], None
     return None, None
 
 
@@ -507,7 +506,7 @@ def _build(
     quotes = find_quote_spans(text)
     starts = [q[0] for q in quotes]
     cands = _collect_candidates(doc, lemmas)
-    _attach_quotes(doc, cands, quotes)
+    _attach_quotes(text, cands, quotes)
     ents = _Entities(entities)
     details: dict[str, SpeakerDetails] | None = None
     seen: set[tuple[int, int]] = set()
@@ -540,7 +539,7 @@ def _build(
             source_span = _clip(_noun_span(cand.source), cand.source.idx, breaks)
             if source_span[0] < content[1] and content[0] < source_span[1]:
                 source_span = (cand.source.idx, cand.source.idx + len(cand.source.text))
-            speaker, speaker_type = _resolve(cand.source, source_span, ents, lex)
+            speaker, speaker_type = _resolve(cand.source, source_span, ents, lex, text)
         title = affiliation = None
         if speaker is not None and speaker_type in ("PERSON", None):
             if details is None:

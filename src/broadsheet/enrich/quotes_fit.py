@@ -24,7 +24,7 @@ from .quotes import _build, _Candidate, _lexicon, _prior
 from .quotes_entities import entities_from_doc
 from .quotes_marks import straighten_quotes
 
-__all__ = ["read_gold"]
+__all__ = ["collect_counts", "fit_weights", "iter_split", "read_gold", "score_predictions"]
 
 _MARKS = '"“”‘’«»'
 _PRIOR_WEIGHT = 2.0
@@ -82,6 +82,68 @@ def _right(
         if source is not None and any(source[0] < e and s < source[1] for s, e in spans):
             return True
     return False
+
+
+def _prf(hit_p: int, n_pred: int, hit_r: int, n_gold: int) -> tuple[float, float, float]:
+    p = hit_p / n_pred if n_pred else 0.0
+    r = hit_r / n_gold if n_gold else 0.0
+    return round(p, 4), round(r, 4), round(2 * p * r / (p + r), 4) if p + r else 0.0
+
+
+def score_predictions(split: Path, predictions: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The reference scorer's figures (``score_quotes.py``) for predictions by document id,
+    each a list of {"content": [s, e], "source": [s, e] | None}."""
+    c: collections.Counter[str] = collections.Counter()
+    rows = iter_split(split)
+    for doc_id, text, ann in rows:
+        gold = read_gold(ann, text)
+        pred = [q for q in predictions.get(doc_id, []) if q.get("content")]
+        c["gold"] += len(gold)
+        c["pred"] += len(pred)
+        for g in gold:
+            c["gold_" + g["kind"]] += 1
+        pairs = sorted(
+            (
+                (_jaccard(tuple(p["content"]), g["content"]), i, j)
+                for i, p in enumerate(pred)
+                for j, g in enumerate(gold)
+            ),
+            reverse=True,
+        )
+        used_p: set[int] = set()
+        used_g: set[int] = set()
+        for score, i, j in pairs:
+            if score < 0.5:
+                break
+            if i in used_p or j in used_g:
+                continue
+            used_p.add(i)
+            used_g.add(j)
+            g, p = gold[j], pred[i]
+            c["content_hit"] += 1
+            src = p.get("source")
+            spans = g["source"]
+            if src and spans:
+                right = any(src[0] < e and s < src[1] for s, e in spans)
+            else:
+                right = not src and not spans
+            if right:
+                c["attribution_hit"] += 1
+                c["attribution_hit_" + g["kind"]] += 1
+    cp, cr, cf = _prf(c["content_hit"], c["pred"], c["content_hit"], c["gold"])
+    ap, ar, af = _prf(c["attribution_hit"], c["pred"], c["attribution_hit"], c["gold"])
+    by_kind = {
+        k: round(c["attribution_hit_" + k] / c["gold_" + k], 4) if c["gold_" + k] else None
+        for k in ("direct", "mixed", "indirect")
+    }
+    return {
+        "documents": len(rows),
+        "gold": c["gold"],
+        "predicted": c["pred"],
+        "content": {"precision": cp, "recall": cr, "f1": cf},
+        "attribution": {"precision": ap, "recall": ar, "f1": af},
+        "attribution_recall_by_kind": by_kind,
+    }
 
 
 def iter_split(split: Path) -> list[tuple[str, str, Path]]:

@@ -23,6 +23,7 @@ _TRAILING_JUNK = frozenset(
     {"at", "of", "for", "with", "in", "on", "the", "a", "an", "and", "who", ",", "’s", "'s"}
 )
 _MAX_TITLE_TOKENS = 14
+_ENTS_KEY = "broadsheet.quotes.ents"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,8 @@ class SpeakerDetails:
 
 def _org_in(doc: Doc, first: int, last: int) -> tuple[int, str] | None:
     """First organisation named in tokens first..last: (start token, name)."""
-    for ent in doc.ents:
+    ents: list[Span] = doc.user_data.get(_ENTS_KEY) or list(doc.ents)
+    for ent in ents:
         if ent.start < first:
             continue
         if ent.start > last:
@@ -68,7 +70,7 @@ def _clean_title(tokens: Span) -> str | None:
     if not words or len(words) > _MAX_TITLE_TOKENS:
         return None
     doc = words[0].doc
-    return doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+    return str(doc[words[0].i : words[-1].i + 1].text)
 
 
 def _prefix_title(doc: Doc, ent_start: int, mention_start: int) -> tuple[str | None, str | None]:
@@ -107,6 +109,17 @@ def _clause_details(doc: Doc, head: Token) -> tuple[str | None, str | None]:
 def find_speaker_details(doc: Doc, entities: Sequence[Entity]) -> dict[str, SpeakerDetails]:
     """Title and affiliation of every PERSON entity name that the article describes."""
     found: dict[str, tuple[str | None, str | None]] = {}
+    doc.user_data[_ENTS_KEY] = list(doc.ents)
+    try:
+        _describe(doc, entities, found)
+    finally:
+        doc.user_data.pop(_ENTS_KEY, None)
+    return {name: SpeakerDetails(t, a) for name, (t, a) in found.items() if t or a}
+
+
+def _describe(
+    doc: Doc, entities: Sequence[Entity], found: dict[str, tuple[str | None, str | None]]
+) -> None:
     for ent in entities:
         if ent.type != "PERSON":
             continue
@@ -128,4 +141,3 @@ def find_speaker_details(doc: Doc, entities: Sequence[Entity]) -> dict[str, Spea
         title = title or pre_title or post_title
         affiliation = affiliation or pre_org or post_org
         found[ent.name] = (title, affiliation)
-    return {name: SpeakerDetails(t, a) for name, (t, a) in found.items() if t or a}
