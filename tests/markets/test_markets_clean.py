@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -106,7 +107,7 @@ def test_duplicate_days() -> None:
         ({"open": 1.0}, "ohlc_inconsistent", "warning"),
     ],
 )
-def test_bad_rows(change: dict[str, float], kind: str, severity: str) -> None:
+def test_bad_rows(change: dict[str, Any], kind: str, severity: str) -> None:
     bars = list(BARS)
     bars[K] = replace(bars[K], **change)
     issues = check_bars(bars)

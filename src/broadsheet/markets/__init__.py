@@ -26,6 +26,7 @@ from .frames import (
     load_bundled_prices,
     store_frames,
 )
+from .news import story_events, story_markers, ticker_news_counts
 from .providers import (
     BundledProvider,
     CSVProvider,
@@ -68,5 +69,8 @@ __all__ = [
     "render_chart_terminal",
     "session_close_times",
     "store_frames",
+    "story_events",
+    "story_markers",
     "summarise",
+    "ticker_news_counts",
 ]

@@ -15,7 +15,7 @@ import io
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, Self
 from urllib.parse import quote, urlencode
 
 import pandas as pd
@@ -81,7 +81,7 @@ class OnlineProvider(PriceProvider[PriceQuery, bytes]):
             self._fetcher.close()
             self._fetcher = None
 
-    def __enter__(self) -> OnlineProvider:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
