@@ -28,7 +28,7 @@ import lxml.html
 from lxml import etree
 
 from broadsheet.errors import ExtractionError
-from broadsheet.extract.boilerplate import is_boilerplate
+from broadsheet.extract.boilerplate import is_boilerplate, is_related_marker
 from broadsheet.extract.encoding import decode_html
 from broadsheet.models import Article, Image, Paragraph, ParagraphKind
 
@@ -64,6 +64,10 @@ _STRIP_TAGS = (
 _LONG_PARAGRAPH = 60
 _MAX_LINK_SHARE = 0.5
 _CONTAINER_SHARE = 0.8
+# Tail trimming: prose ends with closing punctuation and has this many characters; a
+# title-like line is shorter than _TITLE_CHARS and has no closing punctuation.
+_PROSE_CHARS = 60
+_TITLE_CHARS = 100
 
 _BLOCK_CONTAINERS = frozenset({"article", "div", "main", "section", "td"})
 
@@ -574,6 +578,24 @@ def _find_container(root: Any) -> Any | None:
     return best
 
 
+_SOCIAL_EMBED = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|bluesky-embed", re.I)
+_EMBED_WRAPPER = re.compile(r"social|embed|tweet|share", re.I)
+
+
+def _unmask_social_embeds(root: Any) -> None:
+    """Embedded posts quoted in a story are part of it: keep trafilatura from discarding them."""
+    for quote in root.iter("blockquote"):
+        if not _SOCIAL_EMBED.search(quote.get("class") or ""):
+            continue
+        del quote.attrib["class"]
+        for anc in quote.iterancestors():
+            if anc.tag in {"body", "html", "article"}:
+                break
+            for attr in ("class", "id"):
+                if _EMBED_WRAPPER.search(anc.get(attr) or ""):
+                    del anc.attrib[attr]
+
+
 def _narrowed_document(container: Any) -> Any:
     root = lxml.html.Element("html")
     body = etree.SubElement(root, "body")
@@ -643,10 +665,18 @@ def _clean_paragraphs(
     drop = {_norm(x) for img in images for x in (img.caption, img.credit, img.title) if x}
     drop.discard("")
     out: list[Paragraph] = []
+    after_marker = False
     for i, para in enumerate(paragraphs):
         key = _norm(para.text)
         if not key:
             continue
+        if is_related_marker(para.text):
+            after_marker = True
+            continue
+        if after_marker:
+            if all(len(line) < _TITLE_CHARS for line in para.text.split("\n")):
+                continue  # a link title in the block (headlines may end with "?" or ".")
+            after_marker = False
         if i < 3 and headline and key == headline:
             continue
         if key in drop:
@@ -656,10 +686,36 @@ def _clean_paragraphs(
         if is_boilerplate(para.text, site):
             continue
         out.append(para)
-    # a heading left dangling at the end is a "Related"/"More" block title
-    while out and out[-1].kind == "heading":
-        out.pop()
-    return out
+    return _trim_tail(out)
+
+
+_TERMINAL = frozenset(".!?…\"”’'):;")
+
+
+def _is_prose(para: Paragraph) -> bool:
+    text = para.text.rstrip()
+    return para.kind != "heading" and len(text) >= _PROSE_CHARS and text[-1] in _TERMINAL
+
+
+def _is_title_like(para: Paragraph) -> bool:
+    """A short line without closing punctuation: a link title, a teaser, a block heading."""
+    lines = para.text.split("\n")
+    return all(len(x) < _TITLE_CHARS and x.rstrip()[-1:] not in _TERMINAL for x in lines)
+
+
+def _trim_tail(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Drop lists of title-like links after the last prose paragraph, and dangling headings."""
+    last = max((i for i, p in enumerate(paragraphs) if _is_prose(p)), default=-1)
+    if last < 0:
+        return paragraphs
+    tail = [
+        p
+        for p in paragraphs[last + 1 :]
+        if not (p.kind == "list" and p.text.count("\n") >= 2 and _is_title_like(p))
+    ]
+    while tail and tail[-1].kind == "heading":
+        tail.pop()
+    return paragraphs[: last + 1] + tail
 
 
 def _is_byline_or_dateline(text: str, byline: str) -> bool:
@@ -691,6 +747,7 @@ def extract_html(
         lead = _lead_figure(root, container, url)
         images = _merge_images(lead, meta.images)
         tree = _narrowed_document(container) if container is not None else root
+        _unmask_social_embeds(tree)
         postbody = _trafilatura_body(tree, url)
     except ExtractionError:
         raise
