@@ -21,7 +21,7 @@ import feedparser
 
 from ..errors import FeedParseError
 from ..models import FeedEntry, ParsedFeed
-from .xmltext import decode_xml, screen_doctype, set_xml_encoding
+from .xmltext import decode_xml, normalize_entities, screen_doctype_entities, set_xml_encoding
 
 __all__ = ["parse_feed", "parse_json_feed"]
 
@@ -54,8 +54,10 @@ def parse_feed(body: bytes, *, url: str | None = None, charset: str | None = Non
         return parse_json_feed(stripped.encode("utf-8"), url=url)
     if not stripped.startswith("<"):
         raise FeedParseError(f"{url or 'feed'}: not a feed (does not start with markup)")
-    text, doctype_problems = screen_doctype(set_xml_encoding(text))
+    text, doctype_problems, declared = screen_doctype_entities(set_xml_encoding(text))
     problems.extend(doctype_problems)
+    text, entity_problems = normalize_entities(text, declared)
+    problems.extend(entity_problems)
     headers = {"content-type": "application/xml; charset=utf-8"}
     if url:
         headers["content-location"] = url
@@ -79,7 +81,7 @@ def _from_feedparser(
         what = "an HTML page, not a feed (try discover_feeds)" if html_like else "not a feed"
         detail = f" ({problems[-1]})" if problems else ""
         raise FeedParseError(f"{url or 'document'}: {what}{detail}")
-    entries = tuple(_entry(e) for e in raw_entries)
+    entries = tuple(_entry(e, atom=version.startswith("atom")) for e in raw_entries)
     return ParsedFeed(
         title=_text(_raw(feed, "title")),
         link=_text(_raw(feed, "link")),
@@ -112,7 +114,8 @@ def _struct_to_datetime(value: object) -> datetime | None:
         return None
 
 
-def _entry(entry: Mapping[str, Any]) -> FeedEntry:
+def _entry(entry: Mapping[str, Any], *, atom: bool = False) -> FeedEntry:
+    """One entry; outside Atom, a lone date (RSS 1.0 ``dc:date``) is the publication date."""
     content_html: str | None = None
     contents = _raw(entry, "content") or []
     for content in contents:
@@ -128,12 +131,15 @@ def _entry(entry: Mapping[str, Any]) -> FeedEntry:
     published = _struct_to_datetime(_raw(entry, "published_parsed")) or _struct_to_datetime(
         _raw(entry, "created_parsed")
     )
+    updated = _struct_to_datetime(_raw(entry, "updated_parsed"))
+    if published is None and not atom:
+        published = updated
     return FeedEntry(
         guid=_text(_raw(entry, "id")),
         link=_text(_raw(entry, "link")),
         title=_text(_raw(entry, "title")),
         published_at=published,
-        updated_at=_struct_to_datetime(_raw(entry, "updated_parsed")),
+        updated_at=updated,
         author=_text(_raw(entry, "author")),
         summary=_text(_raw(entry, "summary")),
         content_html=content_html,

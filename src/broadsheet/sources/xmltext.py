@@ -57,6 +57,7 @@ _ALIASES = {
     "unicode": "utf-16",
 }
 _C1 = {i: bytes([i]).decode("cp1252", errors="ignore") or chr(i) for i in range(0x80, 0xA0)}
+_C1_RE = re.compile("[\x80-\x9f]")
 _C1_TABLE = str.maketrans({chr(i): c for i, c in _C1.items()})
 
 
@@ -92,7 +93,7 @@ def _declared(body: bytes, family: str | None) -> str | None:
 
 def fix_c1_controls(text: str) -> str:
     """Map U+0080–U+009F (never meant in feeds) to the windows-1252 characters they encode."""
-    if any("\x80" <= ch <= "\x9f" for ch in text):
+    if _C1_RE.search(text):
         return text.translate(_C1_TABLE)
     return text
 
@@ -104,7 +105,39 @@ def _mostly_utf8(body: bytes) -> bool:
     return good > 0 and bad <= max(2, good // 4)
 
 
+# legacy encodings seen on the web, in order of preference when statistics tie
+_WEB_LEGACY = (
+    "cp1252",
+    "cp1251",
+    "koi8_r",
+    "cp1250",
+    "iso8859_2",
+    "cp1253",
+    "cp1254",
+    "cp1255",
+    "cp1256",
+    "cp1257",
+    "iso8859_5",
+    "iso8859_7",
+    "iso8859_9",
+    "iso8859_15",
+    "koi8_u",
+    "cp932",
+    "shift_jis",
+    "euc_jp",
+    "gb18030",
+    "gbk",
+    "gb2312",
+    "big5",
+    "euc_kr",
+    "cp949",
+    "cp874",
+    "tis_620",
+)
+
+
 def _statistical(body: bytes) -> str | None:
+    """A legacy encoding guessed from byte statistics, when there is enough text to tell."""
     high = sum(1 for b in body if b > 0x7F)
     if high < 32:
         return None
@@ -112,8 +145,11 @@ def _statistical(body: bytes) -> str | None:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - a dependency of trafilatura
         return None
-    best = from_bytes(body[:65536]).best()
-    return _codec(best.encoding) if best is not None else None
+    matches = [m for m in from_bytes(body[:65536]) if m.encoding in _WEB_LEGACY]
+    if not matches:
+        return None
+    best = max(matches, key=lambda m: (round(m.coherence, 2), -_WEB_LEGACY.index(m.encoding)))
+    return _codec(best.encoding)
 
 
 def decode_xml(body: bytes, http_charset: str | None = None) -> tuple[str, str, list[str]]:
@@ -243,9 +279,15 @@ def _prolog_doctypes(text: str) -> list[tuple[int, int]]:
 
 def screen_doctype(text: str) -> tuple[str, list[str]]:
     """Remove DOCTYPE declarations, keeping only small literal internal entities."""
+    screened, problems, _kept = screen_doctype_entities(text)
+    return screened, problems
+
+
+def screen_doctype_entities(text: str) -> tuple[str, list[str], frozenset[str]]:
+    """:func:`screen_doctype`, also returning the names of the entities kept."""
     spans = _prolog_doctypes(text)
     if not spans:
-        return text, []
+        return text, [], frozenset()
     kept: dict[str, str] = {}
     dropped = 0
     name = _ROOT_NAME.match(text, spans[0][0])
@@ -285,6 +327,70 @@ def screen_doctype(text: str) -> tuple[str, list[str]]:
             f"DOCTYPE removed: {dropped} external, parameter, nested or oversized entity "
             "declaration(s) ignored"
         )
+    return "".join(pieces), problems, frozenset(kept)
+
+
+_PREDEFINED = frozenset({"amp", "lt", "gt", "quot", "apos"})
+_CDATA_SPLIT = re.compile(r"(<!\[CDATA\[.*?(?:\]\]>|$))", re.S)
+_AMPERSAND = re.compile(
+    r"&(?:#([0-9]{1,10});|#[xX]([0-9a-fA-F]{1,8});|([A-Za-z_:][\w.:\-]{0,63});)?"
+)
+
+
+def _xml_char_ok(code: int) -> bool:
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def normalize_entities(text: str, declared: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
+    """Make every ``&`` well-formed XML outside CDATA sections.
+
+    HTML named entities become numeric references, unknown names and bare ampersands are
+    escaped (shown literally), invalid numeric references become U+FFFD. A strict XML parser can
+    then read feeds written with HTML habits, quickly and without falling back to a slow
+    tolerant parser.
+    """
+    import html.entities
+
+    counts = {"html": 0, "unknown": 0, "bare": 0, "invalid": 0}
+
+    def fix(match: re.Match[str]) -> str:
+        decimal, hexadecimal, name = match.groups()
+        if decimal is not None or hexadecimal is not None:
+            code = int(decimal) if decimal is not None else int(hexadecimal, 16)
+            if _xml_char_ok(code):
+                return match.group(0)
+            counts["invalid"] += 1
+            return "&#65533;"
+        if name is None:
+            counts["bare"] += 1
+            return "&amp;"
+        if name in _PREDEFINED or name in declared:
+            return match.group(0)
+        value = html.entities.html5.get(name + ";")
+        if value is not None:
+            counts["html"] += 1
+            return "".join(f"&#{ord(ch)};" for ch in value)
+        counts["unknown"] += 1
+        return "&amp;" + name + ";"
+
+    pieces = _CDATA_SPLIT.split(text)
+    for index in range(0, len(pieces), 2):  # even indexes are outside CDATA
+        if "&" in pieces[index]:
+            pieces[index] = _AMPERSAND.sub(fix, pieces[index])
+    problems: list[str] = []
+    if counts["unknown"]:
+        problems.append(f"{counts['unknown']} undefined entity reference(s) shown literally")
+    if counts["bare"]:
+        problems.append(f"{counts['bare']} unescaped '&' escaped")
+    if counts["invalid"]:
+        problems.append(f"{counts['invalid']} invalid character reference(s) replaced")
+    if counts["html"]:
+        problems.append(f"{counts['html']} HTML entity reference(s) converted")
     return "".join(pieces), problems
 
 
