@@ -24,7 +24,8 @@ RSS20 = """<?xml version="1.0" encoding="utf-8"?>
       <pubDate>Fri, 27 Nov 2026 18:30:00 +0100</pubDate>
       <dc:creator>Mara Quist</dc:creator>
       <description>Union members backed the deal by a wide margin.</description>
-      <content:encoded><![CDATA[<p>Union members backed the deal.</p><p>Ships resume loading on Monday.</p>]]></content:encoded>
+      <content:encoded><![CDATA[<p>Union members backed the deal.</p>
+        <p>Ships resume loading on Monday.</p>]]></content:encoded>
     </item>
     <item>
       <title>Toll on the northern canal rises 4%</title>
@@ -240,7 +241,10 @@ def test_feedparser_never_opens_a_path_given_as_bytes(tmp_path: object) -> None:
 
 
 def _rss(title: str, prolog: str = '<?xml version="1.0" encoding="utf-8"?>') -> str:
-    return f'{prolog}\n<rss version="2.0"><channel><title>{title}</title><item><title>{title}</title></item></channel></rss>'
+    return (
+        f'{prolog}\n<rss version="2.0"><channel><title>{title}</title>'
+        f"<item><title>{title}</title></item></channel></rss>"
+    )
 
 
 CP1252_TEXT = "“Smart” quotes — and a price of €5 in Zürich"
