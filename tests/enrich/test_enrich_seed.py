@@ -56,7 +56,9 @@ def test_seed_people() -> None:
     _, expected, ann = _seed()
     people = {e.name for e in ann.entities if e.type == "PERSON"}
     found = [p for p in expected["people"]["must"] if p in people]
-    assert len(found) >= FLOORS["seed_people_found"], sorted(set(expected["people"]["must"]) - people)
+    assert len(found) >= FLOORS["seed_people_found"], sorted(
+        set(expected["people"]["must"]) - people
+    )
     assert people.isdisjoint(expected["people"]["not_people"])
 
 
@@ -99,6 +101,11 @@ def test_seed_facts() -> None:
 def test_seed_fact_details() -> None:
     _, _, ann = _seed()
     growth = next(f for f in ann.facts if f.text == "11.9 percent")
-    assert (growth.value, growth.unit, growth.subject, growth.period_norm) == (11.9, "%", "China", "Q1")
+    assert (growth.value, growth.unit, growth.subject, growth.period_norm) == (
+        11.9,
+        "%",
+        "China",
+        "Q1",
+    )
     people = next(f for f in ann.facts if "1.78 million" in f.text)
     assert (people.value, people.unit) == (1_780_000.0, "people")

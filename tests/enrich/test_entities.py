@@ -101,9 +101,17 @@ def test_titles_and_possessives_are_stripped(text: str, person: str, not_names: 
 @pytest.mark.parametrize(
     ("text", "type_", "name"),
     [
-        ("She teaches at the Institute for Fiscal Research in Lisbon.", "ORG", "Institute for Fiscal Research"),
+        (
+            "She teaches at the Institute for Fiscal Research in Lisbon.",
+            "ORG",
+            "Institute for Fiscal Research",
+        ),
         ("She teaches at the Institute for Fiscal Research in Lisbon.", "PLACE", "Lisbon"),
-        ("A report by the Nordic Trade Council was published on Friday.", "ORG", "Nordic Trade Council"),
+        (
+            "A report by the Nordic Trade Council was published on Friday.",
+            "ORG",
+            "Nordic Trade Council",
+        ),
         ("Oslo’s Nordic Trade Council said exports were steady.", "PLACE", "Oslo"),
         ("Oslo’s Nordic Trade Council said exports were steady.", "ORG", "Nordic Trade Council"),
         ("The Ministry of Energy in Brasilia rejected the bid.", "ORG", "Ministry of Energy"),

@@ -74,27 +74,19 @@ class Enricher:
         """Annotations of one article text."""
         if not text.strip():
             return Annotations()
-        return self.analyze_doc(self.nlp(text[:MAX_CHARS]), text)
+        return self.analyze_doc(self.nlp(text[:MAX_CHARS]))
 
     def analyze_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Annotations]:
         """Annotations of many texts, in order, parsed in batches (``nlp.pipe``)."""
-        originals: list[str] = []
+        clipped = (text[:MAX_CHARS] for text in texts)
+        for doc in self.nlp.pipe(clipped, batch_size=batch_size):
+            yield self.analyze_doc(doc) if doc.text.strip() else Annotations()
 
-        def clipped() -> Iterator[str]:
-            for text in texts:
-                originals.append(text)
-                yield text[:MAX_CHARS]
-
-        for i, doc in enumerate(self.nlp.pipe(clipped(), batch_size=batch_size)):
-            text = originals[i]
-            originals[i] = ""
-            yield self.analyze_doc(doc, text) if text.strip() else Annotations()
-
-    def analyze_doc(self, doc: Any, text: str | None = None) -> Annotations:
-        """Annotations from an existing parse of ``text`` (``doc.text`` when not given)."""
-        full = doc.text if text is None else text
+    def analyze_doc(self, doc: Any) -> Annotations:
+        """Annotations from an existing spaCy parse; offsets index ``doc.text``."""
+        full: str = doc.text
         entities = find_entities(doc, self.entity_rules)
-        tickers = find_tickers(full, entities, self.tickers)
+        tickers = find_tickers(full, entities, self.tickers, doc)
         facts = find_facts(doc, entities, self.fact_rules)
         lemmas = [t.lemma_.lower() for t in doc if not t.is_space]
         topics = select_topics(lemmas, self.taxonomy)

@@ -8,7 +8,8 @@ Sources of a link, in one article:
   "Co.", "Ltd", "plc", "Class A" dropped), is in the alias table (``data/tickers.json``)
   or in the bundled SEC list (``broadsheet/data/sec_company_tickers.json``).
 
-A company whose name is also an English word ("Target", "Gap", "Visa") needs a corporate cue:
+A company whose name is also an English word ("Target", "Gap", "Visa") needs a corporate cue
+(well-known aliases such as "Apple" do not, when the model tags them as an organisation):
 a legal suffix in the mention, an exchange tag for it in the article, or a cue word
 ("shares", "retailer", "chief executive"...) in the same sentence.
 
@@ -49,8 +50,20 @@ class TickerTable:
     by_name: dict[str, str]
     aliases: dict[str, str]
     cue_names: frozenset[str]  # normalised names that need a corporate cue
+    cue_aliases: frozenset[str]  # aliases ambiguous even when tagged as an organisation
     cue_words: frozenset[str]
     suffix_words: frozenset[str]
+    alias_pattern: re.Pattern[str]  # well-known names, found even where NER missed them
+
+    def needs_cue(self, key: str, *, tagged_org: bool) -> bool:
+        """Whether a normalised name needs a corporate cue to count as the company: a
+        common word does, unless it is a well-known alias the model tagged as an
+        organisation (and not one of the few aliases ambiguous even then)."""
+        if key in self.cue_aliases:
+            return True
+        if tagged_org and key in self.aliases:
+            return False
+        return key in self.cue_names
 
     def lookup(self, name: str) -> str | None:
         """Ticker for a company name as written, or None."""
@@ -120,14 +133,22 @@ def load_ticker_table(path: Path | None = None) -> TickerTable:
     places = load_entity_rules().places
     for place in places:  # a country or city is never a company name on its own
         by_name.pop(place, None)
-    cue_names = frozenset(rules["common_word_names"]) | frozenset(rules["cue_aliases"])
+    cue_aliases = frozenset(rules["cue_aliases"])
+    cue_names = frozenset(rules["common_word_names"]) | cue_aliases
+    written = sorted((k for k, v in rules["aliases"].items() if v in by_ticker), key=len)
+    alias_pattern = re.compile(
+        r"(?<![\w&$.-])(?:" + "|".join(re.escape(a) for a in reversed(written)) + r")(?![\w&-])",
+        re.IGNORECASE,
+    )
     return TickerTable(
         by_ticker=by_ticker,
         by_name=by_name,
         aliases=aliases,
         cue_names=cue_names,
+        cue_aliases=cue_aliases,
         cue_words=frozenset(w.lower() for w in rules["cue_words"]),
         suffix_words=suffixes,
+        alias_pattern=alias_pattern,
     )
 
 
@@ -152,10 +173,29 @@ def _has_cue(text: str, start: int, end: int, table: TickerTable) -> bool:
     return any(" " in cue and cue in window for cue in table.cue_words)
 
 
+def _modifies_common_noun(doc: Any, start: int, end: int) -> bool:
+    """ "Apple pie": the name only modifies a lower-case noun, as a word would."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) != 1:
+        return False
+    tok = span[0]
+    head = tok.head
+    return (
+        tok.dep_ in ("compound", "amod", "nmod")
+        and head.i > tok.i
+        and head.pos_ == "NOUN"
+        and head.text[:1].islower()
+    )
+
+
 def find_tickers(
-    text: str, entities: Sequence[Entity], table: TickerTable | None = None
+    text: str,
+    entities: Sequence[Entity],
+    table: TickerTable | None = None,
+    doc: Any = None,
 ) -> list[TickerMention]:
-    """Ticker mentions in one article, with a relevance per ticker."""
+    """Ticker mentions in one article, with a relevance per ticker. ``doc`` (the spaCy
+    parse of ``text``), when given, guards names used as modifiers ("Apple pie")."""
     table = table or load_ticker_table()
     hits: list[tuple[int, int, str]] = []
     tagged: set[str] = set()
@@ -187,7 +227,14 @@ def find_tickers(
             suffixed.add(ticker)
     for ent, ticker, key in candidates:
         if (
-            key in table.cue_names
+            (
+                table.needs_cue(key, tagged_org=True)
+                or (
+                    doc is not None
+                    and key in table.cue_names
+                    and _modifies_common_noun(doc, ent.start, ent.end)
+                )
+            )
             and ent.name not in local
             and not (
                 ticker in tagged or ticker in suffixed or _has_cue(text, ent.start, ent.end, table)
@@ -195,9 +242,39 @@ def find_tickers(
         ):
             continue
         hits.append((ent.start, ent.end, ticker))
+    hits.extend(_gazetteer_hits(text, entities, table, tagged | suffixed))
     if not hits:
         return []
     return _with_relevance(text, hits, table)
+
+
+def _gazetteer_hits(
+    text: str, entities: Sequence[Entity], table: TickerTable, vouched: set[str]
+) -> list[tuple[int, int, str]]:
+    """Well-known company names (the alias table) outside any entity: the small model
+    misses some ("Shares of Walmart"). Written capitalised; short names in capitals."""
+    covered = bytearray(len(text) + 1)
+    for ent in entities:
+        covered[ent.start : ent.end] = b"\x01" * (ent.end - ent.start)
+    out: list[tuple[int, int, str]] = []
+    for m in table.alias_pattern.finditer(text):
+        surface = m.group(0)
+        if covered[m.start()] or covered[m.end() - 1]:
+            continue
+        if not surface[:1].isupper() and not surface[:1].isdigit():
+            continue
+        if len(surface) <= 4 and not surface.isupper():
+            continue
+        key = normalise_company_name(surface, table.suffix_words)
+        ticker = table.aliases.get(key)
+        if ticker is None:
+            continue
+        if table.needs_cue(key, tagged_org=False) and not (
+            ticker in vouched or _has_cue(text, m.start(), m.end(), table)
+        ):
+            continue
+        out.append((m.start(), m.end(), ticker))
+    return out
 
 
 def _with_relevance(
