@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +13,7 @@ from broadsheet.errors import MarketDataError
 from broadsheet.markets import (
     BundledProvider,
     event_study,
+    events_for_articles,
     import_prices,
     load_bundled_prices,
     render_chart_terminal,
@@ -104,27 +105,32 @@ def _tag(
 
 def test_stories_beside_prices(store: SQLiteStore) -> None:
     load_bundled_prices(store)
-    _tag(store, "Apple ships a tablet", datetime(2010, 4, 5, 14, tzinfo=UTC), "AAPL")
-    _tag(store, "Apple results beat forecasts", datetime(2012, 1, 25, 12, tzinfo=UTC), "AAPL")
-    _tag(store, "IBM buys a software firm", datetime(2012, 1, 25, 12, tzinfo=UTC), "IBM", 0.2)
+    tablet = datetime(2010, 4, 5, 14, tzinfo=UTC)
+    results = datetime(2012, 1, 24, 21, 30, tzinfo=UTC)  # 16:30 in New York: after the close
+    merger = datetime(2012, 1, 25, 12, tzinfo=UTC)
+    a1 = _tag(store, "Apple ships a tablet", tablet, "AAPL")
+    a2 = _tag(store, "Apple results beat forecasts", results, "AAPL")
+    a3 = _tag(store, "IBM buys a software firm", merger, "IBM", 0.2)
     markers = story_markers(store, "aapl")
-    assert [(m.at, m.label) for m in markers] == [
-        (date(2010, 4, 5), "Apple ships a tablet"),
-        (date(2012, 1, 25), "Apple results beat forecasts"),
+    assert [(m.at, m.label, m.article_id) for m in markers] == [
+        (tablet, "Apple ships a tablet", a1),
+        (results, "Apple results beat forecasts", a2),
     ]
     assert story_markers(store, "IBM", min_relevance=0.5) == []
     text = render_chart_terminal(store.get_bars("AAPL"), markers, width=80, height=12)
     assert text.split("\n")[-2].count("▲") == 2
 
     events = story_events(store, ["AAPL", "IBM"])
-    assert events == [
-        ("AAPL", date(2010, 4, 5)),
-        ("AAPL", date(2012, 1, 25)),
-        ("IBM", date(2012, 1, 25)),
-    ]
+    assert events == [("AAPL", tablet), ("AAPL", results), ("IBM", merger)]
+    assert events_for_articles(store, [a3, a2, a3]) == [("IBM", merger), ("AAPL", results)]
+    assert events_for_articles(store, [a1, a2, a3], ticker="ibm") == [("IBM", merger)]
     study = event_study(store_frames(store), events)
-    # 2012-01-25 (a Wednesday) is measured from the close of Tuesday 2012-01-24
-    assert study.loc[1, "base_date"] == pd.Timestamp("2012-01-24")
+    # after the close on 2012-01-24: measured from that day's close
+    assert list(study["base_date"].dt.strftime("%Y-%m-%d")) == [
+        "2010-04-01",
+        "2012-01-24",
+        "2012-01-24",
+    ]
     aapl = store.get_bars("AAPL", "2012-01-24", "2012-01-25")
     assert study.loc[1, "return_1d"] == pytest.approx(aapl[1].adj_close / aapl[0].adj_close - 1)
     table = summarise(study)
@@ -132,4 +138,4 @@ def test_stories_beside_prices(store: SQLiteStore) -> None:
 
     counts = ticker_news_counts(store, "AAPL", "2012-01-01", "2012-01-31")
     assert len(counts) == 31 and int(counts.sum()) == 1
-    assert counts[pd.Timestamp("2012-01-25")] == 1
+    assert counts[pd.Timestamp("2012-01-24")] == 1

@@ -26,7 +26,7 @@ from .frames import (
     load_bundled_prices,
     store_frames,
 )
-from .news import story_events, story_markers, ticker_news_counts
+from .news import events_for_articles, story_events, story_markers, ticker_news_counts
 from .providers import (
     BundledProvider,
     CSVProvider,
@@ -54,6 +54,7 @@ __all__ = [
     "check_bars",
     "current_ticker",
     "event_study",
+    "events_for_articles",
     "expected_sessions",
     "frame_bars",
     "import_prices",
