@@ -19,6 +19,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -608,10 +609,32 @@ def _narrowed_document(container: Any) -> Any:
     return root
 
 
-def _trafilatura_body(tree: Any, url: str | None) -> Any:
+def _trafilatura_body(tree: Any, url: str | None, *, narrowed: bool) -> Any:
+    """trafilatura's main extractor on ``tree`` (which it may modify).
+
+    On a narrowed tree, only the cleaning and main-extractor stages of trafilatura's cascade
+    run, without its defensive copies: the page-wide rescues (baseline dump, recall
+    escalation over the whole page's text) are pointless inside a container that already
+    holds the article's paragraphs. When that finds almost nothing, the full cascade runs on
+    a copy kept for the purpose.
+    """
     from trafilatura.core import trafilatura_sequence
 
-    postbody, _text, _comments, _ctext = trafilatura_sequence(tree, _trafilatura_options(), url)
+    options = _trafilatura_options()
+    if not narrowed:
+        postbody, _text, _comments, _ctext = trafilatura_sequence(tree, options, url)
+        return postbody
+    from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
+    from trafilatura.main_extractor import extract_content
+    from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+
+    spare = deepcopy(tree)
+    tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
+    tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+    cleaned = convert_tags(tree_cleaning(tree, options), options, url)
+    postbody, text = extract_content(cleaned, options)
+    if len(text) < options.min_extracted_size:
+        postbody, _text, _comments, _ctext = trafilatura_sequence(spare, options, url)
     return postbody
 
 
@@ -748,7 +771,7 @@ def extract_html(
         images = _merge_images(lead, meta.images)
         tree = _narrowed_document(container) if container is not None else root
         _unmask_social_embeds(tree)
-        postbody = _trafilatura_body(tree, url)
+        postbody = _trafilatura_body(tree, url, narrowed=container is not None)
     except ExtractionError:
         raise
     except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as exc:
