@@ -1,7 +1,8 @@
 """OPML subscription lists: read (safely) and write.
 
-Reading uses lxml with entity resolution, DTD loading and network access all off, so an OPML
-file can neither expand a billion laughs nor fetch or read anything.
+Reading decodes and screens the text like a feed (DOCTYPE entities dropped, stray ``&``
+escaped), then uses lxml with entity resolution, DTD loading and network access all off, so an
+OPML file can neither expand a billion laughs nor fetch or read anything.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from lxml import etree
 
 from ..errors import SourceError
 from ..models import Source
+from .xmltext import decode_xml, normalize_entities, screen_doctype_entities, set_xml_encoding
 
 __all__ = ["OpmlOutline", "read_opml", "write_opml"]
 
@@ -58,7 +60,10 @@ def read_opml(data: bytes) -> list[OpmlOutline]:
     """
     if not isinstance(data, bytes | bytearray):
         raise TypeError("read_opml takes the file's bytes")
-    raw = bytes(data)
+    text, _codec, _problems = decode_xml(bytes(data))
+    text, _problems, declared = screen_doctype_entities(set_xml_encoding(text))
+    text, _problems = normalize_entities(text, declared)  # "?a=1&b=2" written unescaped
+    raw = text.encode("utf-8")
     try:
         root = etree.fromstring(raw, parser=_parser())
     except (etree.XMLSyntaxError, ValueError) as exc:
