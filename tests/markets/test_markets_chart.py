@@ -27,7 +27,7 @@ def aapl() -> pd.DataFrame:
     return bars_frame(BundledProvider().fetch_bars("AAPL", "2010-01-01", "2013-03-01"))
 
 
-MARKERS: list[ChartMarker | date] = [
+MARKERS: list[ChartMarker | date | str] = [
     ChartMarker(datetime(2010, 1, 27, 18, 0, tzinfo=UTC), "iPad shown"),  # 13:00 New York
     ChartMarker(date(2011, 8, 24), "Chief executive steps down"),
     ChartMarker(datetime(2012, 9, 12, 22, 0, tzinfo=UTC), "New phone <after the close>"),
@@ -65,9 +65,9 @@ def test_png_from_bars_list(tmp_path: Path) -> None:
 
 
 def test_markers_land_on_the_session_the_story_can_move(aapl: pd.DataFrame) -> None:
-    rows = place_markers(aapl, [*MARKERS, date(2014, 1, 1)])
+    rows = place_markers(aapl, [*MARKERS, "2012-12-29", date(2014, 1, 1)])
     days = [aapl.index[r].strftime("%Y-%m-%d") if r >= 0 else None for r in rows]
-    assert days == ["2010-01-27", "2011-08-24", "2012-09-13", "2012-12-26", None]
+    assert days == ["2010-01-27", "2011-08-24", "2012-09-13", "2012-12-26", "2012-12-31", None]
 
 
 def test_html_is_self_contained(tmp_path: Path, aapl: pd.DataFrame) -> None:

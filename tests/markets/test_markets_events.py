@@ -47,10 +47,14 @@ def ny(y: int, m: int, d: int, hh: int, mm: int = 0) -> datetime:
         (datetime(2013, 1, 15, 21, 30), "2013-01-15"),  # naive = UTC = 16:30 New York
         (datetime(2013, 1, 15, 20, 30, tzinfo=UTC), "2013-01-14"),  # 15:30 New York
         (date(2013, 1, 15), "2013-01-14"),  # a bare date: midnight New York
+        ("2013-01-15", "2013-01-14"),  # the same as a string
+        ("2013-01-15T17:00:00-05:00", "2013-01-15"),  # an ISO time with its offset
         (ny(2013, 3, 11, 17), "2013-03-11"),  # after the switch to daylight saving time
     ],
 )
-def test_base_is_the_last_close_strictly_before_the_story(when: datetime | date, base: str) -> None:
+def test_base_is_the_last_close_strictly_before_the_story(
+    when: datetime | date | str, base: str
+) -> None:
     row = event_study(BARS, [("A", when)], market=MARKET).iloc[0]
     assert row["base_date"] == pd.Timestamp(base)
     i = SESSIONS.get_loc(pd.Timestamp(base))

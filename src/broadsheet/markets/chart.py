@@ -37,12 +37,12 @@ __all__ = [
 class ChartMarker:
     """A story to show on a chart."""
 
-    at: datetime | date  # when it was published (naive = UTC)
+    at: datetime | date | str  # when it was published (naive = UTC; "YYYY-MM-DD" = a day)
     label: str = ""  # headline, shown in the HTML table and as tooltips
     article_id: int | None = None
 
 
-MarkerLike = ChartMarker | datetime | date
+MarkerLike = ChartMarker | datetime | date | str
 
 
 def _frame(bars: Sequence[PriceBar] | pd.DataFrame) -> pd.DataFrame:

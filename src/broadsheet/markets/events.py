@@ -12,9 +12,10 @@ The default market is an equal-weight index of every series passed in ``bars`` (
 rebalanced: the mean of the day's returns of the tickers trading that day). Pass
 ``market`` (a Series of index levels, or a DataFrame with ``adj_close``) to use another.
 
-Naive datetimes are taken as UTC. A bare ``date`` is taken as midnight New York time (the
-story is measured from the previous session's close). A story more than 7 days after the
-last bar before it gets no base (the series has ended or has a hole).
+Naive datetimes are taken as UTC. A bare ``date`` (or a ``YYYY-MM-DD`` string) is taken as
+midnight New York time (the story is measured from the previous session's close). A story
+more than 7 days after the last bar before it gets no base (the series has ended or has a
+hole).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ __all__ = [
     "summarise",
 ]
 
-Event: TypeAlias = tuple[str, datetime | date]
+Event: TypeAlias = tuple[str, datetime | date | str]
 DEFAULT_HORIZONS = (1, 5, 20)
 _STALE = np.int64(7 * 24 * 3600 * 10**9)  # ns
 
@@ -52,8 +53,8 @@ def to_utc_ns(when: Sequence[datetime | date | str | pd.Timestamp]) -> np.ndarra
         return np.asarray(pd.DatetimeIndex(pd.to_datetime(list(when), utc=True)).as_unit("ns").asi8)
     out = np.empty(len(when), dtype="int64")
     for i, w in enumerate(when):
-        if isinstance(w, str):
-            w = pd.Timestamp(w)
+        if isinstance(w, str):  # "YYYY-MM-DD" is a date; anything longer a time
+            w = date.fromisoformat(w) if len(w.strip()) == 10 else pd.Timestamp(w)
         if isinstance(w, datetime):  # pd.Timestamp is a datetime
             ts = pd.Timestamp(w)
             ts = ts.tz_localize(UTC) if ts.tzinfo is None else ts.tz_convert(UTC)
