@@ -50,13 +50,20 @@ def document_kind(path: Path) -> str | None:
 
 
 def _walk(path: Path) -> Iterator[Path]:
-    if path.is_file():
+    """Files under ``path`` in sorted path order (folders and files interleaved by name);
+    symbolic links to folders are not followed."""
+    if not path.is_dir():
         yield path
         return
-    for directory, subdirs, files in os.walk(path, followlinks=False):
-        subdirs.sort()
-        for name in sorted(files):
-            yield Path(directory) / name
+    try:
+        entries = sorted(os.scandir(path), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+        elif entry.is_file():
+            yield Path(entry.path)
 
 
 def count_documents(path: Path) -> int:
@@ -123,7 +130,7 @@ def iter_documents(path: Path, *, on_error: ErrorHandler | None = None) -> Itera
             continue
         if kind == "warc":
             try:
-                yield from _iter_warc(file)
+                yield from _iter_warc(file, report)
             except Exception as exc:  # warcio raises many unrelated types on a corrupt archive
                 report(file, exc)
             continue
@@ -162,28 +169,50 @@ def _warc_date(value: str | None, fallback: datetime) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _iter_warc(path: Path) -> Iterator[Document]:
+def _iter_warc(path: Path, report: Callable[[Path, Exception], None]) -> Iterator[Document]:
+    """HTML response records of one WARC file. warcio is lenient with damaged files, so
+    non-WARC records, truncated records and a truncated gzip member are raised as errors."""
     fallback = _mtime(path)
     with path.open("rb") as stream:
         records: Any = ArchiveIterator(stream)
         for record in records:
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            status = record.http_headers.get_statuscode()
-            if status and not str(status).startswith("2"):
-                continue
-            media_type, charset = _content_type(record.http_headers.get_header("Content-Type"))
-            if media_type not in _HTML_TYPES:
-                continue
-            uri = record.rec_headers.get_header("WARC-Target-URI") or str(path)
-            body = _read_capped(record.content_stream(), f"{path} record {uri}")
-            yield Document(
-                uri=uri.strip("<>"),
-                body=body,
-                media_type="text/html",
-                fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date"), fallback),
-                charset=charset,
-            )
+            if record.format != "warc":
+                raise SourceError(f"{path}: not a WARC file (found a {record.format} record)")
+            document = None
+            if record.rec_type == "response" and record.http_headers is not None:
+                try:
+                    document = _response_document(path, record, fallback)
+                except SourceError as exc:  # one oversized record: skip it, keep the rest
+                    report(path, exc)
+            _drain(record.raw_stream)
+            if getattr(record.raw_stream, "limit", 0) > 0:  # bytes promised but never read
+                uri = record.rec_headers.get_header("WARC-Target-URI")
+                raise SourceError(f"{path}: truncated {record.rec_type} record of {uri}")
+            if document is not None:
+                yield document
+        if getattr(records, "err_count", 0):
+            raise SourceError(f"{path}: {records.err_count} damaged record boundaries")
+
+
+def _drain(stream: _Readable) -> None:
+    while stream.read(65536):
+        pass
+
+
+def _response_document(path: Path, record: Any, fallback: datetime) -> Document | None:
+    status = record.http_headers.get_statuscode()
+    media_type, charset = _content_type(record.http_headers.get_header("Content-Type"))
+    uri = record.rec_headers.get_header("WARC-Target-URI") or str(path)
+    if (status and not str(status).startswith("2")) or media_type not in _HTML_TYPES:
+        return None
+    body = _read_capped(record.content_stream(), f"{path} record {uri}")
+    return Document(
+        uri=uri.strip("<>"),
+        body=body,
+        media_type="text/html",
+        fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date"), fallback),
+        charset=charset,
+    )
 
 
 # --------------------------------------------------------------------------- feed entries
