@@ -46,7 +46,8 @@ WEIGHTS = (
     / "src/broadsheet/extract/textdump_data/weights.json"
 )
 TOKEN = re.compile(r"\w+")
-L2 = 1.0
+PAGE_NORM = float(os.environ.get("TEXTDUMP_PAGE_NORM", "3"))
+L2 = float(os.environ.get("TEXTDUMP_L2", "10"))
 
 
 # ----------------------------------------------------------------------------- metric
@@ -112,7 +113,9 @@ def labels(lines: list[Line], gold: str) -> tuple[np.ndarray, np.ndarray]:
             y.append(1.0 if sum(1 for x in s if x in gset) / max(len(s), 1) >= 0.5 else 0.0)
         w.append(1.0 + min(len(toks), 100) ** 0.75)
     del gtoks
-    return np.array(y), np.array(w)
+    warr = np.array(w)
+    # every page weighs the same, as in the macro-averaged metric
+    return np.array(y), warr * (len(warr) / warr.sum()) * PAGE_NORM / max(len(warr), 1) ** 0.5
 
 
 # ----------------------------------------------------------------------------- fitting
@@ -168,15 +171,17 @@ def fit(rows: list[tuple[str, str, str, str | None]]) -> TextdumpModel:
         )
         for i in folds[k]:
             probs = s.predict(docs[i][1].tolist())
-            ctx[i] = np.array(context_features(docs[i][0], probs))
+            ctx[i] = np.array(context_features(docs[i][0], probs, docs[i][1].tolist()))
     stage2 = fit_lr(np.vstack(ctx), y1, w1)
-    best_t, best_f = 0.5, -1.0
-    for t in np.arange(0.2, 0.75, 0.05):
-        model = TextdumpModel(stage1, stage2, float(t))
-        f = evaluate(rows, model)[0]
-        if f > best_f:
-            best_t, best_f = float(t), f
-    return TextdumpModel(stage1, stage2, round(best_t, 2))
+    best = TextdumpModel(stage1, stage2, 0.5, 0)
+    best_f = -1.0
+    for t in np.arange(0.3, 0.75, 0.05):
+        for gap in (0, 4, 6, 8, 12):
+            model = TextdumpModel(stage1, stage2, round(float(t), 2), gap)
+            f = evaluate(rows, model)[0]
+            if f > best_f:
+                best, best_f = model, f
+    return best
 
 
 def evaluate(
@@ -225,6 +230,7 @@ def main(argv: list[str]) -> None:
                 {
                     "about": "text-dump line classifier; fitted by benchmarks/train_textdump.py",
                     "threshold": model.threshold,
+                    "gap": model.gap,
                     "stage1": stage_json(model.stage1, FEATURE_NAMES),
                     "stage2": stage_json(model.stage2, CONTEXT_NAMES),
                 },
@@ -233,7 +239,7 @@ def main(argv: list[str]) -> None:
             + "\n",
             encoding="utf-8",
         )
-        print(f"threshold {model.threshold}")
+        print(f"threshold {model.threshold} gap {model.gap} L2 {L2}")
         report(rows, model)
     elif cmd == "eval":
         report(rows, None)

@@ -70,6 +70,7 @@ class TextdumpModel:
     stage1: _Stage
     stage2: _Stage
     threshold: float
+    gap: int = 0  # kept lines further apart than this many dropped lines are split
 
 
 def _stage(data: dict[str, object], names: Sequence[str]) -> _Stage:
@@ -91,6 +92,7 @@ def load_model() -> TextdumpModel:
         _stage(data["stage1"], FEATURE_NAMES),
         _stage(data["stage2"], CONTEXT_NAMES),
         float(data["threshold"]),
+        int(data.get("gap", 0)),
     )
 
 
@@ -99,8 +101,9 @@ def score_lines(lines: Sequence[Line], model: TextdumpModel | None = None) -> li
     if not lines:
         return []
     model = model or load_model()
-    p1 = model.stage1.predict(line_features(lines))
-    return model.stage2.predict(context_features(lines, p1))
+    feats = line_features(lines)
+    p1 = model.stage1.predict(feats)
+    return model.stage2.predict(context_features(lines, p1, feats))
 
 
 # --------------------------------------------------------------------------- reading
@@ -224,6 +227,40 @@ def _find_image(
     return None, set()
 
 
+def _main_cluster(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], gap: int
+) -> list[int]:
+    """The kept lines of the heaviest cluster (clusters split by ``gap`` dropped lines)."""
+    if gap <= 0 or not kept:
+        return list(kept)
+    clusters: list[list[int]] = [[kept[0]]]
+    for i in kept[1:]:
+        if i - clusters[-1][-1] - 1 >= gap:
+            clusters.append([i])
+        else:
+            clusters[-1].append(i)
+    return max(clusters, key=lambda c: sum(probs[i] * lines[i].n for i in c))
+
+
+def _trim_tail(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
+    """Drop page furniture that trails the article: notices and the short lines after them.
+
+    An article ends with prose; lines after its last sentence that speak of browsers,
+    sharing, subscriptions and the like (and short lines below those) are the page's.
+    """
+    end = len(kept)
+    while end > 1:
+        line = lines[kept[end - 1]]
+        if (_BOILER.search(line.text) and line.n < 40) or not is_prose(line):
+            end -= 1
+            continue
+        break
+    tail = kept[end:]
+    if any(_BOILER.search(lines[i].text) for i in tail):
+        return list(kept[:end])
+    return list(kept)
+
+
 def _kind(lines: Sequence[Line], i: int, kept: Sequence[int], pos: int) -> ParagraphKind:
     line = lines[i]
     if line.bullet:
@@ -254,12 +291,13 @@ def extract_textdump(
         raise ExtractionError("the text dump is empty")
     model = model or load_model()
     probs = score_lines(lines, model)
-    kept = [i for i, p in enumerate(probs) if p >= model.threshold]
+    kept = [i for i, p in enumerate(probs) if p >= model.threshold and lines[i].n > 0]
     if not kept:
         best = max(range(len(lines)), key=lambda i: probs[i])
         if lines[best].n == 0:
             raise ExtractionError("no article text found in the dump")
         kept = [best]
+    kept = _trim_tail(_main_cluster(kept, lines, probs, model.gap), lines)
     first = next((i for i in kept if is_prose(lines[i]) and not _is_credit(lines[i])), kept[0])
     # the lead image sits between the headline and the first paragraph
     image, image_lines = _find_image(lines, max(0, first - 12), first + 1)

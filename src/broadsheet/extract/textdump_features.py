@@ -112,6 +112,15 @@ FEATURE_NAMES: tuple[str, ...] = (
     "credit",
     "between_prose",
     "region_share",
+    "in_main_run",
+    "run_share",
+    "runs_away",
+    "before_main_run",
+    "after_main_run",
+    "run_rank1",
+    "empty",
+    "run_density",
+    "tight_share",
 )
 
 
@@ -189,6 +198,33 @@ def main_region(lines: Sequence[Line]) -> tuple[int, int]:
     return best_lo, best_hi
 
 
+def prose_runs(lines: Sequence[Line], gap: int = 2) -> tuple[list[int], list[int]]:
+    """Group prose lines into runs split by more than ``gap`` non-prose lines.
+
+    Returns each line's run number (-1 for lines outside every run: before the first, after
+    the last, or in a gap longer than ``gap``) and each run's prose token count.
+    """
+    run_of = [-1] * len(lines)
+    tokens: list[int] = []
+    last_prose = -(10**6)
+    current = -1
+    start_of_gap = 0
+    for i, line in enumerate(lines):
+        if not is_prose(line):
+            continue
+        if current < 0 or i - last_prose - 1 > gap:
+            current += 1
+            tokens.append(0)
+            start_of_gap = i
+        else:
+            start_of_gap = last_prose + 1
+        for j in range(start_of_gap, i + 1):
+            run_of[j] = current
+        tokens[current] += min(line.n, 120)
+        last_prose = i
+    return run_of, tokens
+
+
 def _stopword_ratio(words: Sequence[str]) -> float:
     if not words:
         return 0.0
@@ -208,8 +244,30 @@ def line_features(lines: Sequence[Line]) -> list[list[float]]:
     if n == 0:
         return []
     lo, hi = main_region(lines)
-    counts = Counter(line.text.lower() for line in lines)
     prose = [is_prose(line) for line in lines]
+    run_of, run_tokens = prose_runs(lines, gap=2)
+    run_len = Counter(r for r in run_of if r >= 0)
+    run_prose = Counter(run_of[i] for i in range(n) if prose[i] and run_of[i] >= 0)
+
+    def run_score(k: int) -> float:
+        return run_tokens[k] * (run_prose[k] / run_len[k]) ** 2
+
+    main_run = max(range(len(run_tokens)), key=run_score) if run_tokens else -1
+    main_tokens = run_tokens[main_run] if run_tokens else 1
+    tight_of, tight_tokens = prose_runs(lines, gap=1)
+    tight_main = max(tight_tokens) if tight_tokens else 1
+    main_lines = [i for i, r in enumerate(run_of) if r == main_run] or [0]
+    main_lo, main_hi = main_lines[0], main_lines[-1]
+    # the run each gap line sits nearest to (the one before it)
+    nearest = list(run_of)
+    prev_run = -1
+    for i in range(n):
+        if run_of[i] >= 0:
+            prev_run = run_of[i]
+        else:
+            nearest[i] = prev_run
+    sorted_runs = sorted(run_tokens, reverse=True)
+    counts = Counter(line.text.lower() for line in lines)
     block_sizes = Counter(line.block for line in lines)
     region_tokens = sum(line.n for line in lines[lo:hi])
     all_tokens = sum(line.n for line in lines) or 1
@@ -273,6 +331,22 @@ def line_features(lines: Sequence[Line]) -> list[list[float]]:
                 if (not prose[i] and i - prev_prose_idx[i] <= 2 and next_prose_idx[i] - i <= 2)
                 else 0.0,
                 region_tokens / all_tokens,
+                1.0 if run_of[i] == main_run and main_run >= 0 else 0.0,
+                run_tokens[run_of[i]] / main_tokens if run_of[i] >= 0 else 0.0,
+                math.log1p(abs(nearest[i] - main_run)) if main_run >= 0 else 3.0,
+                1.0 if i < main_lo else 0.0,
+                1.0 if i > main_hi else 0.0,
+                (
+                    1.0
+                    if run_of[i] >= 0
+                    and len(sorted_runs) > 1
+                    and run_tokens[run_of[i]] == sorted_runs[0]
+                    and sorted_runs[1] < 0.5 * sorted_runs[0]
+                    else 0.0
+                ),
+                1.0 if line.n == 0 else 0.0,
+                run_prose[run_of[i]] / run_len[run_of[i]] if run_of[i] >= 0 else 0.0,
+                tight_tokens[tight_of[i]] / tight_main if tight_of[i] >= 0 else 0.0,
             ]
         )
     return out
@@ -286,11 +360,24 @@ CONTEXT_NAMES: tuple[str, ...] = (
     "p_next2",
     "p_win_mean",
     "p_block_mean",
+    "short",
+    "prose",
+    "in_main_run",
+    "after_main_run",
+    "before_main_run",
+    "short_x_window",
+    "boiler_short",
 )
 
 
-def context_features(lines: Sequence[Line], probs: Sequence[float]) -> list[list[float]]:
-    """Second-stage features: each line's first-stage score beside its neighbours'."""
+def context_features(
+    lines: Sequence[Line], probs: Sequence[float], feats: Sequence[Sequence[float]]
+) -> list[list[float]]:
+    """Second-stage features: each line's first-stage score beside its neighbours'.
+
+    ``feats`` are the first-stage features (:func:`line_features`) of the same lines.
+    """
+    col = {name: k for k, name in enumerate(FEATURE_NAMES)}
     n = len(lines)
     by_block: dict[int, list[float]] = {}
     for line, p in zip(lines, probs, strict=True):
@@ -312,6 +399,13 @@ def context_features(lines: Sequence[Line], probs: Sequence[float]) -> list[list
                 at(i + 2),
                 sum(win) / len(win),
                 sum(blk) / len(blk),
+                1.0 if lines[i].n < 8 else 0.0,
+                1.0 if is_prose(lines[i]) else 0.0,
+                feats[i][col["in_main_run"]],
+                feats[i][col["after_main_run"]],
+                feats[i][col["before_main_run"]],
+                (1.0 if lines[i].n < 8 else 0.0) * sum(win) / len(win),
+                feats[i][col["boiler_short"]],
             ]
         )
     return out
