@@ -124,16 +124,8 @@ def _sniff_declared(head: bytes) -> tuple[str | None, str | None]:
     return meta, prolog
 
 
-def _is_utf8(body: bytes) -> bool:
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def _has_multibyte(body: bytes) -> bool:
-    return any(b >= 0x80 for b in body)
+    return not body.isascii()
 
 
 def _decode_cp1252(body: bytes) -> str:
@@ -142,8 +134,9 @@ def _decode_cp1252(body: bytes) -> str:
 
 def _decode_undeclared(body: bytes) -> str:
     """No usable declaration: UTF-8 if valid, mostly-UTF-8 with a few bad bytes, else cp1252."""
-    if _is_utf8(body):
-        return body.decode("utf-8")
+    strict = _utf8_or_none(body)
+    if strict is not None:
+        return strict
     text = body.decode("utf-8", errors="replace")
     bad = text.count("\ufffd") - body.decode("utf-8", errors="ignore").count("\ufffd")
     good = sum(1 for ch in text if ord(ch) >= 0x80 and ch != "\ufffd")
@@ -152,13 +145,22 @@ def _decode_undeclared(body: bytes) -> str:
     return _decode_cp1252(body)
 
 
+def _utf8_or_none(body: bytes) -> str | None:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def _decode_with(body: bytes, codec: str) -> str | None:
     """Decode with a declared codec, or None when the declaration must not be believed."""
     if codec == "utf-8":
-        return body.decode("utf-8") if _is_utf8(body) else None
+        return _utf8_or_none(body)
     if codec == "cp1252":
-        if _has_multibyte(body) and _is_utf8(body):
-            return body.decode("utf-8")  # mislabelled UTF-8, the commonest server default
+        if _has_multibyte(body):
+            text = _utf8_or_none(body)
+            if text is not None:
+                return text  # mislabelled UTF-8, the commonest server default
         return _decode_cp1252(body)
     try:
         return body.decode(codec, errors="replace")

@@ -18,8 +18,7 @@ import email.utils
 import json
 import logging
 import re
-from collections.abc import Iterator
-from copy import deepcopy
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -115,7 +114,7 @@ _DATELINE = re.compile(
 
 
 def _clean(text: str | None) -> str:
-    return _SPACE.sub(" ", text).strip() if text else ""
+    return " ".join(text.split()) if text else ""
 
 
 def _norm(text: str) -> str:
@@ -555,7 +554,7 @@ def _find_container(root: Any) -> Any | None:
     mass: dict[Any, int] = {}
     total = 0
     for p in root.iter("p"):
-        n = len(_SPACE.sub(" ", p.text_content()).strip())
+        n = sum(map(len, p.text_content().split()))  # characters, whitespace aside
         if n < _LONG_PARAGRAPH:
             continue
         links = sum(len(a.text_content()) for a in p.iter("a"))
@@ -597,6 +596,13 @@ def _unmask_social_embeds(root: Any) -> None:
                     del anc.attrib[attr]
 
 
+def _rescue_tree(text: str) -> Any:
+    """A fresh tree of the whole page, for the rare page where the main extractor fails."""
+    root = parse_html(text)
+    etree.strip_elements(root, *_STRIP_TAGS, with_tail=False)
+    return root
+
+
 def _narrowed_document(container: Any) -> Any:
     root = lxml.html.Element("html")
     body = etree.SubElement(root, "body")
@@ -609,32 +615,29 @@ def _narrowed_document(container: Any) -> Any:
     return root
 
 
-def _trafilatura_body(tree: Any, url: str | None, *, narrowed: bool) -> Any:
-    """trafilatura's main extractor on ``tree`` (which it may modify).
+def _trafilatura_body(tree: Any, url: str | None, *, fallback: Callable[[], Any]) -> Any:
+    """trafilatura's main extractor on ``tree`` (which it modifies).
 
-    On a narrowed tree, only the cleaning and main-extractor stages of trafilatura's cascade
-    run, without its defensive copies: the page-wide rescues (baseline dump, recall
-    escalation over the whole page's text) are pointless inside a container that already
-    holds the article's paragraphs. When that finds almost nothing, the full cascade runs on
-    a copy kept for the purpose.
+    Only the cleaning and main-extractor stages of trafilatura's cascade run, without its
+    defensive copies of the tree: the page-wide rescues (baseline text dump, recall
+    escalation) cost a second pass over the page for every short article. Only when the main
+    extractor finds almost nothing does the full cascade run, on ``fallback()`` (a fresh tree).
     """
-    from trafilatura.core import trafilatura_sequence
-
-    options = _trafilatura_options()
-    if not narrowed:
-        postbody, _text, _comments, _ctext = trafilatura_sequence(tree, options, url)
-        return postbody
     from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
     from trafilatura.main_extractor import extract_content
     from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
 
-    spare = deepcopy(tree)
+    options = _trafilatura_options()
     tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
     tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
     cleaned = convert_tags(tree_cleaning(tree, options), options, url)
     postbody, text = extract_content(cleaned, options)
     if len(text) < options.min_extracted_size:
-        postbody, _text, _comments, _ctext = trafilatura_sequence(spare, options, url)
+        from trafilatura.core import trafilatura_sequence
+
+        rescued, rescued_text, _comments, _ctext = trafilatura_sequence(fallback(), options, url)
+        if len(rescued_text) > len(text):
+            return rescued
     return postbody
 
 
@@ -771,7 +774,7 @@ def extract_html(
         images = _merge_images(lead, meta.images)
         tree = _narrowed_document(container) if container is not None else root
         _unmask_social_embeds(tree)
-        postbody = _trafilatura_body(tree, url, narrowed=container is not None)
+        postbody = _trafilatura_body(tree, url, fallback=lambda: _rescue_tree(text))
     except ExtractionError:
         raise
     except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as exc:
