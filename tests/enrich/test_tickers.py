@@ -58,6 +58,8 @@ def test_normalise_company_name(name: str, expected: str) -> None:
         ("Kotra", None),
         ("International Department", None),
         ("China", None),
+        ("NASDAQ", None),
+        ("the New York Stock Exchange", None),
     ],
 )
 def test_table_lookup(name: str, ticker: str | None) -> None:

@@ -130,9 +130,11 @@ def load_ticker_table(path: Path | None = None) -> TickerTable:
         for k, v in rules["aliases"].items()
         if v in by_ticker
     }
-    places = load_entity_rules().places
-    for place in places:  # a country or city is never a company name on its own
-        by_name.pop(place, None)
+    never = set(load_entity_rules().places)  # a country or city is never a company alone
+    never |= {normalise_company_name(n, suffixes) for n in rules["never_link"]}
+    for name in never:
+        by_name.pop(name, None)
+        aliases.pop(name, None)
     cue_aliases = frozenset(rules["cue_aliases"])
     cue_names = frozenset(rules["common_word_names"]) | cue_aliases
     written = sorted((k for k, v in rules["aliases"].items() if v in by_ticker), key=len)
