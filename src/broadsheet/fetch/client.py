@@ -33,9 +33,11 @@ from .guard import DeadlineState, GuardedBackend, Resolver, check_url
 
 __all__ = ["DEFAULT_ACCEPT", "MAX_RETRY_AFTER_SLEEP", "Fetcher"]
 
+# feeds and pages alike (the same Fetcher gets both): no preference that could make a server
+# doing content negotiation answer an article URL with a feed or the reverse
 DEFAULT_ACCEPT = (
-    "application/rss+xml, application/atom+xml, application/feed+json, "
-    "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
+    "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, "
+    "application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 )
 MAX_RETRY_AFTER_SLEEP = 30.0  # longer Retry-After: give up now, the poller reschedules
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -84,7 +86,7 @@ class _MappedStream(httpx.SyncByteStream):
 class GuardedTransport(httpx.BaseTransport):
     """An httpx transport over an httpcore pool whose every socket the guard has approved."""
 
-    def __init__(self, backend: GuardedBackend, settings: FetchSettings) -> None:
+    def __init__(self, backend: GuardedBackend) -> None:
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(),
             max_connections=100,
@@ -158,7 +160,7 @@ class Fetcher:
         self._settings = settings
         self._state = DeadlineState()
         self._backend = GuardedBackend(settings, resolver, self._state)
-        self._transport = GuardedTransport(self._backend, settings)
+        self._transport = GuardedTransport(self._backend)
         self._client = httpx.Client(
             transport=self._transport,
             follow_redirects=False,
