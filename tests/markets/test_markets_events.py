@@ -103,6 +103,13 @@ def test_default_market_is_an_equal_weight_index() -> None:
     assert row["abnormal_5d"] == pytest.approx(1.03**5 - 1.02**5)
 
 
+def test_default_market_is_the_bundled_tickers_when_present() -> None:
+    bars = {"AAPL": growth_frame(0.01), "IBM": growth_frame(0.03), "XYZ": growth_frame(0.10)}
+    row = event_study(bars, [("XYZ", ny(2013, 1, 15, 17))]).iloc[0]
+    assert row["market_1d"] == pytest.approx(0.02)  # XYZ, imported by the user, is not in it
+    assert row["abnormal_1d"] == pytest.approx(0.08)
+
+
 def test_equal_weight_index_uses_the_tickers_trading_that_day() -> None:
     short = SESSIONS[10:]
     bars = {"A": growth_frame(0.01), "B": growth_frame(0.03, short)}

@@ -21,6 +21,7 @@ import pytest
 from broadsheet.config import FetchSettings
 from broadsheet.errors import MarketDataError
 from broadsheet.markets.providers import (
+    BUNDLED_TICKERS,
     BundledProvider,
     CSVProvider,
     ParquetProvider,
@@ -120,7 +121,7 @@ class TestBundledContract(ProviderContract):
 
 def test_bundled_tickers_and_history() -> None:
     provider = BundledProvider()
-    assert provider.tickers() == ["AAPL", "GOOGL", "IBM", "META", "MSFT"]
+    assert provider.tickers() == ["AAPL", "GOOGL", "IBM", "META", "MSFT"] == list(BUNDLED_TICKERS)
     aapl = provider.fetch_bars("AAPL")
     assert (aapl[0].date, aapl[-1].date, len(aapl)) == ("2000-03-01", "2013-03-01", 3270)
     # a known row, read back exactly (Quandl WIKI, 2005-02-28: the day of the 2:1 split)

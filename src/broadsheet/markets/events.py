@@ -8,8 +8,9 @@ day's close, one at 10:00 from the day before). The return after ``h`` sessions 
 not show as moves); the market return is the same ratio of a market index over the same
 sessions; the abnormal return is the difference.
 
-The default market is an equal-weight index of every series passed in ``bars`` (daily
-rebalanced: the mean of the day's returns of the tickers trading that day). Pass
+The default market is an equal-weight index (daily rebalanced: the mean of the day's
+returns of the tickers trading that day) of the bundled tickers found in ``bars`` (AAPL,
+GOOGL, IBM, META, MSFT), or of every series in ``bars`` when none of them is there. Pass
 ``market`` (a Series of index levels, or a DataFrame with ``adj_close``) to use another.
 
 Naive datetimes are taken as UTC. A bare ``date`` (or a ``YYYY-MM-DD`` string) is taken as
@@ -112,6 +113,14 @@ def market_index(bars: Mapping[str, pd.DataFrame]) -> pd.Series:
     return level
 
 
+def _default_market(bars: Mapping[str, pd.DataFrame]) -> pd.Series | None:
+    from .providers.files import BUNDLED_TICKERS
+
+    members = {t: f for t, f in bars.items() if t in BUNDLED_TICKERS and not f.empty}
+    members = members or {t: f for t, f in bars.items() if not f.empty}
+    return market_index(members) if members else None
+
+
 def _market_levels(market: pd.Series | pd.DataFrame) -> pd.Series:
     if isinstance(market, pd.DataFrame):
         for col in ("adj_close", "close", "level"):
@@ -143,7 +152,7 @@ def event_study(
     base_date = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     base_close = np.full(n, np.nan)
     cols = {h: (np.full(n, np.nan), np.full(n, np.nan)) for h in horizons}
-    levels = _market_levels(market) if market is not None else market_index(bars) if bars else None
+    levels = _market_levels(market) if market is not None else _default_market(bars)
     for ticker in pd.unique(tickers):
         frame = bars.get(ticker)
         if frame is None or frame.empty:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from .base import PriceProvider, PriceQuery, conform_bars, contract_violations
-from .files import BundledProvider, CSVProvider, ParquetProvider, TableProvider, bundled_frame
+from .files import (
+    BUNDLED_TICKERS,
+    BundledProvider,
+    CSVProvider,
+    ParquetProvider,
+    TableProvider,
+    bundled_frame,
+)
 from .online import FetcherLike, OnlineProvider, StooqProvider, YahooProvider
 from .tables import frame_to_bars, normalize_price_frame, parse_dates, read_price_table
 
 __all__ = [
+    "BUNDLED_TICKERS",
     "BundledProvider",
     "CSVProvider",
     "FetcherLike",

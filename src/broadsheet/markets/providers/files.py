@@ -15,7 +15,17 @@ from ..securities import current_ticker, price_history_ticker
 from .base import PriceProvider, PriceQuery
 from .tables import frame_to_bars, read_price_table
 
-__all__ = ["BundledProvider", "CSVProvider", "ParquetProvider", "TableProvider", "bundled_frame"]
+__all__ = [
+    "BUNDLED_TICKERS",
+    "BundledProvider",
+    "CSVProvider",
+    "ParquetProvider",
+    "TableProvider",
+    "bundled_frame",
+]
+
+# the tickers of the bundled history, as Broadsheet keeps them (a test checks the data)
+BUNDLED_TICKERS = ("AAPL", "GOOGL", "IBM", "META", "MSFT")
 
 
 class TableProvider(PriceProvider[PriceQuery, pd.DataFrame]):
