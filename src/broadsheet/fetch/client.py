@@ -8,6 +8,7 @@ on its decompressed size, and transient failures are retried with jittered backo
 from __future__ import annotations
 
 import random
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -86,9 +87,9 @@ class _MappedStream(httpx.SyncByteStream):
 class GuardedTransport(httpx.BaseTransport):
     """An httpx transport over an httpcore pool whose every socket the guard has approved."""
 
-    def __init__(self, backend: GuardedBackend) -> None:
+    def __init__(self, backend: GuardedBackend, ssl_context: ssl.SSLContext | None = None) -> None:
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=ssl_context or httpx.create_ssl_context(),
             max_connections=100,
             max_keepalive_connections=20,
             keepalive_expiry=30.0,
@@ -147,7 +148,8 @@ class Fetcher:
     """Thread-safe HTTP GETs with the SSRF guard, caps, politeness and retries.
 
     ``resolver(host, port) -> [ip, ...]`` replaces the system DNS lookup (tests use it to
-    simulate DNS answers). Use as a context manager or call :meth:`close`.
+    simulate DNS answers); ``ssl_context`` replaces the default certificate verification
+    (e.g. a private CA). Use as a context manager or call :meth:`close`.
     """
 
     def __init__(
@@ -156,11 +158,12 @@ class Fetcher:
         *,
         resolver: Resolver | None = None,
         rng: random.Random | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self._settings = settings
         self._state = DeadlineState()
         self._backend = GuardedBackend(settings, resolver, self._state)
-        self._transport = GuardedTransport(self._backend)
+        self._transport = GuardedTransport(self._backend, ssl_context)
         self._client = httpx.Client(
             transport=self._transport,
             follow_redirects=False,
