@@ -16,6 +16,7 @@ from broadsheet.markets.chart import (
     place_markers,
     render_chart_html,
     render_chart_png,
+    render_chart_svg,
     render_chart_terminal,
 )
 from broadsheet.markets.frames import bars_frame
@@ -81,6 +82,25 @@ def test_html_is_self_contained(tmp_path: Path, aapl: pd.DataFrame) -> None:
     assert "@import" not in page and "url(http" not in page
     assert "New phone &lt;after the close&gt;" in page  # headlines escaped
     assert page.count("<tr><td>") == 4
+    assert page.count("<title>") == 1 + 4  # the page's, and one hover title per session
+
+
+def test_svg_hover_titles_sit_on_the_drawn_markers(aapl: pd.DataFrame) -> None:
+    svg = render_chart_svg(
+        aapl, [*MARKERS, ChartMarker(date(2011, 8, 24), "Second story, same day")]
+    )
+    group = svg[svg.index('id="news-markers"') :]
+    group = group[: group.index("</g>\n   </g>")]
+    drawn = {
+        (round(float(x), 2), round(float(y), 2))
+        for x, y in re.findall(r'<use [^>]*x="([\d.]+)" y="([\d.]+)"', group)
+    }
+    targets = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"[^>]*><title>([^<]*)</title>', svg)
+    assert len(targets) == 4  # one per session with news
+    assert {(round(float(x), 2), round(float(y), 2)) for x, y, _ in targets} == drawn
+    titles = [t for _, _, t in targets]
+    assert "2011-08-24\nChief executive steps down\nSecond story, same day" in titles
+    assert "2012-09-13\nNew phone &lt;after the close&gt;" in titles
 
 
 @pytest.mark.parametrize(("width", "height"), [(80, 20), (30, 5), (120, 40), (57, 13)])

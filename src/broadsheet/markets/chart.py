@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,15 +76,22 @@ def _short_number(value: float, _pos: object = None) -> str:
     return f"{value:g}"
 
 
-def _figure(
-    frame: pd.DataFrame, markers: Sequence[MarkerLike], title: str | None
-) -> tuple[object, int]:
+@dataclass(frozen=True, slots=True)
+class _Drawn:
+    fig: Any  # matplotlib Figure
+    ax: Any  # the price axes
+    placed: list[tuple[int, ChartMarker]]  # (session row, marker) for markers on the chart
+
+
+def _figure(frame: pd.DataFrame, markers: Sequence[MarkerLike], title: str | None) -> _Drawn:
     from matplotlib.figure import Figure  # no pyplot: no global figure registry
     from matplotlib.ticker import FuncFormatter
 
     items = _markers(markers)
-    rows = place_markers(frame, items)
-    rows = rows[rows >= 0]
+    placed = [
+        (r, m) for r, m in zip(place_markers(frame, items).tolist(), items, strict=True) if r >= 0
+    ]
+    rows = np.array([r for r, _ in placed], dtype="int64")
     x = frame.index.to_numpy()
     price = frame["adj_close"].to_numpy(dtype="float64")
     fig = Figure(figsize=(12, 6), dpi=100)  # fixed margins: layout engines cost ~0.4 s
@@ -105,6 +113,7 @@ def _figure(
             linewidths=0.5,
             zorder=3,
             label=f"news ({stories})",
+            gid="news-markers",
         )
     ax.set_ylabel("price (adjusted)")
     ax.grid(True, alpha=0.3)
@@ -118,7 +127,7 @@ def _figure(
     axv.set_ylim(bottom=0)
     axv.grid(True, alpha=0.3)
     ax.tick_params(labelbottom=False)
-    return fig, len(rows)
+    return _Drawn(fig, ax, placed)
 
 
 def render_chart_png(
@@ -128,10 +137,10 @@ def render_chart_png(
     title: str | None = None,
 ) -> Path:
     """Write a PNG (1200×600) of the adjusted close with news markers and a volume panel."""
-    fig, _ = _figure(_frame(bars), markers, title)
+    fig = _figure(_frame(bars), markers, title).fig
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, format="png", metadata={"Software": None})  # type: ignore[attr-defined]
+    fig.savefig(out, format="png", metadata={"Software": None})
     return out
 
 
@@ -140,11 +149,40 @@ def render_chart_svg(
     markers: Sequence[MarkerLike],
     title: str | None = None,
 ) -> str:
-    """The chart as an SVG document (text)."""
-    fig, _ = _figure(_frame(bars), markers, title)
+    """The chart as an SVG document (text). Each session with news carries an invisible
+    hover target whose ``<title>`` lists the headlines (browsers show it as a tooltip)."""
+    frame = _frame(bars)
+    drawn = _figure(frame, markers, title)
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})  # type: ignore[attr-defined]
-    return buf.getvalue()
+    drawn.fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buf.getvalue()
+    if drawn.placed:
+        svg = svg.replace("</svg>", _tooltips(frame, drawn) + "</svg>")
+    return svg
+
+
+def _tooltips(frame: pd.DataFrame, drawn: _Drawn) -> str:
+    from matplotlib.dates import date2num
+
+    labels: dict[int, list[str]] = {}
+    for row, marker in drawn.placed:
+        labels.setdefault(row, []).append(marker.label or str(marker.at))
+    rows = sorted(labels)
+    x = date2num(frame.index.to_numpy()[rows])  # type: ignore[no-untyped-call]
+    y = frame["adj_close"].to_numpy(dtype="float64")[rows]
+    points = drawn.ax.transData.transform(np.column_stack([x, y]))  # pixels, origin bottom left
+    scale = 72.0 / drawn.fig.dpi  # matplotlib's SVG unit is the point
+    height = drawn.fig.get_size_inches()[1] * 72.0
+    parts = ['<g id="news-tooltips">']
+    for row, (px, py) in zip(rows, points.tolist(), strict=True):
+        day = frame.index[row].strftime("%Y-%m-%d")
+        text = html.escape(day + "\n" + "\n".join(labels[row]))
+        parts.append(
+            f'<circle cx="{px * scale:.3f}" cy="{height - py * scale:.3f}" r="5" '
+            f'fill="#000" fill-opacity="0"><title>{text}</title></circle>'
+        )
+    parts.append("</g>\n")
+    return "".join(parts)
 
 
 def render_chart_html(
