@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import http.server
+import threading
 import time
 import zlib
 from collections.abc import Callable
@@ -237,3 +238,21 @@ def test_read_timeout_when_the_server_goes_silent(serve: Callable[..., LiveServe
         with pytest.raises(FetchTimeoutError, match=r"no data for 0\.5 s"):
             f.fetch(server.url("/silent"))
         assert time.monotonic() - started < 2.0
+
+
+def test_a_hanging_dns_lookup_is_bounded_by_the_connect_timeout() -> None:
+    release = threading.Event()
+
+    def hanging(host: str, port: int) -> list[str]:
+        release.wait(10.0)
+        return ["127.0.0.1"]
+
+    config = settings(connect_timeout=0.5, total_timeout=5.0)
+    try:
+        with Fetcher(config, resolver=hanging) as fetcher:
+            started = time.monotonic()
+            with pytest.raises(FetchTimeoutError, match=r"DNS lookup of 'slow-dns\.test'"):
+                fetcher.fetch("http://slow-dns.test/feed")
+            assert time.monotonic() - started < 1.5
+    finally:
+        release.set()

@@ -192,7 +192,40 @@ def _allowable(ip: IPAddress) -> bool:
     return not (ip.is_unspecified or ip.is_multicast)
 
 
-def resolve_checked(host: str, port: int, settings: FetchSettings, resolver: Resolver) -> list[str]:
+def resolve_with_timeout(
+    resolver: Resolver, host: str, port: int, timeout: float | None
+) -> list[str]:
+    """Run ``resolver`` in a helper thread so a hanging DNS lookup cannot outlive ``timeout``
+    (``getaddrinfo`` itself has none). Raises ``httpcore.ConnectTimeout`` when it does."""
+    if timeout is None:
+        return resolver(host, port)
+    outcome: list[list[str] | BaseException] = []
+    done = threading.Event()
+
+    def lookup() -> None:
+        try:
+            outcome.append(resolver(host, port))
+        except BaseException as exc:  # handed to the caller below
+            outcome.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=lookup, name=f"dns:{host}", daemon=True).start()
+    if not done.wait(max(timeout, 0.0)):
+        raise httpcore.ConnectTimeout(f"DNS lookup of {host!r} took over {timeout:g} s")
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def resolve_checked(
+    host: str,
+    port: int,
+    settings: FetchSettings,
+    resolver: Resolver,
+    timeout: float | None = None,
+) -> list[str]:
     """Resolve ``host`` once and return its addresses if every one of them may be used."""
     host = _normalise_host(host)
     allowed = _is_allowed_host(host, settings)
@@ -200,7 +233,7 @@ def resolve_checked(host: str, port: int, settings: FetchSettings, resolver: Res
     if literal is not None:
         return [str(literal)]
     try:
-        answers = resolver(host, port)
+        answers = resolve_with_timeout(resolver, host, port, timeout)
     except (OSError, UnicodeError) as exc:
         raise httpcore.ConnectError(f"cannot resolve host {host!r}: {exc}") from exc
     if not answers:
@@ -299,7 +332,9 @@ class GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        addresses = resolve_checked(host, port, self._settings, self._resolver)
+        addresses = resolve_checked(
+            host, port, self._settings, self._resolver, _cap_timeout(timeout, self._state)
+        )
         allowed = _is_allowed_host(host, self._settings)
         last: Exception | None = None
         for address in addresses:
