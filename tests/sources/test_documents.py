@@ -169,6 +169,12 @@ def test_missing_path_is_reported(tmp_path: Path) -> None:
     assert errors == [str(tmp_path / "nope")]
 
 
+def test_an_unsupported_file_named_directly_is_reported(tree: Path) -> None:
+    errors: list[Exception] = []
+    assert list(iter_documents(tree / "notes.md", on_error=lambda p, e: errors.append(e))) == []
+    assert len(errors) == 1 and "not a supported document" in str(errors[0])
+
+
 def test_errors_without_a_handler_are_logged(tree: Path, caplog: pytest.LogCaptureFixture) -> None:
     (tree / "bad.html.gz").write_bytes(b"not gzip")
     docs = list(iter_documents(tree))

@@ -124,6 +124,9 @@ def iter_documents(path: Path, *, on_error: ErrorHandler | None = None) -> Itera
     if not path.exists():
         report(path, SourceError(f"{path}: no such file or folder"))
         return
+    if path.is_file() and document_kind(path) is None:
+        report(path, SourceError(f"{path}: not a supported document (.html .htm .txt .warc)"))
+        return
     for file in _walk(path):
         kind = document_kind(file)
         if kind is None:
