@@ -146,6 +146,10 @@ def cli(
             update={"allow_private_hosts": tuple(settings.fetch.allow_private_hosts) + allow_hosts}
         )
         settings = settings.model_copy(update={"fetch": fetch})
+    try:
+        settings.home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.UsageError(f"cannot use {settings.home} as the data directory: {exc}") from exc
     enrich = settings.enrich.enabled and not no_enrich
     ctx.obj = Context(settings=settings, out=Console(), err=Console(stderr=True), enrich=enrich)
 

@@ -139,10 +139,13 @@ class Pipeline:
         except Exception as exc:  # a parser bug must not kill a batch
             log.exception("extraction crashed on %s", doc.uri)
             return IngestOutcome(uri=doc.uri, status="failed", error=f"extraction crashed: {exc!r}")
-        if article.url is None and doc.uri.startswith(("http://", "https://")):
+        is_web = doc.uri.startswith(("http://", "https://"))
+        if article.url is None and is_web:
             article = _with_url(article, doc.uri)
+        # a local file is identified by its path: edited text becomes a new version
+        identity = guid or doc.guid or (None if is_web else f"file:{Path(doc.uri).resolve()}")
         return self.ingest_article(
-            article, source_id=source_id, guid=guid or doc.guid, first_seen_at=doc.fetched_at
+            article, source_id=source_id, guid=identity, first_seen_at=doc.fetched_at
         )
 
     def ingest_article(

@@ -75,6 +75,7 @@ def add_source(pipeline: Pipeline, url: str, *, title: str | None = None) -> lis
         feed = parse_feed(result.body, url=result.url, charset=result.charset)
         source = pipeline.store.add_source(url, "feed", title or feed.title)
         _ingest_feed(pipeline, source, result, feed)
+        _record_success(pipeline, source, result)
         return [pipeline.store.get_source(source.id)]
     feeds = discover_feeds(result.body, result.url)
     if feeds:
