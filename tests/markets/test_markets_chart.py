@@ -128,6 +128,28 @@ def test_terminal_chart_draws_the_line_and_markers(aapl: pd.DataFrame) -> None:
     assert render_chart_terminal(aapl, [], width=100, height=20).split("\n")[-2].count("▲") == 0
 
 
+def test_log_scale(tmp_path: Path) -> None:
+    """Over 2000–2013 AAPL's adjusted close runs 0.84 → 90: linear squashes the early years
+    onto the bottom row; log scale puts the geometric middle (≈8.7) in the middle row."""
+    frame = bars_frame(BundledProvider().fetch_bars("AAPL"))
+    linear = render_chart_terminal(frame, [], width=60, height=12).split("\n")
+    logged = render_chart_terminal(frame, [], width=60, height=12, log_scale=True).split("\n")
+    hi, lo = frame["adj_close"].max(), frame["adj_close"].min()
+    assert logged[5].lstrip().startswith(f"{(hi * lo) ** 0.5:,.2f}")
+    assert linear[5].lstrip().startswith(f"{(hi + lo) / 2:,.2f}")
+
+    # the first fifth of the history: on the bottom rows in linear, spread out in log
+    def rows_used(lines: list[str], cols: slice) -> int:
+        return sum(any(c != "\u2800" for c in line[cols]) for line in lines[:-2])
+
+    start = linear[0].index("┤") + 1  # first plot column
+    assert rows_used(logged, slice(start, start + 10)) > rows_used(linear, slice(start, start + 10))
+    a = render_chart_png(frame, [], tmp_path / "lin.png").read_bytes()
+    b = render_chart_png(frame, [], tmp_path / "log.png", log_scale=True).read_bytes()
+    assert a != b and png_size(tmp_path / "log.png") == (1200, 600)
+    assert "log scale" in render_chart_svg(frame, [], log_scale=True)
+
+
 def test_terminal_chart_refuses_tiny_sizes(aapl: pd.DataFrame) -> None:
     with pytest.raises(MarketDataError):
         render_chart_terminal(aapl, [], width=10, height=3)

@@ -83,7 +83,9 @@ class _Drawn:
     placed: list[tuple[int, ChartMarker]]  # (session row, marker) for markers on the chart
 
 
-def _figure(frame: pd.DataFrame, markers: Sequence[MarkerLike], title: str | None) -> _Drawn:
+def _figure(
+    frame: pd.DataFrame, markers: Sequence[MarkerLike], title: str | None, log_scale: bool
+) -> _Drawn:
     from matplotlib.figure import Figure  # no pyplot: no global figure registry
     from matplotlib.ticker import FuncFormatter
 
@@ -115,7 +117,9 @@ def _figure(frame: pd.DataFrame, markers: Sequence[MarkerLike], title: str | Non
             label=f"news ({stories})",
             gid="news-markers",
         )
-    ax.set_ylabel("price (adjusted)")
+    ax.set_ylabel("price (adjusted, log scale)" if log_scale else "price (adjusted)")
+    if log_scale:
+        ax.set_yscale("log")
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper left", frameon=False)
     ticker = frame.attrs.get("ticker")
@@ -135,9 +139,12 @@ def render_chart_png(
     markers: Sequence[MarkerLike],
     out_path: Path | str,
     title: str | None = None,
+    *,
+    log_scale: bool = False,
 ) -> Path:
-    """Write a PNG (1200×600) of the adjusted close with news markers and a volume panel."""
-    fig = _figure(_frame(bars), markers, title).fig
+    """Write a PNG (1200×600) of the adjusted close with news markers and a volume panel.
+    ``log_scale`` suits long histories (equal moves in percent look equal)."""
+    fig = _figure(_frame(bars), markers, title, log_scale).fig
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, format="png", metadata={"Software": None})
@@ -148,11 +155,13 @@ def render_chart_svg(
     bars: Sequence[PriceBar] | pd.DataFrame,
     markers: Sequence[MarkerLike],
     title: str | None = None,
+    *,
+    log_scale: bool = False,
 ) -> str:
     """The chart as an SVG document (text). Each session with news carries an invisible
     hover target whose ``<title>`` lists the headlines (browsers show it as a tooltip)."""
     frame = _frame(bars)
-    drawn = _figure(frame, markers, title)
+    drawn = _figure(frame, markers, title, log_scale)
     buf = io.StringIO()
     drawn.fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = buf.getvalue()
@@ -190,12 +199,14 @@ def render_chart_html(
     markers: Sequence[MarkerLike],
     out_path: Path | str,
     title: str | None = None,
+    *,
+    log_scale: bool = False,
 ) -> Path:
-    """Write a self-contained HTML page: the chart as inline SVG and a table of the stories
-    (no scripts, no external links)."""
+    """Write a self-contained HTML page: the chart as inline SVG (hover a marker for its
+    headlines) and a table of the stories (no scripts, no external links)."""
     frame = _frame(bars)
     items = _markers(markers)
-    svg = render_chart_svg(frame, items, title)
+    svg = render_chart_svg(frame, items, title, log_scale=log_scale)
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype
     rows = place_markers(frame, items)
     lines = []
@@ -240,6 +251,8 @@ def render_chart_terminal(
     markers: Sequence[MarkerLike] = (),
     width: int = 80,
     height: int = 20,
+    *,
+    log_scale: bool = False,
 ) -> str:
     """A text chart exactly ``height`` lines of exactly ``width`` characters: the adjusted
     close drawn in braille dots with a price axis, a row of ``▲`` under sessions with news,
@@ -249,7 +262,9 @@ def render_chart_terminal(
     frame = _frame(bars)
     price = frame["adj_close"].to_numpy(dtype="float64")
     lo, hi = float(np.nanmin(price)), float(np.nanmax(price))
-    labels = [_fmt_price(hi), _fmt_price((hi + lo) / 2), _fmt_price(lo)]
+    log_scale = log_scale and lo > 0
+    mid = float(np.sqrt(hi * lo)) if log_scale else (hi + lo) / 2
+    labels = [_fmt_price(hi), _fmt_price(mid), _fmt_price(lo)]
     label_w = max(len(s) for s in labels) + 1
     plot_w = width - label_w - 1
     plot_h = height - 2
@@ -259,6 +274,8 @@ def render_chart_terminal(
     edges = np.linspace(0, n, dots_x + 1)
     idx = np.clip(np.ceil(edges[1:]).astype(int) - 1, 0, n - 1)
     ys = price[idx]
+    if log_scale:
+        ys, lo, hi = np.log(ys), float(np.log(lo)), float(np.log(hi))
     span = hi - lo if hi > lo else 1.0
     dy = np.round((hi - ys) / span * (dots_y - 1)).astype(int)  # 0 = top
     grid = np.zeros((plot_h, plot_w), dtype=np.int64)
