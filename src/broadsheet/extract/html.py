@@ -92,7 +92,10 @@ _ARTICLE_TYPES = frozenset(
     }
 )
 
-_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w")
+_BYLINE_XPATH = etree.XPath(
+    '//*[@rel="author" or @itemprop="author" or contains(@class, "byline")][1]'
+)
 _BY_PREFIX = re.compile(r"^\s*(?:written\s+)?by[:\s]+", re.IGNORECASE)
 _CREDIT_CLASS = re.compile(
     r"credit|copyright|byline|attribution|photographer|source|author", re.IGNORECASE
@@ -276,10 +279,29 @@ def _jsonld_image(value: object, base: str | None) -> Image | None:
     return None
 
 
-def _read_jsonld(root: Any) -> dict[str, Any] | None:
+@dataclass(slots=True)
+class _Tagged:
+    """The elements metadata is read from, gathered in one walk over the tree."""
+
+    meta: list[Any] = field(default_factory=list)
+    link: list[Any] = field(default_factory=list)
+    script: list[Any] = field(default_factory=list)
+    title: list[Any] = field(default_factory=list)
+    h1: list[Any] = field(default_factory=list)
+    time: list[Any] = field(default_factory=list)
+
+
+def _gather(root: Any) -> _Tagged:
+    tagged = _Tagged()
+    for el in root.iter("meta", "link", "script", "title", "h1", "time"):
+        getattr(tagged, el.tag).append(el)
+    return tagged
+
+
+def _read_jsonld(scripts: list[Any]) -> dict[str, Any] | None:
     """The JSON-LD object describing the article, if any."""
     best: dict[str, Any] | None = None
-    for script in root.iter("script"):
+    for script in scripts:
         if "ld+json" not in (script.get("type") or "").lower():
             continue
         raw = script.text or ""
@@ -297,10 +319,10 @@ def _read_jsonld(root: Any) -> dict[str, Any] | None:
     return best
 
 
-def _meta_map(root: Any) -> dict[str, str]:
+def _meta_map(metas: list[Any]) -> dict[str, str]:
     """<meta> name/property -> content (first wins), keys lower-cased."""
     out: dict[str, str] = {}
-    for el in root.iter("meta"):
+    for el in metas:
         key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
         content = el.get("content")
         if key and content and content.strip():
@@ -323,8 +345,9 @@ def _clean_title(title: str, site: str | None) -> str:
 
 
 def _read_metadata(root: Any, url: str | None) -> _Meta:
-    meta = _meta_map(root)
-    ld = _read_jsonld(root) or {}
+    tagged = _gather(root)
+    meta = _meta_map(tagged.meta)
+    ld = _read_jsonld(tagged.script) or {}
     m = _Meta()
 
     # site name
@@ -341,10 +364,10 @@ def _read_metadata(root: Any, url: str | None) -> _Meta:
         or (_clean(ld.get("headline")) if isinstance(ld.get("headline"), str) else None)
         or meta.get("twitter:title")
     )
-    title_el = root.find(".//title")
+    title_el = tagged.title[0] if tagged.title else None
     page_title = _clean_title(_text_of(title_el), m.site_name) if title_el is not None else ""
     h1 = ""
-    for el in root.iter("h1"):
+    for el in tagged.h1:
         h1 = _text_of(el)
         if h1:
             break
@@ -372,9 +395,7 @@ def _read_metadata(root: Any, url: str | None) -> _Meta:
                 names = [_clean(_BY_PREFIX.sub("", value))]
                 break
     if not names:
-        for el in root.xpath(
-            '//*[@rel="author" or @itemprop="author" or contains(@class, "byline")][1]'
-        )[:1]:
+        for el in _BYLINE_XPATH(root)[:1]:
             text = _text_of(el)
             if 0 < len(text) < 120:
                 names = [_BY_PREFIX.sub("", text)]
@@ -403,14 +424,14 @@ def _read_metadata(root: Any, url: str | None) -> _Meta:
         or parse_date(meta.get("last-modified"))
     )
     if m.published_at is None:
-        for el in root.iter("time"):
+        for el in tagged.time:
             dt = parse_date(el.get("datetime"))
             if dt is not None:
                 m.published_at = dt
                 break
 
     # canonical URL and language
-    for el in root.iter("link"):
+    for el in tagged.link:
         rel = (el.get("rel") or "").lower().split()
         if "canonical" in rel and el.get("href"):
             m.canonical_url = urljoin(url or "", el.get("href").strip())
@@ -690,12 +711,13 @@ def _clean_paragraphs(
     byline = _norm(meta.byline or "")
     drop = {_norm(x) for img in images for x in (img.caption, img.credit, img.title) if x}
     drop.discard("")
+    compare_up_to = max((len(x) for x in (*drop, headline)), default=0) * 2 + 20
     out: list[Paragraph] = []
     after_marker = False
     for i, para in enumerate(paragraphs):
-        key = _norm(para.text)
-        if not key:
+        if _WORD.search(para.text) is None:
             continue
+        key = _norm(para.text) if len(para.text) <= compare_up_to else ""
         if is_related_marker(para.text):
             after_marker = True
             continue
@@ -705,7 +727,7 @@ def _clean_paragraphs(
             after_marker = False
         if i < 3 and headline and key == headline:
             continue
-        if key in drop:
+        if key and key in drop:
             continue
         if i < 6 and len(para.text) < 120 and _is_byline_or_dateline(para.text, byline):
             continue
