@@ -294,18 +294,14 @@ def _print_annotations(ctx: Context, body: str, ann: Any) -> None:
             table.add_row(who, q.kind, body[q.content[0] : q.content[1]])
         ctx.out.print(table)
     if ann.facts:
-        table = Table(title="Figures")
-        for col in ("value", "measure", "period", "subject", "sentence"):
-            table.add_column(col, overflow="fold")
+        ctx.out.print(Text("Figures", style="bold"))
         for f in ann.facts:
-            table.add_row(
-                f.text or str(f.value),
-                f.measure or "",
-                f.period or "",
-                f.subject or "",
-                sentence_around(body, f.start, f.end, 200),
-            )
-        ctx.out.print(table)
+            what = ", ".join(x for x in (f.measure, f.period, f.subject) if x)
+            line = Text("  • ")
+            line.append(f.text or str(f.value), style="bold")
+            line.append(f"  {what}" if what else "")
+            ctx.out.print(line)
+            ctx.out.print(Text(f"    {sentence_around(body, f.start, f.end, 240)}", style="dim"))
     if ann.topics:
         ctx.out.print(f"Topics: {', '.join(ann.topics)}   Tone: {ann.tone:+.2f}")
 

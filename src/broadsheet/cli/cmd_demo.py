@@ -99,12 +99,12 @@ def demo(
     home_opt = ["--home", str(home)]
     from .app import cli as root_cli
 
+    first_day, last_day = _day(start), _day(end)
+    rates_query = f'"federal funds rate" since:{first_day + (last_day - first_day) / 2}'
     showcase = [
         ("TOP — the latest stories", ["top", "-n", "8"]),
-        (
-            'Search: "federal funds rate" since:2008-06-01',
-            ["search", '"federal funds rate" since:2008-06-01', "-n", "3"],
-        ),
+        (f"Search: {rates_query}", ["search", rates_query, "-n", "3", "--sort", "newest"]),
+        ('Search: who said what — by:"Clara Voss"', ["search", 'by:"Clara Voss"', "-n", "3"]),
         ("Search: company news for AAPL", ["search", "ticker:AAPL", "-n", "3", "--sort", "newest"]),
     ]
     for title, args in showcase:

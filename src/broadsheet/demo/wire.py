@@ -333,8 +333,11 @@ def generate_wire(
     rng = random.Random(seed)
     events = load_events(start, end)
     if max_events is not None and len(events) > max_events:
-        keep = sorted(rng.sample(range(len(events)), max_events))
-        events = [events[i] for i in keep]
+        # every rate decision (up to half the budget), then a sample of the price moves
+        fomc = [e for e in events if e.kind == "fomc"][: max_events // 2]
+        moves = [e for e in events if e.kind != "fomc"]
+        picked = rng.sample(moves, min(len(moves), max_events - len(fomc)))
+        events = sorted(fomc + picked, key=lambda e: (e.day, e.key))
     stories: list[WireStory] = []
     for ev in events:
         covering = rng.sample(outlets, rng.choice((2, 3)) if len(outlets) >= 3 else len(outlets))
