@@ -137,3 +137,30 @@ def test_published_wins_over_first_seen() -> None:
     }
     assert matches(parse_query("until:2019"), fields)
     assert not matches(parse_query("since:2020"), fields)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"alpha beta"', False),  # a dropped 45-letter word sits between them
+        ('"alpha beta gamma"', False),
+        ('"beta gamma"', True),
+        ("alpha beta", True),
+        ('"see https"', True),  # a long URL splits into short tokens: positions run on
+        ('"com a b c"', True),
+        ('"z oil prices"', True),
+    ],
+)
+def test_over_long_tokens_break_phrases_in_both(query: str, expected: bool) -> None:
+    body = (
+        f"alpha {'x' * 45} beta gamma. See https://news.example.com/a/b/c/d/e/f/g/h/i/j/k/l/z"
+        " oil prices."
+    )
+    article = PAIRS[0][0]
+    article = type(article)(**{**{f: getattr(article, f) for f in article.__slots__}, "body": body})
+    index = SearchIndex(None)
+    index.index_articles([(article, None)])
+    index.commit()
+    tree = parse_query(query)
+    assert (index.search(tree).total == 1) is expected
+    assert matches(tree, article_fields(article)) is expected

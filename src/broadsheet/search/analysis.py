@@ -10,19 +10,30 @@ Both sides use tantivy's own analyzers, so a query's tokens, the indexed tokens 
 
 from __future__ import annotations
 
+import itertools
+import re
 from functools import lru_cache
 from typing import Any
 
 import tantivy
 
-__all__ = ["KEYWORD_ANALYZER", "TEXT_ANALYZER", "keyword_value", "text_tokens"]
+__all__ = [
+    "GRAM_ANALYZER",
+    "KEYWORD_ANALYZER",
+    "TEXT_ANALYZER",
+    "gram_text",
+    "keyword_value",
+    "text_tokens",
+    "token_positions",
+]
 
 TEXT_ANALYZER = "bs_text"
 KEYWORD_ANALYZER = "bs_keyword"
+GRAM_ANALYZER = "bs_gram"  # word pairs made by ``gram_text``, split on spaces only
 
 
 @lru_cache(maxsize=1)
-def _analyzers() -> tuple[Any, Any]:
+def _analyzers() -> tuple[Any, Any, Any]:
     text = (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
         .filter(tantivy.Filter.remove_long(40))
@@ -34,7 +45,55 @@ def _analyzers() -> tuple[Any, Any]:
         .filter(tantivy.Filter.lowercase())
         .build()
     )
-    return text, keyword
+    gram = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+    return text, keyword, gram
+
+
+def gram_analyzer() -> Any:
+    return _analyzers()[2]
+
+
+def gram(first: str, second: str) -> str:
+    """The index term for two consecutive tokens (tokens never contain "_")."""
+    return f"{first}_{second}"
+
+
+_LONG_RUN = re.compile(r"\S{10,}")
+
+
+def _may_drop_tokens(text: str) -> bool:
+    """Could the analyzer drop a token (40 bytes or more) from ``text``? Tokens never hold
+    whitespace, so a text whose every non-space run is shorter cannot lose one."""
+    return any(len(m.group().encode("utf-8")) >= 40 for m in _LONG_RUN.finditer(text))
+
+
+def token_positions(text: str) -> tuple[list[str], list[int]]:
+    """Tokens and their positions. A dropped over-long token leaves a gap in the positions,
+    as in the index, so words on either side of it are not consecutive."""
+    if not _may_drop_tokens(text):
+        tokens = text_tokens(text)
+        return tokens, list(range(len(tokens)))
+    pre = _analyzers()[0].pre_tokenize(text)
+    pairs = [(t.text, t.position) for t in pre.tokens]
+    return [t for t, _ in pairs], [p for _, p in pairs]
+
+
+def gram_text(text: str) -> str:
+    """Every pair of consecutive tokens of ``text``, as space-separated ``gram`` terms.
+
+    Indexed without positions, they answer a two-word phrase in headline or body with one
+    term lookup, and let longer phrases check positions only in the few articles holding
+    all of their word pairs, instead of in every article holding "said" and "the".
+    """
+    if not _may_drop_tokens(text):
+        tokens = text_tokens(text)
+        return " ".join([f"{a}_{b}" for a, b in itertools.pairwise(tokens)])
+    tokens, positions = token_positions(text)
+    return " ".join(
+        f"{tokens[i]}_{tokens[i + 1]}"
+        for i in range(len(tokens) - 1)
+        if positions[i + 1] == positions[i] + 1
+    )
 
 
 def text_analyzer() -> Any:

@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
+from itertools import islice, pairwise
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Protocol
@@ -35,8 +35,12 @@ from tantivy import Query as TQuery
 from ..errors import NotFoundError
 from ..models import Annotations, StoredArticle
 from .analysis import (
+    GRAM_ANALYZER,
     KEYWORD_ANALYZER,
     TEXT_ANALYZER,
+    gram,
+    gram_analyzer,
+    gram_text,
     keyword_analyzer,
     text_analyzer,
 )
@@ -64,7 +68,7 @@ __all__ = [
 
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATE_FILE = "broadsheet-search.json"
 HEADLINE_BOOST = 2.0
 SNIPPET_CHARS = 200
@@ -115,6 +119,8 @@ def _build_schema() -> Any:
     sb.add_text_field("headline", stored=True, tokenizer_name=TEXT_ANALYZER)
     sb.add_text_field("body", stored=True, tokenizer_name=TEXT_ANALYZER)
     sb.add_text_field("quote", tokenizer_name=TEXT_ANALYZER)
+    # word pairs of headline and body, no positions: a cheap pre-filter for phrases
+    sb.add_text_field("grams", tokenizer_name=GRAM_ANALYZER, index_option="basic")
     for name in INDEXED_KEYWORD_FIELDS:
         sb.add_text_field(
             name, stored=name == "source", tokenizer_name=KEYWORD_ANALYZER, index_option="basic"
@@ -169,6 +175,7 @@ class SearchIndex:
             self._index = tantivy.Index(self._schema, path=str(self.path), reuse=True)
         self._index.register_tokenizer(TEXT_ANALYZER, text_analyzer())
         self._index.register_tokenizer(KEYWORD_ANALYZER, keyword_analyzer())
+        self._index.register_tokenizer(GRAM_ANALYZER, gram_analyzer())
         self._index.reload()
 
     # ------------------------------------------------------------------ state
@@ -207,6 +214,11 @@ class SearchIndex:
         for name in INDEXED_TEXT_FIELDS:
             for value in _values(fields.get(name)):
                 doc.add_text(name, value.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, ""))
+        for name in DEFAULT_TEXT_FIELDS:
+            for value in _values(fields.get(name)):
+                pairs = gram_text(value)
+                if pairs:
+                    doc.add_text("grams", pairs)
         for name in INDEXED_KEYWORD_FIELDS:
             for value in _values(fields.get(name)):
                 doc.add_text(name, value)
@@ -412,12 +424,33 @@ def _default_fields_query(schema: Any, tokens: Sequence[str]) -> Any:
     return TQuery.boolean_query(parts)
 
 
+def _grams_filter(schema: Any, tokens: Sequence[str]) -> list[tuple[Any, Any]]:
+    """Must-clauses on every word pair of a phrase (unscored): only articles holding all of
+    them are checked for positions."""
+    pairs = sorted({gram(a, b) for a, b in pairwise(tokens)})
+    return [
+        (Occur.Must, TQuery.const_score_query(TQuery.term_query(schema, "grams", p), 0.0))
+        for p in pairs
+    ]
+
+
 def _translate(node: Query, schema: Any) -> Any:
-    if isinstance(node, Term | Phrase):
-        tokens = (node.token,) if isinstance(node, Term) else node.tokens
+    if isinstance(node, Term):
         if node.field is None:
-            return _default_fields_query(schema, tokens)
-        return _text_query(schema, node.field, tokens)
+            return _default_fields_query(schema, (node.token,))
+        return _text_query(schema, node.field, (node.token,))
+    if isinstance(node, Phrase):
+        if node.field is None and len(node.tokens) == 2:
+            # "a b" in headline or body is exactly the pair a_b in grams: no positions to read
+            # (nor a headline boost: checking headline positions costs as much as the search)
+            return TQuery.term_query(schema, "grams", gram(*node.tokens))
+        if node.field is None:
+            exact = _default_fields_query(schema, node.tokens)
+        else:
+            exact = _text_query(schema, node.field, node.tokens)
+        if node.field not in (None, *DEFAULT_TEXT_FIELDS):
+            return exact
+        return TQuery.boolean_query([*_grams_filter(schema, node.tokens), (Occur.Must, exact)])
     if isinstance(node, Keyword):
         return TQuery.term_query(schema, node.field, node.value)
     if isinstance(node, DateRange):

@@ -35,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal, TypeAlias
 
 from ..errors import QuerySyntaxError
-from .analysis import keyword_value, text_tokens
+from .analysis import keyword_value, text_tokens, token_positions
 from .fields import (
     DEFAULT_TEXT_FIELDS,
     FieldSpec,
@@ -424,7 +424,8 @@ class PreparedArticle:
             cached = []
             for value in _values(self._fields.get(field)):
                 index: dict[str, list[int]] = {}
-                for pos, token in enumerate(text_tokens(value)):
+                tokens, positions = token_positions(value)
+                for token, pos in zip(tokens, positions, strict=True):
                     index.setdefault(token, []).append(pos)
                 cached.append(index)
             self._positions[field] = cached
