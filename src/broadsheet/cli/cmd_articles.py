@@ -111,28 +111,35 @@ def _ingest_url(ctx: Context, pipe: Any, url: str) -> Any:
 
 
 @cli.command()
+@click.argument("query", required=False, default="")
 @click.option("--limit", "-n", type=int, default=20, show_default=True)
 @pass_ctx
 @handle_errors
-def top(ctx: Context, limit: int) -> None:
-    """The latest stories, newest first."""
-    from ..store import open_store
+def top(ctx: Context, query: str, limit: int) -> None:
+    """The latest stories, newest first (by publication time); optionally only those
+    matching QUERY, e.g. `top source:meridian` or `top topic:central-banks`."""
+    from ..search import SearchIndex, parse_query
 
-    store = open_store(ctx.settings.database)
-    try:
-        rows = store.latest_articles(limit=limit)
-    finally:
-        store.close()
-    table = Table(title="Top stories")
-    for col in ("id", "time", "source", "headline"):
-        table.add_column(col, overflow="fold")
-    for a in rows:
+    hits = (
+        SearchIndex(ctx.settings.index_dir)
+        .search(parse_query(query), limit=limit, sort="newest")
+        .hits
+    )
+    table = Table(title=f"Top stories{f' — {query}' if query else ''}")
+    table.add_column("id", no_wrap=True, style="dim")
+    table.add_column("time", no_wrap=True)
+    table.add_column("source", max_width=20)
+    table.add_column("headline", overflow="fold", ratio=1)
+    for h in hits:
         table.add_row(
-            str(a.id),
-            _date(a.published_at or a.first_seen_at),
-            a.source_name or "",
-            a.headline or "(no headline)",
+            str(h.article_id),
+            _date(h.published_at or h.first_seen_at),
+            h.source or "",
+            h.headline or "(no headline)",
         )
+    if not hits:
+        ctx.out.print("No stories yet. Try `broadsheet demo`, `add URL` or `ingest PATH`.")
+        return
     ctx.out.print(table)
 
 
