@@ -183,3 +183,38 @@ def test_entity_ids_agree_across_articles() -> None:
     ids_first = {e.entity_id for e in first if e.type == "PERSON"}
     ids_second = {e.entity_id for e in second if e.type == "PERSON"}
     assert ids_first == ids_second == {"person:anna-berg"}
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "type_", "name"),
+    [
+        (
+            "The People’s Bank of China cut rates on Friday, and traders cheered.",
+            "People’s Bank of China",
+            "ORG",
+            "People’s Bank of China",
+        ),
+        (
+            "The Farmers Alliance for Reform (FAR) held a rally. FAR said prices were too low.",
+            "FAR",
+            "ORG",
+            "Farmers Alliance for Reform",
+        ),
+        (
+            "Prime Minister Louis de Montfort resigned on Monday. Critics said de Montfort "
+            "had lost the party's trust.",
+            "de Montfort",
+            "PERSON",
+            "Louis de Montfort",
+        ),
+    ],
+)
+def test_names_within_an_article(text: str, surface: str, type_: str, name: str) -> None:
+    mentions = [e for e in _entities(text) if e.text == surface]
+    assert mentions, [(e.text, e.type, e.name) for e in _entities(text)]
+    assert {(e.type, e.name) for e in mentions} == {(type_, name)}
+
+
+def test_markup_is_never_an_entity() -> None:
+    text = "Sales rose in Spain.\n\n==References==\n\n* [[Madrid]] report"
+    assert not any("=" in e.text or "[" in e.text for e in _entities(text))

@@ -64,6 +64,7 @@ _HEADING_END_PUNCT = ".!?;:,"
 _NOT_NAME_POS = frozenset(
     {"VERB", "PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "ADV", "INTJ", "NUM"}
 )
+_MARKUP = frozenset("=|{}[]<>#*_\\")
 _QUOTE_CHARS = "\"'“”‘’«»"
 
 
@@ -79,6 +80,7 @@ class EntityRules:
     not_entities: frozenset[str]
     places: frozenset[str]
     place_aliases: dict[str, str]
+    possessive_name_words: frozenset[str]  # "People’s Bank": the possessive is in the name
 
 
 @lru_cache(maxsize=1)
@@ -98,6 +100,7 @@ def load_entity_rules() -> EntityRules:
         not_entities=frozenset(w.lower() for w in raw["not_entities"]),
         places=frozenset(w.lower() for w in raw["places"]),
         place_aliases={k.lower(): v for k, v in raw["place_aliases"].items()},
+        possessive_name_words=frozenset(w.lower() for w in raw["possessive_name_words"]),
     )
 
 
@@ -168,8 +171,20 @@ def _clean_span(text: str, start: int, end: int) -> tuple[int, int]:
         while end > start and text[end - 1].isspace():
             end -= 1
         low = text[start:end].lower()
-        if low.startswith("the ") and end - start > 4:
-            start += 4
+        for article in ("the ", "a ", "an "):
+            if (
+                low.startswith(article)
+                and end - start > len(article) + 1
+                and text[start + len(article)].isupper()
+            ):
+                start += len(article)
+                changed = True
+                break
+        if changed:
+            continue
+        opening = text.find("(", start, end)
+        if opening > start and text.find(")", opening, end) < 0:
+            end = opening  # "Alliance for Democracy (PAD": the acronym is not the name
             changed = True
             continue
         if end - start > 2 and text[end - 2] in _APOSTROPHES and text[end - 1] in "sS":
@@ -258,14 +273,24 @@ class _Annotator:
                 continue
             left, right = surface[: m.start()], surface[m.end() :]
             left_words, right_words = left.split(), right.split()
+            left_is_place = (
+                left.lower() in self.rules.places or left.lower() in self.rules.place_aliases
+            )
             if (
                 left_words
                 and len(right_words) >= 2
                 and all(_is_cap(w) for w in left_words)
                 and all(_is_cap(w) or w.lower() in self.rules.name_connectors for w in right_words)
+                and (
+                    left_is_place
+                    or (
+                        self._has_keyword(right_words, self.rules.org_keywords_strong)
+                        and left.lower() not in self.rules.possessive_name_words
+                    )
+                )
             ):
                 left_type: EntityType = sp.type
-                if left.lower() in self.rules.places or left.lower() in self.rules.place_aliases:
+                if left_is_place:
                     left_type = "PLACE"
                 elif self._has_keyword(left_words, self.rules.org_keywords_strong):
                     left_type = "ORG"
@@ -495,7 +520,7 @@ class _Annotator:
         for sp in spans:
             surface = self.text[sp.start : sp.end]
             low = surface.lower()
-            if not any(c.isupper() for c in surface):
+            if not any(c.isupper() for c in surface) or any(c in _MARKUP for c in surface):
                 continue
             if low in self.rules.not_entities or low.rstrip(".") in self.rules.not_entities:
                 continue
@@ -589,6 +614,16 @@ class _Annotator:
                 acr = m.group(1).replace(".", "")
                 if acr.upper() == initials.upper() or acr[0] == initials[:1]:
                     acronyms[m.group(1)] = name
+        if acronyms:  # later mentions of the acronym the model did not tag
+            covered = bytearray(len(text) + 1)
+            for sp in spans:
+                covered[sp.start : sp.end] = b"\x01" * (sp.end - sp.start)
+            extra = [
+                _Span(tok.idx, tok.idx + len(tok.text), "ORG")
+                for tok in self.doc
+                if tok.text in acronyms and not covered[tok.idx] and not self.in_heading(tok.idx)
+            ]
+            spans = sorted(spans + extra, key=lambda s: s.start)
         org_names = {_normalise_space(text[s.start : s.end]) for s in spans if s.type == "ORG"}
 
         entities: list[Entity] = []
@@ -600,6 +635,11 @@ class _Annotator:
                 full = person_for(name, sp.start)
                 if full is not None and (type_ != "PLACE" or name.lower() not in rules.places):
                     type_, name = "PERSON", full
+            if type_ != "PLACE" and len(name.split()) >= 2:
+                longer = [f for f in full_counts if f.endswith(" " + name)]
+                if longer:  # "de Villepin" -> "Dominique de Villepin"
+                    type_ = "PERSON"
+                    name = max(longer, key=lambda c: (full_counts[c], first_seen[c]))
             if type_ == "ORG":
                 if name in acronyms:
                     name = acronyms[name]
@@ -616,6 +656,7 @@ class _Annotator:
             entities.append(
                 Entity(sp.start, sp.end, type_, name, surface, entity_id_for(type_, name))
             )
+        entities = _vote_types(entities)
         entities.extend(self._heading_mentions(entities))
         entities.sort(key=lambda e: (e.start, e.end))
         return entities
@@ -652,6 +693,28 @@ class _Annotator:
                     Entity(m.start(), m.end(), type_, name, m.group(0), entity_id_for(type_, name))
                 )
         return out
+
+
+_TYPE_PRIORITY: dict[str, int] = {"ORG": 5, "PLACE": 4, "PERSON": 3, "EVENT": 2, "PRODUCT": 1}
+
+
+def _vote_types(entities: list[Entity]) -> list[Entity]:
+    """One type per canonical name within an article: the most frequent one wins."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for ent in entities:
+        votes[ent.name][ent.type] += 1
+    out: list[Entity] = []
+    for ent in entities:
+        counter = votes[ent.name]
+        if len(counter) > 1:
+            best = max(counter, key=lambda t: (counter[t], _TYPE_PRIORITY.get(t, 0)))
+            if best != ent.type:
+                best_type: EntityType = best  # type: ignore[assignment]
+                ent = Entity(
+                    ent.start, ent.end, best_type, ent.name, ent.text, entity_id_for(best, ent.name)
+                )
+        out.append(ent)
+    return out
 
 
 def _normalise_space(name: str) -> str:

@@ -215,7 +215,9 @@ class _FactFinder:
         measure_tok = None if m.group("range") else self._measure_token(span, root, unit)
         if measure_tok is not None and span.start <= measure_tok.i < span.end:
             measure_tok = None
-        measure = self._np_text(measure_tok, span.start) if measure_tok is not None else None
+        measure = (
+            self._np_text(measure_tok, span.start, span.end) if measure_tok is not None else None
+        )
         if measure and measure.lower() in self.rules.stop_measure_words:
             measure = None
         subject = self._subject(span, root, measure_tok)
@@ -272,7 +274,7 @@ class _FactFinder:
                     return subj
         return None
 
-    def _np_text(self, head: Any, stop: int) -> str | None:
+    def _np_text(self, head: Any, stop: int, span_end: int) -> str | None:
         """The noun phrase headed by ``head``: its left modifiers and the head."""
         left = [
             c
@@ -288,7 +290,9 @@ class _FactFinder:
                 if objs and objs[0].i - head.i <= 4 and not head.i < stop <= objs[0].i:
                     end = objs[0].i + 1
             break
-        tokens = [t for t in self.doc[start:end]]
+        if start < span_end and end > stop:  # never measure the number by itself
+            start = span_end
+        tokens = list(self.doc[start:end])
         while tokens and tokens[0].lower_ in ("the", "a", "an", "its", "their", "this"):
             tokens = tokens[1:]
         if not tokens:
