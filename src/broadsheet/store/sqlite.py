@@ -23,6 +23,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from broadsheet.errors import NotFoundError, StoreError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: SQLite's busy handler alone
+    fcntl = None  # type: ignore[assignment]
 from broadsheet.models import (
     Annotations,
     Article,
@@ -42,7 +47,6 @@ from broadsheet.store.dedupe import (
     JACCARD_THRESHOLD,
     Signature,
     content_hash,
-    estimate_jaccard,
     lsh_bands,
     minhash,
     normalize_text,
@@ -70,6 +74,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _IDS_PER_MS = 1000
 _MAX_CANDIDATES = 64  # near-duplicate candidates compared per new article
 _BARS_CHUNK = 20_000
+_CACHE_KIB = -65536  # page cache per connection: 64 MiB (negative = KiB)
+_WAL_CHECKPOINT_PAGES = 8192  # checkpoint the WAL every ~32 MiB instead of every 4 MiB
 
 _ARTICLE_SELECT = """
 SELECT a.id, a.version, a.source_id, a.url, a.canonical_url, a.headline, a.byline,
@@ -169,6 +175,9 @@ class SQLiteStore:
         self._pid = os.getpid()
         self._closed = False
         self._shared: sqlite3.Connection | None = None
+        self._write_lock = threading.Lock()
+        self._lock_fd: int | None = None
+        self._lock_pid = os.getpid()
         try:
             conn = self._connect()
             if self._memory:
@@ -201,6 +210,8 @@ class SQLiteStore:
                 raise StoreError(f"could not put {self._database} in WAL mode (got {mode})")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute(f"PRAGMA cache_size = {_CACHE_KIB}")
+        conn.execute(f"PRAGMA wal_autocheckpoint = {_WAL_CHECKPOINT_PAGES}")
         with self._lock:
             self._connections.append(conn)
         return conn
@@ -230,9 +241,46 @@ class SQLiteStore:
             yield self._thread_conn()
 
     @contextmanager
+    def _writer_turn(self) -> Iterator[None]:
+        """Queue for the write lock: one writer thread per process, then one process per file.
+
+        SQLite's own busy handler polls with sleeps growing to 100 ms, so two processes
+        writing at once lose most of their time asleep; a blocking ``flock`` on a lock file
+        beside the database wakes the next writer as soon as the lock is released (and the
+        kernel drops it if the holder is killed). Writers that do not take it (another
+        program) are still handled by ``busy_timeout``.
+        """
+        if self._memory:
+            yield
+            return
+        with self._write_lock:
+            handle = self._lock_file()
+            if handle is None:
+                yield
+                return
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _lock_file(self) -> int | None:
+        if fcntl is None:
+            return None
+        if self._lock_fd is None or self._lock_pid != os.getpid():
+            try:
+                self._lock_fd = os.open(
+                    f"{self._database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o644
+                )
+            except OSError:
+                return None
+            self._lock_pid = os.getpid()
+        return self._lock_fd
+
+    @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One BEGIN IMMEDIATE transaction; sqlite errors become StoreError."""
-        with self._use() as conn:
+        with self._writer_turn(), self._use() as conn:
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
@@ -273,6 +321,9 @@ class SQLiteStore:
                         conn.close()
             self._connections = []
             self._shared = None
+            if self._lock_fd is not None and self._lock_pid == os.getpid():
+                os.close(self._lock_fd)
+            self._lock_fd = None
 
     def __enter__(self) -> SQLiteStore:
         return self
@@ -417,28 +468,29 @@ class SQLiteStore:
         hash_key = ("hash", digest)
         every_key = [*identity, hash_key] if has_text else list(identity)
         # Most saves are re-polls of stories already stored: settle those with a read only.
-        with self._read() as conn:
-            settled = _settle_without_write(conn, identity, every_key, digest, has_text, article)
+        with self._use() as conn:
+            try:
+                settled = _settle_without_write(
+                    conn, identity, every_key, digest, has_text, article
+                )
+            except sqlite3.Error as exc:
+                raise StoreError(str(exc)) from exc
         if settled is not None:
             return settled
         signature = minhash(norm, normalized=True)
         seen_us = _to_us(first_seen_at) if first_seen_at else time.time_ns() // 1000
         with self._write() as conn:
-            if _any_key(conn, "tombstones", every_key) is not None:
+            lookup = _Lookup(conn, every_key)
+            if lookup.tombstoned:
                 return SaveResult(None, None, "deleted")
-            found = None
-            for key in identity:
-                found = _key_owner(conn, key)
-                if found is not None:
-                    break
+            found = lookup.first_owner(identity)
             if found is not None:
                 return self._save_existing(
                     conn, found, article, identity, digest, has_text, signature, seen_us
                 )
-            if has_text:
-                dup = _key_owner(conn, hash_key)
-                if dup is not None:
-                    return _unchanged(conn, dup)
+            dup = lookup.owners.get(hash_key) if has_text else None
+            if dup is not None:
+                return _unchanged(conn, dup)
             return self._save_new(
                 conn, article, source_id, guid, every_key, digest, signature, seen_us
             )
@@ -1181,25 +1233,59 @@ def _settle_without_write(
     has_text: bool,
     article: Article,
 ) -> SaveResult | None:
-    """The result of a save that needs no write ("deleted", "unchanged"), else None."""
-    if _any_key(conn, "tombstones", every_key) is not None:
+    """The result of a save that needs no write ("deleted", "unchanged"), else None.
+
+    Runs outside a transaction: the look-up is one statement, and a row read afterwards can
+    only have moved on (articles are never re-keyed), so a stale answer is at worst a
+    needless trip through the write path, which decides again under the lock.
+    """
+    lookup = _Lookup(conn, every_key)
+    if lookup.tombstoned:
         return SaveResult(None, None, "deleted")
-    owners = [_key_owner(conn, key) for key in identity]
-    found = next((o for o in owners if o is not None), None)
+    found = lookup.first_owner(identity)
     if found is None:
-        if has_text:
-            dup = _key_owner(conn, ("hash", digest))
-            if dup is not None:
-                return _unchanged(conn, dup)
-        return None
-    if any(o is None for o in owners):
+        dup = lookup.owners.get(("hash", digest)) if has_text else None
+        if dup is None:
+            return None
+        row = conn.execute("SELECT version, story_id FROM articles WHERE id = ?", (dup,)).fetchone()
+        return None if row is None else SaveResult(dup, row[0], "unchanged", row[1])
+    if any(key not in lookup.owners for key in identity):
         return None  # a new alias key to record
     row = conn.execute(
         "SELECT version, content_hash, headline, story_id FROM articles WHERE id = ?", (found,)
     ).fetchone()
+    if row is None:
+        return None  # deleted meanwhile: let the write path decide
     if row[1] == digest and _same_headline(row[2], article.headline):
         return SaveResult(found, row[0], "unchanged", row[3])
     return None
+
+
+class _Lookup:
+    """Which of a save's keys are tombstoned, and which article owns each live key."""
+
+    __slots__ = ("owners", "tombstoned")
+
+    def __init__(self, conn: sqlite3.Connection, keys: list[tuple[str, str]]) -> None:
+        self.tombstoned = False
+        self.owners: dict[tuple[str, str], int] = {}
+        if not keys:
+            return
+        branch = "SELECT {tag}, ? AS i, article_id FROM {table} WHERE kind = ? AND key = ?"
+        parts: list[str] = []
+        params: list[object] = []
+        for i, key in enumerate(keys):
+            parts.append(branch.format(tag=0, table="tombstones"))
+            parts.append(branch.format(tag=1, table="article_keys"))
+            params += [i, *key, i, *key]
+        for tag, i, article_id in conn.execute(" UNION ALL ".join(parts), params):
+            if tag == 0:
+                self.tombstoned = True
+            else:
+                self.owners[keys[i]] = int(article_id)
+
+    def first_owner(self, keys: list[tuple[str, str]]) -> int | None:
+        return next((self.owners[k] for k in keys if k in self.owners), None)
 
 
 def _guid_key(source_id: int | None, guid: str) -> str:
@@ -1247,14 +1333,13 @@ def _find_story(conn: sqlite3.Connection, signature: Signature, bands: list[int]
         f" (SELECT DISTINCT article_id FROM story_bands WHERE band IN ({marks}) LIMIT ?)",
         (*bands, _MAX_CANDIDATES),
     ).fetchall()
-    best: tuple[float, int] | None = None
-    for _id, story_id, blob in rows:
-        if blob is None:
-            continue
-        score = estimate_jaccard(signature, signature_from_bytes(blob))
-        if score >= JACCARD_THRESHOLD and (best is None or score > best[0]):
-            best = (score, int(story_id))
-    return None if best is None else best[1]
+    rows = [r for r in rows if r[2] is not None]
+    if not rows:
+        return None
+    matrix = signature_from_bytes(b"".join(r[2] for r in rows)).reshape(len(rows), -1)
+    scores = (matrix == signature).mean(axis=1)
+    best = int(scores.argmax())
+    return int(rows[best][1]) if scores[best] >= JACCARD_THRESHOLD else None
 
 
 def _clear_annotations(conn: sqlite3.Connection, article_id: int, *, keep_status: bool) -> None:
