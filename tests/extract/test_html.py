@@ -9,7 +9,7 @@ import pytest
 from broadsheet.errors import ExtractionError
 from broadsheet.extract import extract_html
 from broadsheet.extract.boilerplate import BOILERPLATE, is_boilerplate
-from broadsheet.extract.html import join_names, parse_date, split_credit
+from broadsheet.extract.html import clean_byline, join_names, parse_date, split_credit
 from broadsheet.models import Article
 from tests.extract.conftest import (
     BOILERPLATE_TEXTS,
@@ -206,3 +206,32 @@ def test_boilerplate_table_is_one_sorted_table() -> None:
 )
 def test_is_boilerplate(text: str, expected: bool) -> None:
     assert is_boilerplate(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("By Ana Whitfield", "Ana Whitfield"),
+        ("Tom Reyes @treyes Mar 14, 2026 at 9:24 pm ET • 2 min read", "Tom Reyes"),
+        ("Maria Okafor | Harbor Gazette", "Maria Okafor"),
+        ("Lena Park. Harbor Gazette", "Lena Park"),
+        ("By Sam J. Ortega", "Sam J. Ortega"),
+        ("Priya Natarajan - Valley Ledger", "Priya Natarajan"),
+        ("admin", None),
+        ("Updated 3 hours ago", None),
+        ("", None),
+    ],
+)
+def test_clean_byline(raw: str, expected: str | None) -> None:
+    assert clean_byline(raw) == expected
+
+
+def test_byline_from_the_page_when_nothing_is_declared() -> None:
+    page = ferry_page().replace('"author": [', '"contributor": [')
+    page = page.replace('<a rel="author" href="/staff/okafor">Maria Okafor</a>', "Maria Okafor")
+    page = page.replace(
+        '<div class="byline">By', '<div class="byline">By <a rel="author">Ana Whitfield</a>'
+    )
+    assert extract_html(page).byline == "Ana Whitfield"
+    bare = ferry_page().replace('"author": [', '"contributor": [')
+    assert extract_html(bare).byline == "Maria Okafor"  # the rel=author link

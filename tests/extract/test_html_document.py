@@ -126,10 +126,13 @@ def test_article_to_row_is_the_cli_contract() -> None:
 
 
 def test_article_to_row_with_nothing_optional() -> None:
-    article = Article(paragraphs=(Paragraph("Only text."),), images=(Image(),))
+    article = Article(
+        paragraphs=(Paragraph("Only text."),),
+        images=(Image(url="https://img.example/a.jpg"), Image(credit="Photo: A. Roe")),
+    )
     row = article_to_row("x", article)
     assert row["published_at"] is None and row["headline"] is None and row["byline"] is None
-    assert row["images"] == [{"title": None, "caption": None, "credit": None}]
+    assert row["images"] == [{"title": None, "caption": None, "credit": "Photo: A. Roe"}]
     assert row["sections"] == [] and row["articleBody"] == "Only text."
 
 

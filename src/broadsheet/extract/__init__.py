@@ -88,9 +88,10 @@ def article_to_row(doc_id: str, article: Article) -> dict[str, object]:
         "headline": article.headline,
         "byline": article.byline,
         "published_at": article.published_at.isoformat() if article.published_at else None,
-        "images": [
+        "images": [  # images the page says something about (a bare og:image URL is left out)
             {"title": img.title, "caption": img.caption, "credit": img.credit}
             for img in article.images
+            if img.title or img.caption or img.credit
         ],
         "sections": list(article.sections),
         "articleBody": article.body,

@@ -93,8 +93,19 @@ _ARTICLE_TYPES = frozenset(
 )
 
 _WORD = re.compile(r"\w")
-_BYLINE_XPATH = etree.XPath(
-    '//*[@rel="author" or @itemprop="author" or contains(@class, "byline")][1]'
+_BYLINE_XPATHS = (
+    etree.XPath('//*[@itemprop="author"]//*[@itemprop="name"]'),
+    etree.XPath('//a[@rel="author"] | //*[@itemprop="author"]'),
+    etree.XPath('//*[contains(@class, "byline") or contains(@class, "author-name")][1]'),
+)
+_BYLINE_CUT = re.compile(
+    r"\s+[•|·/]\s+|\s+[-–—]\s+|\n|@\w+|\b(?:updated|published|posted|on)\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d"
+    r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|(?<=\w\w)\.\s",
+    re.IGNORECASE,
+)
+_NOT_A_NAME = frozenset(
+    {"admin", "administrator", "anonymous", "guest", "staff", "unknown", "webmaster", "гость"}
 )
 _BY_PREFIX = re.compile(r"^\s*(?:written\s+)?by[:\s]+", re.IGNORECASE)
 _CREDIT_CLASS = re.compile(
@@ -235,6 +246,18 @@ def _names(value: object) -> list[str]:
             if clean and not clean.startswith(("http://", "https://")) and len(clean) < 100:
                 out.append(clean)
     return out
+
+
+def clean_byline(text: str) -> str | None:
+    """ "By Jane Roe @jroe Nov 18, 2019 • 2 min read" -> "Jane Roe"; None for "admin" & co."""
+    text = _BY_PREFIX.sub("", _clean(text))
+    cut = _BYLINE_CUT.search(text)
+    if cut is not None:
+        text = text[: cut.start()]
+    text = text.strip(" ,.;:|-–—")
+    if not text or text.lower() in _NOT_A_NAME or not any(c.isalpha() for c in text):
+        return None
+    return text
 
 
 def join_names(names: list[str]) -> str | None:
@@ -392,14 +415,15 @@ def _read_metadata(root: Any, url: str | None) -> _Meta:
         ):
             value = meta.get(key)
             if value and not value.startswith(("http://", "https://")):
-                names = [_clean(_BY_PREFIX.sub("", value))]
+                names = [value]
                 break
     if not names:
-        for el in _BYLINE_XPATH(root)[:1]:
-            text = _text_of(el)
-            if 0 < len(text) < 120:
-                names = [_BY_PREFIX.sub("", text)]
-    m.byline = join_names(names)
+        for xpath in _BYLINE_XPATHS:
+            texts = [_text_of(el) for el in xpath(root)[:4]]
+            names = [t for t in texts if 0 < len(t) < 120]
+            if names:
+                break
+    m.byline = join_names([n for n in map(clean_byline, names) if n])
 
     # dates
     m.published_at = (
