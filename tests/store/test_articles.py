@@ -314,6 +314,17 @@ def test_reading_articles(store: SQLiteStore) -> None:
     assert [a.id for a in store.story_articles(stored.story_id)] == [ids[0]]
 
 
+def test_find_article_by_any_address(store: SQLiteStore) -> None:
+    article, _source, article_id = _base(store)
+    assert store.save_article(replace(article, url="https://amp.news.example/base")).status == (
+        "unchanged"
+    )
+    for address in (CANONICAL, BASE_URL, "https://amp.news.example/base"):
+        found = store.find_article(address)
+        assert found is not None and found.id == article_id, address
+    assert store.find_article("https://news.example/nothing") is None
+
+
 def test_story_cluster_holds_each_copy(store: SQLiteStore) -> None:
     original = make_article(40)
     first = store.save_article(original)

@@ -177,7 +177,6 @@ class SQLiteStore:
         self._shared: sqlite3.Connection | None = None
         self._write_lock = threading.Lock()
         self._lock_fd: int | None = None
-        self._lock_pid = os.getpid()
         try:
             conn = self._connect()
             if self._memory:
@@ -219,16 +218,22 @@ class SQLiteStore:
     def _thread_conn(self) -> sqlite3.Connection:
         if self._closed:
             raise StoreError("the store is closed")
-        if os.getpid() != self._pid:  # forked: never share the parent's connections
-            with self._lock:
-                self._pid = os.getpid()
-                self._connections = []
-                self._local = threading.local()
+        self._after_fork()
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._connect()
             self._local.conn = conn
         return conn
+
+    def _after_fork(self) -> None:
+        """In a forked child, drop the parent's connections and locks (never share them)."""
+        if os.getpid() != self._pid:
+            self._pid = os.getpid()
+            self._lock = threading.RLock()
+            self._write_lock = threading.Lock()
+            self._connections = []
+            self._local = threading.local()
+            self._lock_fd = None
 
     @contextmanager
     def _use(self) -> Iterator[sqlite3.Connection]:
@@ -253,6 +258,7 @@ class SQLiteStore:
         if self._memory:
             yield
             return
+        self._after_fork()
         with self._write_lock:
             handle = self._lock_file()
             if handle is None:
@@ -267,14 +273,13 @@ class SQLiteStore:
     def _lock_file(self) -> int | None:
         if fcntl is None:
             return None
-        if self._lock_fd is None or self._lock_pid != os.getpid():
+        if self._lock_fd is None:
             try:
                 self._lock_fd = os.open(
                     f"{self._database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o644
                 )
             except OSError:
                 return None
-            self._lock_pid = os.getpid()
         return self._lock_fd
 
     @contextmanager
@@ -321,7 +326,7 @@ class SQLiteStore:
                         conn.close()
             self._connections = []
             self._shared = None
-            if self._lock_fd is not None and self._lock_pid == os.getpid():
+            if self._lock_fd is not None and self._pid == os.getpid():
                 os.close(self._lock_fd)
             self._lock_fd = None
 
@@ -683,6 +688,16 @@ class SQLiteStore:
         if row is None:
             raise NotFoundError(f"no article {article_id}")
         return self._article(row)
+
+    def find_article(self, url: str) -> StoredArticle | None:
+        """The article stored under this canonical URL or URL (any alias seen), if any."""
+        with self._use() as conn:
+            row = conn.execute(
+                f"{_ARTICLE_SELECT} WHERE a.id = (SELECT article_id FROM article_keys"
+                " WHERE kind IN ('canonical', 'url') AND key = ? ORDER BY kind LIMIT 1)",
+                (url,),
+            ).fetchone()
+        return None if row is None else self._article(row)
 
     def get_articles(self, ids: Iterable[int]) -> list[StoredArticle]:
         """The articles with these ids, in the order asked; missing ids are skipped."""
