@@ -31,7 +31,7 @@ SHARED = _shared()
 DEV = SHARED / "data" / "quotes-dev" / "dev"
 SCORER = SHARED / "tools" / "score_quotes.py"
 FLOORS = Path(__file__).resolve().parents[1] / "quality_floors.json"
-SUBSET = 40  # documents of dev: keeps the test well under a minute
+SUBSET = 25  # documents of dev: keeps the test well under a minute
 
 
 @pytest.fixture(scope="module")

@@ -34,6 +34,7 @@ _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "i", "me", "we",
 _GROUP_PRONOUNS = frozenset({"they", "them", "it"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _TRIM = " \t\n,;:—–-"
+_RAISING = frozenset({"seem", "appear", "look", "sound"})
 _CONTENT_PREPS = frozenset({"on", "about", "of", "for", "against", "to", "with", "over", "in"})
 
 
@@ -90,6 +91,7 @@ class _Candidate:
     cue: tuple[int, int] | None
     pattern: str
     lemma: str
+    verb: Token | None = None
 
 
 # ----------------------------------------------------------------------------- spans
@@ -164,7 +166,7 @@ def _subject(cue: Token) -> Token | None:
     return None
 
 
-def _verb_candidate(cue: Token) -> _Candidate | None:
+def _verb_candidate(cue: Token, text: str, quotes: Sequence[tuple[int, int]]) -> _Candidate | None:
     """The attribution a verb would make, under the first pattern its parse offers."""
     doc = cue.doc
     lemma = cue.lemma_.lower()
@@ -178,9 +180,15 @@ def _verb_candidate(cue: Token) -> _Candidate | None:
         last = max(c.right_edge.i for c in clauses)
         if subject is not None and first <= subject.i <= last:
             return None
+        if doc[last].dep_ == "cc" and last + 1 < cue.sent.end:
+            last = cue.sent.end - 1  # "said that A, and B": the parse dropped B
         return _Candidate(_span_chars(doc, first, last), subject, cue_span, "ccomp", lemma)
     for c in cue.children:
         if c.dep_ == "xcomp" and c.i > cue.i:
+            if lemma in _RAISING and subject is not None and subject.i < cue.i:
+                # "the music seemed to match the mood": the whole clause, nobody's words
+                first, last = subject.left_edge.i, c.right_edge.i
+                return _Candidate(_span_chars(doc, first, last), None, cue_span, "raising", lemma)
             first, last = _subtree_bounds(c)
             return _Candidate(_span_chars(doc, first, last), subject, cue_span, "xcomp", lemma)
     if cue.dep_ == "parataxis" and cue.head.i < cue.i:
@@ -189,10 +197,8 @@ def _verb_candidate(cue: Token) -> _Candidate | None:
             return _Candidate(_span_chars(doc, first, last), subject, cue_span, "parataxis", lemma)
     for c in cue.children:
         if c.dep_ in ("dobj", "attr") and c.i > cue.i:
-            last = cue.right_edge.i
-            return _Candidate(
-                _span_chars(doc, c.left_edge.i, last), subject, cue_span, "dobj", lemma
-            )
+            first, last = c.left_edge.i, cue.right_edge.i
+            return _Candidate(_span_chars(doc, first, last), subject, cue_span, "dobj", lemma)
     for c in cue.children:
         if c.dep_ == "prep" and c.i > cue.i and c.lower_ in _CONTENT_PREPS:
             pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
@@ -201,7 +207,32 @@ def _verb_candidate(cue: Token) -> _Candidate | None:
                 pattern = "prep-" + c.lower_
                 return _Candidate(_span_chars(doc, first, last), subject, cue_span, pattern, lemma)
     if subject is not None:
-        return _Candidate((-1, -1), subject, cue_span, "bare", lemma)
+        return _Candidate((-1, -1), subject, cue_span, "bare", lemma, cue)
+    return None
+
+
+def _adjacent_quote(
+    text: str, cue: Token, subject: Token, quotes: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """A quotation closing right before "he said" / "said X", or opening right after
+    "X said:"."""
+    left = min(cue.idx, subject.left_edge.idx)
+    right_tok = cue.right_edge if cue.right_edge.i < cue.i + 12 else cue
+    right = max(right_tok.idx + len(right_tok.text), cue.idx + len(cue.text))
+    i = bisect.bisect_left(quotes, (left, left))
+    if i > 0:
+        q_start, q_end = quotes[i - 1]
+        if q_end <= left and text[q_end:left].strip(_TRIM) == "":
+            return q_start, q_end
+    cue_end = cue.idx + len(cue.text)
+    for q_start, q_end in quotes[i : i + 3]:
+        if q_start < cue_end:
+            continue
+        for end in (cue_end, right):
+            gap = text[end:q_start]
+            if gap.strip(" \n,") in (":", "") and gap.count("\n") <= 2:
+                return q_start, q_end
+        break
     return None
 
 
@@ -232,14 +263,16 @@ def _according_candidates(tok: Token, out: list[_Candidate]) -> None:
     out.append(_Candidate(span, pobj, cue, "according", "according to"))
 
 
-def _collect_candidates(doc: Doc, lemmas: frozenset[str] | None) -> list[_Candidate]:
+def _collect_candidates(
+    doc: Doc, lemmas: frozenset[str] | None, text: str, quotes: Sequence[tuple[int, int]]
+) -> list[_Candidate]:
     """Candidates from every verb whose lemma is in ``lemmas`` (all verbs when None)."""
     out: list[_Candidate] = []
     for tok in doc:
         if tok.lower_ == "according":
             _according_candidates(tok, out)
         elif tok.pos_ == "VERB" and (lemmas is None or tok.lemma_.lower() in lemmas):
-            cand = _verb_candidate(tok)
+            cand = _verb_candidate(tok, text, quotes)
             if cand is not None:
                 out.append(cand)
     return out
@@ -279,22 +312,11 @@ def _attach_quotes(
 ) -> None:
     """Give content to bare cues ("X said:" + quotation, quotation + "X said")."""
     for cand in cands:
-        if cand.pattern != "bare" or cand.cue is None:
+        if cand.pattern != "bare" or cand.verb is None or cand.source is None:
             continue
-        cue_start, cue_end = cand.cue
-        src = cand.source
-        left = min(cue_start, src.idx if src is not None else cue_start)
-        # quotation closing just before the clause: “...,” he said.
-        best: tuple[int, int] | None = None
-        for q_start, q_end in quotes:
-            if q_end <= left and text[q_end:left].strip(_TRIM + " ") == "":
-                best = (q_start, q_end)
-            elif q_start >= cue_end and text[cue_end:q_start].strip(" \n,") in (":", ""):
-                if text[cue_end:q_start].count("\n") <= 2:
-                    best = best or (q_start, q_end)
-                break
-        if best is not None:
-            cand.content = best
+        quote = _adjacent_quote(text, cand.verb, cand.source, quotes)
+        if quote is not None:
+            cand.content = quote
             cand.pattern = "bare-quote"
 
 
@@ -505,7 +527,7 @@ def _build(
     text = doc.text
     quotes = find_quote_spans(text)
     starts = [q[0] for q in quotes]
-    cands = _collect_candidates(doc, lemmas)
+    cands = _collect_candidates(doc, lemmas, text, quotes)
     _attach_quotes(text, cands, quotes)
     ents = _Entities(entities)
     details: dict[str, SpeakerDetails] | None = None
