@@ -142,6 +142,7 @@ def test_no_article_raises_extraction_error(page: bytes | str) -> None:
         ("2026-03-14", datetime(2026, 3, 14, tzinfo=UTC)),
         ("Sat, 14 Mar 2026 09:30:00 GMT", datetime(2026, 3, 14, 9, 30, tzinfo=UTC)),
         ("20260314T0930", datetime(2026, 3, 14, 9, 30, tzinfo=UTC)),
+        ("20260314093000", datetime(2026, 3, 14, 9, 30, tzinfo=UTC)),
         ("yesterday", None),
         ("", None),
         ("1066-10-14", None),

@@ -180,7 +180,7 @@ def parse_date(value: object) -> datetime | None:
             dt = None
         if dt is None:
             m = re.match(
-                r"(\d{4})[-/]?(\d{2})[-/]?(\d{2})(?:[T ](\d{2}):?(\d{2})(?::?(\d{2}))?)?", s
+                r"(\d{4})[-/]?(\d{2})[-/]?(\d{2})(?:[T ]?(\d{2}):?(\d{2})(?::?(\d{2}))?)?", s
             )
             if m:
                 try:
@@ -435,6 +435,12 @@ def _read_metadata(root: Any, url: str | None) -> _Meta:
         or parse_date(meta.get("publish-date"))
         or parse_date(meta.get("parsely-pub-date"))
         or parse_date(meta.get("sailthru.date"))
+        or parse_date(meta.get("article.published"))
+        or parse_date(meta.get("publishdate"))
+        or parse_date(meta.get("publication_date"))
+        or parse_date(meta.get("ptime"))
+        or parse_date(meta.get("pdate"))
+        or parse_date(meta.get("date.available"))
         or parse_date(meta.get("dc.date.issued"))
         or parse_date(meta.get("dc.date"))
         or parse_date(meta.get("date"))
@@ -539,7 +545,7 @@ def _read_figure(fig: Any, base: str | None) -> Image | None:
                     credit_parts.append(text)
         full = _text_of(cap_el)
         if credit_parts:
-            credit = " ".join(credit_parts)
+            credit = " ".join(credit_parts).strip().removeprefix("(").removesuffix(")").strip()
             for part in credit_parts:
                 full = full.replace(part, " ")
             caption = _clean(full) or None
