@@ -218,3 +218,22 @@ def test_names_within_an_article(text: str, surface: str, type_: str, name: str)
 def test_markup_is_never_an_entity() -> None:
     text = "Sales rose in Spain.\n\n==References==\n\n* [[Madrid]] report"
     assert not any("=" in e.text or "[" in e.text for e in _entities(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Vietnam’s Communist Party named a new leader. Delegates in Vietnam cheered, and "
+            "the Communist Party said reforms would continue.",
+            "Communist Party of Vietnam",
+        ),
+        (
+            "Cuba held a congress. The Communist Party chose its delegates in Cuba.",
+            "Communist Party of Cuba",
+        ),
+        ("The Communist Party met in a city hall.", "Communist Party"),
+    ],
+)
+def test_names_shared_across_countries_get_the_country(text: str, name: str) -> None:
+    assert {e.name for e in _entities(text) if e.text == "Communist Party"} == {name}

@@ -81,6 +81,8 @@ class EntityRules:
     places: frozenset[str]
     place_aliases: dict[str, str]
     possessive_name_words: frozenset[str]  # "People’s Bank": the possessive is in the name
+    countries: frozenset[str]
+    country_qualified_orgs: dict[str, str]  # "communist party" -> "Communist Party of {country}"
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +103,8 @@ def load_entity_rules() -> EntityRules:
         places=frozenset(w.lower() for w in raw["places"]),
         place_aliases={k.lower(): v for k, v in raw["place_aliases"].items()},
         possessive_name_words=frozenset(w.lower() for w in raw["possessive_name_words"]),
+        countries=frozenset(w.lower() for w in raw["countries"]),
+        country_qualified_orgs={k.lower(): v for k, v in raw["country_qualified_orgs"].items()},
     )
 
 
@@ -656,10 +660,41 @@ class _Annotator:
             entities.append(
                 Entity(sp.start, sp.end, type_, name, surface, entity_id_for(type_, name))
             )
+        entities = self._qualify_by_country(entities)
         entities = _vote_types(entities)
         entities.extend(self._heading_mentions(entities))
         entities.sort(key=lambda e: (e.start, e.end))
         return entities
+
+    def _qualify_by_country(self, entities: list[Entity]) -> list[Entity]:
+        """Names shared by many countries' bodies get the country: "the Communist Party" in
+        an article about China (or "China’s Communist Party") is the Communist Party of China."""
+        templates = self.rules.country_qualified_orgs
+        if not any(e.type == "ORG" and e.name.lower() in templates for e in entities):
+            return entities
+        counts = Counter(
+            e.name for e in entities if e.type == "PLACE" and e.name.lower() in self.rules.countries
+        )
+        dominant = counts.most_common(1)[0] if counts else None
+        by_end = {e.end: e for e in entities if e.type == "PLACE"}
+        out: list[Entity] = []
+        for ent in entities:
+            template = templates.get(ent.name.lower()) if ent.type == "ORG" else None
+            if template is not None:
+                country: str | None = None
+                m = re.search(r"[’']s\s+$", self.text[max(0, ent.start - 4) : ent.start])
+                owner = by_end.get(ent.start - len(m.group(0))) if m else None
+                if owner is not None and owner.name.lower() in self.rules.countries:
+                    country = owner.name
+                elif dominant is not None and dominant[1] >= 2:
+                    country = dominant[0]
+                if country is not None:
+                    name = template.format(country=country)
+                    ent = Entity(
+                        ent.start, ent.end, "ORG", name, ent.text, entity_id_for("ORG", name)
+                    )
+            out.append(ent)
+        return out
 
     def _heading_mentions(self, entities: Sequence[Entity]) -> list[Entity]:
         """Mark names already found in the body where they occur in headings."""
