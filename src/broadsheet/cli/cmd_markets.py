@@ -66,16 +66,14 @@ def _news_tickers(ticker: str) -> list[str]:
 
 
 def _markers(store: Any, ticker: str, start: str | None, end: str | None) -> list[Any]:
-    from ..markets import ChartMarker
+    """Stories tagged to the company (under any of its tickers), at their exact times."""
+    from ..markets.news import story_markers
 
-    seen: dict[int, Any] = {}
+    seen: dict[Any, Any] = {}
     for name in _news_tickers(ticker):
-        for row in store.articles_for_ticker(name, start, end):
-            seen.setdefault(
-                row.article_id,
-                ChartMarker(at=row.date, label=row.headline or "", article_id=row.article_id),
-            )
-    return sorted(seen.values(), key=lambda m: m.at)
+        for marker in story_markers(store, name, start, end):
+            seen.setdefault(marker.article_id, marker)
+    return sorted(seen.values(), key=lambda m: str(m.at))
 
 
 @cli.command()
@@ -285,15 +283,14 @@ def event_study(
     hits = SearchIndex(ctx.settings.index_dir).search(parse_query(query), limit=10_000).hits
     store = _open_store(ctx)
     try:
+        from ..markets.news import events_for_articles
+
         have = set(store.tickers_with_bars())
         events: list[tuple[str, Any]] = []
-        for hit in hits:
-            art = store.get_article(hit.article_id)
-            when = art.published_at or art.first_seen_at
-            for t in {t.ticker for t in store.get_annotations(hit.article_id).tickers}:
-                symbol = next((n for n in _news_tickers(t) if n in have), None)
-                if symbol:
-                    events.append((symbol, when))
+        for ticker, when in events_for_articles(store, [h.article_id for h in hits]):
+            symbol = next((n for n in _news_tickers(ticker) if n in have), None)
+            if symbol:
+                events.append((symbol, when))
         frames = store_frames(store)
         market_series = None
         if market:
