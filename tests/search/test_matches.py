@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from broadsheet.errors import QuerySyntaxError
+from broadsheet.models import Annotations, Quote
 from broadsheet.search import (
     SearchIndex,
     article_fields,
@@ -164,3 +165,28 @@ def test_over_long_tokens_break_phrases_in_both(query: str, expected: bool) -> N
     tree = parse_query(query)
     assert (index.search(tree).total == 1) is expected
     assert matches(tree, article_fields(article)) is expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('quote:"first words"', True),
+        ('quote:"words second"', False),  # the end of one quote and the start of the next
+        ("quote:first quote:second", True),
+    ],
+)
+def test_phrases_stay_inside_one_quote(query: str, expected: bool) -> None:
+    body = "He said first words. Then she said second thoughts."
+    article = PAIRS[0][0]
+    article = type(article)(**{**{f: getattr(article, f) for f in article.__slots__}, "body": body})
+    quotes = (
+        Quote((body.index("first"), body.index(".")), None, None, "He", "direct"),
+        Quote((body.index("second"), len(body) - 1), None, None, "She", "direct"),
+    )
+    annotations = Annotations(quotes=quotes)
+    index = SearchIndex(None)
+    index.index_articles([(article, annotations)])
+    index.commit()
+    tree = parse_query(query)
+    assert (index.search(tree).total == 1) is expected
+    assert matches(tree, article_fields(article, annotations)) is expected
