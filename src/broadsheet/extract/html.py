@@ -601,16 +601,26 @@ def _merge_images(lead: Image | None, declared: list[Image]) -> tuple[Image, ...
 
 
 def _find_container(root: Any) -> Any | None:
-    """The deepest element holding most of the text of the page's long paragraphs."""
+    """The deepest element holding most of the text of the page's long paragraphs.
+
+    Readers' comments count too: if they outweigh the article and sit apart from it, the
+    container is the comment section, trafilatura prunes it to nothing and the full cascade
+    runs on the whole page instead.
+    """
     mass: dict[Any, int] = {}
     total = 0
-    for p in root.iter("p"):
-        n = sum(map(len, p.text_content().split()))  # characters, whitespace aside
-        if n < _LONG_PARAGRAPH:
-            continue
-        links = sum(len(a.text_content()) for a in p.iter("a"))
-        if links > _MAX_LINK_SHARE * n:
-            continue
+    for p in root.iter("p", "br"):
+        if p.tag == "br":  # text set off by <br> in a <div>, old-style paragraphs
+            n = len(p.tail.strip()) if p.tail else 0
+            if n < _LONG_PARAGRAPH:
+                continue
+        else:
+            n = sum(map(len, p.text_content().split()))  # characters, whitespace aside
+            if n < _LONG_PARAGRAPH:
+                continue
+            links = sum(len(a.text_content()) for a in p.iter("a"))
+            if links > _MAX_LINK_SHARE * n:
+                continue
         total += n
         for anc in p.iterancestors():
             mass[anc] = mass.get(anc, 0) + n
