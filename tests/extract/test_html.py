@@ -236,3 +236,34 @@ def test_byline_from_the_page_when_nothing_is_declared() -> None:
     assert extract_html(page).byline == "Ana Whitfield"
     bare = ferry_page().replace('"author": [', '"contributor": [')
     assert extract_html(bare).byline == "Maria Okafor"  # the rel=author link
+
+
+def comment_heavy_page() -> str:
+    article = "".join(f"<p>{p}</p>" for p in MARKET_PARAGRAPHS[:3])
+    comment = (
+        "I have bought this cider for years and the frost story sounds like an excuse to "
+        "raise prices again, but we will see what happens at the market next season."
+    )
+    comments = "".join(
+        f'<li class="comment"><div class="comment-body"><p>{comment} ({i})</p></div></li>'
+        for i in range(15)
+    )
+    return f"""<html><head><title>Cider</title></head><body><div class="wrap">
+<article><h1>Cider maker slides</h1><div class="entry-content">{article}</div></article>
+<section id="comments" class="comments-area"><h2>15 comments</h2>
+<ol class="comment-list">{comments}</ol></section></div></body></html>"""
+
+
+def test_comments_outweighing_the_article_stay_out() -> None:
+    article = extract_html(comment_heavy_page())
+    assert [p.text for p in article.paragraphs] == list(MARKET_PARAGRAPHS[:3])
+
+
+def test_paragraphs_separated_by_br() -> None:
+    text = "<br><br>".join(MARKET_PARAGRAPHS)
+    page = (
+        "<html><body><div class='nav'><a href='/'>Home</a> <a href='/m'>Markets</a></div>"
+        f"<div class='story'>{text}</div><div class='footer'>Contact · About · Jobs</div>"
+        "</body></html>"
+    )
+    assert [p.text for p in extract_html(page).paragraphs] == list(MARKET_PARAGRAPHS)

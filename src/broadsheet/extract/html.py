@@ -730,18 +730,32 @@ def _paragraphs_from(postbody: Any) -> list[Paragraph]:
             continue
         kind: ParagraphKind = _KINDS.get(tag, "p")
         if tag == "list":
-            items = [_text_of(item) for item in el.iter("item")]
-            text = "\n".join(i for i in items if i)
+            items = [_text_of(item) for item in el if item.tag == "item"]
+            out.append(Paragraph(text="\n".join(i for i in items if i), kind=kind))
         elif tag == "table":
             rows = [" | ".join(_text_of(c) for c in row if _text_of(c)) for row in el.iter("row")]
-            text = "\n".join(r for r in rows if r)
+            out.append(Paragraph(text="\n".join(r for r in rows if r), kind=kind))
+        elif kind == "heading":
+            out.append(Paragraph(text=_text_of(el), kind=kind))
         else:
-            text = _text_of(el)
-        if text:
-            out.append(Paragraph(text=text, kind=kind))
+            out.extend(Paragraph(text=block, kind=kind) for block in _blocks_of(el))
         if tail:  # text loose between blocks: trafilatura keeps it as the previous one's tail
             out.append(Paragraph(text=tail))
-    return out
+    return [p for p in out if p.text]
+
+
+def _blocks_of(el: Any) -> list[str]:
+    """Text of a paragraph element: a blank line (two <lb/>) splits it, one <lb/> is a newline."""
+    for lb in el.iter("lb"):
+        lb.tail = "\n" + (lb.tail or "")
+    raw = "".join(el.itertext())
+    blocks = []
+    for block in re.split(r"\n\s*\n", raw):
+        lines = [" ".join(line.split()) for line in block.split("\n")]
+        text = "\n".join(line for line in lines if line)
+        if text:
+            blocks.append(text)
+    return blocks
 
 
 def _clean_paragraphs(
