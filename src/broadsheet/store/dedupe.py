@@ -53,13 +53,21 @@ JACCARD_THRESHOLD = 0.5
 MIN_TOKENS = 12  # shorter texts are too small for a meaningful signature
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-_SEEDS = np.array(
-    [
-        int.from_bytes(hashlib.blake2b(f"seed{i}".encode(), digest_size=8).digest(), "little")
-        for i in range(NUM_PERM)
-    ],
-    dtype=np.uint64,
-).reshape(-1, 1)
+
+
+def _odd_constants(tag: str, count: int) -> Signature:
+    values = [
+        int.from_bytes(hashlib.blake2b(f"{tag}{i}".encode(), digest_size=8).digest(), "little") | 1
+        for i in range(count)
+    ]
+    return np.array(values, dtype=np.uint64)
+
+
+# signature position i hashes a shingle x to (x * _A[i] + _B[i]) mod 2**64: a bijection
+_A = _odd_constants("minhash-a", NUM_PERM).reshape(-1, 1)
+_B = _odd_constants("minhash-b", NUM_PERM).reshape(-1, 1)
+# a shingle is the XOR of its words' hashes, each times a per-position odd constant
+_POSITION = _odd_constants("shingle-position", SHINGLE)
 
 
 def normalize_text(text: str) -> str:
@@ -82,10 +90,10 @@ def content_hash(text: str, *, normalized: bool = False) -> str:
 def _word_hashes(words: list[str]) -> Signature:
     """A 64-bit hash per word: CRC-32 of each distinct word, spread to 64 bits by _mix."""
     ids: dict[str, int] = {}
-    for w in words:
-        if w not in ids:
-            ids[w] = zlib.crc32(w.encode("utf-8"))
-    return _mix(np.array([ids[w] for w in words], dtype=np.uint64))
+    codes = [ids.setdefault(w, len(ids)) for w in words]
+    distinct = _mix(np.array([zlib.crc32(w.encode("utf-8")) for w in ids], dtype=np.uint64))
+    hashes: Signature = distinct[np.array(codes, dtype=np.intp)]
+    return hashes
 
 
 def _mix(x: Signature) -> Signature:
@@ -107,11 +115,11 @@ def minhash(text: str, *, normalized: bool = False) -> Signature | None:
         return None
     hashes = _word_hashes(words)
     n = len(words) - SHINGLE + 1
-    acc = np.zeros(n, dtype=np.uint64)
-    for offset in range(SHINGLE):
-        acc = _mix(acc ^ hashes[offset : offset + n])
-    shingles = np.unique(acc).reshape(1, -1)
-    signature: Signature = _mix(shingles ^ _SEEDS).min(axis=1)
+    shingles = hashes[:n] * _POSITION[0]
+    for offset in range(1, SHINGLE):
+        shingles ^= hashes[offset : offset + n] * _POSITION[offset]
+    distinct = np.unique(shingles).reshape(1, -1)
+    signature: Signature = (distinct * _A + _B).min(axis=1)
     return signature
 
 
