@@ -37,7 +37,12 @@ __all__ = ["extract_html", "parse_html"]
 _LOG = logging.getLogger(__name__)
 
 _PARSER = lxml.html.HTMLParser(
-    encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+    no_network=True,
+    recover=True,
+    collect_ids=False,
 )
 
 # Stripped before body extraction (with their content): never article text.
