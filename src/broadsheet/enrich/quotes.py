@@ -45,22 +45,22 @@ class _Lexicon:
     object: frozenset[str]
     person_nouns: frozenset[str]
     org_nouns: frozenset[str]
-    weights: dict[str, float]
-    threshold: float
     lemmas: frozenset[str]  # verb lemmas worth looking at
+    model: dict[str, float]  # feature weights of the attribution classifier
+    bias: float
+    cutoff: float  # keep a candidate whose score reaches this
 
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
     base = resources.files(__package__) / "quotes_data"
     cues: dict[str, Any] = json.loads((base / "cues.json").read_text("utf-8"))
-    weights: dict[str, Any] = {}
-    weights_file = base / "weights.json"
-    if weights_file.is_file():
-        weights = json.loads(weights_file.read_text("utf-8"))
-    precision = {str(k): float(v) for k, v in weights.get("precision", {}).items()}
-    threshold = float(weights.get("threshold", 0.0))
-    lemmas = {k.split("|")[0] for k, v in precision.items() if v >= threshold}
+    model: dict[str, Any] = {}
+    model_file = base / "model.json"
+    if model_file.is_file():
+        model = json.loads(model_file.read_text("utf-8"))
+    weights = {str(k): float(v) for k, v in model.get("weights", {}).items()}
+    lemmas = {k[2:] for k in weights if k.startswith("l=")}
     lemmas.update(cues["speech"], cues["intent"], cues["object"])
     return _Lexicon(
         speech=frozenset(cues["speech"]),
@@ -68,9 +68,10 @@ def _lexicon() -> _Lexicon:
         object=frozenset(cues["object"]),
         person_nouns=frozenset(cues["person_nouns"]),
         org_nouns=frozenset(cues["org_nouns"]),
-        weights=precision,
-        threshold=threshold,
         lemmas=frozenset(lemmas),
+        model=weights,
+        bias=float(model.get("bias", 0.0)),
+        cutoff=float(model.get("cutoff", 0.0)),
     )
 
 
@@ -182,30 +183,36 @@ def _verb_candidate(cue: Token, text: str, quotes: Sequence[tuple[int, int]]) ->
             return None
         if doc[last].dep_ == "cc" and last + 1 < cue.sent.end:
             last = cue.sent.end - 1  # "said that A, and B": the parse dropped B
-        return _Candidate(_span_chars(doc, first, last), subject, cue_span, "ccomp", lemma)
+        return _Candidate(_span_chars(doc, first, last), subject, cue_span, "ccomp", lemma, cue)
     for c in cue.children:
         if c.dep_ == "xcomp" and c.i > cue.i:
             if lemma in _RAISING and subject is not None and subject.i < cue.i:
                 # "the music seemed to match the mood": the whole clause, nobody's words
                 first, last = subject.left_edge.i, c.right_edge.i
-                return _Candidate(_span_chars(doc, first, last), None, cue_span, "raising", lemma)
+                return _Candidate(
+                    _span_chars(doc, first, last), None, cue_span, "raising", lemma, cue
+                )
             first, last = _subtree_bounds(c)
-            return _Candidate(_span_chars(doc, first, last), subject, cue_span, "xcomp", lemma)
+            return _Candidate(_span_chars(doc, first, last), subject, cue_span, "xcomp", lemma, cue)
     if cue.dep_ == "parataxis" and cue.head.i < cue.i:
         first, last = _subtree_bounds(cue.head, exclude=cue)
         if last >= first:
-            return _Candidate(_span_chars(doc, first, last), subject, cue_span, "parataxis", lemma)
+            return _Candidate(
+                _span_chars(doc, first, last), subject, cue_span, "parataxis", lemma, cue
+            )
     for c in cue.children:
         if c.dep_ in ("dobj", "attr") and c.i > cue.i:
             first, last = c.left_edge.i, cue.right_edge.i
-            return _Candidate(_span_chars(doc, first, last), subject, cue_span, "dobj", lemma)
+            return _Candidate(_span_chars(doc, first, last), subject, cue_span, "dobj", lemma, cue)
     for c in cue.children:
         if c.dep_ == "prep" and c.i > cue.i and c.lower_ in _CONTENT_PREPS:
             pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
             if pobj is not None:
                 first, last = _subtree_bounds(pobj)
                 pattern = "prep-" + c.lower_
-                return _Candidate(_span_chars(doc, first, last), subject, cue_span, pattern, lemma)
+                return _Candidate(
+                    _span_chars(doc, first, last), subject, cue_span, pattern, lemma, cue
+                )
     if subject is not None:
         return _Candidate((-1, -1), subject, cue_span, "bare", lemma, cue)
     return None
@@ -263,11 +270,32 @@ def _according_candidates(tok: Token, out: list[_Candidate]) -> None:
     out.append(_Candidate(span, pobj, cue, "according", "according to"))
 
 
+def _colon_candidates(doc: Doc, text: str, out: list[_Candidate]) -> None:
+    """ "SMITH: We will win." / "Jones: “...”" — a name and a colon opening a paragraph."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        colon = text.find(":", start, min(end, start + 40))
+        if colon > start and end - colon > 8:
+            head = doc.char_span(start, colon, alignment_mode="contract")
+            if (
+                head is not None
+                and 0 < len(head) <= 4
+                and all(t.pos_ == "PROPN" or t.is_title or t.is_upper or t.is_punct for t in head)
+            ):
+                body = (colon + 1, end)
+                out.append(_Candidate(body, head[-1], (colon, colon + 1), "colon", "colon", None))
+        start = end + 1
+
+
 def _collect_candidates(
     doc: Doc, lemmas: frozenset[str] | None, text: str, quotes: Sequence[tuple[int, int]]
 ) -> list[_Candidate]:
     """Candidates from every verb whose lemma is in ``lemmas`` (all verbs when None)."""
     out: list[_Candidate] = []
+    _colon_candidates(doc, text, out)
     for tok in doc:
         if tok.lower_ == "according":
             _according_candidates(tok, out)
@@ -443,12 +471,65 @@ def _prior(cand: _Candidate, lex: _Lexicon) -> bool:
     return False
 
 
-def _keep(cand: _Candidate, lex: _Lexicon) -> bool:
-    key = f"{cand.lemma}|{cand.pattern}"
-    weight = lex.weights.get(key)
-    if weight is None:
+def _bucket(n: int) -> str:
+    for limit in (1, 3, 7, 15, 31, 63):
+        if n <= limit:
+            return str(limit)
+    return "more"
+
+
+def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) -> list[str]:
+    """What the attribution classifier sees of one candidate."""
+    pattern, lemma = cand.pattern, cand.lemma
+    body = text[content[0] : content[1]]
+    quoted = (
+        "q0"
+        if not any(q in body for q in QUOTE_CHARS)
+        else "q1"
+        if body[:1] in QUOTE_CHARS
+        else "qm"
+    )
+    src = cand.source
+    if src is None:
+        subj = "none"
+    elif src.pos_ == "PRON":
+        subj = "pron-" + src.lower_
+    else:
+        subj = src.pos_ + "-" + (src.ent_type_ or "x")
+    feats = [
+        "p=" + pattern,
+        "l=" + lemma,
+        "lp=" + lemma + "|" + pattern,
+        "pq=" + pattern + "|" + quoted,
+        "ps=" + pattern + "|" + subj.split("-")[0],
+        "s=" + subj,
+        "plen=" + pattern + "|" + _bucket(len(body.split())),
+    ]
+    verb = cand.verb
+    if verb is not None:
+        feats.append("pt=" + pattern + "|" + verb.tag_)
+        feats.append("pd=" + pattern + "|" + verb.dep_)
+        feats.append("lt=" + lemma + "|" + verb.tag_)
+        if any(c.dep_ == "neg" for c in verb.children):
+            feats.append("neg")
+        if any(
+            c.dep_ == "aux" and c.lower_ in ("will", "would", "could", "might")
+            for c in verb.children
+        ):
+            feats.append("modal|" + pattern)
+    if cand.cue is not None and cand.cue[0] > content[1]:
+        feats.append("after|" + pattern)
+    if body[:5].lower().startswith("that "):
+        feats.append("that|" + pattern)
+    return feats
+
+
+def _keep(cand: _Candidate, content: tuple[int, int], text: str) -> bool:
+    lex = _lexicon()
+    if not lex.model:
         return _prior(cand, lex)
-    return weight >= lex.threshold
+    score = lex.bias + sum(lex.model.get(f, 0.0) for f in candidate_features(cand, content, text))
+    return score >= lex.cutoff
 
 
 def _paragraph_bounds(text: str) -> list[int]:
@@ -520,7 +601,7 @@ def _is_quote_paragraph(text: str, pos: int) -> bool:
 def _build(
     doc: Doc,
     entities: Sequence[Entity],
-    keep: Callable[[_Candidate], bool],
+    keep: Callable[[_Candidate, tuple[int, int], str], bool],
     lemmas: frozenset[str] | None,
 ) -> list[tuple[_Candidate, Quote]]:
     lex = _lexicon()
@@ -535,7 +616,7 @@ def _build(
     breaks = _paragraph_bounds(text)
     out: list[tuple[_Candidate, Quote]] = []
     for cand in cands:
-        if cand.content[0] < 0 or cand.content[1] - cand.content[0] < 2 or not keep(cand):
+        if cand.content[0] < 0 or cand.content[1] - cand.content[0] < 2:
             continue
         anchor = cand.cue[0] if cand.cue is not None else cand.content[0]
         content = cand.content
@@ -551,7 +632,7 @@ def _build(
                 continue  # the speaker is inside the words: a quotation within the quote
         if cand.cue is not None and content[1] <= cand.cue[0]:
             content = _drop_lead_in(text, content)
-        if content[1] - content[0] < 2 or content in seen:
+        if content[1] - content[0] < 2 or content in seen or not keep(cand, content, text):
             continue
         seen.add(content)
         source_span: tuple[int, int] | None = None
@@ -593,7 +674,7 @@ def find_quotes(doc: Doc, entities: Sequence[Entity]) -> list[Quote]:
     both the input and the output are ``str`` indices into ``doc.text``.
     """
     lex = _lexicon()
-    return [quote for _, quote in _build(doc, entities, lambda c: _keep(c, lex), lex.lemmas)]
+    return [quote for _, quote in _build(doc, entities, _keep, lex.lemmas)]
 
 
 def _drop_lead_in(text: str, content: tuple[int, int]) -> tuple[int, int]:

@@ -14,20 +14,20 @@ from __future__ import annotations
 
 import argparse
 import collections
+import functools
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from .nlp import load_nlp
-from .quotes import _build, _Candidate, _lexicon, _prior
+from .quotes import _build, _Candidate, candidate_features
 from .quotes_entities import entities_from_doc
 from .quotes_marks import straighten_quotes
 
-__all__ = ["collect_counts", "fit_weights", "iter_split", "read_gold", "score_predictions"]
+__all__ = ["collect_examples", "fit_model", "iter_split", "read_gold", "score_predictions"]
 
 _MARKS = '"“”‘’«»'
-_PRIOR_WEIGHT = 2.0
 
 
 def read_gold(ann: Path, text: str) -> list[dict[str, Any]]:
@@ -159,8 +159,16 @@ def iter_split(split: Path) -> list[tuple[str, str, Path]]:
     return rows
 
 
-def collect_counts(split: Path, docbin: Path | None) -> tuple[dict[str, list[int]], int]:
-    """Per ``lemma|pattern``: [candidates, right ones]; and the number of gold attributions."""
+def _record(
+    seen: dict[int, list[str]], cand: _Candidate, content: tuple[int, int], text: str
+) -> bool:
+    seen[id(cand)] = candidate_features(cand, content, text)
+    return True
+
+
+def collect_examples(split: Path, docbin: Path | None) -> tuple[list[list[str]], list[int], int]:
+    """Features and labels (1 = the reference scorer would count it right) of every
+    candidate attribution in a split, and the number of gold attributions."""
     from spacy.tokens import DocBin
 
     nlp = load_nlp()
@@ -171,40 +179,76 @@ def collect_counts(split: Path, docbin: Path | None) -> tuple[dict[str, list[int
         docs = [by_id[doc_id] for doc_id, _, _ in rows]
     else:
         docs = list(nlp.pipe((straighten_quotes(t) for _, t, _ in rows), batch_size=16))
-    counts: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    features: list[list[str]] = []
+    labels: list[int] = []
     n_gold = 0
     for (_, text, ann), doc in zip(rows, docs, strict=True):
         gold = read_gold(ann, text)
         n_gold += len(gold)
-        for cand, quote in _build(doc, entities_from_doc(doc, text), lambda c: True, None):
-            key = f"{cand.lemma}|{cand.pattern}"
-            counts[key][0] += 1
-            counts[key][1] += int(_right(quote.content, quote.source, gold))
-    return dict(counts), n_gold
+        seen: dict[int, list[str]] = {}
+        keep = functools.partial(_record, seen)
+        for cand, quote in _build(doc, entities_from_doc(doc, text), keep, None):
+            if id(cand) not in seen:
+                continue  # continued quotations are not the classifier's business
+            features.append(seen[id(cand)])
+            labels.append(int(_right(quote.content, quote.source, gold)))
+    return features, labels, n_gold
 
 
-def fit_weights(counts: dict[str, list[int]], n_gold: int) -> dict[str, Any]:
-    lex = _lexicon()
-    precision: dict[str, float] = {}
-    for key, (n, hits) in counts.items():
-        lemma, pattern = key.split("|", 1)
-        prior = 0.5 if _prior(_Candidate((0, 0), None, None, pattern, lemma), lex) else 0.05
-        precision[key] = round((hits + _PRIOR_WEIGHT * prior) / (n + _PRIOR_WEIGHT), 3)
-    best = (0.0, 0.5)
-    for step in range(5, 80):
-        threshold = step / 100
-        kept = [counts[k] for k, p in precision.items() if p >= threshold]
-        predicted = sum(n for n, _ in kept)
-        hits = sum(h for _, h in kept)
-        f1 = 2 * hits / (predicted + n_gold) if predicted + n_gold else 0.0
-        if f1 > best[0]:
-            best = (f1, threshold)
-    kept_keys = {k: p for k, p in sorted(precision.items()) if counts[k][0] >= 2 or p >= best[1]}
+def fit_model(
+    features: list[list[str]],
+    labels: list[int],
+    n_gold: int,
+    *,
+    min_count: int = 3,
+    l2: float = 1e-4,
+) -> dict[str, Any]:
+    """Logistic regression over the features, and the score cutoff that maximises F1."""
+    import numpy as np
+
+    counts = collections.Counter(f for row in features for f in set(row))
+    names = sorted(f for f, n in counts.items() if n >= min_count)
+    index = {f: i for i, f in enumerate(names)}
+    rows_idx: list[int] = []
+    feat_idx: list[int] = []
+    for r, row in enumerate(features):
+        for f in set(row):
+            if f in index:
+                rows_idx.append(r)
+                feat_idx.append(index[f])
+    row_of = np.asarray(rows_idx)
+    col_of = np.asarray(feat_idx)
+    y = np.asarray(labels, dtype=float)
+    n = len(labels)
+    w = np.zeros(len(names))
+    b = 0.0
+    g2w = np.full(len(names), 1e-8)
+    g2b = 1e-8
+    rate = 0.5
+    for _ in range(400):
+        z = np.bincount(row_of, weights=w[col_of], minlength=n) + b
+        p = 1.0 / (1.0 + np.exp(-z))
+        err = p - y
+        gw = np.bincount(col_of, weights=err[row_of], minlength=len(names)) / n + l2 * w
+        gb = float(err.mean())
+        g2w += gw * gw
+        g2b += gb * gb
+        w -= rate * gw / np.sqrt(g2w)
+        b -= rate * gb / np.sqrt(g2b)
+    z = np.bincount(row_of, weights=w[col_of], minlength=n) + b
+    order = np.argsort(-z)
+    hits = np.cumsum(y[order])
+    kept = np.arange(1, n + 1)
+    f1 = 2 * hits / (kept + n_gold)
+    best = int(np.argmax(f1))
+    weights = {f: round(float(v), 4) for f, v in zip(names, w, strict=True) if abs(v) >= 1e-3}
     return {
-        "about": "precision of lemma|pattern cues on PolNeAR train (smoothed); keep >= threshold",
-        "threshold": best[1],
-        "train_f1_estimate": round(best[0], 4),
-        "precision": kept_keys,
+        "about": "logistic regression over candidate features, fitted on PolNeAR train only "
+        "(python -m broadsheet.enrich.quotes_fit); keep a candidate when bias + sum >= cutoff",
+        "bias": round(b, 4),
+        "cutoff": round(float(z[order[best]]), 4),
+        "train_f1_estimate": round(float(f1[best]), 4),
+        "weights": weights,
     }
 
 
@@ -213,16 +257,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("train_dir", type=Path)
     parser.add_argument("--docbin", type=Path)
     parser.add_argument(
-        "--out", type=Path, default=Path(__file__).parent / "quotes_data" / "weights.json"
+        "--out", type=Path, default=Path(__file__).parent / "quotes_data" / "model.json"
     )
     args = parser.parse_args(argv)
-    counts, n_gold = collect_counts(args.train_dir, args.docbin)
-    weights = fit_weights(counts, n_gold)
-    args.out.write_text(json.dumps(weights, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-    print(
-        json.dumps({"threshold": weights["threshold"], "f1": weights["train_f1_estimate"]}),
-        file=sys.stderr,
-    )
+    features, labels, n_gold = collect_examples(args.train_dir, args.docbin)
+    model = fit_model(features, labels, n_gold)
+    args.out.write_text(json.dumps(model, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    summary = {"candidates": len(labels), "right": sum(labels), "gold": n_gold}
+    summary.update(cutoff=model["cutoff"], f1=model["train_f1_estimate"])
+    print(json.dumps(summary), file=sys.stderr)
     return 0
 
 
