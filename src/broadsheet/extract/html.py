@@ -4,19 +4,20 @@ The page is decoded (:func:`~broadsheet.extract.encoding.decode_html`) and parse
 lxml. Metadata (headline, byline, dates, canonical URL, language, site name, description,
 lead image with caption and credit) is read from that tree first: JSON-LD, ``<meta>``,
 ``<link rel=canonical>``, ``<time>``, ``<figure>``/``<figcaption>``. Then the same tree is
-cut down in C (scripts, styles, navigation, asides and forms stripped) and narrowed to the
-smallest element holding nearly all of the page's long paragraphs, and trafilatura's
-extraction cascade (fast mode, comments off) reads the body from that small tree. Its
-output is turned into typed paragraphs ("p", "heading", "quote", "list") and cleaned of
-what it lacks: the headline repeated at the top, bylines and datelines, image captions and
-credits, and boilerplate lines listed in :data:`broadsheet.extract.boilerplate.BOILERPLATE`.
+cut down in C (scripts, styles, navigation, asides, footers, widgets stripped) and narrowed
+to the deepest element holding 80 % of the text of the page's long paragraphs, and
+trafilatura's cleaning and main-extractor stages (fast mode, comments off) read the body
+from that small tree; its full cascade runs on a fresh tree only when they find almost
+nothing. The output is turned into typed paragraphs ("p", "heading", "quote", "list") and
+cleaned of what trafilatura leaves: the headline repeated at the top, bylines and
+datelines, image captions and credits, blocks of related links, and boilerplate lines listed
+in :data:`broadsheet.extract.boilerplate.BOILERPLATE` (the one table of per-site knowledge).
 """
 
 from __future__ import annotations
 
 import email.utils
 import json
-import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,8 +34,6 @@ from broadsheet.extract.encoding import decode_html
 from broadsheet.models import Article, Image, Paragraph, ParagraphKind
 
 __all__ = ["extract_html", "parse_html"]
-
-_LOG = logging.getLogger(__name__)
 
 _PARSER = lxml.html.HTMLParser(
     encoding="utf-8",
