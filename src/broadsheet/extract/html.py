@@ -332,6 +332,8 @@ def _read_jsonld(scripts: list[Any]) -> dict[str, Any] | None:
         if "ld+json" not in (script.get("type") or "").lower():
             continue
         raw = script.text or ""
+        if "Article" not in raw and "Posting" not in raw and "headline" not in raw:
+            continue  # breadcrumbs, organisation, search box: not worth parsing
         try:
             data = json.loads(raw, strict=False)
         except (ValueError, RecursionError):
