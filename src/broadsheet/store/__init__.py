@@ -7,7 +7,8 @@ for change in store.changes_since(index.last_seq): ...
 
 from __future__ import annotations
 
-from broadsheet.store.sqlite import SQLiteStore, article_id_at, open_store, restore_backup
+from broadsheet.store.sqlite import SQLiteStore, open_store, restore_backup
+from broadsheet.store.times import article_id_at
 from broadsheet.store.types import (
     ArticleVersion,
     Change,

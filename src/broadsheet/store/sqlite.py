@@ -10,81 +10,80 @@ loses nothing committed, a power cut may lose the last commits (they can be fetc
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
-import time
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from broadsheet.errors import NotFoundError, StoreError
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: SQLite's busy handler alone
-    fcntl = None  # type: ignore[assignment]
 from broadsheet.models import (
     Annotations,
     Article,
-    Entity,
-    Fact,
-    Image,
     PriceBar,
-    Quote,
-    QuoteKind,
     SaveResult,
     Source,
     SourceKind,
     StoredArticle,
-    TickerMention,
 )
-from broadsheet.store.dedupe import (
-    JACCARD_THRESHOLD,
-    Signature,
-    content_hash,
-    lsh_bands,
-    minhash,
-    normalize_text,
-    signature_from_bytes,
-    signature_to_bytes,
+from broadsheet.store.annotations import (
+    build_person_profile,
+    find_speaker_quotes,
+    find_ticker_articles,
+    mark_failed,
+    read_annotations,
+    write_annotations,
 )
+from broadsheet.store.articles import (
+    ARTICLE_SELECT,
+    Lookup,
+    any_key,
+    article_from_row,
+    guid_key,
+    key_owner,
+    save_existing,
+    save_new,
+    settle_without_write,
+    unchanged,
+)
+from broadsheet.store.dedupe import content_hash, minhash, normalize_text
+from broadsheet.store.integrity import check_database
 from broadsheet.store.migrate import apply_migrations
+from broadsheet.store.prices import read_bars, read_tickers, write_bars
+from broadsheet.store.times import (
+    day,
+    from_us,
+    now_us,
+    opt_dt,
+    opt_us,
+    parse_iso,
+    to_us,
+)
 from broadsheet.store.types import (
     ArticleVersion,
     Change,
-    DatedValue,
     PersonProfile,
     SpeakerQuote,
     TickerArticle,
 )
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: SQLite's busy handler alone
+    fcntl = None  # type: ignore[assignment]
+
 __all__ = [
     "SQLiteStore",
-    "article_id_at",
     "open_store",
     "restore_backup",
 ]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_IDS_PER_MS = 1000
-_MAX_CANDIDATES = 64  # near-duplicate candidates compared per new article
-_BARS_CHUNK = 20_000
+IDS_PER_MS = 1000
 _CACHE_KIB = -65536  # page cache per connection: 64 MiB (negative = KiB)
 _WAL_CHECKPOINT_PAGES = 8192  # checkpoint the WAL every ~32 MiB instead of every 4 MiB
-
-_ARTICLE_SELECT = """
-SELECT a.id, a.version, a.source_id, a.url, a.canonical_url, a.headline, a.byline,
-       a.published_at, a.first_seen_us, a.language, a.body, a.sections, a.images, a.story_id,
-       coalesce(a.site_name, s.title), a.content_hash, e.status, e.error
-FROM articles a
-LEFT JOIN sources s ON s.id = a.source_id
-LEFT JOIN enrichment e ON e.article_id = a.id
-"""
 
 _SOURCE_COLUMNS = (
     "id, url, kind, title, paused, etag, last_modified, last_fetch_us, last_success_us,"
@@ -104,59 +103,6 @@ _SOURCE_FIELDS: dict[str, tuple[str, bool]] = {
     "error_count": ("error_count", False),
     "next_poll_at": ("next_poll_us", True),
 }
-
-
-# --------------------------------------------------------------------------- time helpers
-
-
-def _utc(dt: datetime) -> datetime:
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
-
-
-def _to_us(dt: datetime) -> int:
-    """Microseconds since the epoch; a naive datetime is taken as UTC."""
-    return (_utc(dt) - _EPOCH) // timedelta(microseconds=1)
-
-
-def _from_us(us: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=us)
-
-
-def _opt_us(dt: datetime | None) -> int | None:
-    return None if dt is None else _to_us(dt)
-
-
-def _opt_dt(us: int | None) -> datetime | None:
-    return None if us is None else _from_us(us)
-
-
-def _iso(dt: datetime | None) -> str | None:
-    return None if dt is None else dt.isoformat()
-
-
-def _parse_iso(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-def _day(value: date | datetime | str | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value[:10]
-
-
-def article_id_at(moment: datetime) -> int:
-    """The smallest article id first seen at or after ``moment`` (ids follow first_seen_at)."""
-    return (_to_us(moment) // 1000) * _IDS_PER_MS
-
-
-def _article_day(published_at: str | None, first_seen_us: int) -> str:
-    if published_at:
-        return published_at[:10]
-    return _from_us(first_seen_us).date().isoformat()
 
 
 # --------------------------------------------------------------------------- the store
@@ -348,12 +294,12 @@ class SQLiteStore:
             paused=bool(row[4]),
             etag=row[5],
             last_modified=row[6],
-            last_fetch_at=_opt_dt(row[7]),
-            last_success_at=_opt_dt(row[8]),
+            last_fetch_at=opt_dt(row[7]),
+            last_success_at=opt_dt(row[8]),
             last_error=row[9],
             error_count=row[10],
-            next_poll_at=_opt_dt(row[11]),
-            added_at=_opt_dt(row[12]),
+            next_poll_at=opt_dt(row[11]),
+            added_at=opt_dt(row[12]),
         )
 
     def add_source(self, url: str, kind: SourceKind, title: str | None = None) -> Source:
@@ -364,7 +310,7 @@ class SQLiteStore:
             conn.execute(
                 "INSERT INTO sources (url, kind, title, added_us) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (url) DO NOTHING",
-                (url, kind, title, time.time_ns() // 1000),
+                (url, kind, title, now_us()),
             )
             row = conn.execute(
                 f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE url = ?", (url,)
@@ -404,7 +350,7 @@ class SQLiteStore:
             if is_time:
                 if value is not None and not isinstance(value, datetime):
                     raise StoreError(f"{name} must be a datetime or None")
-                value = _opt_us(value)
+                value = opt_us(value)
             elif name == "paused":
                 value = int(bool(value))
             assignments.append(f"{column} = ?")
@@ -438,7 +384,7 @@ class SQLiteStore:
                 f"SELECT {_SOURCE_COLUMNS} FROM sources"
                 " WHERE paused = 0 AND (next_poll_us IS NULL OR next_poll_us <= ?)"
                 " ORDER BY coalesce(next_poll_us, 0), id",
-                (_to_us(now),),
+                (to_us(now),),
             ).fetchall()
         return [self._source(r) for r in rows]
 
@@ -467,7 +413,7 @@ class SQLiteStore:
         if article.canonical_url:
             identity.append(("canonical", article.canonical_url))
         if guid:
-            identity.append(("guid", _guid_key(source_id, guid)))
+            identity.append(("guid", guid_key(source_id, guid)))
         if article.url:
             identity.append(("url", article.url))
         hash_key = ("hash", digest)
@@ -475,162 +421,26 @@ class SQLiteStore:
         # Most saves are re-polls of stories already stored: settle those with a read only.
         with self._use() as conn:
             try:
-                settled = _settle_without_write(
-                    conn, identity, every_key, digest, has_text, article
-                )
+                settled = settle_without_write(conn, identity, every_key, digest, has_text, article)
             except sqlite3.Error as exc:
                 raise StoreError(str(exc)) from exc
         if settled is not None:
             return settled
         signature = minhash(norm, normalized=True)
-        seen_us = _to_us(first_seen_at) if first_seen_at else time.time_ns() // 1000
+        seen_us = to_us(first_seen_at) if first_seen_at else now_us()
         with self._write() as conn:
-            lookup = _Lookup(conn, every_key)
+            lookup = Lookup(conn, every_key)
             if lookup.tombstoned:
                 return SaveResult(None, None, "deleted")
             found = lookup.first_owner(identity)
             if found is not None:
-                return self._save_existing(
+                return save_existing(
                     conn, found, article, identity, digest, has_text, signature, seen_us
                 )
             dup = lookup.owners.get(hash_key) if has_text else None
             if dup is not None:
-                return _unchanged(conn, dup)
-            return self._save_new(
-                conn, article, source_id, guid, every_key, digest, signature, seen_us
-            )
-
-    def _save_existing(
-        self,
-        conn: sqlite3.Connection,
-        article_id: int,
-        article: Article,
-        identity: list[tuple[str, str]],
-        digest: str,
-        has_text: bool,
-        signature: Signature | None,
-        now_us: int,
-    ) -> SaveResult:
-        row = conn.execute(
-            "SELECT version, content_hash, headline, story_id FROM articles WHERE id = ?",
-            (article_id,),
-        ).fetchone()
-        version, old_digest, old_headline, story_id = row
-        conn.executemany(
-            "INSERT OR IGNORE INTO article_keys (kind, key, article_id) VALUES (?, ?, ?)",
-            [(kind, key, article_id) for kind, key in identity],
-        )
-        if _same_headline(old_headline, article.headline) and (
-            digest == old_digest or (has_text and _key_owner(conn, ("hash", digest)) == article_id)
-        ):
-            return SaveResult(article_id, version, "unchanged", story_id)
-        # a new version: keep the old text, replace the current one
-        conn.execute(
-            "INSERT INTO article_versions (article_id, version, saved_us, headline, byline,"
-            " published_at, url, canonical_url, body, content_hash)"
-            " SELECT id, version, saved_us, headline, byline, published_at, url, canonical_url,"
-            " body, content_hash FROM articles WHERE id = ?",
-            (article_id,),
-        )
-        version += 1
-        conn.execute(
-            "UPDATE articles SET version = ?, url = coalesce(?, url),"
-            " canonical_url = coalesce(?, canonical_url), headline = ?, byline = ?,"
-            " published_at = coalesce(?, published_at), published_us = coalesce(?, published_us),"
-            " updated_at = ?, saved_us = ?, language = coalesce(?, language),"
-            " site_name = coalesce(?, site_name), description = ?, body = ?, sections = ?,"
-            " images = ?, content_hash = ?, minhash = ? WHERE id = ?",
-            (
-                version,
-                article.url,
-                article.canonical_url,
-                article.headline,
-                article.byline,
-                _iso(article.published_at),
-                _opt_us(article.published_at),
-                _iso(article.updated_at),
-                now_us,
-                article.language,
-                article.site_name,
-                article.description,
-                article.body,
-                _sections_json(article),
-                _images_json(article.images),
-                digest,
-                None if signature is None else signature_to_bytes(signature),
-                article_id,
-            ),
-        )
-        if has_text:
-            conn.execute(
-                "INSERT OR IGNORE INTO article_keys (kind, key, article_id) VALUES ('hash', ?, ?)",
-                (digest, article_id),
-            )
-        conn.execute("DELETE FROM story_bands WHERE article_id = ?", (article_id,))
-        if signature is not None:
-            conn.executemany(
-                "INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)",
-                [(band, article_id) for band in lsh_bands(signature)],
-            )
-        _clear_annotations(conn, article_id, keep_status=False)  # offsets point into old text
-        conn.execute("INSERT INTO changes (article_id, op) VALUES (?, 'upsert')", (article_id,))
-        return SaveResult(article_id, version, "new_version", story_id)
-
-    def _save_new(
-        self,
-        conn: sqlite3.Connection,
-        article: Article,
-        source_id: int | None,
-        guid: str | None,
-        keys: list[tuple[str, str]],
-        digest: str,
-        signature: Signature | None,
-        seen_us: int,
-    ) -> SaveResult:
-        article_id = _allocate_id(conn, seen_us)
-        bands = lsh_bands(signature) if signature is not None else []
-        story_id = _find_story(conn, signature, bands) if signature is not None else None
-        if story_id is None:
-            story_id = article_id
-        conn.execute(
-            "INSERT INTO articles (id, version, source_id, guid, url, canonical_url, headline,"
-            " byline, published_at, published_us, updated_at, first_seen_us, saved_us, language,"
-            " site_name, description, body, sections, images, content_hash, story_id, minhash)"
-            " VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                article_id,
-                source_id,
-                guid,
-                article.url,
-                article.canonical_url,
-                article.headline,
-                article.byline,
-                _iso(article.published_at),
-                _opt_us(article.published_at),
-                _iso(article.updated_at),
-                seen_us,
-                seen_us,
-                article.language,
-                article.site_name,
-                article.description,
-                article.body,
-                _sections_json(article),
-                _images_json(article.images),
-                digest,
-                story_id,
-                None if signature is None else signature_to_bytes(signature),
-            ),
-        )
-        conn.executemany(
-            "INSERT INTO article_keys (kind, key, article_id) VALUES (?, ?, ?)",
-            [(kind, key, article_id) for kind, key in keys],
-        )
-        conn.executemany(
-            "INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)",
-            [(band, article_id) for band in bands],
-        )
-        conn.execute("INSERT INTO changes (article_id, op) VALUES (?, 'upsert')", (article_id,))
-        return SaveResult(article_id, 1, "new", story_id)
+                return unchanged(conn, dup)
+            return save_new(conn, article, source_id, guid, every_key, digest, signature, seen_us)
 
     def delete_article(self, article_id: int) -> None:
         """Delete an article and leave a tombstone: the same story is never stored again."""
@@ -640,7 +450,7 @@ class SQLiteStore:
                 is None
             ):
                 raise NotFoundError(f"no article {article_id}")
-            now_us = time.time_ns() // 1000
+            deleted_us = now_us()
             keys = conn.execute(
                 "SELECT kind, key FROM article_keys WHERE article_id = ?", (article_id,)
             ).fetchall()
@@ -648,56 +458,29 @@ class SQLiteStore:
             conn.executemany(
                 "INSERT OR IGNORE INTO tombstones (kind, key, article_id, deleted_us)"
                 " VALUES (?, ?, ?, ?)",
-                [(kind, key, article_id, now_us) for kind, key in keys],
+                [(kind, key, article_id, deleted_us) for kind, key in keys],
             )
             conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
             conn.execute("INSERT INTO changes (article_id, op) VALUES (?, 'delete')", (article_id,))
 
     # ------------------------------------------------------------------ articles: reading
 
-    @staticmethod
-    def _article(row: Sequence[Any]) -> StoredArticle:
-        status: str | None = None
-        if row[16] == "ok":
-            status = "ok"
-        elif row[16] == "failed":
-            status = row[17] or "failed"
-        return StoredArticle(
-            id=row[0],
-            version=row[1],
-            source_id=row[2],
-            url=row[3],
-            canonical_url=row[4],
-            headline=row[5],
-            byline=row[6],
-            published_at=_parse_iso(row[7]),
-            first_seen_at=_from_us(row[8]),
-            language=row[9],
-            body=row[10],
-            sections=tuple(json.loads(row[11])),
-            images=tuple(Image(**item) for item in json.loads(row[12])),
-            story_id=row[13],
-            source_name=row[14],
-            content_hash=row[15],
-            enrich_status=status,
-        )
-
     def get_article(self, article_id: int) -> StoredArticle:
         with self._use() as conn:
-            row = conn.execute(f"{_ARTICLE_SELECT} WHERE a.id = ?", (article_id,)).fetchone()
+            row = conn.execute(f"{ARTICLE_SELECT} WHERE a.id = ?", (article_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no article {article_id}")
-        return self._article(row)
+        return article_from_row(row)
 
     def find_article(self, url: str) -> StoredArticle | None:
         """The article stored under this canonical URL or URL (any alias seen), if any."""
         with self._use() as conn:
             row = conn.execute(
-                f"{_ARTICLE_SELECT} WHERE a.id = (SELECT article_id FROM article_keys"
+                f"{ARTICLE_SELECT} WHERE a.id = (SELECT article_id FROM article_keys"
                 " WHERE kind IN ('canonical', 'url') AND key = ? ORDER BY kind LIMIT 1)",
                 (url,),
             ).fetchone()
-        return None if row is None else self._article(row)
+        return None if row is None else article_from_row(row)
 
     def get_articles(self, ids: Iterable[int]) -> list[StoredArticle]:
         """The articles with these ids, in the order asked; missing ids are skipped."""
@@ -707,8 +490,8 @@ class SQLiteStore:
             for i in range(0, len(wanted), 500):
                 chunk = wanted[i : i + 500]
                 marks = ",".join("?" * len(chunk))
-                for row in conn.execute(f"{_ARTICLE_SELECT} WHERE a.id IN ({marks})", chunk):
-                    found[row[0]] = self._article(row)
+                for row in conn.execute(f"{ARTICLE_SELECT} WHERE a.id IN ({marks})", chunk):
+                    found[row[0]] = article_from_row(row)
         return [found[i] for i in wanted if i in found]
 
     def article_versions(self, article_id: int) -> list[ArticleVersion]:
@@ -731,10 +514,10 @@ class SQLiteStore:
             ArticleVersion(
                 article_id=r[0],
                 version=r[1],
-                saved_at=_from_us(r[2]),
+                saved_at=from_us(r[2]),
                 headline=r[3],
                 byline=r[4],
-                published_at=_parse_iso(r[5]),
+                published_at=parse_iso(r[5]),
                 url=r[6],
                 canonical_url=r[7],
                 body=r[8],
@@ -753,36 +536,36 @@ class SQLiteStore:
         while True:
             with self._use() as conn:
                 rows = conn.execute(
-                    f"{_ARTICLE_SELECT} WHERE a.id > ? ORDER BY a.id LIMIT ?", (last, batch)
+                    f"{ARTICLE_SELECT} WHERE a.id > ? ORDER BY a.id LIMIT ?", (last, batch)
                 ).fetchall()
             if not rows:
                 return
             for row in rows:
-                yield self._article(row)
+                yield article_from_row(row)
             last = rows[-1][0]
 
     def latest_articles(self, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
         """Most recently first-seen first."""
         with self._use() as conn:
             rows = conn.execute(
-                f"{_ARTICLE_SELECT} ORDER BY a.id DESC LIMIT ? OFFSET ?", (limit, offset)
+                f"{ARTICLE_SELECT} ORDER BY a.id DESC LIMIT ? OFFSET ?", (limit, offset)
             ).fetchall()
-        return [self._article(r) for r in rows]
+        return [article_from_row(r) for r in rows]
 
     def story_articles(self, story_id: int) -> list[StoredArticle]:
         """The articles of one near-duplicate cluster, first seen first."""
         with self._use() as conn:
             rows = conn.execute(
-                f"{_ARTICLE_SELECT} WHERE a.story_id = ? ORDER BY a.id", (story_id,)
+                f"{ARTICLE_SELECT} WHERE a.story_id = ? ORDER BY a.id", (story_id,)
             ).fetchall()
-        return [self._article(r) for r in rows]
+        return [article_from_row(r) for r in rows]
 
     def seen_guid(self, source_id: int, guid: str) -> bool:
         """Whether this source's entry was stored (or stored and deleted)."""
-        key = ("guid", _guid_key(source_id, guid))
+        key = ("guid", guid_key(source_id, guid))
         with self._use() as conn:
             return (
-                _key_owner(conn, key) is not None or _any_key(conn, "tombstones", [key]) is not None
+                key_owner(conn, key) is not None or any_key(conn, "tombstones", [key]) is not None
             )
 
     def changes_since(self, seq: int, limit: int = 10000) -> list[Change]:
@@ -803,242 +586,31 @@ class SQLiteStore:
     def save_annotations(self, article_id: int, annotations: Annotations) -> None:
         """Replace the article's annotations (all or nothing) and mark it enriched."""
         with self._write() as conn:
-            if (
-                conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
-                is None
-            ):
-                raise NotFoundError(f"no article {article_id}")
-            _clear_annotations(conn, article_id, keep_status=False)
-            conn.executemany(
-                'INSERT INTO entity_mentions (article_id, ord, start, "end", type, name, text,'
-                " entity_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (article_id, i, e.start, e.end, e.type, e.name, e.text, e.entity_id)
-                    for i, e in enumerate(annotations.entities)
-                ],
-            )
-            conn.executemany(
-                'INSERT INTO ticker_mentions (article_id, ord, start, "end", ticker, company,'
-                " relevance) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (article_id, i, t.start, t.end, t.ticker, t.company, float(t.relevance))
-                    for i, t in enumerate(annotations.tickers)
-                ],
-            )
-            conn.executemany(
-                "INSERT INTO quotes (article_id, ord, content_start, content_end, source_start,"
-                " source_end, cue_start, cue_end, speaker, kind, speaker_type, speaker_title,"
-                " speaker_affiliation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        article_id,
-                        i,
-                        q.content[0],
-                        q.content[1],
-                        *(q.source if q.source is not None else (None, None)),
-                        *(q.cue if q.cue is not None else (None, None)),
-                        q.speaker,
-                        q.kind,
-                        q.speaker_type,
-                        q.speaker_title,
-                        q.speaker_affiliation,
-                    )
-                    for i, q in enumerate(annotations.quotes)
-                ],
-            )
-            conn.executemany(
-                'INSERT INTO facts (article_id, ord, start, "end", value_num, value_text, unit,'
-                " measure, period, subject, text, period_norm)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        article_id,
-                        i,
-                        f.start,
-                        f.end,
-                        None if isinstance(f.value, str) else float(f.value),
-                        f.value if isinstance(f.value, str) else None,
-                        f.unit,
-                        f.measure,
-                        f.period,
-                        f.subject,
-                        f.text,
-                        f.period_norm,
-                    )
-                    for i, f in enumerate(annotations.facts)
-                ],
-            )
-            conn.executemany(
-                "INSERT INTO article_topics (article_id, ord, topic) VALUES (?, ?, ?)",
-                [(article_id, i, topic) for i, topic in enumerate(annotations.topics)],
-            )
-            conn.execute(
-                "INSERT INTO enrichment (article_id, status, error, tone, done_us)"
-                " VALUES (?, 'ok', NULL, ?, ?)",
-                (article_id, float(annotations.tone), time.time_ns() // 1000),
-            )
+            _require_article(conn, article_id)
+            write_annotations(conn, article_id, annotations)
             conn.execute("INSERT INTO changes (article_id, op) VALUES (?, 'upsert')", (article_id,))
 
     def mark_enrich_failed(self, article_id: int, error: str) -> None:
         """Record that enrichment failed; the article and any earlier annotations stay."""
         with self._write() as conn:
-            if (
-                conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
-                is None
-            ):
-                raise NotFoundError(f"no article {article_id}")
-            conn.execute(
-                "INSERT INTO enrichment (article_id, status, error, tone, done_us)"
-                " VALUES (?, 'failed', ?, 0.0, ?) ON CONFLICT (article_id) DO UPDATE"
-                " SET status = 'failed', error = excluded.error, done_us = excluded.done_us",
-                (article_id, error, time.time_ns() // 1000),
-            )
+            _require_article(conn, article_id)
+            mark_failed(conn, article_id, error)
 
     def get_annotations(self, article_id: int) -> Annotations:
         """The article's annotations, exactly as saved (empty when not enriched)."""
         with self._read() as conn:
-            if (
-                conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
-                is None
-            ):
-                raise NotFoundError(f"no article {article_id}")
-            entities = tuple(
-                Entity(r[0], r[1], r[2], r[3], r[4], r[5])
-                for r in conn.execute(
-                    'SELECT start, "end", type, name, text, entity_id FROM entity_mentions'
-                    " WHERE article_id = ? ORDER BY ord",
-                    (article_id,),
-                )
-            )
-            tickers = tuple(
-                TickerMention(r[0], r[1], r[2], r[3], r[4])
-                for r in conn.execute(
-                    'SELECT start, "end", ticker, company, relevance FROM ticker_mentions'
-                    " WHERE article_id = ? ORDER BY ord",
-                    (article_id,),
-                )
-            )
-            quotes = tuple(
-                Quote(
-                    content=(r[0], r[1]),
-                    source=None if r[2] is None else (r[2], r[3]),
-                    cue=None if r[4] is None else (r[4], r[5]),
-                    speaker=r[6],
-                    kind=r[7],
-                    speaker_type=r[8],
-                    speaker_title=r[9],
-                    speaker_affiliation=r[10],
-                )
-                for r in conn.execute(
-                    "SELECT content_start, content_end, source_start, source_end, cue_start,"
-                    " cue_end, speaker, kind, speaker_type, speaker_title, speaker_affiliation"
-                    " FROM quotes WHERE article_id = ? ORDER BY ord",
-                    (article_id,),
-                )
-            )
-            facts = tuple(
-                Fact(
-                    start=r[0],
-                    end=r[1],
-                    value=r[2] if r[3] is None else r[3],
-                    unit=r[4],
-                    measure=r[5],
-                    period=r[6],
-                    subject=r[7],
-                    text=r[8],
-                    period_norm=r[9],
-                )
-                for r in conn.execute(
-                    'SELECT start, "end", value_num, value_text, unit, measure, period, subject,'
-                    " text, period_norm FROM facts WHERE article_id = ? ORDER BY ord",
-                    (article_id,),
-                )
-            )
-            topics = tuple(
-                r[0]
-                for r in conn.execute(
-                    "SELECT topic FROM article_topics WHERE article_id = ? ORDER BY ord",
-                    (article_id,),
-                )
-            )
-            tone_row = conn.execute(
-                "SELECT tone FROM enrichment WHERE article_id = ?", (article_id,)
-            ).fetchone()
-        return Annotations(
-            entities=entities,
-            tickers=tickers,
-            quotes=quotes,
-            facts=facts,
-            topics=topics,
-            tone=0.0 if tone_row is None else tone_row[0],
-        )
+            _require_article(conn, article_id)
+            return read_annotations(conn, article_id)
 
     def quotes_by_speaker(self, name: str, limit: int = 50) -> list[SpeakerQuote]:
         """Quotes attributed to ``name`` (case-insensitive), newest article first."""
         with self._use() as conn:
-            return _speaker_quotes(conn, [name], limit)
+            return find_speaker_quotes(conn, [name], limit)
 
     def person_profile(self, name: str) -> PersonProfile | None:
-        """Everything the archive says about one person, or None if never mentioned."""
+        """Everything the archive says about one person (name or entity id), or None."""
         with self._read() as conn:
-            rows = conn.execute(
-                "SELECT article_id, name, text, entity_id FROM entity_mentions"
-                " WHERE type = 'PERSON' AND (name = ? COLLATE NOCASE OR entity_id = ?)",
-                (name, name),
-            ).fetchall()
-            entity_ids = Counter(r[3] for r in rows if r[3])
-            entity_id = entity_ids.most_common(1)[0][0] if entity_ids else None
-            if entity_id is not None:
-                rows = conn.execute(
-                    "SELECT article_id, name, text, entity_id FROM entity_mentions"
-                    " WHERE type = 'PERSON' AND (name = ? COLLATE NOCASE OR entity_id = ?)",
-                    (name, entity_id),
-                ).fetchall()
-            names = Counter(r[1] for r in rows)
-            canonical = names.most_common(1)[0][0] if names else name
-            speaker_names = sorted({canonical, name, *names})
-            quotes = _speaker_quotes(conn, speaker_names, 200)
-            if not rows and not quotes:
-                return None
-            aliases = Counter[str]()
-            for r in rows:
-                aliases[r[1]] += 1
-                if r[2] and r[2] != r[1]:
-                    aliases[r[2]] += 1
-            titles: dict[str, list[str]] = {}
-            affiliations: dict[str, list[str]] = {}
-            for q in quotes:
-                if q.title:
-                    titles.setdefault(q.title, []).append(q.date)
-                if q.affiliation:
-                    affiliations.setdefault(q.affiliation, []).append(q.date)
-            article_ids = {r[0] for r in rows} | {q.article_id for q in quotes}
-            co: Counter[str] = Counter()
-            own = {n.casefold() for n in speaker_names}
-            ids = sorted(article_ids)
-            for i in range(0, len(ids), 500):
-                chunk = ids[i : i + 500]
-                marks = ",".join("?" * len(chunk))
-                for article_id, other in conn.execute(
-                    "SELECT DISTINCT article_id, name FROM entity_mentions"
-                    f" WHERE type = 'PERSON' AND article_id IN ({marks})",
-                    chunk,
-                ):
-                    del article_id
-                    if other.casefold() not in own and (
-                        entity_id is None or not _same_entity(conn, other, entity_id)
-                    ):
-                        co[other] += 1
-        return PersonProfile(
-            name=canonical,
-            entity_id=entity_id,
-            aliases=tuple(a for a, _ in aliases.most_common() if a != canonical),
-            titles=_dated(titles),
-            affiliations=_dated(affiliations),
-            article_count=len(article_ids),
-            quotes=tuple(quotes),
-            co_occurring=tuple(sorted(co.items(), key=lambda kv: (-kv[1], kv[0]))[:25]),
-        )
+            return build_person_profile(conn, name)
 
     def articles_for_ticker(
         self,
@@ -1047,57 +619,15 @@ class SQLiteStore:
         end: date | datetime | str | None = None,
     ) -> list[TickerArticle]:
         """Articles mentioning ``ticker`` dated within [start, end] (inclusive days), by date."""
-        first, last = _day(start), _day(end)
         with self._use() as conn:
-            rows = conn.execute(
-                "SELECT a.id, a.published_at, a.first_seen_us, a.headline, max(t.relevance)"
-                " FROM ticker_mentions t JOIN articles a ON a.id = t.article_id"
-                " WHERE t.ticker = ? GROUP BY a.id",
-                (ticker.upper(),),
-            ).fetchall()
-        found = [TickerArticle(r[0], _article_day(r[1], r[2]), r[3], float(r[4])) for r in rows]
-        found = [
-            t
-            for t in found
-            if (first is None or t.date >= first) and (last is None or t.date <= last)
-        ]
-        found.sort(key=lambda t: (t.date, t.article_id))
-        return found
+            return find_ticker_articles(conn, ticker, day(start), day(end))
 
     # ------------------------------------------------------------------ prices
 
     def save_bars(self, bars: Iterable[PriceBar]) -> int:
         """Insert or replace daily bars (by ticker and date); returns how many were written."""
-        total = 0
-        chunk: list[tuple[str, str, float, float, float, float, float, float]] = []
-        sql = (
-            "INSERT INTO price_bars (ticker, date, open, high, low, close, volume, adj_close)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ticker, date) DO UPDATE SET"
-            " open = excluded.open, high = excluded.high, low = excluded.low,"
-            " close = excluded.close, volume = excluded.volume, adj_close = excluded.adj_close"
-        )
         with self._write() as conn:
-            for bar in bars:
-                chunk.append(
-                    (
-                        bar.ticker,
-                        bar.date,
-                        bar.open,
-                        bar.high,
-                        bar.low,
-                        bar.close,
-                        bar.volume,
-                        bar.adj_close,
-                    )
-                )
-                if len(chunk) >= _BARS_CHUNK:
-                    conn.executemany(sql, chunk)
-                    total += len(chunk)
-                    chunk.clear()
-            if chunk:
-                conn.executemany(sql, chunk)
-                total += len(chunk)
-        return total
+            return write_bars(conn, bars)
 
     def get_bars(
         self,
@@ -1107,33 +637,18 @@ class SQLiteStore:
     ) -> list[PriceBar]:
         """Bars of ``ticker`` within [start, end] (inclusive), oldest first."""
         with self._use() as conn:
-            rows = conn.execute(
-                "SELECT ticker, date, open, high, low, close, volume, adj_close FROM price_bars"
-                " WHERE ticker = ? AND date >= ? AND date <= ? ORDER BY date",
-                (ticker, _day(start) or "0000-00-00", _day(end) or "9999-99-99"),
-            ).fetchall()
-        return [PriceBar(*r) for r in rows]
+            return read_bars(conn, ticker, start, end)
 
     def tickers_with_bars(self) -> list[str]:
         with self._use() as conn:
-            return [r[0] for r in conn.execute("SELECT DISTINCT ticker FROM price_bars ORDER BY 1")]
+            return read_tickers(conn)
 
     # ------------------------------------------------------------------ maintenance
 
     def integrity_check(self) -> list[str]:
         """Problems found (empty = healthy): SQLite's own check, foreign keys, our invariants."""
-        problems: list[str] = []
         with self._read() as conn:
-            for (line,) in conn.execute("PRAGMA integrity_check"):
-                if line != "ok":
-                    problems.append(f"integrity_check: {line}")
-            for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
-                problems.append(f"foreign key: {table} row {rowid} points to a missing {parent}")
-            for message, sql in _INVARIANTS:
-                count = conn.execute(sql).fetchone()[0]
-                if count:
-                    problems.append(f"{message}: {count}")
-        return problems
+            return check_database(conn)
 
     def backup(self, path: str | Path) -> None:
         """Write a consistent copy of the database to ``path`` while writes go on.
@@ -1183,237 +698,6 @@ def open_store(database: str) -> SQLiteStore:
     return SQLiteStore(database)
 
 
-# --------------------------------------------------------------------------- helpers
-
-
-_INVARIANTS: list[tuple[str, str]] = [
-    (
-        "articles whose version does not match their stored versions",
-        "SELECT count(*) FROM articles a WHERE a.version <> 1 + (SELECT count(*)"
-        " FROM article_versions v WHERE v.article_id = a.id)",
-    ),
-    (
-        "articles that are also tombstoned",
-        "SELECT count(*) FROM articles WHERE id IN (SELECT article_id FROM tombstones)",
-    ),
-    (
-        "articles whose last change is not an upsert",
-        "SELECT count(*) FROM articles a WHERE coalesce((SELECT op FROM changes c"
-        " WHERE c.article_id = a.id ORDER BY seq DESC LIMIT 1), '') <> 'upsert'",
-    ),
-    (
-        "tombstoned articles whose last change is not a delete",
-        "SELECT count(*) FROM (SELECT DISTINCT article_id FROM tombstones) t"
-        " WHERE coalesce((SELECT op FROM changes c WHERE c.article_id = t.article_id"
-        " ORDER BY seq DESC LIMIT 1), '') <> 'delete'",
-    ),
-    (
-        "articles whose canonical URL or URL has no key",
-        "SELECT count(*) FROM articles a WHERE (a.canonical_url IS NOT NULL AND NOT EXISTS"
-        " (SELECT 1 FROM article_keys k WHERE k.kind = 'canonical' AND k.key = a.canonical_url))"
-        " OR (a.url IS NOT NULL AND NOT EXISTS"
-        " (SELECT 1 FROM article_keys k WHERE k.kind = 'url' AND k.key = a.url))",
-    ),
-    (
-        "articles whose story starts after them",
-        "SELECT count(*) FROM articles WHERE story_id > id",
-    ),
-    (
-        "annotation spans outside the article text",
-        "SELECT (SELECT count(*) FROM entity_mentions m JOIN articles a ON a.id = m.article_id"
-        ' WHERE m.start < 0 OR m.start > m."end" OR m."end" > length(a.body))'
-        " + (SELECT count(*) FROM quotes q JOIN articles a ON a.id = q.article_id"
-        " WHERE q.content_start < 0 OR q.content_start > q.content_end"
-        " OR q.content_end > length(a.body))",
-    ),
-]
-
-
-def _same_headline(old: str | None, new: str | None) -> bool:
-    return normalize_text(old or "") == normalize_text(new or "")
-
-
-def _unchanged(conn: sqlite3.Connection, article_id: int) -> SaveResult:
-    row = conn.execute(
-        "SELECT version, story_id FROM articles WHERE id = ?", (article_id,)
-    ).fetchone()
-    return SaveResult(article_id, row[0], "unchanged", row[1])
-
-
-def _settle_without_write(
-    conn: sqlite3.Connection,
-    identity: list[tuple[str, str]],
-    every_key: list[tuple[str, str]],
-    digest: str,
-    has_text: bool,
-    article: Article,
-) -> SaveResult | None:
-    """The result of a save that needs no write ("deleted", "unchanged"), else None.
-
-    Runs outside a transaction: the look-up is one statement, and a row read afterwards can
-    only have moved on (articles are never re-keyed), so a stale answer is at worst a
-    needless trip through the write path, which decides again under the lock.
-    """
-    lookup = _Lookup(conn, every_key)
-    if lookup.tombstoned:
-        return SaveResult(None, None, "deleted")
-    found = lookup.first_owner(identity)
-    if found is None:
-        dup = lookup.owners.get(("hash", digest)) if has_text else None
-        if dup is None:
-            return None
-        row = conn.execute("SELECT version, story_id FROM articles WHERE id = ?", (dup,)).fetchone()
-        return None if row is None else SaveResult(dup, row[0], "unchanged", row[1])
-    if any(key not in lookup.owners for key in identity):
-        return None  # a new alias key to record
-    row = conn.execute(
-        "SELECT version, content_hash, headline, story_id FROM articles WHERE id = ?", (found,)
-    ).fetchone()
-    if row is None:
-        return None  # deleted meanwhile: let the write path decide
-    if row[1] == digest and _same_headline(row[2], article.headline):
-        return SaveResult(found, row[0], "unchanged", row[3])
-    return None
-
-
-class _Lookup:
-    """Which of a save's keys are tombstoned, and which article owns each live key."""
-
-    __slots__ = ("owners", "tombstoned")
-
-    def __init__(self, conn: sqlite3.Connection, keys: list[tuple[str, str]]) -> None:
-        self.tombstoned = False
-        self.owners: dict[tuple[str, str], int] = {}
-        if not keys:
-            return
-        branch = "SELECT {tag}, ? AS i, article_id FROM {table} WHERE kind = ? AND key = ?"
-        parts: list[str] = []
-        params: list[object] = []
-        for i, key in enumerate(keys):
-            parts.append(branch.format(tag=0, table="tombstones"))
-            parts.append(branch.format(tag=1, table="article_keys"))
-            params += [i, *key, i, *key]
-        for tag, i, article_id in conn.execute(" UNION ALL ".join(parts), params):
-            if tag == 0:
-                self.tombstoned = True
-            else:
-                self.owners[keys[i]] = int(article_id)
-
-    def first_owner(self, keys: list[tuple[str, str]]) -> int | None:
-        return next((self.owners[k] for k in keys if k in self.owners), None)
-
-
-def _guid_key(source_id: int | None, guid: str) -> str:
-    return f"{'' if source_id is None else source_id} {guid}"
-
-
-def _key_owner(conn: sqlite3.Connection, key: tuple[str, str]) -> int | None:
-    row = conn.execute(
-        "SELECT article_id FROM article_keys WHERE kind = ? AND key = ?", key
-    ).fetchone()
-    return None if row is None else int(row[0])
-
-
-def _any_key(conn: sqlite3.Connection, table: str, keys: list[tuple[str, str]]) -> int | None:
-    for key in keys:
-        row = conn.execute(
-            f"SELECT article_id FROM {table} WHERE kind = ? AND key = ?", key
-        ).fetchone()
-        if row is not None:
-            return int(row[0])
-    return None
-
-
-def _allocate_id(conn: sqlite3.Connection, seen_us: int) -> int:
-    """first_seen milliseconds * 1000 + the next free counter (ids of deleted rows not reused)."""
-    base = (seen_us // 1000) * _IDS_PER_MS
-    while True:
-        top = base + _IDS_PER_MS - 1
-        used = conn.execute(
-            "SELECT max(m) FROM (SELECT max(id) AS m FROM articles WHERE id BETWEEN ? AND ?"
-            " UNION ALL SELECT max(article_id) FROM tombstones WHERE article_id BETWEEN ? AND ?)",
-            (base, top, base, top),
-        ).fetchone()[0]
-        candidate = base if used is None else int(used) + 1
-        if candidate <= top:
-            return candidate
-        base += _IDS_PER_MS
-
-
-def _find_story(conn: sqlite3.Connection, signature: Signature, bands: list[int]) -> int | None:
-    """The story of the most similar earlier article, if any is similar enough."""
-    marks = ",".join("?" * len(bands))
-    rows = conn.execute(
-        "SELECT a.id, a.story_id, a.minhash FROM articles a WHERE a.id IN"
-        f" (SELECT DISTINCT article_id FROM story_bands WHERE band IN ({marks}) LIMIT ?)",
-        (*bands, _MAX_CANDIDATES),
-    ).fetchall()
-    rows = [r for r in rows if r[2] is not None]
-    if not rows:
-        return None
-    matrix = signature_from_bytes(b"".join(r[2] for r in rows)).reshape(len(rows), -1)
-    scores = (matrix == signature).mean(axis=1)
-    best = int(scores.argmax())
-    return int(rows[best][1]) if scores[best] >= JACCARD_THRESHOLD else None
-
-
-def _clear_annotations(conn: sqlite3.Connection, article_id: int, *, keep_status: bool) -> None:
-    for table in ("entity_mentions", "ticker_mentions", "quotes", "facts", "article_topics"):
-        conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
-    if not keep_status:
-        conn.execute("DELETE FROM enrichment WHERE article_id = ?", (article_id,))
-
-
-def _sections_json(article: Article) -> str:
-    return json.dumps(list(article.sections), ensure_ascii=False)
-
-
-def _images_json(images: Sequence[Image]) -> str:
-    return json.dumps(
-        [
-            {"url": i.url, "title": i.title, "caption": i.caption, "credit": i.credit}
-            for i in images
-        ],
-        ensure_ascii=False,
-    )
-
-
-def _speaker_quotes(conn: sqlite3.Connection, names: list[str], limit: int) -> list[SpeakerQuote]:
-    marks = ",".join("?" * len(names))
-    rows = conn.execute(
-        "SELECT q.article_id, q.content_start, q.content_end,"
-        " substr(a.body, q.content_start + 1, q.content_end - q.content_start),"
-        " q.kind, q.speaker, q.speaker_title, q.speaker_affiliation, a.published_at,"
-        " a.first_seen_us FROM quotes q JOIN articles a ON a.id = q.article_id"
-        f" WHERE q.speaker COLLATE NOCASE IN ({marks})"
-        " ORDER BY coalesce(a.published_us, a.first_seen_us) DESC, q.article_id DESC, q.ord"
-        " LIMIT ?",
-        (*names, limit),
-    ).fetchall()
-    return [
-        SpeakerQuote(
-            article_id=r[0],
-            start=r[1],
-            end=r[2],
-            text=r[3],
-            kind=cast(QuoteKind, r[4]),
-            speaker=r[5],
-            title=r[6],
-            affiliation=r[7],
-            date=_article_day(r[8], r[9]),
-        )
-        for r in rows
-    ]
-
-
-def _same_entity(conn: sqlite3.Connection, name: str, entity_id: str) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM entity_mentions WHERE name = ? AND entity_id = ? LIMIT 1", (name, entity_id)
-    ).fetchone()
-    return row is not None
-
-
-def _dated(values: dict[str, list[str]]) -> tuple[DatedValue, ...]:
-    out = [DatedValue(v, min(days), max(days), len(days)) for v, days in values.items()]
-    out.sort(key=lambda d: (-d.count, d.value))
-    return tuple(out)
+def _require_article(conn: sqlite3.Connection, article_id: int) -> None:
+    if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+        raise NotFoundError(f"no article {article_id}")
