@@ -15,7 +15,6 @@ The weights are data (``textdump_data/weights.json``), fitted by
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlsplit
+
+import numpy as np
 
 from broadsheet.errors import ExtractionError
 from broadsheet.extract.textdump_features import (
@@ -41,7 +42,7 @@ from broadsheet.extract.textdump_features import (
 )
 from broadsheet.models import Article, Image, Paragraph, ParagraphKind
 
-__all__ = ["TextdumpModel", "extract_textdump", "load_model", "score_lines"]
+__all__ = ["TextdumpModel", "extract_textdump", "load_model", "read_article", "score_lines"]
 
 MAX_CHARS = 5_000_000  # larger dumps are cut: no page has a longer article
 
@@ -53,14 +54,11 @@ class _Stage:
     scale: tuple[float, ...]
 
     def predict(self, rows: Sequence[Sequence[float]]) -> list[float]:
-        out: list[float] = []
-        w, mu, sd = self.weights, self.mean, self.scale
-        for row in rows:
-            z = w[0]
-            for k, x in enumerate(row):
-                z += w[k + 1] * (x - mu[k]) / sd[k]
-            out.append(1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z)))))
-        return out
+        if not rows:
+            return []
+        x = (np.asarray(rows, dtype=np.float64) - np.asarray(self.mean)) / np.asarray(self.scale)
+        z = np.clip(x @ np.asarray(self.weights[1:]) + self.weights[0], -40.0, 40.0)
+        return [float(v) for v in 1.0 / (1.0 + np.exp(-z))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +68,8 @@ class TextdumpModel:
     stage1: _Stage
     stage2: _Stage
     threshold: float
-    gap: int = 0  # kept lines further apart than this many dropped lines are split
+    gap: int = 0  # kept lines split by this many doubtful lines in a row form two clusters
+    gap_p: float = 0.0  # a line scoring below this is doubtful (kept only if >= threshold)
 
 
 def _stage(data: dict[str, object], names: Sequence[str]) -> _Stage:
@@ -93,6 +92,7 @@ def load_model() -> TextdumpModel:
         _stage(data["stage2"], CONTEXT_NAMES),
         float(data["threshold"]),
         int(data.get("gap", 0)),
+        float(data.get("gap_p", 0.0)),
     )
 
 
@@ -113,6 +113,7 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 _DASHED_BYLINE = re.compile(r"^([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})\s+[-–—|]\s+.*\d")
+_NAME_LINE = re.compile(r"^[A-Z][a-z'’.-]+(?: [A-Z]\.?)?(?: [A-Z][a-z'’-]+){1,2}$")
 _MONTHS = {
     m: i + 1
     for i, m in enumerate(
@@ -171,8 +172,10 @@ def _url_words(url: str | None) -> set[str]:
 def _headline_score(line: Line, distance: int, slug: set[str]) -> float:
     if line.n < 3 or line.n > 30 or line.bullet:
         return -1.0
-    if _BOILER.search(line.text) and line.n < 6:
+    if (_BOILER.search(line.text) and line.n < 6) or _BYLINE.match(line.text):
         return -1.0
+    if _NAME_LINE.match(line.text):
+        return 0.05
     if DATE_RE.search(line.text) or _is_credit(line):
         return -1.0
     score = 1.0 - 0.03 * distance + min(line.n, 14) / 14.0
@@ -199,9 +202,7 @@ def _find_headline(lines: Sequence[Line], start: int, taken: set[int], url: str 
     return best
 
 
-def _find_image(
-    lines: Sequence[Line], lo: int, hi: int
-) -> tuple[Image | None, set[int]]:
+def _find_image(lines: Sequence[Line], lo: int, hi: int) -> tuple[Image | None, set[int]]:
     """The first captioned image between lines ``lo`` and ``hi`` and the lines it used."""
     for i in range(max(lo, 0), min(hi, len(lines))):
         line = lines[i]
@@ -228,36 +229,78 @@ def _find_image(
 
 
 def _main_cluster(
-    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], gap: int
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], gap: int, gap_p: float
 ) -> list[int]:
-    """The kept lines of the heaviest cluster (clusters split by ``gap`` dropped lines)."""
+    """The kept lines of the heaviest cluster.
+
+    Clusters are split where ``gap`` lines in a row score below ``gap_p`` (a bar at or above
+    the keep threshold, so doubtful lines separate as well as dropped ones do).
+    """
     if gap <= 0 or not kept:
         return list(kept)
-    clusters: list[list[int]] = [[kept[0]]]
-    for i in kept[1:]:
-        if i - clusters[-1][-1] - 1 >= gap:
-            clusters.append([i])
-        else:
+    clusters: list[list[int]] = [[]]
+    keep = set(kept)
+    run = 0
+    for i in range(kept[0], kept[-1] + 1):
+        if i in keep:
+            if run >= gap and clusters[-1]:
+                clusters.append([])
             clusters[-1].append(i)
+        run = run + 1 if probs[i] < gap_p else 0
     return max(clusters, key=lambda c: sum(probs[i] * lines[i].n for i in c))
 
 
-def _trim_tail(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
-    """Drop page furniture that trails the article: notices and the short lines after them.
+_NOTICE = re.compile(
+    r"\b(?:cookies?|browsers?|javascript|newsletters?|subscri\w*|sign(?:ed)?[ -]?(?:up|in)|"
+    r"log[ -]?in|rights reserved|copyright|advertis\w*|out[ -]of[ -]date)\b|©",
+    re.IGNORECASE,
+)
 
-    An article ends with prose; lines after its last sentence that speak of browsers,
-    sharing, subscriptions and the like (and short lines below those) are the page's.
+
+def _furniture(line: Line) -> bool:
+    """A line of page furniture: a short one naming it, or a notice of any length."""
+    if not line.boiler or line.n >= 40:
+        return False
+    return line.n <= 12 or bool(_NOTICE.search(line.text))
+
+
+def _trim_tail(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
+    """Drop page furniture that trails the article: notices, pitches and what follows them.
+
+    An article ends with prose; a short line below its last paragraph that speaks of
+    browsers, sharing, newsletters and the like starts the page's furniture, and so do the
+    few short lines after it (a pitch's one-sentence blurb, a browser list).
     """
+    kept = list(kept)
+    # a short notice among the last few lines, with only short lines below it
+    for k in range(max(1, len(kept) - 4), len(kept)):
+        line = lines[kept[k]]
+        if line.boiler and line.n <= 12 and all(lines[j].n < 30 for j in kept[k + 1 :]):
+            kept = kept[:k]
+            break
     end = len(kept)
     while end > 1:
         line = lines[kept[end - 1]]
-        if (_BOILER.search(line.text) and line.n < 40) or not is_prose(line):
+        if _furniture(line) or not is_prose(line):
             end -= 1
             continue
         break
-    tail = kept[end:]
-    if any(_BOILER.search(lines[i].text) for i in tail):
-        return list(kept[:end])
+    if any(_furniture(lines[i]) for i in kept[end:]):
+        return kept[:end]
+    return kept
+
+
+def _trim_head(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
+    """Drop notices (cookies, browsers, sign-in) kept above the article's first paragraph."""
+    start = 0
+    while start < len(kept) - 1:
+        line = lines[kept[start]]
+        if _furniture(line) or not is_prose(line):
+            start += 1
+            continue
+        break
+    if any(_furniture(lines[i]) for i in kept[:start]):
+        return list(kept[start:])
     return list(kept)
 
 
@@ -290,14 +333,22 @@ def extract_textdump(
     if not lines:
         raise ExtractionError("the text dump is empty")
     model = model or load_model()
-    probs = score_lines(lines, model)
+    return read_article(lines, score_lines(lines, model), model, url=url)
+
+
+def read_article(
+    lines: Sequence[Line], probs: Sequence[float], model: TextdumpModel, *, url: str | None
+) -> Article:
+    """Build the article from scored lines (the second half of :func:`extract_textdump`)."""
     kept = [i for i, p in enumerate(probs) if p >= model.threshold and lines[i].n > 0]
     if not kept:
         best = max(range(len(lines)), key=lambda i: probs[i])
         if lines[best].n == 0:
             raise ExtractionError("no article text found in the dump")
         kept = [best]
-    kept = _trim_tail(_main_cluster(kept, lines, probs, model.gap), lines)
+    kept = _trim_head(
+        _trim_tail(_main_cluster(kept, lines, probs, model.gap, model.gap_p), lines), lines
+    )
     first = next((i for i in kept if is_prose(lines[i]) and not _is_credit(lines[i])), kept[0])
     # the lead image sits between the headline and the first paragraph
     image, image_lines = _find_image(lines, max(0, first - 12), first + 1)
@@ -309,14 +360,18 @@ def extract_textdump(
     published = None
     lo = head + 1 if head >= 0 else max(0, first - 6)
     for i in range(lo, first):
+        if i in taken:
+            continue
         t = lines[i].text
         if byline is None and (m := _BYLINE.match(t)):
             byline = re.split(r"\s+[-–—|,]\s+|\s{2,}", m.group(1))[0].strip()
         elif byline is None and (m := _DASHED_BYLINE.match(t)) and DATE_RE.search(t):
             byline = m.group(1)
+        elif byline is None and _NAME_LINE.match(t) and not lines[i].boiler:
+            byline = t
         if published is None and DATE_RE.search(t):
             published = _parse_date(t)
-    body_idx = [i for i in kept if i not in taken and (head < 0 or i > head or probs[i] > 0.9)]
+    body_idx = [i for i in kept if i not in taken and (head < 0 or i > head)]
     paragraphs = tuple(
         Paragraph(lines[i].text, _kind(lines, i, body_idx, pos)) for pos, i in enumerate(body_idx)
     )

@@ -29,7 +29,9 @@ WORD = re.compile(r"\w+")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●○■□►▶–\-*]|\d{1,2}[.)])\s+")
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)]*\s+[\"'“‘«(]?[A-ZÀ-ÖØ-ÞА-Я0-9]")
-_PHONE = re.compile(r"(?:\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s*\d{3}[-.\s]\d{4}|\b\d{3}[-.]\d{3}[-.]\d{4}\b)")
+_PHONE = re.compile(
+    r"(?:\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s*\d{3}[-.\s]\d{4}|\b\d{3}[-.]\d{3}[-.]\d{4}\b)"
+)
 _URLISH = re.compile(r"(?:https?://|www\.|\.com\b|\.org\b|\.net\b|@\w+\.\w+)", re.IGNORECASE)
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -58,12 +60,13 @@ _BOILER = re.compile(
     r"download|app store|google play|all rights)\b",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|all rights reserved", re.IGNORECASE)
 
 # Function words of the languages the terminal reads most; a high share of them marks
 # running prose in any template.
-STOPWORDS = frozenset(
-    """
+_STOPWORD_TEXT = """
 a about above after again against all also am an and any are as at be because been before
 being below between both but by can could did do does doing down during each few for from
 further had has have having he her here hers him his how i if in into is it its itself just
@@ -77,8 +80,8 @@ le la les et est un une des du en que qui dans pour pas sur au avec ce il elle s
 el los las y es un una del en que por con para se lo como su al más pero sus
 il la le di che è e un una per non con del della si sono da al nel gli
 o os as e um uma do da dos das em que para com não por mais se na no
-""".split()
-)
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 FEATURE_NAMES: tuple[str, ...] = (
     "bias",
@@ -121,6 +124,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "empty",
     "run_density",
     "tight_share",
+    "shape_repeated",
 )
 
 
@@ -132,6 +136,8 @@ class Line:
     block: int  # index of the blank-line-separated block it belongs to
     bullet: bool
     words: tuple[str, ...]
+    prose: bool = False  # reads like running text (see :func:`is_prose`)
+    boiler: bool = False  # names page furniture (share, cookies, subscribe...)
 
     @property
     def n(self) -> int:
@@ -157,29 +163,31 @@ def split_lines(text: str) -> list[Line]:
         body = re.sub(r"[ \t\u00a0]+", " ", body)
         if not body:
             continue
-        lines.append(Line(body, block, bullet, tuple(WORD.findall(body))))
+        words = tuple(WORD.findall(body))
+        prose = len(words) >= 20 or (
+            len(words) >= 8 and not bullet and bool(_SENTENCE_END.search(body))
+        )
+        lines.append(Line(body, block, bullet, words, prose, bool(_BOILER.search(body))))
     return lines
 
 
 def is_prose(line: Line) -> bool:
     """A line that reads like running text: long enough and ending like a sentence."""
-    if line.n >= 20:
-        return True
-    return line.n >= 8 and bool(_SENTENCE_END.search(line.text)) and not line.bullet
+    return line.prose
 
 
 def prose_weight(line: Line) -> float:
     """Contribution of a line to the densest-prose search (positive for prose)."""
-    if is_prose(line) and not _BOILER_HEAVY(line):
+    if is_prose(line) and not _copyright_line(line):
         return float(min(line.n, 80))
     if line.bullet:
         return -4.0
-    if _BOILER.search(line.text) and line.n < 12:
+    if line.boiler and line.n < 12:
         return -6.0
     return -2.0 - 0.1 * line.n
 
 
-def _BOILER_HEAVY(line: Line) -> bool:  # noqa: N802 - reads as a predicate constant
+def _copyright_line(line: Line) -> bool:
     return bool(_COPYRIGHT.search(line.text)) and line.n < 40
 
 
@@ -225,6 +233,11 @@ def prose_runs(lines: Sequence[Line], gap: int = 2) -> tuple[list[int], list[int
     return run_of, tokens
 
 
+def _shape(line: Line) -> str:
+    """A line with its digits blanked: "Rating: 12 Votes" and "Rating: 7 Votes" share one."""
+    return re.sub(r"\d+", "0", line.text.lower()) if line.n <= 12 else ""
+
+
 def _stopword_ratio(words: Sequence[str]) -> float:
     if not words:
         return 0.0
@@ -268,12 +281,14 @@ def line_features(lines: Sequence[Line]) -> list[list[float]]:
             nearest[i] = prev_run
     sorted_runs = sorted(run_tokens, reverse=True)
     counts = Counter(line.text.lower() for line in lines)
+    shapes = [_shape(line) for line in lines]
+    shape_counts = Counter(shapes)
     block_sizes = Counter(line.block for line in lines)
     region_tokens = sum(line.n for line in lines[lo:hi])
     all_tokens = sum(line.n for line in lines) or 1
     # index of the nearest prose line before/after each line
     prev_prose_idx: list[int] = []
-    last = -10**6
+    last = -(10**6)
     for i in range(n):
         prev_prose_idx.append(last)
         if prose[i]:
@@ -284,16 +299,18 @@ def line_features(lines: Sequence[Line]) -> list[list[float]]:
         next_prose_idx[i] = nxt
         if prose[i]:
             nxt = i
+    prose_cum = [0]
+    for line in lines:
+        prose_cum.append(prose_cum[-1] + (min(line.n, 60) if line.prose else 0))
     out: list[list[float]] = []
     for i, line in enumerate(lines):
         text = line.text
         words = line.words
         chars = len(text) or 1
-        digits = sum(ch.isdigit() for ch in text)
-        letters = [ch for ch in text if ch.isalpha()]
-        upper = sum(ch.isupper() for ch in letters)
-        win = lines[max(0, i - 3) : i + 4]
-        window_prose = sum(min(x.n, 60) for x in win if is_prose(x)) / 120.0
+        digits = len(_DIGIT.findall(text))
+        letters = len(_LETTER.findall(text))
+        upper = sum(map(str.isupper, text))
+        window_prose = (prose_cum[min(n, i + 4)] - prose_cum[max(0, i - 3)]) / 120.0
         before = max(0, lo - i)
         after = max(0, i - hi + 1)
         out.append(
@@ -309,10 +326,10 @@ def line_features(lines: Sequence[Line]) -> list[list[float]]:
                 _titlecase_ratio(words),
                 1.0 if line.bullet else 0.0,
                 digits / chars,
-                1.0 if _PHONE.search(text) else 0.0,
-                1.0 if DATE_RE.search(text) and line.n <= 10 else 0.0,
-                1.0 if _BOILER.search(text) and line.n <= 8 else 0.0,
-                1.0 if _BOILER.search(text) else 0.0,
+                1.0 if digits >= 7 and _PHONE.search(text) else 0.0,
+                1.0 if digits and line.n <= 10 and DATE_RE.search(text) else 0.0,
+                1.0 if line.boiler and line.n <= 8 else 0.0,
+                1.0 if line.boiler else 0.0,
                 1.0 if counts[text.lower()] > 1 else 0.0,
                 1.0 if lo <= i < hi else 0.0,
                 math.log1p(before),
@@ -323,7 +340,7 @@ def line_features(lines: Sequence[Line]) -> list[list[float]]:
                 min(window_prose, 2.0),
                 math.log1p(block_sizes[line.block]),
                 1.0 if _URLISH.search(text) else 0.0,
-                1.0 if len(letters) >= 4 and upper / len(letters) > 0.8 else 0.0,
+                1.0 if letters >= 4 and upper / letters > 0.8 else 0.0,
                 min(sum(len(w) for w in words) / max(line.n, 1), 15.0) / 15.0,
                 1.0 if _COPYRIGHT.search(text) else 0.0,
                 1.0 if _CREDIT.search(text) and line.n <= 30 else 0.0,
@@ -347,6 +364,7 @@ def line_features(lines: Sequence[Line]) -> list[list[float]]:
                 1.0 if line.n == 0 else 0.0,
                 run_prose[run_of[i]] / run_len[run_of[i]] if run_of[i] >= 0 else 0.0,
                 tight_tokens[tight_of[i]] / tight_main if tight_of[i] >= 0 else 0.0,
+                min(shape_counts[shapes[i]] - 1, 4) / 4.0 if line.n <= 12 else 0.0,
             ]
         )
     return out

@@ -1,0 +1,142 @@
+"""Text-dump extraction on dumps written for Broadsheet, and its failure modes."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from broadsheet.errors import ExtractionError
+from broadsheet.extract.textdump import extract_textdump, load_model
+from broadsheet.extract.textdump_features import FEATURE_NAMES, line_features, split_lines
+from broadsheet.models import Article
+from tests.extract.textdump_pages import CASES, DumpCase
+
+IDS = [c.name for c in CASES]
+
+
+@pytest.fixture(scope="module", params=CASES, ids=IDS)
+def case(request: pytest.FixtureRequest) -> tuple[DumpCase, Article]:
+    c: DumpCase = request.param
+    return c, extract_textdump(c.text)
+
+
+def test_headline(case: tuple[DumpCase, Article]) -> None:
+    c, article = case
+    assert article.headline == c.headline
+
+
+def test_body_is_the_story_in_order(case: tuple[DumpCase, Article]) -> None:
+    c, article = case
+    texts = [p.text for p in article.paragraphs if p.kind == "p"]
+    assert texts == list(c.paragraphs)
+
+
+def test_section_headings(case: tuple[DumpCase, Article]) -> None:
+    c, article = case
+    assert article.sections == c.headings
+    # each heading sits where the page put it: right before the paragraph that followed it
+    texts = [p.text for p in article.paragraphs]
+    for heading in c.headings:
+        after = c.text.split(heading, 1)[1].strip().split("\n\n", 1)[0]
+        assert texts[texts.index(heading) + 1] == after
+
+
+def test_boilerplate_stays_out(case: tuple[DumpCase, Article]) -> None:
+    c, article = case
+    body = article.body
+    for text in c.boilerplate:
+        assert text not in body, text
+    assert c.headline not in body
+
+
+def test_lead_image(case: tuple[DumpCase, Article]) -> None:
+    c, article = case
+    if c.credit is None:
+        assert article.images == ()
+        return
+    (image,) = article.images
+    assert (image.title, image.caption, image.credit) == (c.image_title, c.caption, c.credit)
+    for part in (c.image_title, c.caption, c.credit):
+        if part:
+            assert part not in article.body
+
+
+def test_byline_and_date(case: tuple[DumpCase, Article]) -> None:
+    c, article = case
+    assert article.byline == c.byline
+    expected = datetime.fromisoformat(c.date) if c.date else None
+    assert article.published_at == expected
+
+
+def test_url_is_kept() -> None:
+    url = "https://gazette.example/news/ferries"
+    assert extract_textdump(CASES[0].text, url=url).url == url
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n\n\t  \n", "\ufeff", "• \n\n• \n", "— — —\n\n* * *"],
+    ids=["empty", "whitespace", "bom", "empty-bullets", "rules"],
+)
+def test_no_article_raises(text: str) -> None:
+    with pytest.raises(ExtractionError):
+        extract_textdump(text)
+
+
+def test_rejects_bytes() -> None:
+    with pytest.raises(ExtractionError):
+        extract_textdump(b"bytes are not a dump")  # type: ignore[arg-type]
+
+
+def test_lone_paragraph_is_read() -> None:
+    text = (
+        "The reservoir above Millbrook rose two feet overnight after the heaviest rain of the "
+        "year, and the county opened its spillway for the first time since 2019."
+    )
+    article = extract_textdump(text)
+    assert article.body == text
+
+
+def test_weights_match_features() -> None:
+    model = load_model()
+    assert len(model.stage1.weights) == len(FEATURE_NAMES) + 1
+    rows = line_features(split_lines(CASES[0].text))
+    assert all(len(row) == len(FEATURE_NAMES) for row in rows)
+    assert 0.0 < model.threshold < 1.0
+
+
+def test_split_lines_strips_bullets_and_numbers_blocks() -> None:
+    lines = split_lines("  • Home\n\n  • News\nSecond line\n\n\nThird block")
+    assert [(x.text, x.block, x.bullet) for x in lines] == [
+        ("Home", 0, True),
+        ("News", 1, True),
+        ("Second line", 1, False),
+        ("Third block", 2, False),
+    ]
+
+
+_LINE = st.one_of(
+    st.text(max_size=200),
+    st.sampled_from(["", "  • Home", "Photo: A/B", "+1 555 010 2000", "By Jane Roe", "©"]),
+    st.lists(
+        st.sampled_from(["the", "council", "said", "on", "Tuesday", ".", ","]), max_size=40
+    ).map(" ".join),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_LINE, max_size=60).map("\n".join))
+def test_fuzz_any_text(text: str) -> None:
+    start = time.perf_counter()
+    try:
+        article = extract_textdump(text)
+    except ExtractionError:
+        pass
+    else:
+        assert article.paragraphs
+        assert all(p.text.strip() for p in article.paragraphs)
+    assert time.perf_counter() - start < 2.0
