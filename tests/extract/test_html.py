@@ -267,3 +267,46 @@ def test_paragraphs_separated_by_br() -> None:
         "</body></html>"
     )
     assert [p.text for p in extract_html(page).paragraphs] == list(MARKET_PARAGRAPHS)
+
+
+def page_with_figure(figure_html: str) -> str:
+    body = "".join(f"<p>{p}</p>" for p in MARKET_PARAGRAPHS)
+    return f"<html><body><div class='post'>{figure_html}{body}</div></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("figure_html", "caption", "credit"),
+    [
+        (  # WordPress: a div.wp-caption with the caption in a paragraph
+            '<div class="wp-caption"><img src="/a.jpg" alt="Apples">'
+            '<p class="wp-caption-text">Apples at the press. Photo: Sam Ortega/Valley Ledger</p>'
+            "</div>",
+            "Apples at the press.",
+            "Photo: Sam Ortega/Valley Ledger",
+        ),
+        (  # caption beside the <figure>, credit as the caption's last span
+            '<div class="lead"><figure><img src="/a.jpg"></figure>'
+            '<figcaption class="caption"><span>Apples at the press.</span>'
+            "<span>Sam Ortega / Reuters file</span></figcaption></div>",
+            "Apples at the press.",
+            "Sam Ortega / Reuters file",
+        ),
+        (  # credit-only caption
+            '<figure><img src="/a.jpg"><figcaption><span class="caption__credit">'
+            "Photograph: Sam Ortega/Getty Images</span></figcaption></figure>",
+            None,
+            "Photograph: Sam Ortega/Getty Images",
+        ),
+        (  # a site copyright notice in a credit-classed block is not a photo credit
+            '<figure><img src="/a.jpg"><figcaption>Apples at the press.</figcaption>'
+            '<div class="copyright">© 1998 Valley Ledger. All rights reserved</div></figure>',
+            "Apples at the press.",
+            None,
+        ),
+    ],
+)
+def test_caption_and_credit_layouts(
+    figure_html: str, caption: str | None, credit: str | None
+) -> None:
+    image = extract_html(page_with_figure(figure_html)).images[0]
+    assert (image.caption, image.credit) == (caption, credit)

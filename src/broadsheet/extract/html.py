@@ -115,12 +115,14 @@ _BY_PREFIX = re.compile(r"^\s*(?:written\s+)?by[:\s]+", re.IGNORECASE)
 _CREDIT_CLASS = re.compile(
     r"credit|copyright|byline|attribution|photographer|source|author", re.IGNORECASE
 )
+_RIGHTS = re.compile(r"all rights? reserved|all right\b", re.IGNORECASE)
+_CREDIT_CLASS_STRICT = re.compile(r"credit|copyright|photographer|attribution", re.IGNORECASE)
 _CREDIT_TEXT = re.compile(
     r"""(?:^|[\s(\[|–—-])(
         (?:photo(?:graph)?s?|photographer|image|picture|pictured|credit|illustration|video|graphic)
         (?:\s+by)?\s*[:/]\s*[^()\[\]]{2,120}
       | \(?(?:AP|AFP|Reuters|EPA|Getty)\s*(?:Photo|Images)?\s*/\s*[^()\[\]]{2,80}\)?
-      | [^()\[\].;,:]{2,60}/
+      | [^()\[\].;,:]{2,60}/\s*
         (?:Getty\s+Images|AFP|Reuters|AP|EPA|Bloomberg|Shutterstock|Alamy)[^()\[\]]{0,40}
     )\s*[)\]]?\s*$""",
     re.IGNORECASE | re.VERBOSE,
@@ -524,6 +526,26 @@ def split_credit(caption: str) -> tuple[str, str | None]:
     return rest, credit or None
 
 
+_CAPTION_CLASS = re.compile(r"caption", re.IGNORECASE)
+_FIRST_ARTICLE = etree.XPath("(//article)[1]")
+# <figure>, and the parents of caption blocks (WordPress "wp-caption" divs and the like)
+_FIGURES = etree.XPath(
+    './/figure | .//*[contains(translate(@class, "CAPTION", "caption"), "caption")]/..'
+)
+
+
+def _caption_element(fig: Any) -> Any | None:
+    for el in fig.iter("figcaption"):
+        if _text_of(el):
+            return el
+    for el in fig.iter():
+        if el is not fig and isinstance(el.tag, str) and el.tag != "img":
+            cls = el.get("class") or ""
+            if _CAPTION_CLASS.search(cls) and not _CREDIT_CLASS.search(cls) and _text_of(el):
+                return el
+    return None
+
+
 def _read_figure(fig: Any, base: str | None) -> Image | None:
     img = next(fig.iter("img"), None)
     src = None
@@ -536,28 +558,39 @@ def _read_figure(fig: Any, base: str | None) -> Image | None:
             src = srcset.split(",")[0].split()[0] if srcset.strip() else src
         alt = _clean(img.get("alt")) or None
         title = _clean(img.get("title")) or None
-    cap_el = next(fig.iter("figcaption"), None)
+    cap_el = _caption_element(fig)
     caption: str | None = None
     credit: str | None = None
-    if cap_el is not None:
-        credit_parts: list[str] = []
-        for el in cap_el.iter():
-            if el is cap_el or not isinstance(el.tag, str):
-                continue
-            cls = (el.get("class") or "") + " " + (el.get("itemprop") or "")
-            if _CREDIT_CLASS.search(cls):
-                text = _text_of(el)
-                if text and all(text not in c for c in credit_parts):
-                    credit_parts.append(text)
-        full = _text_of(cap_el)
-        if credit_parts:
-            credit = " ".join(credit_parts).strip().removeprefix("(").removesuffix(")").strip()
-            for part in credit_parts:
-                full = full.replace(part, " ")
-            caption = _clean(full) or None
+    credit_parts: list[str] = []
+    inside = set(cap_el.iter()) if cap_el is not None else set()
+    for el in fig.iter():
+        if el is fig or el is cap_el or not isinstance(el.tag, str) or el.tag == "img":
+            continue
+        cls = (el.get("class") or "") + " " + (el.get("itemprop") or "")
+        # inside the caption a "source"/"byline" span is the photo's; outside, only "credit"
+        if (_CREDIT_CLASS if el in inside else _CREDIT_CLASS_STRICT).search(cls):
+            text = _text_of(el)
+            if text and all(text not in c for c in credit_parts):
+                credit_parts.append(text)
+    full = _text_of(cap_el) if cap_el is not None else ""
+    if credit_parts:
+        credit = " ".join(credit_parts).strip().removeprefix("(").removesuffix(")").strip()
+        for part in credit_parts:
+            full = full.replace(part, " ")
+        caption = _clean(full) or None
+    elif cap_el is not None and full:
+        parts = [_text_of(ch) for ch in cap_el if isinstance(ch.tag, str)]
+        last = parts[-1] if len(parts) > 1 else ""
+        _, tail_credit = split_credit(last) if last else ("", None)
+        if tail_credit and tail_credit == last and full.endswith(last):
+            caption, credit = _clean(full[: -len(last)]) or None, tail_credit
         else:
             rest, credit = split_credit(full)
             caption = rest or None
+    if credit and len(credit) > 80:  # a credit block holding more than the credit line
+        credit = split_credit(credit)[1]
+    if credit and (len(credit) > 160 or _RIGHTS.search(credit)):
+        credit = None  # a site's copyright notice, not the photo's credit
     if caption is None and credit is None and src is None:
         return None
     if title is None and alt and (caption is None or _norm(alt) != _norm(caption)):
@@ -571,19 +604,17 @@ def _read_figure(fig: Any, base: str | None) -> Image | None:
 
 
 def _lead_figure(root: Any, container: Any | None, base: str | None) -> Image | None:
+    """The first captioned image of the article: in its container, its <article>, the page."""
     scopes = [container] if container is not None else []
-    scopes.extend(root.xpath("//article[1]") or [])
+    scopes.extend(_FIRST_ARTICLE(root))
+    scopes.append(root)
     for scope in scopes:
-        for fig in scope.iter("figure"):
+        for fig in _FIGURES(scope):
+            if fig.tag in {"body", "html"} or next(fig.iter("img", "picture"), None) is None:
+                continue
             image = _read_figure(fig, base)
             if image is not None and (image.caption or image.credit):
                 return image
-    for fig in root.iter("figure"):
-        if any(a.tag in {"nav", "footer", "aside", "header"} for a in fig.iterancestors()):
-            continue
-        image = _read_figure(fig, base)
-        if image is not None and (image.caption or image.credit):
-            return image
     return None
 
 
