@@ -3,9 +3,14 @@ annotations, price bars, and the change log the search index follows.
 
 Concurrency: one connection per thread (WAL lets readers run beside the writer); every write
 is one ``BEGIN IMMEDIATE`` transaction, so two processes ingesting the same feed serialise on
-the database lock (``busy_timeout``) and the look-up-then-insert of ``save_article`` never
-races; unique keys back this up. Article rows use ``synchronous=NORMAL``: a process crash
-loses nothing committed, a power cut may lose the last commits (they can be fetched again).
+the database lock and the look-up-then-insert of ``save_article`` never races; primary keys
+on every identity key back this up. Writers queue on a ``flock`` beside the database (woken
+at once, unlike SQLite's sleeping busy handler, which remains for other programs).
+
+Durability: article rows use ``synchronous=NORMAL``: a process crash loses nothing committed,
+a power cut may lose the last commits (they can be fetched again). Tables for users, saved
+searches and alerts will need ``synchronous=FULL`` (a setting of the connection, so a
+separate connection for those writes).
 """
 
 from __future__ import annotations
@@ -81,7 +86,6 @@ __all__ = [
     "restore_backup",
 ]
 
-IDS_PER_MS = 1000
 _CACHE_KIB = -65536  # page cache per connection: 64 MiB (negative = KiB)
 _WAL_CHECKPOINT_PAGES = 8192  # checkpoint the WAL every ~32 MiB instead of every 4 MiB
 
@@ -398,7 +402,7 @@ class SQLiteStore:
         first_seen_at: datetime | None = None,
         guid: str | None = None,
     ) -> SaveResult:
-        """Store ``article`` unless the store already has it (see the module docs).
+        """Store ``article`` unless the store already has it (see ``store.articles``).
 
         Identity keys, in order of trust: canonical URL, guid within the source, URL. A match
         with the same text is "unchanged"; with other text, a "new_version" of that article.
@@ -445,11 +449,7 @@ class SQLiteStore:
     def delete_article(self, article_id: int) -> None:
         """Delete an article and leave a tombstone: the same story is never stored again."""
         with self._write() as conn:
-            if (
-                conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
-                is None
-            ):
-                raise NotFoundError(f"no article {article_id}")
+            _require_article(conn, article_id)
             deleted_us = now_us()
             keys = conn.execute(
                 "SELECT kind, key FROM article_keys WHERE article_id = ?", (article_id,)
