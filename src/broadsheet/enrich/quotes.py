@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -549,24 +549,28 @@ def _continuations(
     text: str,
     out: list[tuple[_Candidate, Quote]],
     quotes: Sequence[tuple[int, int]],
-    breaks: Sequence[int],
 ) -> list[tuple[_Candidate, Quote]]:
     """Quotations nobody is said to say, following a quote in the same paragraph (or
-    opening the next one): the same speaker goes on talking."""
+    opening the next one): the same speaker goes on talking.
+
+    Each becomes a quote of its own, and the quote it continues within its paragraph
+    grows to take it in (“A,” she said. “B.” is one attribution with A and B)."""
     taken = sorted(q.content for _, q in out)
     extra: list[tuple[_Candidate, Quote]] = []
-    by_end = sorted(out, key=lambda pair: pair[1].content[1])
-    ends = [pair[1].content[1] for pair in by_end]
+    order = sorted(range(len(out)), key=lambda k: out[k][1].content[1])
+    ends = [out[k][1].content[1] for k in order]
+    grown: dict[int, int] = {}
     for q_start, q_end in quotes:
         if any(s < q_end and q_start < e for s, e in taken):
             continue
         i = bisect.bisect_right(ends, q_start) - 1
         if i < 0:
             continue
-        cand, prev = by_end[i]
+        k = order[i]
+        cand, prev = out[k]
         if prev.source is None or prev.kind == "indirect":
             continue
-        gap = text[prev.content[1] : q_start]
+        gap = text[grown.get(k, prev.content[1]) : q_start]
         if (
             gap.count("\n") > 2
             or len(gap) > 400
@@ -575,21 +579,18 @@ def _continuations(
             continue
         if any(q in gap for q in '"“”«»'):
             continue
+        if "\n" not in text[prev.content[0] : q_end]:
+            grown[k] = q_end
         extra.append(
             (
                 _Candidate((q_start, q_end), cand.source, cand.cue, "continued", cand.lemma),
-                Quote(
-                    content=(q_start, q_end),
-                    source=prev.source,
-                    cue=prev.cue,
-                    speaker=prev.speaker,
-                    kind="direct",
-                    speaker_type=prev.speaker_type,
-                    speaker_title=prev.speaker_title,
-                    speaker_affiliation=prev.speaker_affiliation,
-                ),
+                replace(prev, content=(q_start, q_end), kind="direct"),
             )
         )
+    for k, end in grown.items():
+        cand, prev = out[k]
+        content = (prev.content[0], end)
+        out[k] = (cand, replace(prev, content=content, kind=quote_kind(text[content[0] : end])))
     return extra
 
 
@@ -662,7 +663,7 @@ def _build(
             speaker_affiliation=affiliation,
         )
         out.append((cand, quote))
-    out.extend(_continuations(text, out, quotes, breaks))
+    out.extend(_continuations(text, out, quotes))
     out.sort(key=lambda pair: pair[1].content)
     return out
 
