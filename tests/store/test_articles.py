@@ -361,6 +361,18 @@ def test_change_log(store: SQLiteStore) -> None:
     assert store.changes_since(4) == []
 
 
+def test_boilerplate_body_under_other_headlines_is_kept(store: SQLiteStore) -> None:
+    stub = "Subscribe to keep reading."
+    first = make_article(1, body=stub, headline="Port strike ends")
+    second = make_article(2, body=stub, headline="Mayor resigns")
+    assert store.save_article(first).status == "new"
+    assert store.save_article(second).status == "new"
+    assert store.save_article(replace(second, url="https://news.example/mirror")).status == (
+        "unchanged"
+    )
+    assert store.count_articles() == 2
+
+
 def test_articles_without_addresses_or_text(store: SQLiteStore) -> None:
     empty = Article(paragraphs=())
     first = store.save_article(empty)

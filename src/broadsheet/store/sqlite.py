@@ -411,7 +411,9 @@ class SQLiteStore:
         "new": near-duplicates (MinHash) join the story of the closest earlier article.
         """
         norm = normalize_text(article.body)
-        digest = content_hash(norm, normalized=True)
+        # the headline is part of the content: boilerplate bodies (paywall stubs, "read more")
+        # under different headlines must not collapse into one story
+        digest = content_hash(f"{normalize_text(article.headline or '')}\n{norm}", normalized=True)
         has_text = bool(norm)
         identity: list[tuple[str, str]] = []
         if article.canonical_url:
