@@ -221,7 +221,7 @@ class SQLiteStore:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _lock_file(self) -> int | None:
-        if fcntl is None:
+        if fcntl is None or self._uri:  # a URI names no plain path to put the lock beside
             return None
         if self._lock_fd is None:
             try:
