@@ -201,7 +201,16 @@ class Publisher:
         self.httpd.server_close()
 
 
-def make_settings(home: Path, *, fetch_articles: bool = True, interval: float = 900.0) -> Settings:
+BODY_CAP = 15 * 1024 * 1024
+
+
+def make_settings(
+    home: Path,
+    *,
+    fetch_articles: bool = True,
+    interval: float = 900.0,
+    max_body_bytes: int = BODY_CAP,
+) -> Settings:
     """Settings in ``home``: loopback reachable only through the allowlist, quick timeouts."""
     return load_settings(
         None,
@@ -214,6 +223,7 @@ def make_settings(home: Path, *, fetch_articles: bool = True, interval: float = 
                 "total_timeout": 10.0,
                 "retry_attempts": 0,
                 "per_host_concurrency": 4,
+                "max_body_bytes": max_body_bytes,
             },
             "poll": {"workers": 4, "fetch_articles": fetch_articles, "interval": interval},
             "enrich": {"enabled": False},
@@ -221,7 +231,7 @@ def make_settings(home: Path, *, fetch_articles: bool = True, interval: float = 
     )
 
 
-def write_config(home: Path, *, fetch_articles: bool) -> Path:
+def write_config(home: Path, *, fetch_articles: bool, max_body_bytes: int = BODY_CAP) -> Path:
     """The same settings as ``make_settings`` as a TOML file for CLI subprocesses."""
     home.mkdir(parents=True, exist_ok=True)
     path = home.parent / f"{home.name}.toml"
@@ -230,6 +240,7 @@ def write_config(home: Path, *, fetch_articles: bool) -> Path:
         'allow_private_hosts = ["127.0.0.1"]\n'
         "connect_timeout = 2.0\nread_timeout = 5.0\ntotal_timeout = 10.0\n"
         "retry_attempts = 0\nper_host_concurrency = 4\n"
+        f"max_body_bytes = {max_body_bytes}\n"
         "[poll]\n"
         f"workers = 4\nfetch_articles = {'true' if fetch_articles else 'false'}\n"
         "[enrich]\nenabled = false\n",
