@@ -27,18 +27,20 @@ import numpy as np
 
 from broadsheet.errors import ExtractionError
 from broadsheet.extract.textdump_features import (
-    _BOILER,
-    _CREDIT,
-    _SENTENCE_END,
+    BOILER,
     CONTEXT_NAMES,
+    CREDIT,
     DATE_RE,
     FEATURE_NAMES,
+    SENTENCE_END,
+    URLISH,
     WORD,
     Line,
     context_features,
     is_prose,
     line_features,
     split_lines,
+    titlecase_ratio,
 )
 from broadsheet.models import Article, Image, Paragraph, ParagraphKind
 
@@ -145,11 +147,11 @@ def _parse_date(text: str) -> datetime | None:
 
 
 def _is_credit(line: Line) -> bool:
-    return line.n <= 60 and bool(_CREDIT.search(line.text))
+    return line.n <= 60 and bool(CREDIT.search(line.text))
 
 
 def _split_credit(text: str) -> tuple[str | None, str | None]:
-    m = _CREDIT.search(text)
+    m = CREDIT.search(text)
     if not m:
         return text, None
     start = m.start()
@@ -159,6 +161,9 @@ def _split_credit(text: str) -> tuple[str | None, str | None]:
         start = slash + 1
     caption = text[:start].strip(" -–—|()") or None
     credit = text[start:].strip(" ()") or None
+    if caption and len(WORD.findall(caption)) < 6 and not SENTENCE_END.search(caption):
+        # "Jane Roe | Bloomberg | Getty Images": names and agencies, all of it credit
+        return None, text.strip(" ()")
     return caption, credit
 
 
@@ -172,19 +177,49 @@ def _url_words(url: str | None) -> set[str]:
 def _headline_score(line: Line, distance: int, slug: set[str]) -> float:
     if line.n < 3 or line.n > 30 or line.bullet:
         return -1.0
-    if (_BOILER.search(line.text) and line.n < 6) or _BYLINE.match(line.text):
+    if (BOILER.search(line.text) and line.n < 6) or _BYLINE.match(line.text):
         return -1.0
     if _NAME_LINE.match(line.text):
         return 0.05
     if DATE_RE.search(line.text) or _is_credit(line):
         return -1.0
     score = 1.0 - 0.03 * distance + min(line.n, 14) / 14.0
-    if _SENTENCE_END.search(line.text) and not line.text.endswith(("?", "!")):
+    if SENTENCE_END.search(line.text) and not line.text.endswith(("?", "!")):
         score -= 0.6
     if slug:
         words = {w.lower() for w in line.words}
         score += 2.0 * len(words & slug) / max(len(words), 1)
     return score
+
+
+def _title_like(line: Line) -> bool:
+    text = line.text
+    return (
+        5 <= line.n <= 30
+        and not line.bullet
+        and not SENTENCE_END.search(text)
+        and not text.endswith(("”", '"', ")"))
+        and not _is_credit(line)
+        and not URLISH.search(text)
+        and titlecase_ratio(line.words) >= 0.5
+    )
+
+
+def _drop_repeats(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
+    """Keep one copy of a line the page prints twice; drop lines printed three times or more."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        if line.n >= 5:
+            counts[line.text] = counts.get(line.text, 0) + 1
+    seen: set[str] = set()
+    out: list[int] = []
+    for i in kept:
+        text = lines[i].text
+        if lines[i].n >= 5 and (counts[text] >= 3 or text in seen):
+            continue
+        seen.add(text)
+        out.append(i)
+    return out or list(kept)
 
 
 def _find_headline(lines: Sequence[Line], start: int, taken: set[int], url: str | None) -> int:
@@ -220,7 +255,7 @@ def _find_image(lines: Sequence[Line], lo: int, hi: int) -> tuple[Image | None, 
             prev >= lo
             and lines[prev].block == line.block
             and lines[prev].n <= 14
-            and not _SENTENCE_END.search(lines[prev].text)
+            and not SENTENCE_END.search(lines[prev].text)
         ):
             title = lines[prev].text
             used.add(prev)
@@ -304,6 +339,26 @@ def _trim_head(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
     return list(kept)
 
 
+def _pull_captions(body: Sequence[int], lines: Sequence[Line]) -> tuple[list[int], list[Image]]:
+    """Take photo credits (and the caption line right above each) out of the body."""
+    drop: set[int] = set()
+    images: list[Image] = []
+    for pos, i in enumerate(body):
+        line = lines[i]
+        if line.n > 40 or not _is_credit(line):
+            continue
+        caption, credit = _split_credit(line.text)
+        drop.add(i)
+        prev = body[pos - 1] if pos > 0 else -1
+        if caption is None and prev == i - 1 and prev not in drop and lines[prev].n <= 60:
+            caption = lines[prev].text
+            drop.add(prev)
+        images.append(Image(caption=caption, credit=credit))
+    if len(drop) >= len(body):
+        return list(body), []
+    return [i for i in body if i not in drop], images
+
+
 def _kind(lines: Sequence[Line], i: int, kept: Sequence[int], pos: int) -> ParagraphKind:
     line = lines[i]
     if line.bullet:
@@ -349,10 +404,18 @@ def read_article(
     kept = _trim_head(
         _trim_tail(_main_cluster(kept, lines, probs, model.gap, model.gap_p), lines), lines
     )
+    # kept = _drop_repeats(kept, lines)
     first = next((i for i in kept if is_prose(lines[i]) and not _is_credit(lines[i])), kept[0])
+    head = -1
+    if _title_like(lines[first]) and len(kept) > 1:
+        # a long headline reads as prose; it has no full stop and the story follows it
+        head = first
+        kept = [i for i in kept if i != first]
+        first = next((i for i in kept if i > head and is_prose(lines[i])), kept[0])
     # the lead image sits between the headline and the first paragraph
-    image, image_lines = _find_image(lines, max(0, first - 12), first + 1)
-    head = _find_headline(lines, first, image_lines, url)
+    image, image_lines = _find_image(lines, max(head + 1, first - 12), first + 1)
+    if head < 0:
+        head = _find_headline(lines, first, image_lines, url)
     taken = set(image_lines)
     if head >= 0:
         taken.add(head)
@@ -372,6 +435,7 @@ def read_article(
         if published is None and DATE_RE.search(t):
             published = _parse_date(t)
     body_idx = [i for i in kept if i not in taken and (head < 0 or i > head)]
+    body_idx, more_images = _pull_captions(body_idx, lines)
     paragraphs = tuple(
         Paragraph(lines[i].text, _kind(lines, i, body_idx, pos)) for pos, i in enumerate(body_idx)
     )
@@ -383,5 +447,5 @@ def read_article(
         byline=byline,
         published_at=published,
         url=url,
-        images=(image,) if image else (),
+        images=((image,) if image else ()) + tuple(more_images),
     )

@@ -27,12 +27,12 @@ __all__ = [
 
 WORD = re.compile(r"\w+")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●○■□►▶–\-*]|\d{1,2}[.)])\s+")
-_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)]*\s+[\"'“‘«(]?[A-ZÀ-ÖØ-ÞА-Я0-9]")
 _PHONE = re.compile(
     r"(?:\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s*\d{3}[-.\s]\d{4}|\b\d{3}[-.]\d{3}[-.]\d{4}\b)"
 )
-_URLISH = re.compile(r"(?:https?://|www\.|\.com\b|\.org\b|\.net\b|@\w+\.\w+)", re.IGNORECASE)
+URLISH = re.compile(r"(?:https?://|www\.|\.com\b|\.org\b|\.net\b|@\w+\.\w+)", re.IGNORECASE)
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
@@ -43,7 +43,7 @@ DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|GMT|UTC|[A-Z]{2,4}T)?\b", re.IGNORECASE)
-_CREDIT = re.compile(
+CREDIT = re.compile(
     r"(?:\b(?:Photographer|Photograph|Photo|Photos|Picture|Image|Credit|Foto|Bild)"
     r"(?:\s+(?:by|credit|courtesy))?\s*[:：]|©|\(Photo\b|\bPhoto courtesy\b|"
     r"\b(?:Getty Images|AFP|Reuters|AP Photo|Shutterstock|iStock|EPA)\b\s*$)",
@@ -51,7 +51,7 @@ _CREDIT = re.compile(
 )
 # Words that mark page furniture in most English-language templates: calls to action,
 # consent and browser notices, sharing, account and subscription pitches.
-_BOILER = re.compile(
+BOILER = re.compile(
     r"\b(?:cookies?|browser|javascript|subscribe|subscription|newsletter|sign\s?up|sign\s?in|"
     r"log\s?in|log\s?out|register|share|tweet|facebook|twitter|whatsapp|linkedin|pinterest|"
     r"instagram|youtube|reddit|e-?mail|print|comments?|advertis\w*|sponsored|copyright|"
@@ -165,9 +165,9 @@ def split_lines(text: str) -> list[Line]:
             continue
         words = tuple(WORD.findall(body))
         prose = len(words) >= 20 or (
-            len(words) >= 8 and not bullet and bool(_SENTENCE_END.search(body))
+            len(words) >= 8 and not bullet and bool(SENTENCE_END.search(body))
         )
-        lines.append(Line(body, block, bullet, words, prose, bool(_BOILER.search(body))))
+        lines.append(Line(body, block, bullet, words, prose, bool(BOILER.search(body))))
     return lines
 
 
@@ -244,7 +244,7 @@ def _stopword_ratio(words: Sequence[str]) -> float:
     return sum(1 for w in words if w.lower() in STOPWORDS) / len(words)
 
 
-def _titlecase_ratio(words: Sequence[str]) -> float:
+def titlecase_ratio(words: Sequence[str]) -> float:
     alpha = [w for w in words if w[0].isalpha()]
     if not alpha:
         return 0.0
@@ -319,11 +319,11 @@ def line_features(lines: Sequence[Line]) -> list[list[float]]:
                 math.log1p(line.n),
                 1.0 if line.n >= 10 else 0.0,
                 1.0 if line.n >= 25 else 0.0,
-                1.0 if _SENTENCE_END.search(text) else 0.0,
+                1.0 if SENTENCE_END.search(text) else 0.0,
                 min(len(_SENTENCE_BREAK.findall(text)), 5) / 5.0,
                 min(text.count(",") / max(line.n, 1) * 5.0, 1.0),
                 _stopword_ratio(words),
-                _titlecase_ratio(words),
+                titlecase_ratio(words),
                 1.0 if line.bullet else 0.0,
                 digits / chars,
                 1.0 if digits >= 7 and _PHONE.search(text) else 0.0,
@@ -339,11 +339,11 @@ def line_features(lines: Sequence[Line]) -> list[list[float]]:
                 1.0 if next_prose_idx[i] - i <= 2 else 0.0,
                 min(window_prose, 2.0),
                 math.log1p(block_sizes[line.block]),
-                1.0 if _URLISH.search(text) else 0.0,
+                1.0 if URLISH.search(text) else 0.0,
                 1.0 if letters >= 4 and upper / letters > 0.8 else 0.0,
                 min(sum(len(w) for w in words) / max(line.n, 1), 15.0) / 15.0,
                 1.0 if _COPYRIGHT.search(text) else 0.0,
-                1.0 if _CREDIT.search(text) and line.n <= 30 else 0.0,
+                1.0 if CREDIT.search(text) and line.n <= 30 else 0.0,
                 1.0
                 if (not prose[i] and i - prev_prose_idx[i] <= 2 and next_prose_idx[i] - i <= 2)
                 else 0.0,
