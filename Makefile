@@ -19,7 +19,7 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 test-all: setup
-	$(BIN)/python -m pytest -q -m "slow or not slow"
+	$(BIN)/python -m pytest -q -m "not network"
 
 lint: setup
 	$(BIN)/ruff check src tests
