@@ -713,29 +713,37 @@ def _narrowed_document(container: Any) -> Any:
     return root
 
 
-def _trafilatura_body(tree: Any, url: str | None, *, fallback: Callable[[], Any]) -> Any:
+def _trafilatura_body(
+    tree: Any, url: str | None, *, narrowed: bool, fallback: Callable[[], Any]
+) -> Any:
     """trafilatura's main extractor on ``tree`` (which it modifies).
 
     Only the cleaning and main-extractor stages of trafilatura's cascade run, without its
-    defensive copies of the tree: the page-wide rescues (baseline text dump, recall
-    escalation) cost a second pass over the page for every short article. Only when the main
-    extractor finds almost nothing does the full cascade run, on ``fallback()`` (a fresh tree).
+    defensive copies of the tree (``extract_content`` keeps a deep copy for its wild-text
+    recovery; we call its ``_extract`` directly: trafilatura is pinned to 2.3.1). The
+    page-wide rescues (baseline text dump, recall escalation) would cost a second pass over
+    the page for every short article; only when the main extractor finds almost nothing does
+    the full cascade run, on ``fallback()`` (a fresh tree of the whole page). On a narrowed
+    tree the prune of appended follow-up articles (infinite scroll) is moot and skipped.
     """
     from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
-    from trafilatura.main_extractor import extract_content
+    from trafilatura.main_extractor import _extract
     from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
 
     options = _trafilatura_options()
-    tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
+    if not narrowed:
+        tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
     tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
     cleaned = convert_tags(tree_cleaning(tree, options), options, url)
-    postbody, text = extract_content(cleaned, options)
+    postbody, text, _tags = _extract(cleaned, options)
     if len(text) < options.min_extracted_size:
         from trafilatura.core import trafilatura_sequence
 
         rescued, rescued_text, _comments, _ctext = trafilatura_sequence(fallback(), options, url)
         if len(rescued_text) > len(text):
             return rescued
+    etree.strip_elements(postbody, "done")  # what _extract consumed, as extract_content does
+    etree.strip_tags(postbody, "div")
     return postbody
 
 
@@ -887,7 +895,9 @@ def extract_html(
         images = _merge_images(lead, meta.images)
         tree = _narrowed_document(container) if container is not None else root
         _unmask_social_embeds(tree)
-        postbody = _trafilatura_body(tree, url, fallback=lambda: _rescue_tree(text))
+        postbody = _trafilatura_body(
+            tree, url, narrowed=container is not None, fallback=lambda: _rescue_tree(text)
+        )
     except ExtractionError:
         raise
     except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as exc:
