@@ -605,17 +605,21 @@ def _read_figure(fig: Any, base: str | None) -> Image | None:
 
 def _lead_figure(root: Any, container: Any | None, base: str | None) -> Image | None:
     """The first captioned image of the article: in its container, its <article>, the page."""
-    scopes = [container] if container is not None else []
-    scopes.extend(_FIRST_ARTICLE(root))
-    scopes.append(root)
-    for scope in scopes:
-        for fig in _FIGURES(scope):
-            if fig.tag in {"body", "html"} or next(fig.iter("img", "picture"), None) is None:
-                continue
-            image = _read_figure(fig, base)
-            if image is not None and (image.caption or image.credit):
-                return image
-    return None
+    found: list[tuple[int, Image]] = []
+    article = next(iter(_FIRST_ARTICLE(root)), None)
+    for fig in _FIGURES(root):
+        if fig.tag in {"body", "html"} or next(fig.iter("img", "picture"), None) is None:
+            continue
+        ancestors = {fig, *fig.iterancestors()}
+        rank = 0 if container in ancestors else 1 if article in ancestors else 2
+        if found and rank >= min(r for r, _ in found):
+            continue
+        image = _read_figure(fig, base)
+        if image is not None and (image.caption or image.credit):
+            found.append((rank, image))
+            if rank == 0:
+                break
+    return min(found, key=lambda item: item[0])[1] if found else None
 
 
 def _merge_images(lead: Image | None, declared: list[Image]) -> tuple[Image, ...]:
