@@ -526,23 +526,26 @@ def split_credit(caption: str) -> tuple[str, str | None]:
     return rest, credit or None
 
 
-_CAPTION_CLASS = re.compile(r"caption", re.IGNORECASE)
 _FIRST_ARTICLE = etree.XPath("(//article)[1]")
 # <figure>, and the parents of caption blocks (WordPress "wp-caption" divs and the like)
-_FIGURES = etree.XPath(
-    './/figure | .//*[contains(translate(@class, "CAPTION", "caption"), "caption")]/..'
+_FIGURES_ANY = etree.XPath(
+    './/figure | .//*[contains(@class, "caption") or contains(@class, "Caption")]/..'
 )
+_FIGURES_TAGGED = etree.XPath("//figure | //figcaption/..")
+_FIGURE_REACH = 3  # levels above the text container searched for the lead image
+
+
+_CAPTIONS = etree.XPath('.//*[contains(@class, "caption") or contains(@class, "Caption")]')
 
 
 def _caption_element(fig: Any) -> Any | None:
     for el in fig.iter("figcaption"):
         if _text_of(el):
             return el
-    for el in fig.iter():
-        if el is not fig and isinstance(el.tag, str) and el.tag != "img":
-            cls = el.get("class") or ""
-            if _CAPTION_CLASS.search(cls) and not _CREDIT_CLASS.search(cls) and _text_of(el):
-                return el
+    for el in _CAPTIONS(fig):
+        cls = el.get("class") or ""
+        if el.tag != "img" and not _CREDIT_CLASS.search(cls) and _text_of(el):
+            return el
     return None
 
 
@@ -559,6 +562,8 @@ def _read_figure(fig: Any, base: str | None) -> Image | None:
         alt = _clean(img.get("alt")) or None
         title = _clean(img.get("title")) or None
     cap_el = _caption_element(fig)
+    if cap_el is None and src is None:
+        return None
     caption: str | None = None
     credit: str | None = None
     credit_parts: list[str] = []
@@ -604,22 +609,48 @@ def _read_figure(fig: Any, base: str | None) -> Image | None:
 
 
 def _lead_figure(root: Any, container: Any | None, base: str | None) -> Image | None:
-    """The first captioned image of the article: in its container, its <article>, the page."""
-    found: list[tuple[int, Image]] = []
+    """The first captioned image of the article: in its container, its <article>, the page.
+
+    Inside the container any caption block counts (``wp-caption`` divs and the like); on the
+    rest of the page only ``<figure>``/``<figcaption>`` (a class search over the whole page
+    costs more than the rest of the metadata together).
+    """
     article = next(iter(_FIRST_ARTICLE(root)), None)
-    for fig in _FIGURES(root):
-        if fig.tag in {"body", "html"} or next(fig.iter("img", "picture"), None) is None:
-            continue
-        ancestors = {fig, *fig.iterancestors()}
-        rank = 0 if container in ancestors else 1 if article in ancestors else 2
+    if container is not None:
+        # the container and its surroundings: a lead image often sits just above the text
+        region = container
+        for _ in range(_FIGURE_REACH):
+            parent = region.getparent()
+            if parent is None or parent.tag in {"body", "html"}:
+                break
+            region = parent
+        if article is not None and article in set(container.iterancestors()):
+            region = article
+        for scope in (container, region):
+            for fig in _FIGURES_ANY(scope):
+                image = _captioned(fig, base)
+                if image is not None:
+                    return image
+    found: list[tuple[int, Image]] = []
+    for fig in _FIGURES_TAGGED(root):
+        rank = 0 if article is not None and article in {fig, *fig.iterancestors()} else 1
         if found and rank >= min(r for r, _ in found):
             continue
-        image = _read_figure(fig, base)
-        if image is not None and (image.caption or image.credit):
+        image = _captioned(fig, base)
+        if image is not None:
             found.append((rank, image))
             if rank == 0:
                 break
     return min(found, key=lambda item: item[0])[1] if found else None
+
+
+def _captioned(fig: Any, base: str | None) -> Image | None:
+    if fig.tag in {"body", "html"} or next(fig.iter("img", "picture"), None) is None:
+        return None
+    if _caption_element(fig) is None:
+        return None
+    image = _read_figure(fig, base)
+    return image if image is not None and (image.caption or image.credit) else None
 
 
 def _merge_images(lead: Image | None, declared: list[Image]) -> tuple[Image, ...]:
