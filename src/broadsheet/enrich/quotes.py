@@ -519,6 +519,11 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
             feats.append("modal|" + pattern)
     if cand.cue is not None and cand.cue[0] > content[1]:
         feats.append("after|" + pattern)
+    feats.append("ls=" + lemma + "|" + subj.split("-")[0])
+    if src is not None and verb is not None:
+        feats.append("dist=" + _bucket(abs(src.i - verb.i)))
+    if cand.cue is not None and content[0] < cand.cue[0] < content[1]:
+        feats.append("cue-inside|" + pattern)
     if body[:5].lower().startswith("that "):
         feats.append("that|" + pattern)
     return feats
@@ -623,6 +628,9 @@ def _build(
         content = cand.content
         if cand.pattern != "bare-quote":
             content = _clip(content, anchor, breaks)
+            if content[1] - content[0] < 2 and cand.verb is not None and cand.source is not None:
+                # the parse ran the sentence across paragraphs: trust the quotation marks
+                content = _adjacent_quote(text, cand.verb, cand.source, quotes) or content
             if content[1] - content[0] < 2:
                 continue
             content = _snap_to_quotes(content, quotes, starts)
