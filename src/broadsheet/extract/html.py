@@ -97,10 +97,9 @@ _ARTICLE_TYPES = frozenset(
 )
 
 _WORD = re.compile(r"\w")
-_BYLINE_XPATHS = (
-    etree.XPath('//*[@itemprop="author"]//*[@itemprop="name"]'),
-    etree.XPath('//a[@rel="author"] | //*[@itemprop="author"]'),
-    etree.XPath('//*[contains(@class, "byline") or contains(@class, "author-name")][1]'),
+_BYLINE_NODES = etree.XPath(
+    'descendant-or-self::*[@itemprop="author" or @itemprop="name" or @rel="author"'
+    ' or contains(@class, "byline") or contains(@class, "author-name")]'
 )
 _BYLINE_CUT = re.compile(
     r"\s+[•|·/]\s+|\s+[-–—]\s+|\n|@\w+|\b(?:updated|published|posted|on)\b"
@@ -252,6 +251,26 @@ def _names(value: object) -> list[str]:
             if clean and not clean.startswith(("http://", "https://")) and len(clean) < 100:
                 out.append(clean)
     return out
+
+
+def _byline_in(scope: Any) -> list[str]:
+    """Author names marked up in ``scope``: schema.org names, rel=author links, "byline" blocks."""
+    tiers: list[list[str]] = [[], [], []]
+    for el in _BYLINE_NODES(scope):
+        if el.get("itemprop") == "name":
+            tier = 0 if any(a.get("itemprop") == "author" for a in el.iterancestors()) else -1
+        elif el.get("itemprop") == "author" or (el.tag == "a" and el.get("rel") == "author"):
+            tier = 1
+        else:
+            tier = 2
+        if tier >= 0 and len(tiers[tier]) < 4:
+            text = _text_of(el)
+            if 0 < len(text) < 120:
+                tiers[tier].append(text)
+    for names in tiers:
+        if names:
+            return names[:1] if names is tiers[2] else names
+    return []
 
 
 def clean_byline(text: str) -> str | None:
@@ -425,13 +444,7 @@ def _read_metadata(root: Any, url: str | None) -> _Meta:
             if value and not value.startswith(("http://", "https://")):
                 names = [value]
                 break
-    if not names:
-        for xpath in _BYLINE_XPATHS:
-            texts = [_text_of(el) for el in xpath(root)[:4]]
-            names = [t for t in texts if 0 < len(t) < 120]
-            if names:
-                break
-    m.byline = join_names([n for n in map(clean_byline, names) if n])
+    m.byline = join_names([n for n in map(clean_byline, names) if n])  # else: see _region
 
     # dates
     m.published_at = (
@@ -532,7 +545,7 @@ _FIGURES_ANY = etree.XPath(
     './/figure | .//*[contains(@class, "caption") or contains(@class, "Caption")]/..'
 )
 _FIGURES_TAGGED = etree.XPath("//figure | //figcaption/..")
-_FIGURE_REACH = 3  # levels above the text container searched for the lead image
+_REGION_REACH = 3  # levels above the text container searched for lead image and byline
 
 
 _CAPTIONS = etree.XPath('.//*[contains(@class, "caption") or contains(@class, "Caption")]')
@@ -608,6 +621,20 @@ def _read_figure(fig: Any, base: str | None) -> Image | None:
     )
 
 
+def _region(container: Any, article: Any | None) -> Any:
+    """The text container and its surroundings (headline, byline, lead image): its <article>,
+    or a few levels up."""
+    if article is not None and article in set(container.iterancestors()):
+        return article
+    region = container
+    for _ in range(_REGION_REACH):
+        parent = region.getparent()
+        if parent is None or parent.tag in {"body", "html"}:
+            break
+        region = parent
+    return region
+
+
 def _lead_figure(root: Any, container: Any | None, base: str | None) -> Image | None:
     """The first captioned image of the article: in its container, its <article>, the page.
 
@@ -617,16 +644,7 @@ def _lead_figure(root: Any, container: Any | None, base: str | None) -> Image | 
     """
     article = next(iter(_FIRST_ARTICLE(root)), None)
     if container is not None:
-        # the container and its surroundings: a lead image often sits just above the text
-        region = container
-        for _ in range(_FIGURE_REACH):
-            parent = region.getparent()
-            if parent is None or parent.tag in {"body", "html"}:
-                break
-            region = parent
-        if article is not None and article in set(container.iterancestors()):
-            region = article
-        for scope in (container, region):
+        for scope in (container, _region(container, article)):
             for fig in _FIGURES_ANY(scope):
                 image = _captioned(fig, base)
                 if image is not None:
@@ -927,6 +945,13 @@ def extract_html(
         etree.strip_elements(root, *_STRIP_TAGS, with_tail=False)
         container = _find_container(root)
         lead = _lead_figure(root, container, url)
+        if meta.byline is None:  # nothing declared: look around the text, not the whole page
+            scope = (
+                _region(container, next(iter(_FIRST_ARTICLE(root)), None))
+                if container is not None
+                else root
+            )
+            meta.byline = join_names([n for n in map(clean_byline, _byline_in(scope)) if n])
         images = _merge_images(lead, meta.images)
         tree = _narrowed_document(container) if container is not None else root
         _unmask_social_embeds(tree)
