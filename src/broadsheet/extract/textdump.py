@@ -192,6 +192,11 @@ def _headline_score(line: Line, distance: int, slug: set[str]) -> float:
     return score
 
 
+def _opens_story(line: Line) -> bool:
+    """A line that can be the story's first paragraph: prose, not a list item or credit."""
+    return is_prose(line) and not line.bullet and not _is_credit(line)
+
+
 def _title_like(line: Line) -> bool:
     text = line.text
     return (
@@ -405,7 +410,10 @@ def read_article(
         _trim_tail(_main_cluster(kept, lines, probs, model.gap, model.gap_p), lines), lines
     )
     # kept = _drop_repeats(kept, lines)
-    first = next((i for i in kept if is_prose(lines[i]) and not _is_credit(lines[i])), kept[0])
+    first = next(
+        (i for i in kept if _opens_story(lines[i])),
+        next((i for i in kept if is_prose(lines[i])), kept[0]),
+    )
     head = -1
     if _title_like(lines[first]) and len(kept) > 1:
         # a long headline reads as prose; it has no full stop and the story follows it
