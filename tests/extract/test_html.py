@@ -310,3 +310,13 @@ def test_caption_and_credit_layouts(
 ) -> None:
     image = extract_html(page_with_figure(figure_html)).images[0]
     assert (image.caption, image.credit) == (caption, credit)
+
+
+def test_threads_share_nothing_mutable() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    pages: list[bytes | str] = [ferry_page(), market_page_cp1252(), comment_heavy_page()] * 8
+    expected = [extract_html(page).body for page in pages]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda page: extract_html(page).body, pages))
+    assert got == expected

@@ -19,6 +19,7 @@ from __future__ import annotations
 import email.utils
 import json
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,14 +36,23 @@ from broadsheet.models import Article, Image, Paragraph, ParagraphKind
 
 __all__ = ["extract_html", "parse_html"]
 
-_PARSER = lxml.html.HTMLParser(
-    encoding="utf-8",
-    remove_comments=True,
-    remove_pis=True,
-    no_network=True,
-    recover=True,
-    collect_ids=False,
-)
+_LOCAL = threading.local()  # an lxml parser must not be used by two threads at once
+
+
+def _parser() -> Any:
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = lxml.html.HTMLParser(
+            encoding="utf-8",
+            remove_comments=True,
+            remove_pis=True,
+            no_network=True,
+            recover=True,
+            collect_ids=False,
+        )
+        _LOCAL.parser = parser
+    return parser
+
 
 # Stripped before body extraction (with their content): never article text.
 _STRIP_TAGS = (
@@ -153,11 +163,13 @@ def _text_of(el: Any) -> str:
 
 def parse_html(text: str) -> Any:
     """Parse a decoded page into an lxml.html tree (root ``<html>``); ExtractionError if empty."""
-    data = text.encode("utf-8", errors="replace").replace(b"\x00", b"")
+    data = text.encode("utf-8", errors="replace")
+    if b"\x00" in data:
+        data = data.replace(b"\x00", b"")
     if not data.strip():
         raise ExtractionError("empty document")
     try:
-        root = lxml.html.document_fromstring(data, parser=_PARSER)
+        root = lxml.html.document_fromstring(data, parser=_parser())
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ExtractionError(f"unparseable HTML: {exc}") from exc
     if root is None:
