@@ -192,6 +192,42 @@ def _headline_score(line: Line, distance: int, slug: set[str]) -> float:
     return score
 
 
+_COMMENTS_MARKER = re.compile(
+    r"^(?:\[?\s*\d*\s*(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
+    r"leave a (?:comment|reply)|post a comment|join the discussion|about the author|"
+    r"you (?:may|might) also like)\s*:?$",
+    re.IGNORECASE,
+)
+_RELATED_MARKER = re.compile(
+    r"^(?:related(?: stories| articles| posts| news| content)?|tags?|"
+    r"(?:more|other) (?:stories|news|articles)(?: from \w+)?|recommended(?: for you| stories)?|"
+    r"read next|share this(?: article| story)?)\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def _cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) -> list[int]:
+    """End the story at a "Comments" line below its opening, or at a "Related" line when
+    less of the kept prose lies below that line than above it."""
+    if not kept:
+        return []
+    before = 0
+    for i in range(first, kept[-1] + 1):
+        line = lines[i]
+        if line.prose:
+            before += line.n
+            continue
+        if before == 0 or line.n > 5:
+            continue
+        if _COMMENTS_MARKER.match(line.text):
+            return [k for k in kept if k < i]
+        if _RELATED_MARKER.match(line.text):
+            after = sum(lines[k].n for k in kept if k > i and lines[k].prose)
+            if after < before:
+                return [k for k in kept if k < i]
+    return list(kept)
+
+
 def _opens_story(line: Line) -> bool:
     """A line that can be the story's first paragraph: prose, not a list item or credit."""
     return is_prose(line) and not line.bullet and not _is_credit(line)
@@ -420,6 +456,7 @@ def read_article(
         head = first
         kept = [i for i in kept if i != first]
         first = next((i for i in kept if i > head and is_prose(lines[i])), kept[0])
+    kept = _cut_at_end_marker(kept, lines, first)
     # the lead image sits between the headline and the first paragraph
     image, image_lines = _find_image(lines, max(head + 1, first - 12), first + 1)
     if head < 0:
