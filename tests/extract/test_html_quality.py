@@ -24,7 +24,6 @@ def read_floor(key: str) -> float:
 
 
 @pytest.mark.shared_data
-@pytest.mark.slow
 def test_html_extraction_f1_floor(extraction_dev: Path) -> None:
     gold = json.loads((extraction_dev / "ground-truth.json").read_text(encoding="utf-8"))
     truth = {k: v["articleBody"] for k, v in gold.items()}
