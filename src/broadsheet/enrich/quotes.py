@@ -167,55 +167,54 @@ def _subject(cue: Token) -> Token | None:
     return None
 
 
-def _verb_candidate(cue: Token, text: str, quotes: Sequence[tuple[int, int]]) -> _Candidate | None:
-    """The attribution a verb would make, under the first pattern its parse offers."""
+def _verb_candidates(cue: Token) -> list[_Candidate]:
+    """The attributions a verb could make, one per pattern its parse offers, in order of
+    preference (clause, infinitive, the sentence it interrupts, object, preposition)."""
     doc = cue.doc
     lemma = cue.lemma_.lower()
     cue_span = (cue.idx, cue.idx + len(cue.text))
     subject = _subject(cue)
     if subject is not None and subject.i > cue.i + 12:
         subject = None
+    out: list[_Candidate] = []
+
+    def add(first: int, last: int, pattern: str, source: Token | None = subject) -> None:
+        out.append(_Candidate(_span_chars(doc, first, last), source, cue_span, pattern, lemma, cue))
+
     clauses = [c for c in cue.children if c.dep_ == "ccomp"]
     if clauses:
         first = min(c.left_edge.i for c in clauses)
         last = max(c.right_edge.i for c in clauses)
         if subject is not None and first <= subject.i <= last:
-            return None
+            return []
         if doc[last].dep_ == "cc" and last + 1 < cue.sent.end:
             last = cue.sent.end - 1  # "said that A, and B": the parse dropped B
-        return _Candidate(_span_chars(doc, first, last), subject, cue_span, "ccomp", lemma, cue)
+        add(first, last, "ccomp")
     for c in cue.children:
         if c.dep_ == "xcomp" and c.i > cue.i:
             if lemma in _RAISING and subject is not None and subject.i < cue.i:
                 # "the music seemed to match the mood": the whole clause, nobody's words
-                first, last = subject.left_edge.i, c.right_edge.i
-                return _Candidate(
-                    _span_chars(doc, first, last), None, cue_span, "raising", lemma, cue
-                )
-            first, last = _subtree_bounds(c)
-            return _Candidate(_span_chars(doc, first, last), subject, cue_span, "xcomp", lemma, cue)
+                add(subject.left_edge.i, c.right_edge.i, "raising", None)
+            else:
+                add(*_subtree_bounds(c), "xcomp")
+            break
     if cue.dep_ == "parataxis" and cue.head.i < cue.i:
         first, last = _subtree_bounds(cue.head, exclude=cue)
         if last >= first:
-            return _Candidate(
-                _span_chars(doc, first, last), subject, cue_span, "parataxis", lemma, cue
-            )
+            add(first, last, "parataxis")
     for c in cue.children:
         if c.dep_ in ("dobj", "attr") and c.i > cue.i:
-            first, last = c.left_edge.i, cue.right_edge.i
-            return _Candidate(_span_chars(doc, first, last), subject, cue_span, "dobj", lemma, cue)
+            add(c.left_edge.i, cue.right_edge.i, "dobj")
+            break
     for c in cue.children:
         if c.dep_ == "prep" and c.i > cue.i and c.lower_ in _CONTENT_PREPS:
             pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
             if pobj is not None:
-                first, last = _subtree_bounds(pobj)
-                pattern = "prep-" + c.lower_
-                return _Candidate(
-                    _span_chars(doc, first, last), subject, cue_span, pattern, lemma, cue
-                )
-    if subject is not None:
-        return _Candidate((-1, -1), subject, cue_span, "bare", lemma, cue)
-    return None
+                add(*_subtree_bounds(pobj), "prep-" + c.lower_)
+                break
+    if not out and subject is not None:
+        out.append(_Candidate((-1, -1), subject, cue_span, "bare", lemma, cue))
+    return out
 
 
 def _adjacent_quote(
@@ -300,9 +299,7 @@ def _collect_candidates(
         if tok.lower_ == "according":
             _according_candidates(tok, out)
         elif tok.pos_ == "VERB" and (lemmas is None or tok.lemma_.lower() in lemmas):
-            cand = _verb_candidate(tok, text, quotes)
-            if cand is not None:
-                out.append(cand)
+            out.extend(_verb_candidates(tok))
     return out
 
 
@@ -529,12 +526,13 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
     return feats
 
 
-def _keep(cand: _Candidate, content: tuple[int, int], text: str) -> bool:
+def _score(cand: _Candidate, content: tuple[int, int], text: str) -> float:
+    """The classifier's score of a candidate (the hand lexicon's 1/-1 without a model)."""
     lex = _lexicon()
     if not lex.model:
-        return _prior(cand, lex)
-    score = lex.bias + sum(lex.model.get(f, 0.0) for f in candidate_features(cand, content, text))
-    return score >= lex.cutoff
+        return 1.0 if _prior(cand, lex) else -1.0
+    feats = candidate_features(cand, content, text)
+    return lex.bias + sum(lex.model.get(f, 0.0) for f in feats)
 
 
 def _paragraph_bounds(text: str) -> list[int]:
@@ -604,12 +602,45 @@ def _is_quote_paragraph(text: str, pos: int) -> bool:
     return text[line_start:pos].strip() == ""
 
 
+def _content(
+    text: str,
+    cand: _Candidate,
+    quotes: Sequence[tuple[int, int]],
+    starts: Sequence[int],
+    breaks: Sequence[int],
+) -> tuple[int, int] | None:
+    """The candidate's content held to its paragraph and widened to whole quotations."""
+    anchor = cand.cue[0] if cand.cue is not None else cand.content[0]
+    content = cand.content
+    if cand.pattern != "bare-quote":
+        content = _clip(content, anchor, breaks)
+        if content[1] - content[0] < 2 and cand.verb is not None and cand.source is not None:
+            # the parse ran the sentence across paragraphs: trust the quotation marks
+            content = _adjacent_quote(text, cand.verb, cand.source, quotes) or content
+        if content[1] - content[0] < 2:
+            return None
+        content = _snap_to_quotes(content, quotes, starts)
+    content = _strip(text, content)
+    if cand.source is not None and content[0] <= cand.source.idx < content[1]:
+        return None  # the speaker is inside the words: a quotation within the quote
+    if cand.cue is not None and content[1] <= cand.cue[0]:
+        content = _drop_lead_in(text, content)
+    if content[1] - content[0] < 2:
+        return None
+    return content
+
+
 def _build(
     doc: Doc,
     entities: Sequence[Entity],
-    keep: Callable[[_Candidate, tuple[int, int], str], bool],
+    score: Callable[[_Candidate, tuple[int, int], str], float],
     lemmas: frozenset[str] | None,
+    *,
+    cutoff: float = 0.0,
+    one_per_verb: bool = True,
 ) -> list[tuple[_Candidate, Quote]]:
+    """Candidates scoring at least ``cutoff`` (only the best of each verb's patterns when
+    ``one_per_verb``), as quotes, with the quotations that continue them."""
     lex = _lexicon()
     text = doc.text
     quotes = find_quote_spans(text)
@@ -621,28 +652,27 @@ def _build(
     seen: set[tuple[int, int]] = set()
     breaks = _paragraph_bounds(text)
     out: list[tuple[_Candidate, Quote]] = []
+    scored: list[tuple[_Candidate, tuple[int, int], float]] = []
+    best: dict[int, float] = {}
     for cand in cands:
         if cand.content[0] < 0 or cand.content[1] - cand.content[0] < 2:
             continue
-        anchor = cand.cue[0] if cand.cue is not None else cand.content[0]
-        content = cand.content
-        if cand.pattern != "bare-quote":
-            content = _clip(content, anchor, breaks)
-            if content[1] - content[0] < 2 and cand.verb is not None and cand.source is not None:
-                # the parse ran the sentence across paragraphs: trust the quotation marks
-                content = _adjacent_quote(text, cand.verb, cand.source, quotes) or content
-            if content[1] - content[0] < 2:
-                continue
-            content = _snap_to_quotes(content, quotes, starts)
-        content = _strip(text, content)
-        if cand.source is not None:
-            head = cand.source.idx
-            if content[0] <= head < content[1]:
-                continue  # the speaker is inside the words: a quotation within the quote
-        if cand.cue is not None and content[1] <= cand.cue[0]:
-            content = _drop_lead_in(text, content)
-        if content[1] - content[0] < 2 or content in seen or not keep(cand, content, text):
+        content = _content(text, cand, quotes, starts, breaks)
+        if content is None:
             continue
+        value = score(cand, content, text)
+        if value < cutoff:
+            continue
+        scored.append((cand, content, value))
+        if cand.verb is not None:
+            best[cand.verb.i] = max(value, best.get(cand.verb.i, value))
+    for cand, content, value in scored:
+        if content in seen:
+            continue
+        if one_per_verb and cand.verb is not None:
+            if value < best[cand.verb.i]:
+                continue
+            best[cand.verb.i] = float("inf")  # one quote per verb, even on a tie
         seen.add(content)
         source_span: tuple[int, int] | None = None
         speaker: str | None = None
@@ -683,7 +713,8 @@ def find_quotes(doc: Doc, entities: Sequence[Entity]) -> list[Quote]:
     both the input and the output are ``str`` indices into ``doc.text``.
     """
     lex = _lexicon()
-    return [quote for _, quote in _build(doc, entities, _keep, lex.lemmas)]
+    cutoff = lex.cutoff if lex.model else 0.0
+    return [quote for _, quote in _build(doc, entities, _score, lex.lemmas, cutoff=cutoff)]
 
 
 def _drop_lead_in(text: str, content: tuple[int, int]) -> tuple[int, int]:
