@@ -6,6 +6,8 @@ import importlib
 from functools import lru_cache
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from broadsheet import enrich
 from broadsheet.enrich import Enricher, analyze_text, annotations_to_dict, enrich_many_parallel
@@ -124,3 +126,67 @@ def test_annotations_to_dict_has_the_analyze_fields() -> None:
 def test_public_names_exist() -> None:
     for name in enrich.__all__:
         assert hasattr(enrich, name), name
+
+
+_PIECES = st.sampled_from(
+    [
+        "Kim",
+        "Jong",
+        "Il’s",
+        "the",
+        "The",
+        "University",
+        "of",
+        "California",
+        ",",
+        "San",
+        "Diego",
+        "Party",
+        "’s",
+        "'s",
+        "(",
+        ")",
+        "CPC",
+        "said",
+        "Secretary",
+        "of",
+        "State",
+        "Hillary",
+        "Clinton",
+        "$",
+        "1.2",
+        "billion",
+        "percent",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\t",
+        "Apple",
+        "Inc.",
+        "(NASDAQ: AAPL)",
+        "$MSFT",
+        "—",
+        "“",
+        "”",
+        ".",
+        "1997-2003",
+        "Ministry",
+        "Foreign",
+        "Spokeswoman",
+        "Jiang",
+        "Yu",
+        "People’s",
+        "Bank",
+        "==",
+        "[[",
+        "]]",
+        "é",
+        "🙂",
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map(" ".join))
+def test_any_text_gives_valid_offsets(text: str) -> None:
+    _check_offsets(text, _enricher().analyze(text))

@@ -237,3 +237,8 @@ def test_markup_is_never_an_entity() -> None:
 )
 def test_names_shared_across_countries_get_the_country(text: str, name: str) -> None:
     assert {e.name for e in _entities(text) if e.text == "Communist Party"} == {name}
+
+
+def test_heading_with_only_short_names_in_the_body() -> None:
+    text = "Weekly Roundup\n\nThe EU and UN met in Rome.\n\nOther News\n\nThe EU agreed."
+    assert all(e.start > len("Weekly Roundup") for e in _entities(text))

@@ -716,6 +716,8 @@ class _Annotator:
         for part, names in parts.items():
             if len(names) == 1:
                 known.setdefault(part, ("PERSON", next(iter(names))))
+        if not known:
+            return []
         alternatives = sorted(known, key=len, reverse=True)
         pattern = re.compile(
             r"(?<![\w])(?:" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w])"
