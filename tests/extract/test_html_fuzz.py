@@ -5,7 +5,7 @@ Each input must finish well within 2 s (RELIABILITY scenario 10): hypothesis' de
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from broadsheet.errors import ExtractionError
@@ -105,6 +105,7 @@ def check(page: bytes | str) -> None:
 
 @settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 @given(tag_soup())
+@example("<div>0<br>000\x1b000\x1b")  # control characters in text after a line break
 def test_tag_soup(page: str) -> None:
     check(page)
 

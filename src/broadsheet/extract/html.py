@@ -856,9 +856,16 @@ def _paragraphs_from(postbody: Any) -> list[Paragraph]:
 
 def _blocks_of(el: Any) -> list[str]:
     """Text of a paragraph element: a blank line (two <lb/>) splits it, one <lb/> is a newline."""
-    for lb in el.iter("lb"):
-        lb.tail = "\n" + (lb.tail or "")
-    raw = "".join(el.itertext())
+    parts: list[str] = []
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if event == "start":
+            if node.tag == "lb":
+                parts.append("\n")
+            elif node.text and isinstance(node.tag, str):
+                parts.append(node.text)
+        elif node is not el and node.tail:
+            parts.append(node.tail)
+    raw = "".join(parts)
     blocks = []
     for block in re.split(r"\n\s*\n", raw):
         lines = [" ".join(line.split()) for line in block.split("\n")]
@@ -970,12 +977,12 @@ def extract_html(
         postbody = _trafilatura_body(
             tree, url, narrowed=container is not None, fallback=lambda: _rescue_tree(text)
         )
+        site = _site_of(meta.canonical_url or url)
+        paragraphs = _clean_paragraphs(_paragraphs_from(postbody), meta, site, images)
     except ExtractionError:
         raise
     except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as exc:
         raise ExtractionError(f"extraction failed: {exc!r}") from exc
-    site = _site_of(meta.canonical_url or url)
-    paragraphs = _clean_paragraphs(_paragraphs_from(postbody), meta, site, images)
     if not paragraphs:
         raise ExtractionError("no article text found")
     return Article(
