@@ -185,7 +185,7 @@ def run_extract_bench(
     directory: Path,
     ground_truth: Path | None,
     *,
-    rounds: int = 3,
+    rounds: int = 5,
     with_precision: bool = False,
     with_all_text: bool = True,
 ) -> BenchReport:
