@@ -11,6 +11,7 @@ article_to_row(doc_id, article) the ``broadsheet extract`` JSON row
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
@@ -76,9 +77,20 @@ def extract_document(doc: Document) -> Article:
     return replace(
         article,
         headline=article.headline or doc.title,
-        published_at=article.published_at or doc.published_at,
+        published_at=_published(article.published_at, doc.published_at),
         byline=article.byline or doc.author,
     )
+
+
+def _published(page: datetime | None, hint: datetime | None) -> datetime | None:
+    """The page's own date, unless the feed knows the same day to the minute: a date with
+    no time of day (midnight) read off a page is less precise than the feed's timestamp."""
+    if page is None or hint is None:
+        return page or hint
+    midnight = (page.hour, page.minute, page.second, page.microsecond) == (0, 0, 0, 0)
+    if midnight and abs((page - hint).total_seconds()) < 36 * 3600:
+        return hint
+    return page
 
 
 def article_to_row(doc_id: str, article: Article) -> dict[str, object]:
