@@ -82,7 +82,8 @@ class Pipeline:
         self._index_lock = threading.Lock()
         self._enrich = settings.enrich.enabled if enrich is None else enrich
         self._enricher: Any = None
-        self._enricher_lock = threading.Lock()
+        self._lazy_lock = threading.Lock()  # guards the lazily built fetcher and enricher
+        self._analyze_lock = threading.Lock()
         self._fetcher: Fetcher | None = None
         self._pending_index: list[tuple[StoredArticle, Annotations | None]] = []
         try:
@@ -109,15 +110,17 @@ class Pipeline:
 
     @property
     def fetcher(self) -> Fetcher:
-        if self._fetcher is None:
-            from ..fetch import Fetcher
+        """The one HTTP client (its per-host caps only hold if every thread shares it)."""
+        with self._lazy_lock:
+            if self._fetcher is None:
+                from ..fetch import Fetcher
 
-            self._fetcher = Fetcher(self.settings.fetch)
-        return self._fetcher
+                self._fetcher = Fetcher(self.settings.fetch)
+            return self._fetcher
 
     @property
     def enricher(self) -> Any:
-        with self._enricher_lock:
+        with self._lazy_lock:
             if self._enricher is None:
                 from ..enrich import Enricher
 
@@ -182,7 +185,9 @@ class Pipeline:
         if not self._enrich:
             return None, False
         try:
-            annotations: Annotations = self.enricher.analyze(body)
+            enricher = self.enricher
+            with self._analyze_lock:  # one parse at a time: spaCy pipelines are not thread-safe
+                annotations: Annotations = enricher.analyze(body)
         except Exception as exc:  # the article is kept and marked, never lost
             message = str(exc) if isinstance(exc, EnrichmentError) else repr(exc)
             log.warning("enrichment failed for article %s: %s", article_id, message)
