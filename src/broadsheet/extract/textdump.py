@@ -207,8 +207,8 @@ _RELATED_MARKER = re.compile(
 
 
 def _cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) -> list[int]:
-    """End the story at a "Comments" line below its opening, or at a "Related" line when
-    less of the kept prose lies below that line than above it."""
+    """End the story at a "Related" line when less kept prose lies below it than above it,
+    or at a "Comments" line with a good deal of prose above it."""
     if not kept:
         return []
     before = 0
@@ -219,11 +219,11 @@ def _cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) -
             continue
         if before == 0 or line.n > 5:
             continue
-        if _COMMENTS_MARKER.match(line.text):
-            return [k for k in kept if k < i]
-        if _RELATED_MARKER.match(line.text):
+        comments = bool(_COMMENTS_MARKER.match(line.text))
+        if comments or _RELATED_MARKER.match(line.text):
             after = sum(lines[k].n for k in kept if k > i and lines[k].prose)
-            if after < before:
+            # comment threads can outgrow the story; share bars above it have little prose
+            if after < before or (comments and before >= 100):
                 return [k for k in kept if k < i]
     return list(kept)
 
