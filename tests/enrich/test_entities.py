@@ -242,3 +242,19 @@ def test_names_shared_across_countries_get_the_country(text: str, name: str) -> 
 def test_heading_with_only_short_names_in_the_body() -> None:
     text = "Weekly Roundup\n\nThe EU and UN met.\n\nOther News\n\nThe EU agreed."
     assert all(e.start > len("Weekly Roundup") for e in _entities(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "name"),
+    [
+        ("Lockheed Martin won the contract, the Pentagon said.", "ORG", "Lockheed Martin"),
+        ("Goldman Sachs advised the buyer on the deal.", "ORG", "Goldman Sachs"),
+    ],
+)
+def test_well_known_companies_are_organisations(text: str, type_: str, name: str) -> None:
+    assert name in _names(text, type_)
+
+
+def test_html_entities_are_not_names() -> None:
+    text = "The IR said, &quot;We will appeal,&quot; in a statement from Wellington."
+    assert not any("&" in e.text for e in _entities(text))

@@ -65,6 +65,7 @@ _NOT_NAME_POS = frozenset(
     {"VERB", "PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "ADV", "INTJ", "NUM"}
 )
 _MARKUP = frozenset("=|{}[]<>#*_\\")
+_HTML_ENTITY = re.compile(r"&#?\w+;")
 _QUOTE_CHARS = "\"'“”‘’«»"
 
 
@@ -83,6 +84,18 @@ class EntityRules:
     possessive_name_words: frozenset[str]  # "People’s Bank": the possessive is in the name
     countries: frozenset[str]
     country_qualified_orgs: dict[str, str]  # "communist party" -> "Communist Party of {country}"
+    companies: frozenset[str] = frozenset()  # multi-word company names (the ticker aliases)
+    company_pattern: re.Pattern[str] | None = None  # the same names, as written in text
+
+
+def _as_written(word: str) -> str:
+    """How a lower-case name word is written: "of" -> "of", "j.p." -> "J.P.", "martin" ->
+    "Martin"."""
+    if word in ("of", "and", "the", "&", "de"):
+        return word
+    if "." in word or len(word) <= 2:
+        return word.upper()
+    return word[:1].upper() + word[1:]
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +104,10 @@ def load_entity_rules() -> EntityRules:
     raw: dict[str, Any] = json.loads(
         resources.files("broadsheet.enrich").joinpath("data/entity_rules.json").read_text("utf-8")
     )
+    tickers_data: dict[str, Any] = json.loads(
+        resources.files("broadsheet.enrich").joinpath("data/tickers.json").read_text("utf-8")
+    )
+    aliases: dict[str, str] = tickers_data["aliases"]
     return EntityRules(
         person_title_words=frozenset(w.lower() for w in raw["person_title_words"]),
         title_phrases=tuple(
@@ -105,6 +122,16 @@ def load_entity_rules() -> EntityRules:
         possessive_name_words=frozenset(w.lower() for w in raw["possessive_name_words"]),
         countries=frozenset(w.lower() for w in raw["countries"]),
         country_qualified_orgs={k.lower(): v for k, v in raw["country_qualified_orgs"].items()},
+        companies=frozenset(k.lower() for k in aliases if " " in k),
+        company_pattern=re.compile(
+            r"(?<![\w&-])(?:"
+            + "|".join(
+                re.escape(" ".join(_as_written(w) for w in k.split()))
+                for k in sorted(aliases, key=len, reverse=True)
+                if " " in k
+            )
+            + r")(?![\w&-])"
+        ),
     )
 
 
@@ -246,6 +273,7 @@ class _Annotator:
 
     def run(self) -> list[Entity]:
         spans = self._model_spans()
+        spans = self._known_companies(spans)
         spans = self._split_possessives(spans)
         self._type_by_keywords(spans)
         spans = self._extend_orgs(spans)
@@ -265,6 +293,30 @@ class _Annotator:
                 if e > s and not self.in_heading(s):
                     out.append(_Span(s, e, type_))
         return out
+
+    def _known_companies(self, spans: list[_Span]) -> list[_Span]:
+        """Well-known multi-word company names the model split or mistyped
+        ("Lockheed" ORG + "Martin" PERSON -> "Lockheed Martin" ORG)."""
+        pattern = self.rules.company_pattern
+        if pattern is None:
+            return spans
+        found = [
+            _Span(m.start(), m.end(), "ORG", rule=True)
+            for m in pattern.finditer(self.text)
+            if not self.in_heading(m.start())
+        ]
+        if not found:
+            return spans
+        kept = [
+            sp
+            for sp in spans
+            if not any(
+                sp.start < f.end and f.start < sp.end and sp.end - sp.start <= f.end - f.start
+                for f in found
+            )
+        ]
+        kept.extend(f for f in found if not any(k.start < f.end and f.start < k.end for k in kept))
+        return sorted(kept, key=lambda sp: sp.start)
 
     def _split_possessives(self, spans: list[_Span]) -> list[_Span]:
         """ "Shanghai’s Fudan University" -> PLACE "Shanghai" + ORG "Fudan University"."""
@@ -497,6 +549,14 @@ class _Annotator:
                         k += 1
                     if k:
                         sp.start, sp.end = _clean_span(self.text, toks[k].idx, sp.end)
+                    # "Arcelor Chairman": an organisation followed by a title, no name
+                    j = len(toks)
+                    while j > k + 1 and toks[j - 1].lower_ in self.rules.person_title_words:
+                        j -= 1
+                    if j < len(toks) and toks[j - 1].i >= toks[k].i:
+                        last = toks[j - 1]
+                        sp.end = _clean_span(self.text, sp.start, last.idx + len(last))[1]
+                        sp.type = "ORG"
             if sp.end > sp.start:
                 out.append(sp)
         return out
@@ -526,6 +586,10 @@ class _Annotator:
             low = surface.lower()
             if not any(c.isupper() for c in surface) or any(c in _MARKUP for c in surface):
                 continue
+            if _HTML_ENTITY.search(surface):
+                continue
+            if sp.type != "ORG" and _normalise_space(surface).lower() in self.rules.companies:
+                sp.type = "ORG"  # a well-known company the model took for a person or place
             if low in self.rules.not_entities or low.rstrip(".") in self.rules.not_entities:
                 continue
             toks = self._tokens_between(sp.start, sp.end)
