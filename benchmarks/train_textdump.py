@@ -25,6 +25,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -182,23 +183,32 @@ def fit(rows: list[tuple[str, str, str, str | None]]) -> TextdumpModel:
     base = TextdumpModel(stage1, stage2, 0.5)
     for (_key, _text, gold, url), (lines, *_rest) in zip(rows, docs, strict=True):
         scored.append((lines, score_lines(lines, base), gold, url))
+
+    def score(model: TextdumpModel) -> float:
+        pairs = []
+        for lines, probs, gold, url in scored:
+            try:
+                body = read_article(lines, probs, model, url=url).body
+            except ExtractionError:
+                body = ""
+            pairs.append(page_prf(gold, body))
+        return macro(pairs)[0]
+
     best_f = -1.0
     for t in np.arange(0.3, 0.75, 0.05):
         for gap in (0, 3, 4, 6, 8, 12):
             for dp in (0.0, 0.1, 0.2, 0.3):
-                model = TextdumpModel(
-                    stage1, stage2, round(float(t), 2), gap, round(float(t) + dp, 2)
-                )
-                pairs = []
-                for lines, probs, gold, url in scored:
-                    try:
-                        body = read_article(lines, probs, model, url=url).body
-                    except ExtractionError:
-                        body = ""
-                    pairs.append(page_prf(gold, body))
-                f = macro(pairs)[0]
+                model = replace(best, threshold=round(float(t), 2), gap=gap)
+                model = replace(model, gap_p=round(float(t) + dp, 2))
+                f = score(model)
                 if f > best_f:
                     best, best_f = model, f
+    for low in (0.1, 0.15, 0.2, 0.3):
+        for extend_gap in (0, 2, 3, 5, 8):
+            model = replace(best, extend_p=low, extend_gap=extend_gap)
+            f = score(model)
+            if f > best_f + 1e-6:
+                best, best_f = model, f
     return best
 
 
@@ -250,6 +260,8 @@ def main(argv: list[str]) -> None:
                     "threshold": model.threshold,
                     "gap": model.gap,
                     "gap_p": model.gap_p,
+                    "extend_p": model.extend_p,
+                    "extend_gap": model.extend_gap,
                     "stage1": stage_json(model.stage1, FEATURE_NAMES),
                     "stage2": stage_json(model.stage2, CONTEXT_NAMES),
                 },
@@ -258,7 +270,7 @@ def main(argv: list[str]) -> None:
             + "\n",
             encoding="utf-8",
         )
-        print(f"threshold {model.threshold} gap {model.gap} gap_p {model.gap_p} L2 {L2}")
+        print(model.threshold, model.gap, model.gap_p, model.extend_p, model.extend_gap, L2)
         report(rows, model)
     elif cmd == "cv":  # two-fold: each half fitted on the other (for design choices)
         tune = [r for r in rows if is_tune(r[0])]

@@ -72,6 +72,8 @@ class TextdumpModel:
     threshold: float
     gap: int = 0  # kept lines split by this many doubtful lines in a row form two clusters
     gap_p: float = 0.0  # a line scoring below this is doubtful (kept only if >= threshold)
+    extend_p: float = 1.0  # prose just below the story is kept down to this score...
+    extend_gap: int = 0  # ...across at most this many skipped lines in a row
 
 
 def _stage(data: dict[str, object], names: Sequence[str]) -> _Stage:
@@ -95,6 +97,8 @@ def load_model() -> TextdumpModel:
         float(data["threshold"]),
         int(data.get("gap", 0)),
         float(data.get("gap_p", 0.0)),
+        float(data.get("extend_p", 1.0)),
+        int(data.get("extend_gap", 0)),
     )
 
 
@@ -340,6 +344,33 @@ def _furniture(line: Line) -> bool:
     return line.n <= 12 or bool(_NOTICE.search(line.text))
 
 
+def _extend_story(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], low: float, gap: int
+) -> list[int]:
+    """Continue the story below its last kept line while prose keeps coming.
+
+    Embedded posts and pictures break a story into pieces, and the pieces after the break
+    score lower; prose lines scoring at least ``low`` join the story until ``gap`` lines in
+    a row have been passed over, or a line of page furniture is met.
+    """
+    if not kept or gap <= 0:
+        return list(kept)
+    out = list(kept)
+    skipped = 0
+    for i in range(kept[-1] + 1, len(lines)):
+        line = lines[i]
+        if line.boiler and line.n <= 12:
+            break
+        if line.prose and probs[i] >= low and not _is_credit(line):
+            out.append(i)
+            skipped = 0
+        else:
+            skipped += 1
+            if skipped > gap:
+                break
+    return out
+
+
 def _trim_tail(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
     """Drop page furniture that trails the article: notices, pitches and what follows them.
 
@@ -442,10 +473,9 @@ def read_article(
         if lines[best].n == 0:
             raise ExtractionError("no article text found in the dump")
         kept = [best]
-    kept = _trim_head(
-        _trim_tail(_main_cluster(kept, lines, probs, model.gap, model.gap_p), lines), lines
-    )
-    # kept = _drop_repeats(kept, lines)
+    kept = _main_cluster(kept, lines, probs, model.gap, model.gap_p)
+    kept = _extend_story(kept, lines, probs, model.extend_p, model.extend_gap)
+    kept = _trim_head(_trim_tail(kept, lines), lines)
     first = next(
         (i for i in kept if _opens_story(lines[i])),
         next((i for i in kept if is_prose(lines[i])), kept[0]),
