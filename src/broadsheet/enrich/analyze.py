@@ -65,12 +65,19 @@ class Enricher:
         fast_tags: bool = True,
     ) -> None:
         self.model = model
-        self.nlp: Any = load_nlp(model)
         self.fast_tagger: FastTagger | None = None
-        if fast_tags and all(p in self.nlp.pipe_names for p in _SLOW_PARTS):
-            # same tags and lemmas as the model's own two components, a quarter less time
-            self.nlp = load_nlp(model, _SLOW_PARTS)
-            self.fast_tagger = FastTagger(self.nlp)
+        self.nlp: Any = None
+        if fast_tags:
+            try:
+                nlp = load_nlp(model, _SLOW_PARTS)
+            except ValueError:  # a model without those components
+                nlp = None
+            if nlp is not None and all(p in nlp.component_names for p in _SLOW_PARTS):
+                # same tags and lemmas as the model's own two components, a quarter less time
+                self.nlp = nlp
+                self.fast_tagger = FastTagger(nlp)
+        if self.nlp is None:
+            self.nlp = load_nlp(model)
         self.entity_rules: EntityRules = load_entity_rules()
         self.fact_rules: FactRules = load_fact_rules()
         self.tickers: TickerTable = tickers or load_ticker_table()
