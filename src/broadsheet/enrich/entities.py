@@ -621,7 +621,9 @@ class _Annotator:
                     for w in words
                 ):
                     continue
-                if self._has_keyword(words, self.rules.org_keywords_strong):
+                if self._has_keyword(words, self.rules.org_keywords_strong) or (
+                    len(words) >= 2 and words[-1].lower() in self.rules.org_keywords
+                ):
                     sp.type = "ORG"
             out.append(sp)
         return out

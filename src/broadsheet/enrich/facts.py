@@ -31,50 +31,6 @@ from ..models import Entity, Fact
 __all__ = ["FactRules", "find_facts", "load_fact_rules", "normalise_period", "parse_number"]
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_COPULAR = frozenset(
-    {
-        "be",
-        "reach",
-        "hit",
-        "rise",
-        "fall",
-        "grow",
-        "climb",
-        "drop",
-        "decline",
-        "increase",
-        "decrease",
-        "total",
-        "stand",
-        "jump",
-        "slip",
-        "slide",
-        "surge",
-        "plunge",
-        "gain",
-        "lose",
-        "expand",
-        "shrink",
-        "contract",
-        "soar",
-        "tumble",
-        "account",
-        "top",
-        "exceed",
-        "near",
-        "edge",
-        "come",
-        "amount",
-        "average",
-        "register",
-        "record",
-        "post",
-        "is",
-        "was",
-        "were",
-        "are",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +44,7 @@ class FactRules:
     generic_count_units: frozenset[str]
     periods: tuple[tuple[re.Pattern[str], str], ...]
     stop_measure_words: frozenset[str]
+    reaching_verbs: frozenset[str]
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -122,6 +79,7 @@ def load_fact_rules() -> FactRules:
         generic_count_units=frozenset(w.lower() for w in raw["generic_count_units"]),
         periods=tuple((re.compile(p, re.IGNORECASE), code) for p, code in raw["periods"]),
         stop_measure_words=frozenset(raw["stop_measure_words"]),
+        reaching_verbs=frozenset(raw["reaching_verbs"]),
     )
 
 
@@ -265,7 +223,9 @@ class _FactFinder:
             tok = tok.head
             verb = tok.head
             hops += 1
-        if verb.pos_ in ("VERB", "AUX") and (verb.lemma_ in _COPULAR or verb.lower_ in _COPULAR):
+        if verb.pos_ in ("VERB", "AUX") and (
+            verb.lemma_ in self.rules.reaching_verbs or verb.lower_ in self.rules.reaching_verbs
+        ):
             subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is not None:
                 if subj.lower_ in ("that", "which", "who") and verb.dep_ == "relcl":
