@@ -27,7 +27,6 @@ import numpy as np
 
 from broadsheet.errors import ExtractionError
 from broadsheet.extract.textdump_features import (
-    BOILER,
     CONTEXT_NAMES,
     CREDIT,
     DATE_RE,
@@ -151,7 +150,7 @@ def _parse_date(text: str) -> datetime | None:
 
 
 def _is_credit(line: Line) -> bool:
-    return line.n <= 60 and bool(CREDIT.search(line.text))
+    return line.n <= 60 and line.credit
 
 
 def _split_credit(text: str) -> tuple[str | None, str | None]:
@@ -181,7 +180,7 @@ def _url_words(url: str | None) -> set[str]:
 def _headline_score(line: Line, distance: int, slug: set[str]) -> float:
     if line.n < 3 or line.n > 30 or line.bullet:
         return -1.0
-    if (BOILER.search(line.text) and line.n < 6) or _BYLINE.match(line.text):
+    if (line.boiler and line.n < 6) or _BYLINE.match(line.text):
         return -1.0
     if _NAME_LINE.match(line.text):
         return 0.05
