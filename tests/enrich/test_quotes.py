@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from broadsheet.enrich.nlp import load_nlp
 from broadsheet.enrich.quotes import find_quotes, quote_kind
@@ -195,3 +199,14 @@ def test_straighten_quotes_keeps_offsets() -> None:
     flat = straighten_quotes(text)
     assert len(flat) == len(text)
     assert "“" not in flat and "’" not in flat and "«" not in flat
+
+
+@given(st.text(alphabet="ab .,\n\"“”‘’«»'", max_size=80))
+def test_find_quote_spans_properties(text: str) -> None:
+    spans = find_quote_spans(text)
+    assert spans == sorted(spans)
+    for (_, e1), (s2, _) in itertools.pairwise(spans):
+        assert e1 <= s2  # never overlapping
+    for start, end in spans:
+        assert 0 <= start < end <= len(text)
+        assert text[start] in "\"“«'`"  # every passage opens with a quote mark
