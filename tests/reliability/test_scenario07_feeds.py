@@ -78,7 +78,6 @@ def test_every_document_polled_without_a_crash(
     with open_pipeline(make_settings(home, fetch_articles=False), enrich=False) as pipe:
         for n in range(len(samples)):
             pipe.store.add_source(f"{publisher.base}/fp/{n}.xml", "feed")
-        pipe.fetcher  # noqa: B018 (built before the worker threads: see test_per_host_cap_held)
         outcomes = poll_due(pipe, force=True)
         assert len(outcomes) == len(samples)  # every source polled, none lost to a crash
         by_id = {s.id: s for s in pipe.store.list_sources()}
@@ -132,7 +131,6 @@ def test_good_entries_survive_a_feed_that_turns_bad(
     with open_pipeline(make_settings(home, fetch_articles=False), enrich=False) as pipe:
         for n in range(cases):
             pipe.store.add_source(f"{base}/src/{n}.xml", "feed")
-        pipe.fetcher  # noqa: B018 (built before the worker threads: see test_per_host_cap_held)
         first = poll_due(pipe, force=True)
         assert {o.status for o in first} == {"ok"}
         before = {a.id: (a.headline, a.body, a.version, a.url) for a in pipe.store.iter_articles()}

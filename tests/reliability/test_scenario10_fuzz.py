@@ -225,7 +225,6 @@ def test_feeds_over_loopback(pipe: Pipeline, publisher: Publisher) -> None:
         served["body"],
     )
     source = pipe.store.add_source(f"{publisher.base}/fuzz.xml", "feed")
-    pipe.fetcher  # noqa: B018 (one Fetcher, built here: see test_per_host_cap_held)
 
     @hsettings(FUZZ, max_examples=30)
     @given(body=FEED_INPUTS)

@@ -114,12 +114,12 @@ def _check_nothing_lost_nothing_doubled(home: Path, unique: int, *, full_text: b
 @pytest.mark.parametrize(
     ("unique", "full_text"),
     [
-        (300, True),
-        (80, False),
+        (200, True),
+        (60, False),
         pytest.param(10_000, True, marks=pytest.mark.slow),
         pytest.param(1_000, False, marks=pytest.mark.slow),
     ],
-    ids=["feed-300", "pages-80", "feed-10000", "pages-1000"],
+    ids=["feed-200", "pages-60", "feed-10000", "pages-1000"],
 )
 def test_same_feed_three_polls_two_at_once(
     home: Path, publisher: Publisher, unique: int, full_text: bool

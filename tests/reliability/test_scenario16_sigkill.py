@@ -74,8 +74,8 @@ def _write_pages(folder: Path, count: int) -> set[str]:
 
 @pytest.mark.parametrize(
     ("pages", "kills"),
-    [(300, 5), pytest.param(400, 60, marks=pytest.mark.slow)],
-    ids=["300-pages-5-kills", "400-pages-60-kills"],
+    [(200, 4), pytest.param(400, 60, marks=pytest.mark.slow)],
+    ids=["200-pages-4-kills", "400-pages-60-kills"],
 )
 def test_sigkill_folder_ingest_then_rerun(
     home: Path, tmp_path: Path, pages: int, kills: int
@@ -84,7 +84,7 @@ def test_sigkill_folder_ingest_then_rerun(
     expected = _write_pages(folder, pages)
     config = write_config(home, fetch_articles=True)
     cmd = cli_command(home, config, "ingest", str(folder))
-    _kill_at_random_points(cmd, kills, seed=16, window=6.0)
+    _kill_at_random_points(cmd, kills, seed=16, window=4.0)
     done = run_cli(home, config, "ingest", str(folder))
     assert done.returncode == 0, done.stderr
     _check(home, expected)
@@ -92,8 +92,8 @@ def test_sigkill_folder_ingest_then_rerun(
 
 @pytest.mark.parametrize(
     ("entries", "kills"),
-    [(150, 4), pytest.param(300, 40, marks=pytest.mark.slow)],
-    ids=["150-entries-4-kills", "300-entries-40-kills"],
+    [(100, 3), pytest.param(300, 40, marks=pytest.mark.slow)],
+    ids=["100-entries-3-kills", "300-entries-40-kills"],
 )
 def test_sigkill_poll_then_rerun(
     home: Path, publisher: Publisher, entries: int, kills: int
@@ -110,7 +110,7 @@ def test_sigkill_poll_then_rerun(
     with open_pipeline(make_settings(home), enrich=False) as pipe:
         pipe.store.add_source(f"{base}/feed.xml", "feed")
     cmd = cli_command(home, config, "poll", "--all")
-    _kill_at_random_points(cmd, kills, seed=61, window=6.0)
+    _kill_at_random_points(cmd, kills, seed=61, window=4.0)
     done = run_cli(home, config, "poll", "--all")
     assert done.returncode == 0, done.stderr
     _check(home, {story(n)[0] for n in range(entries)})
