@@ -236,34 +236,19 @@ def _opens_story(line: Line) -> bool:
     return is_prose(line) and not line.bullet and not _is_credit(line)
 
 
+_STATEMENT_END = re.compile(r"[.:;,…)][\"'”’»)\]]*$")
+
+
 def _title_like(line: Line) -> bool:
     text = line.text
     return (
         5 <= line.n <= 30
         and not line.bullet
-        and not SENTENCE_END.search(text)
-        and not text.endswith(("”", '"', ")"))
+        and not _STATEMENT_END.search(text)
         and not _is_credit(line)
         and not URLISH.search(text)
         and titlecase_ratio(line.words) >= 0.5
     )
-
-
-def _drop_repeats(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
-    """Keep one copy of a line the page prints twice; drop lines printed three times or more."""
-    counts: dict[str, int] = {}
-    for line in lines:
-        if line.n >= 5:
-            counts[line.text] = counts.get(line.text, 0) + 1
-    seen: set[str] = set()
-    out: list[int] = []
-    for i in kept:
-        text = lines[i].text
-        if lines[i].n >= 5 and (counts[text] >= 3 or text in seen):
-            continue
-        seen.add(text)
-        out.append(i)
-    return out or list(kept)
 
 
 def _find_headline(lines: Sequence[Line], start: int, taken: set[int], url: str | None) -> int:
