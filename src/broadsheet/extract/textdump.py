@@ -239,6 +239,13 @@ def _opens_story(line: Line) -> bool:
 _STATEMENT_END = re.compile(r"[.:;,…)][\"'”’»)\]]*$")
 
 
+def _is_byline_or_date(line: Line) -> bool:
+    text = line.text
+    if text.lower() in ("by", "von", "par", "por"):
+        return True
+    return bool(_BYLINE.match(text)) or (line.n <= 10 and bool(DATE_RE.search(text)))
+
+
 def _title_like(line: Line) -> bool:
     text = line.text
     return (
@@ -470,6 +477,14 @@ def read_article(
         head = first
         kept = [i for i in kept if i != first]
         first = next((i for i in kept if i > head and is_prose(lines[i])), kept[0])
+    dek = -1
+    following = next((i for i in kept if i > first and is_prose(lines[i])), -1)
+    if 0 < following - first <= 5 and any(
+        _is_byline_or_date(lines[i]) for i in range(first + 1, following)
+    ):
+        # a standfirst: one prose line above the byline or the date, the story below them
+        dek, first = first, following
+        kept = [i for i in kept if i != dek]
     kept = _cut_at_end_marker(kept, lines, first)
     # the lead image sits between the headline and the first paragraph
     image, image_lines = _find_image(lines, max(head + 1, first - 12), first + 1)
@@ -507,4 +522,5 @@ def read_article(
         published_at=published,
         url=url,
         images=((image,) if image else ()) + tuple(more_images),
+        description=lines[dek].text if dek >= 0 else None,
     )
