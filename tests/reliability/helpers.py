@@ -253,6 +253,7 @@ def cli_env() -> dict[str, str]:
     """The environment for CLI subprocesses, without any BROADSHEET_* from the caller."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BROADSHEET_")}
     env["PYTHONUNBUFFERED"] = "1"
+    env["COLUMNS"] = "200"  # wide tables: rich wraps cells in narrow terminals
     return env
 
 

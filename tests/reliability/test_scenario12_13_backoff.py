@@ -5,6 +5,7 @@ backs off exponentially (capped), shows its last error, and resumes by itself wh
 from __future__ import annotations
 
 import gc
+import itertools
 import threading
 import time
 import warnings
@@ -18,7 +19,7 @@ import pytest
 from broadsheet.config import Settings, load_settings
 from broadsheet.pipeline import open_pipeline, poll_due
 
-from .helpers import Publisher, Route, rss_feed
+from .helpers import Publisher, Route, rss_feed, run_cli
 
 INTERVAL = 60.0
 CAP = 3600.0
@@ -194,3 +195,38 @@ def test_per_host_cap_held_on_the_first_poll(home: Path, publisher: Publisher) -
     leaked = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
     assert counter.most == 1, f"{counter.most} requests to one host at once (cap 1)"
     assert leaked == []
+
+
+def test_short_retry_after_is_waited_out_within_the_poll(home: Path, publisher: Publisher) -> None:
+    """A Retry-After short enough to wait for is retried in the same poll, never early."""
+    moments: list[float] = []
+    body = rss_feed(publisher.base, [("ra-1", 1)], full_text=True)
+
+    def route(headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        moments.append(time.monotonic())
+        if len(moments) <= 2:
+            return 429, {"Content-Type": "text/plain", "Retry-After": "1"}, b"wait"
+        return 200, {"Content-Type": "application/rss+xml"}, body
+
+    publisher.routes["/soon.xml"] = route
+    with open_pipeline(_settings(home, retries=2), enrich=False) as pipe:
+        source = pipe.store.add_source(f"{publisher.base}/soon.xml", "feed")
+        [outcome] = poll_due(pipe, force=True)
+        assert outcome.status == "ok" and outcome.new == 1
+        assert pipe.store.get_source(source.id).error_count == 0
+    gaps = [b - a for a, b in itertools.pairwise(moments)]
+    assert len(gaps) == 2
+    assert min(gaps) >= 0.95, f"asked again {min(gaps):.2f} s after Retry-After: 1"
+
+
+def test_last_error_and_next_poll_visible_in_the_cli(home: Path) -> None:
+    settings = _settings(home, retries=0)
+    with open_pipeline(settings, enrich=False) as pipe:
+        pipe.store.add_source("http://127.0.0.1:9/closed.xml", "feed")  # discard port: refused
+        [outcome] = poll_due(pipe, force=True)
+        assert outcome.status == "error"
+    listed = run_cli(home, None, "sources")
+    assert listed.returncode == 0, listed.stderr
+    text = " ".join(listed.stdout.split())
+    assert "closed.xml" in text
+    assert "could not connect" in text or "refused" in text.lower(), text
