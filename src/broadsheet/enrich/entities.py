@@ -65,6 +65,9 @@ _NOT_NAME_POS = frozenset(
     {"VERB", "PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "ADV", "INTJ", "NUM"}
 )
 _MARKUP = frozenset("=|{}[]<>#*_\\")
+_NAME_PARTICLES = frozenset(
+    {"de", "van", "von", "bin", "al", "da", "di", "le", "la", "der", "den", "dos", "du"}
+)
 _HTML_ENTITY = re.compile(r"&#?\w+;")
 _QUOTE_CHARS = "\"'“”‘’«»"
 
@@ -600,25 +603,7 @@ class _Annotator:
                 if any(any(c.isdigit() for c in w) for w in words):
                     continue
                 if not all(
-                    _is_cap(w)
-                    or w.lower()
-                    in (
-                        "de",
-                        "van",
-                        "von",
-                        "bin",
-                        "al",
-                        "da",
-                        "di",
-                        "le",
-                        "la",
-                        "der",
-                        "den",
-                        "dos",
-                        "du",
-                    )
-                    or w[0] in "-'’"
-                    for w in words
+                    _is_cap(w) or w.lower() in _NAME_PARTICLES or w[0] in "-'’" for w in words
                 ):
                     continue
                 if self._has_keyword(words, self.rules.org_keywords_strong) or (
