@@ -72,6 +72,11 @@ def test_byline_and_date(case: tuple[DumpCase, Article]) -> None:
     assert article.published_at == expected
 
 
+def test_standfirst(case: tuple[DumpCase, Article]) -> None:
+    c, article = case
+    assert article.description == c.description
+
+
 def test_url_is_kept() -> None:
     url = "https://gazette.example/news/ferries"
     assert extract_textdump(CASES[0].text, url=url).url == url

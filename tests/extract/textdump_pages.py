@@ -23,6 +23,7 @@ class DumpCase:
     credit: str | None = None
     byline: str | None = None
     date: str | None = None  # ISO date of published_at, when the page prints one
+    description: str | None = None  # the standfirst under the headline, if any
     boilerplate: tuple[str, ...] = field(default=())
 
 
@@ -335,4 +336,64 @@ Call our newsroom: (555) 014-2299
     )
 
 
-CASES: tuple[DumpCase, ...] = (_ferry(), _cider(), _science())
+# --------------------------------------------------------------------------- standfirst
+
+LIBRARY_HEADLINE = "Millbrook Library Will Stay Open Until Midnight During Exam Season"
+LIBRARY_DEK = (
+    "The trial follows a petition signed by more than 3,000 students who said they had "
+    "nowhere quiet to study at night."
+)
+LIBRARY_PARAGRAPHS = (
+    "The Millbrook Public Library will keep its main reading room open until midnight for "
+    "six weeks this spring, the library board decided at its monthly meeting on Thursday.",
+    "Students from the community college and the two high schools have asked for longer "
+    "hours for years, arguing that cafés close early and that many homes are too crowded "
+    "for serious study.",
+    "The board estimated that the extra hours would cost about $22,000, mostly for two "
+    "security guards and overtime for the staff who volunteered for the late shifts.",
+    "If the trial goes well, the director said, the library could offer late opening every "
+    "exam season, and perhaps on weekends during the rest of the school year.",
+)
+
+
+def _library() -> DumpCase:
+    p = LIBRARY_PARAGRAPHS
+    text = f"""Millbrook Courier
+
+{_bullets(["Local", "Schools", "Business", "Events", "Letters"])}
+
+{LIBRARY_HEADLINE}
+
+{LIBRARY_DEK}
+
+By Tom Reyes
+
+April 2, 2026
+
+{p[0]}
+
+{p[1]}
+
+{p[2]}
+
+{p[3]}
+
+Related Stories
+
+{_bullets(["Book sale raises record sum for children's wing", "New bus route serves the college"])}
+
+Subscribe to the Courier for $1 a week
+"""
+    return DumpCase(
+        name="standfirst",
+        text=text,
+        headline=LIBRARY_HEADLINE,
+        paragraphs=p,
+        byline="Tom Reyes",
+        date="2026-04-02",
+        description=LIBRARY_DEK,
+        boilerplate=(LIBRARY_DEK, "Subscribe to the Courier for $1 a week", "Related Stories"),
+    )
+
+
+CASES: tuple[DumpCase, ...] = (_ferry(), _cider(), _science(), _library())

@@ -489,7 +489,7 @@ def read_article(
     # the lead image sits between the headline and the first paragraph
     image, image_lines = _find_image(lines, max(head + 1, first - 12), first + 1)
     if head < 0:
-        head = _find_headline(lines, first, image_lines, url)
+        head = _find_headline(lines, dek if dek >= 0 else first, image_lines, url)
     taken = set(image_lines)
     if head >= 0:
         taken.add(head)
@@ -508,7 +508,13 @@ def read_article(
             byline = t
         if published is None and DATE_RE.search(t):
             published = _parse_date(t)
-    body_idx = [i for i in kept if i not in taken and (head < 0 or i > head)]
+    body_idx = [
+        i
+        for i in kept
+        if i not in taken
+        and i > head
+        and not (i < first and _is_byline_or_date(lines[i]))  # header lines above the story
+    ]
     body_idx, more_images = _pull_captions(body_idx, lines)
     paragraphs = tuple(
         Paragraph(lines[i].text, _kind(lines, i, body_idx, pos)) for pos, i in enumerate(body_idx)
