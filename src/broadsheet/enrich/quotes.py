@@ -558,7 +558,7 @@ def _continuations(
 
     Each becomes a quote of its own, and the quote it continues within its paragraph
     grows to take it in (“A,” she said. “B.” is one attribution with A and B)."""
-    taken = sorted(q.content for _, q in out)
+    taken = sorted(q.content for _, q in out if not _inside_quotation(q.content, quotes))
     extra: list[tuple[_Candidate, Quote]] = []
     order = sorted(range(len(out)), key=lambda k: out[k][1].content[1])
     ends = [out[k][1].content[1] for k in order]
@@ -595,6 +595,14 @@ def _continuations(
         content = (prev.content[0], end)
         out[k] = (cand, replace(prev, content=content, kind=quote_kind(text[content[0] : end])))
     return extra
+
+
+def _inside_quotation(span: tuple[int, int], quotes: Sequence[tuple[int, int]]) -> bool:
+    """Whether span is a small part inside a quotation (words quoted within it)."""
+    for q_start, q_end in quotes:
+        if q_start < span[0] and span[1] < q_end and (span[1] - span[0]) * 2 < q_end - q_start:
+            return True
+    return False
 
 
 def _is_quote_paragraph(text: str, pos: int) -> bool:
