@@ -35,7 +35,9 @@ SUBSET = 25  # documents of dev: keeps the test well under a minute
 
 
 @pytest.fixture(scope="module")
-def dev_subset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[dict[str, Any]]]]:
+def dev_subset(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, dict[str, list[dict[str, Any]]]]:
     if not (DEV / "attributions").is_dir():
         pytest.skip(f"PolNeAR dev not found at {DEV}")
     root = tmp_path_factory.mktemp("polnear-dev")
@@ -48,10 +50,16 @@ def dev_subset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str
     nlp = load_nlp()
     texts = [text for _, text, _ in rows]
     predictions: dict[str, list[dict[str, Any]]] = {}
-    for (doc_id, text, _), doc in zip(rows, nlp.pipe(straighten_quotes(t) for t in texts), strict=True):
+    for (doc_id, text, _), doc in zip(
+        rows, nlp.pipe(straighten_quotes(t) for t in texts), strict=True
+    ):
         quotes = find_quotes(doc, entities_from_doc(doc, text))
         predictions[doc_id] = [
-            {"content": list(q.content), "source": list(q.source) if q.source else None, "speaker": q.speaker}
+            {
+                "content": list(q.content),
+                "source": list(q.source) if q.source else None,
+                "speaker": q.speaker,
+            }
             for q in quotes
         ]
     return root, predictions
