@@ -214,6 +214,12 @@ def _cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) -
     or at a "Comments" line with a good deal of prose above it."""
     if not kept:
         return []
+    # kept prose words at or below each line, for the "less prose below" test
+    below = [0] * (kept[-1] + 2)
+    kept_set = set(kept)
+    for i in range(kept[-1], -1, -1):
+        own = lines[i].n if i in kept_set and lines[i].prose else 0
+        below[i] = below[i + 1] + own
     before = 0
     for i in range(first, kept[-1] + 1):
         line = lines[i]
@@ -224,7 +230,7 @@ def _cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) -
             continue
         comments = bool(_COMMENTS_MARKER.match(line.text))
         if comments or _RELATED_MARKER.match(line.text):
-            after = sum(lines[k].n for k in kept if k > i and lines[k].prose)
+            after = below[i + 1]
             # comment threads can outgrow the story; share bars above it have little prose
             if after < before or (comments and before >= 100):
                 return [k for k in kept if k < i]
