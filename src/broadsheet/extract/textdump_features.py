@@ -17,12 +17,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "BOILER",
+    "CONTEXT_NAMES",
+    "CREDIT",
+    "DATE_RE",
     "FEATURE_NAMES",
+    "SENTENCE_END",
+    "URLISH",
+    "WORD",
     "Line",
     "context_features",
+    "is_prose",
     "line_features",
     "main_region",
+    "prose_runs",
     "split_lines",
+    "titlecase_ratio",
 ]
 
 WORD = re.compile(r"\w+")
