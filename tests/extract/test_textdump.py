@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import time
 from datetime import datetime
 
@@ -145,3 +146,13 @@ def test_fuzz_any_text(text: str) -> None:
         assert article.paragraphs
         assert all(p.text.strip() for p in article.paragraphs)
     assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize(
+    "module", ["broadsheet.extract.textdump", "broadsheet.extract.textdump_features"]
+)
+def test_exports_exist(module: str) -> None:
+    imported = importlib.import_module(module)
+    assert imported.__all__
+    for name in imported.__all__:
+        assert hasattr(imported, name), f"{module}.__all__ names {name} but it is missing"
