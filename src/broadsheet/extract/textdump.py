@@ -24,6 +24,7 @@ from importlib import resources
 from urllib.parse import urlsplit
 
 import numpy as np
+import numpy.typing as npt
 
 from broadsheet.errors import ExtractionError
 from broadsheet.extract.textdump_features import (
@@ -54,8 +55,8 @@ class _Stage:
     mean: tuple[float, ...]
     scale: tuple[float, ...]
 
-    def predict(self, rows: Sequence[Sequence[float]]) -> list[float]:
-        if not rows:
+    def predict(self, rows: Sequence[Sequence[float]] | npt.NDArray[np.float64]) -> list[float]:
+        if len(rows) == 0:
             return []
         x = (np.asarray(rows, dtype=np.float64) - np.asarray(self.mean)) / np.asarray(self.scale)
         z = np.clip(x @ np.asarray(self.weights[1:]) + self.weights[0], -40.0, 40.0)

@@ -16,6 +16,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 __all__ = [
     "BOILER",
     "CONTEXT_NAMES",
@@ -411,40 +414,43 @@ CONTEXT_NAMES: tuple[str, ...] = (
 
 def context_features(
     lines: Sequence[Line], probs: Sequence[float], feats: Sequence[Sequence[float]]
-) -> list[list[float]]:
+) -> npt.NDArray[np.float64]:
     """Second-stage features: each line's first-stage score beside its neighbours'.
 
     ``feats`` are the first-stage features (:func:`line_features`) of the same lines.
+    One row per line, in :data:`CONTEXT_NAMES` order.
     """
-    col = {name: k for k, name in enumerate(FEATURE_NAMES)}
     n = len(lines)
-    by_block: dict[int, list[float]] = {}
-    for line, p in zip(lines, probs, strict=True):
-        by_block.setdefault(line.block, []).append(p)
-    out: list[list[float]] = []
-    for i in range(n):
-
-        def at(j: int) -> float:
-            return probs[j] if 0 <= j < n else 0.0
-
-        win = [probs[j] for j in range(max(0, i - 5), min(n, i + 6))]
-        blk = by_block[lines[i].block]
-        out.append(
-            [
-                at(i),
-                at(i - 1),
-                at(i + 1),
-                at(i - 2),
-                at(i + 2),
-                sum(win) / len(win),
-                sum(blk) / len(blk),
-                1.0 if lines[i].n < 8 else 0.0,
-                1.0 if is_prose(lines[i]) else 0.0,
-                feats[i][col["in_main_run"]],
-                feats[i][col["after_main_run"]],
-                feats[i][col["before_main_run"]],
-                (1.0 if lines[i].n < 8 else 0.0) * sum(win) / len(win),
-                feats[i][col["boiler_short"]],
-            ]
-        )
-    return out
+    if n == 0:
+        return np.zeros((0, len(CONTEXT_NAMES)))
+    p = np.asarray(probs, dtype=np.float64)
+    f = np.asarray(feats, dtype=np.float64)
+    col = {name: k for k, name in enumerate(FEATURE_NAMES)}
+    padded = np.concatenate([np.zeros(2), p, np.zeros(2)])
+    # mean over the window i-5 .. i+5, clipped to the page
+    cum = np.concatenate([[0.0], np.cumsum(p)])
+    idx = np.arange(n)
+    lo, hi = np.maximum(0, idx - 5), np.minimum(n, idx + 6)
+    win = (cum[hi] - cum[lo]) / (hi - lo)
+    blocks = np.fromiter((line.block for line in lines), dtype=np.int64, count=n)
+    block_mean = (np.bincount(blocks, weights=p) / np.bincount(blocks))[blocks]
+    short = np.fromiter((1.0 if line.n < 8 else 0.0 for line in lines), np.float64, count=n)
+    prose = np.fromiter((1.0 if line.prose else 0.0 for line in lines), np.float64, count=n)
+    return np.column_stack(
+        [
+            p,
+            padded[1 : n + 1],
+            padded[3 : n + 3],
+            padded[0:n],
+            padded[4 : n + 4],
+            win,
+            block_mean,
+            short,
+            prose,
+            f[:, col["in_main_run"]],
+            f[:, col["after_main_run"]],
+            f[:, col["before_main_run"]],
+            short * win,
+            f[:, col["boiler_short"]],
+        ]
+    )
