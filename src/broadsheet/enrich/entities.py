@@ -281,6 +281,7 @@ class _Annotator:
         self._type_by_keywords(spans)
         spans = self._extend_orgs(spans)
         spans = self._rule_orgs(spans)
+        self._people_by_role(spans)
         spans = self._apply_titles(spans)
         spans = self._filter(spans)
         return self._resolve(spans)
@@ -564,6 +565,41 @@ class _Annotator:
                 out.append(sp)
         return out
 
+    def _people_by_role(self, spans: list[_Span]) -> None:
+        """A short capitalised name the model took for something else is a person when the
+        story gives it a person's role: "Odile Ferrand, the chief executive of ...",
+        "Ravi Castellano, who studies ...", "analyst Jane Roe"."""
+        doc = self.doc
+        titles = self.rules.person_title_words | {p[0] for p in self.rules.title_phrases}
+        for sp in spans:
+            if sp.type == "PERSON":
+                continue
+            toks = self._tokens_between(sp.start, sp.end)
+            if toks is None or not 2 <= len(toks) <= 3:
+                continue
+            if not all(t.is_alpha and t.text[:1].isupper() for t in toks):
+                continue
+            words = [t.text for t in toks]
+            if self._has_keyword(words, self.rules.org_keywords) or self._has_keyword(
+                words, self.rules.org_keywords_strong
+            ):
+                continue
+            after = toks.end
+            role = False
+            if after + 1 < len(doc) and doc[after].text == ",":
+                nxt = doc[after + 1]
+                if nxt.lower_ == "who":
+                    role = True
+                else:
+                    j = after + 1 + (nxt.lower_ in ("the", "a", "an"))
+                    window = [t.lower_.rstrip(".") for t in doc[j : j + 3]]
+                    role = any(w in titles for w in window)
+            before = toks.start - 1
+            if before >= 0 and doc[before].lower_.rstrip(".") in titles:
+                role = True
+            if role:
+                sp.type = "PERSON"
+
     def _extend_person(self, sp: _Span) -> None:
         """Take in up to two proper-noun tokens the model left off a name ("Park Sun" Ho)."""
         doc = self.doc
@@ -581,6 +617,24 @@ class _Annotator:
             sp.end = tok.idx + len(tok.text)
             added += 1
             i += 1
+        # and one the model left off the front ("Tarek" Nasrallah), unless it is a title
+        j = toks.start - 1
+        if j >= 0:
+            tok = doc[j]
+            if (
+                tok.tag_ == "NNP"
+                and not tok.ent_type_
+                and tok.is_alpha
+                and tok.text[:1].isupper()
+                and tok.whitespace_
+                and tok.lower_ not in self.rules.person_title_words
+                and tok.lower_ not in {p[0] for p in self.rules.title_phrases}
+                and not self._has_keyword([tok.text], self.rules.org_keywords)
+                and not self._has_keyword([tok.text], self.rules.org_keywords_strong)
+                # it must start the capitalised run: "Ministry Spokeswoman Jiang" is a title
+                and (j == 0 or not doc[j - 1].text[:1].isupper() or doc[j - 1].is_sent_start)
+            ):
+                sp.start = tok.idx
 
     def _filter(self, spans: list[_Span]) -> list[_Span]:
         out: list[_Span] = []
