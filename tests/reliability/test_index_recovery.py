@@ -39,6 +39,15 @@ def _folder(root: Path) -> Path:
     return folder
 
 
+def _ingest_in_process(home: Path, folder: Path) -> None:
+    with open_pipeline(make_settings(home), enrich=False) as pipe:
+        report = pipe.ingest_path(folder)
+        assert report.counts.get("new") == len(list(folder.iterdir()))
+        if pipe.index is not None:
+            pipe.flush()
+            pipe.index.close()  # release the writer (see test_a_closed_pipeline_releases)
+
+
 def _cli_headlines(home: Path) -> set[str]:
     done = run_cli(home, None, "search", '"final reading"', "--format", "jsonl", "-n", "50")
     assert done.returncode == 0, done.stderr[-2000:]
@@ -49,9 +58,7 @@ EXPECTED = {story(100 + n)[0] for n in range(PAGES)}
 
 
 def test_search_after_the_index_folder_is_removed_then_reindex(home: Path, tmp_path: Path) -> None:
-    config = write_config(home, fetch_articles=True)
-    assert run_cli(home, config, "ingest", str(_folder(tmp_path))).returncode == 0
-    assert _cli_headlines(home) == EXPECTED
+    _ingest_in_process(home, _folder(tmp_path))
     shutil.rmtree(make_settings(home).index_dir)
     rebuilt = run_cli(home, None, "reindex")
     assert rebuilt.returncode == 0, rebuilt.stderr
@@ -70,9 +77,10 @@ def test_search_after_the_index_folder_is_removed_then_reindex(home: Path, tmp_p
 def test_search_sees_stories_stored_while_the_index_was_busy(home: Path, tmp_path: Path) -> None:
     settings = make_settings(home)
     config = write_config(home, fetch_articles=True)
-    first = tmp_path / "first.html"
-    first.write_bytes(page(120))
-    assert run_cli(home, config, "ingest", str(first)).returncode == 0  # index committed
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "first.html").write_bytes(page(120))
+    _ingest_in_process(home, first)  # the index exists and has committed
     holder = SearchIndex(settings.index_dir)
     holder.index_articles([])  # holds the index writer, as a running poll would
     try:
@@ -97,8 +105,7 @@ def test_search_sees_stories_stored_while_the_index_was_busy(home: Path, tmp_pat
     ),
 )
 def test_reindex_recovers_a_damaged_index(home: Path, tmp_path: Path) -> None:
-    config = write_config(home, fetch_articles=True)
-    assert run_cli(home, config, "ingest", str(_folder(tmp_path))).returncode == 0
+    _ingest_in_process(home, _folder(tmp_path))
     (make_settings(home).index_dir / "meta.json").write_text("{damaged", "utf-8")
     rebuilt = run_cli(home, None, "reindex")
     assert "Traceback" not in rebuilt.stderr
