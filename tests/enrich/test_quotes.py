@@ -210,3 +210,19 @@ def test_find_quote_spans_properties(text: str) -> None:
     for start, end in spans:
         assert 0 <= start < end <= len(text)
         assert text[start] in "\"“«'`"  # every passage opens with a quote mark
+
+
+def test_parse_breaks_paragraphs_and_keeps_the_original_text() -> None:
+    from broadsheet.enrich.analyze import Enricher
+
+    text = "Rates Rise Again\nThe bank’s chair said “we’re not done” on Monday.\n“Prices matter.”"
+    enricher = Enricher(quotes=False)
+    doc = enricher.parse(text)
+    assert doc.text == text
+    starts = {s.start_char for s in doc.sents}
+    assert {0, text.index("The bank"), text.index("“Prices")} <= starts
+    chair = next(t for t in doc if t.text == "chair")
+    assert chair.dep_ == "nsubj"
+    assert [t.text for t in doc if t.text.startswith("’")] == ["’s", "’re"]
+    docs = list(enricher.parse_many([text, "Plain words."]))
+    assert docs[0].text == text and docs[1].text == "Plain words."

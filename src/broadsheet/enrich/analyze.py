@@ -23,7 +23,7 @@ from ..models import Annotations, Entity, Quote
 from .entities import EntityRules, find_entities, load_entity_rules
 from .facts import FactRules, find_facts, load_fact_rules
 from .fasttags import FastTagger
-from .nlp import load_nlp
+from .nlp import load_nlp, prepare_text, restore_text
 from .tickers import TickerTable, find_tickers, load_ticker_table
 from .tone import ToneLexicon, load_tone_lexicon, score_tone
 from .topics import Taxonomy, load_taxonomy, select_topics
@@ -86,18 +86,22 @@ class Enricher:
         self.find_quotes: QuoteFinder | None = _load_quote_finder() if quotes else None
 
     def parse(self, text: str) -> Any:
-        """The full spaCy parse (tags, parse, entities, lemmas) every annotator reads."""
-        doc = self.nlp(text[:MAX_CHARS])
-        return self.fast_tagger(doc) if self.fast_tagger is not None else doc
+        """The full spaCy parse (tags, parse, entities, lemmas) every annotator reads: made on
+        the text with straight quotes (``nlp.prepare_text``), sentences broken at paragraph
+        ends, ``doc.text`` the original text."""
+        text = text[:MAX_CHARS]
+        doc = self.nlp(prepare_text(text))
+        if self.fast_tagger is not None:
+            doc = self.fast_tagger(doc)
+        return restore_text(doc, text)
 
     def parse_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Any]:
         """Full parses of many texts, in order, in batches (``nlp.pipe``)."""
-        docs = self.nlp.pipe((text[:MAX_CHARS] for text in texts), batch_size=batch_size)
-        if self.fast_tagger is None:
-            yield from docs
-        else:
-            for doc in docs:
-                yield self.fast_tagger(doc)
+        pairs = ((prepare_text(t[:MAX_CHARS]), t[:MAX_CHARS]) for t in texts)
+        for doc, text in self.nlp.pipe(pairs, batch_size=batch_size, as_tuples=True):
+            if self.fast_tagger is not None:
+                doc = self.fast_tagger(doc)
+            yield restore_text(doc, text)
 
     def analyze(self, text: str) -> Annotations:
         """Annotations of one article text."""
