@@ -23,6 +23,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from ..models import Entity, EntityType, Quote, QuoteKind
+from .quotes_bounds import trim_tokens
 from .quotes_marks import QUOTE_CHARS, find_quote_spans
 from .quotes_speakers import SpeakerDetails, find_speaker_details
 
@@ -93,6 +94,7 @@ class _Candidate:
     pattern: str
     lemma: str
     verb: Token | None = None
+    tokens: tuple[int, int] | None = None  # the parse's content tokens before any cut
 
 
 # ----------------------------------------------------------------------------- spans
@@ -179,7 +181,9 @@ def _verb_candidates(cue: Token) -> list[_Candidate]:
     out: list[_Candidate] = []
 
     def add(first: int, last: int, pattern: str, source: Token | None = subject) -> None:
-        out.append(_Candidate(_span_chars(doc, first, last), source, cue_span, pattern, lemma, cue))
+        end = trim_tokens(doc, first, last, pattern)
+        span = _span_chars(doc, first, end)
+        out.append(_Candidate(span, source, cue_span, pattern, lemma, cue, (first, last)))
 
     clauses = [c for c in cue.children if c.dep_ == "ccomp"]
     if clauses:
@@ -264,9 +268,9 @@ def _according_candidates(tok: Token, out: list[_Candidate]) -> None:
     if last - first < 2:
         return
     doc = tok.doc
-    span = _span_chars(doc, first, last)
+    span = _span_chars(doc, first, trim_tokens(doc, first, last, "according"))
     cue = (tok.idx, to.idx + len(to.text))
-    out.append(_Candidate(span, pobj, cue, "according", "according to"))
+    out.append(_Candidate(span, pobj, cue, "according", "according to", None, (first, last)))
 
 
 def _colon_candidates(doc: Doc, text: str, out: list[_Candidate]) -> None:
@@ -571,7 +575,7 @@ def _continuations(
             continue
         k = order[i]
         cand, prev = out[k]
-        if prev.source is None or prev.kind == "indirect":
+        if prev.source is None or not _holds_quotation(prev.content, quotes):
             continue
         gap = text[grown.get(k, prev.content[1]) : q_start]
         if (
@@ -580,7 +584,7 @@ def _continuations(
             or (gap.count("\n") and not _is_quote_paragraph(text, q_start))
         ):
             continue
-        if any(q in gap for q in '"“”«»'):
+        if any(q in gap for q in '"“”«»') or "''" in gap:
             continue
         if "\n" not in text[prev.content[0] : q_end]:
             grown[k] = q_end
@@ -595,6 +599,12 @@ def _continuations(
         content = (prev.content[0], end)
         out[k] = (cand, replace(prev, content=content, kind=quote_kind(text[content[0] : end])))
     return extra
+
+
+def _holds_quotation(span: tuple[int, int], quotes: Sequence[tuple[int, int]]) -> bool:
+    """Whether span takes in a whole quotation (any marks: ``“…”``, ``"…"``, ``''…''``)."""
+    i = bisect.bisect_left(quotes, (span[0], span[0]))
+    return i < len(quotes) and quotes[i][1] <= span[1]
 
 
 def _inside_quotation(span: tuple[int, int], quotes: Sequence[tuple[int, int]]) -> bool:

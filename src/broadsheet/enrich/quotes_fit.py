@@ -1,6 +1,10 @@
 """Fit the cue weights of quote attribution on the PolNeAR training split.
 
 usage: python -m broadsheet.enrich.quotes_fit TRAIN_DIR [--docbin FILE] [--out FILE]
+                                                [--limit N] [--bounds]
+
+``--bounds`` fits the content cut table of ``quotes_bounds`` (``quotes_data/bounds.json``)
+instead of the classifier; fit it first, the classifier sees the cut contents.
 
 Every verb of every training article is turned into a candidate attribution (its pattern:
 clause, infinitive, object, preposition, quotation, "according to"); a candidate is right
@@ -21,12 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from .nlp import load_nlp
-from .quotes import _build, _Candidate, candidate_features
+from .quotes import _build, _Candidate, _collect_candidates, candidate_features
+from .quotes_bounds import MIN_COUNT, cut_keys, cut_points
 from .quotes_entities import entities_from_doc
 from .quotes_marks import straighten_quotes
 
 __all__ = [
     "collect_examples",
+    "fit_bounds",
     "fit_model",
     "iter_split",
     "load_docs",
@@ -68,7 +74,14 @@ def read_gold(ann: Path, text: str) -> list[dict[str, Any]]:
             if any(q in body for q in _MARKS)
             else "indirect"
         )
-        out.append({"content": (start, end), "source": roles.get("Source", []), "kind": kind})
+        out.append(
+            {
+                "content": (start, end),
+                "source": roles.get("Source", []),
+                "cue": roles.get("Cue", []),
+                "kind": kind,
+            }
+        )
     return out
 
 
@@ -174,7 +187,7 @@ def _record(
     return 0.0
 
 
-def load_docs(split: Path, docbin: Path | None) -> list[Any]:
+def load_docs(split: Path, docbin: Path | None, limit: int = 0) -> list[Any]:
     """spaCy parses of a split's annotated documents (from a DocBin of all its texts in
     file-name order when given and present)."""
     from spacy.tokens import DocBin
@@ -182,10 +195,58 @@ def load_docs(split: Path, docbin: Path | None) -> list[Any]:
     nlp = load_nlp()
     rows = iter_split(split)
     all_ids = sorted(p.stem for p in (split / "text").glob("*.txt"))
+    if limit:
+        rows = [r for r in rows if r[0] in set(all_ids[:limit])]
     if docbin is not None and docbin.exists():
-        by_id = dict(zip(all_ids, DocBin().from_disk(docbin).get_docs(nlp.vocab), strict=True))
+        by_id = dict(zip(all_ids, DocBin().from_disk(docbin).get_docs(nlp.vocab), strict=False))
         return [by_id[doc_id] for doc_id, _, _ in rows]
     return list(nlp.pipe((straighten_quotes(t) for _, t, _ in rows), batch_size=16))
+
+
+def fit_bounds(split: Path, docs: list[Any], min_count: int = MIN_COUNT) -> dict[str, float]:
+    """The cut table of ``quotes_bounds``: for every candidate whose cue is a gold cue, and
+    every place its content could be cut that the gold content reaches, whether the gold
+    content ends there; smoothed rates of keys seen at least ``min_count`` times."""
+    rows = iter_split(split)
+    seen: collections.Counter[str] = collections.Counter()
+    ends: collections.Counter[str] = collections.Counter()
+    for (_, text, ann), doc in zip(rows, docs, strict=False):
+        gold = read_gold(ann, text)
+        for cand in _collect_candidates(doc, None, text, []):
+            if cand.tokens is None or cand.cue is None:
+                continue
+            first, last = cand.tokens
+            start = doc[first].idx
+            cue = cand.cue
+            match = next(
+                (
+                    g
+                    for g in gold
+                    if any(cue[0] < e and s < cue[1] for s, e in g["cue"])
+                    and abs(g["content"][0] - start) <= 3
+                ),
+                None,
+            )
+            if match is None:
+                continue
+            g_end = match["content"][1]
+            for k, dep in cut_points(doc, first, last):
+                j = k - 1
+                while j > first and (doc[j].is_punct or doc[j].is_space):
+                    j -= 1
+                if g_end <= doc[j].idx:
+                    break  # the gold content ended earlier
+                ended = g_end <= doc[k].idx
+                for key in cut_keys(doc, k, dep, cand.pattern):
+                    seen[key] += 1
+                    ends[key] += int(ended)
+                if ended:
+                    break
+    return {
+        key: round((ends[key] + 0.5) / (n + 1.0), 3)
+        for key, n in sorted(seen.items())
+        if n >= min_count
+    }
 
 
 def collect_examples(split: Path, docs: list[Any]) -> tuple[list[list[str]], list[int], int]:
@@ -300,8 +361,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).parent / "quotes_data" / "model.json"
     )
+    parser.add_argument("--limit", type=int, default=0, help="the first N texts only (--bounds)")
+    parser.add_argument(
+        "--bounds", action="store_true", help="fit the content cut table (bounds.json)"
+    )
     args = parser.parse_args(argv)
-    docs = load_docs(args.train_dir, args.docbin)
+    docs = load_docs(args.train_dir, args.docbin, args.limit)
+    if args.bounds:
+        table = fit_bounds(args.train_dir, docs)
+        out = args.out.with_name("bounds.json")
+        out.write_text(json.dumps(table, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+        print(json.dumps({"keys": len(table), "cuts": sum(v > 0.5 for v in table.values())}))
+        return 0
     features, labels, n_gold = collect_examples(args.train_dir, docs)
     model = tune_cutoff(args.train_dir, docs, fit_model(features, labels, n_gold))
     args.out.write_text(json.dumps(model, indent=0, sort_keys=True) + "\n", encoding="utf-8")

@@ -1,0 +1,82 @@
+"""Where a quote's content ends: trailing phrases cut off by a table fitted on PolNeAR train.
+
+The parse gives a cue's content as a subtree ("endorsed Cruz last week, saying ..."), but
+PolNeAR's content is often only its first part ("Cruz"). Each right-hand dependent inside
+a content span starts a possible cut. The table holds, per kind of dependent (its
+dependency, its word or part of speech, whether a comma or dash comes before it, the
+pattern), how often the gold content ended right there given that it reached it; a cut is
+made at the first dependent whose rate is over one half. Fitted by
+``python -m broadsheet.enrich.quotes_fit TRAIN_DIR --bounds`` (train only).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Token
+
+__all__ = ["cut_keys", "cut_points", "load_cut_table", "trim_tokens"]
+
+_WORD_POS = frozenset({"ADP", "SCONJ", "CCONJ", "ADV", "PART", "DET", "PRON", "AUX"})
+_BREAKS = frozenset({",", ";", "—", "–", "-", "--", "(", ":"})
+MIN_COUNT = 4
+_CLAUSE_PATTERNS = frozenset({"ccomp", "parataxis", "according", "raising"})
+
+
+def cut_points(doc: Doc, first: int, last: int) -> Iterator[tuple[int, Token]]:
+    """(token index, dependent) of each place a right-hand dependent's subtree starts inside
+    tokens first..last, the outermost dependent for each place, left to right."""
+    best: dict[int, Token] = {}
+    for t in doc[first + 1 : last + 1]:
+        if t.head.i >= t.i or t.is_punct:
+            continue
+        k = t.left_edge.i
+        if k <= first:
+            continue
+        held = best.get(k)
+        if held is None or t.right_edge.i > held.right_edge.i:
+            best[k] = t
+    for k in sorted(best):
+        yield k, best[k]
+
+
+def cut_keys(doc: Doc, k: int, dep: Token, pattern: str) -> list[str]:
+    """Keys of the table for a cut before token k (most specific first)."""
+    word = dep.lower_ if dep.pos_ in _WORD_POS else dep.pos_
+    first_word = doc[k].lower_ if doc[k].pos_ in _WORD_POS else doc[k].pos_
+    brk = "b" if doc[k - 1].text in _BREAKS or doc[k].text in _BREAKS else "n"
+    group = "c" if pattern in _CLAUSE_PATTERNS else "o"
+    return [
+        f"{pattern}|{dep.dep_}|{word}|{first_word}|{brk}",
+        f"{group}|{dep.dep_}|{word}|{first_word}|{brk}",
+        f"{group}|{dep.dep_}|{word}|{brk}",
+        f"{group}|{dep.dep_}|{brk}",
+    ]
+
+
+@lru_cache(maxsize=1)
+def load_cut_table() -> dict[str, float]:
+    """Fitted cut rates by key ({} when the data file is missing)."""
+    path = resources.files(__package__) / "quotes_data" / "bounds.json"
+    if not path.is_file():
+        return {}
+    data: dict[str, float] = json.loads(path.read_text("utf-8"))
+    return data
+
+
+def trim_tokens(doc: Doc, first: int, last: int, pattern: str) -> int:
+    """The last token of content first..last once trailing phrases are cut off."""
+    table = load_cut_table()
+    if not table:
+        return last
+    for k, dep in cut_points(doc, first, last):
+        for key in cut_keys(doc, k, dep, pattern):
+            rate = table.get(key)
+            if rate is not None:
+                if rate > 0.5:
+                    return k - 1
+                break
+    return last
