@@ -122,3 +122,31 @@ def test_loopback_is_refused_without_the_allowlist(tmp_path, publisher: Publishe
         else:
             raise AssertionError("a loopback feed was fetched without being allowed")
     assert publisher.hits == []
+
+
+def _atom(base: str, updated: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>Harbour desk</title><id>{base}/atom</id><updated>{updated}</updated>"
+        f"<entry><title>Harbour story</title><id>tag:harbour,2008:1</id>"
+        f'<link href="{base}/a.html"/><published>2008-06-03T14:00:00Z</published>'
+        f"<updated>{updated}</updated></entry></feed>"
+    ).encode()
+
+
+def test_an_entry_updated_in_the_feed_becomes_a_new_version(
+    settings: Settings, publisher: Publisher
+) -> None:
+    base = publisher.base
+    publisher.static("/atom.xml", _atom(base, "2008-06-03T14:00:00Z"), "application/atom+xml")
+    publisher.static("/a.html", page("Harbour story", _story(1)), "text/html")
+    with open_pipeline(settings, enrich=False) as pipe:
+        add_source(pipe, f"{base}/atom.xml")
+        poll_due(pipe, force=True)  # nothing changed: the page is not fetched again
+        assert sum(1 for p, _ in publisher.hits if p == "/a.html") == 1
+        corrected = [*_story(1)[:2], "Correction: an earlier version misstated the volumes."]
+        publisher.static("/a.html", page("Harbour story", corrected), "text/html")
+        publisher.static("/atom.xml", _atom(base, "2099-01-01T00:00:00Z"), "application/atom+xml")
+        poll_due(pipe, force=True)
+        (art,) = list(pipe.store.iter_articles())
+        assert art.version == 2 and "Correction" in art.body

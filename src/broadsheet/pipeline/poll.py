@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ..errors import BroadsheetError, FeedParseError, FetchError, HTTPStatusError
-from ..models import Document, FetchResult, ParsedFeed, Source
+from ..models import Document, FeedEntry, FetchResult, ParsedFeed, Source
 from .ingest import BatchReport, IngestOutcome, Pipeline
 
 __all__ = ["PollOutcome", "add_source", "poll_due", "poll_source", "watch"]
@@ -147,7 +147,7 @@ def _ingest_feed(
     fetched_at = _now()
     for entry in feed.entries:
         key = entry.guid or entry.link
-        if key and pipeline.store.seen_guid(source.id, key):
+        if key and pipeline.store.seen_guid(source.id, key) and not _updated_since(entry, source):
             report.add(IngestOutcome(uri=key, status="unchanged"))
             continue
         doc: Document | None = None
@@ -175,6 +175,16 @@ def _ingest_feed(
         report.add(pipeline.ingest_document(doc, source_id=source.id, guid=key))
     pipeline.flush()
     return report
+
+
+def _updated_since(entry: FeedEntry, source: Source) -> bool:
+    """Whether the feed says an entry we already hold changed since our last good poll
+    (then its page is fetched again, and changed text becomes a new version)."""
+    if entry.updated_at is None or source.last_success_at is None:
+        return False
+    if entry.published_at is not None and entry.updated_at <= entry.published_at:
+        return False
+    return entry.updated_at > source.last_success_at
 
 
 def poll_source(pipeline: Pipeline, source: Source) -> PollOutcome:
