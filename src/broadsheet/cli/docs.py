@@ -17,7 +17,7 @@ def _walk(
 ) -> list[tuple[click.Context, click.Command]]:
     # each context gets its parent, so settings such as -h for help are inherited exactly
     # as when the command runs
-    ctx = click.Context(command, info_name=name, parent=parent)
+    ctx = click.Context(command, info_name=name, parent=parent, **command.context_settings)
     out = [(ctx, command)]
     if isinstance(command, click.Group):
         for sub in sorted(command.commands):
