@@ -14,9 +14,6 @@ from broadsheet.pipeline import open_pipeline
 
 from .helpers import cli_env, indexed_ids, make_settings, stored_ids
 
-STORY_ORDER_BUG = "articles whose story starts after them"
-
-
 def test_demo_runs_offline_and_shows_the_product(home: Path) -> None:
     done = subprocess.run(
         [
@@ -54,11 +51,9 @@ def test_demo_runs_offline_and_shows_the_product(home: Path) -> None:
     assert stored > 0
     settings = make_settings(home / "demo")
     with open_pipeline(settings, enrich=False) as pipe:
-        # The demo's three outlets are polled at once and cover the same events: it trips the
-        # story-order bug pinned by test_story_ids.py (xfail). Every other invariant must hold;
-        # drop this filter once that bug is fixed.
-        problems = pipe.store.integrity_check()
-        assert [p for p in problems if not p.startswith(STORY_ORDER_BUG)] == []
+        # the demo's three outlets are polled at once and cover the same events: every
+        # invariant must hold, the story order included (see test_story_ids.py)
+        assert pipe.store.integrity_check() == []
         assert pipe.store.count_articles() == stored
         assert pipe.index is not None
         assert indexed_ids(pipe.index) == stored_ids(pipe.store)

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from broadsheet.models import Document
 from broadsheet.pipeline import open_pipeline
 
@@ -20,15 +18,6 @@ def _document(body: bytes, uri: str, fetched_at: datetime) -> Document:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "store: a near-duplicate saved with a first_seen_at earlier than the article it "
-        "resembles gets a smaller id (ids come from first_seen) but joins that article's "
-        "story, so story_id > id and integrity_check() reports 'articles whose story starts "
-        "after them' (two poll processes whose fetch times cross do this)"
-    ),
-)
 def test_near_duplicate_fetched_earlier_keeps_story_invariant(home: Path) -> None:
     now = datetime.now(UTC)
     original = page(42)

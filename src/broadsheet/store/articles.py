@@ -283,6 +283,16 @@ def save_new(
     article_id = _allocate_id(conn, seen_us)
     bands = lsh_bands(signature) if signature is not None else []
     story_id = _find_story(conn, signature, bands) if signature is not None else None
+    if story_id is not None and story_id > article_id:
+        # seen earlier than the story's first article (fetch times of two processes can
+        # cross): a story is named after its earliest article, so the story moves to this one
+        conn.execute(
+            "INSERT INTO changes (article_id, op) SELECT id, 'upsert' FROM articles"
+            " WHERE story_id = ?",
+            (story_id,),
+        )
+        conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (article_id, story_id))
+        story_id = article_id
     if story_id is None:
         story_id = article_id
     conn.execute(
