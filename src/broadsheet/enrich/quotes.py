@@ -36,6 +36,10 @@ _GROUP_PRONOUNS = frozenset({"they", "them", "it"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _TRIM = " \t\n,;:—–-"
 _RAISING = frozenset({"seem", "appear", "look", "sound"})
+_FIRST_WORDS = frozenset(
+    {"that", "to", "the", "a", "an", "his", "her", "their", "it", "he", "she", "they", "we"}
+    | {"i", "what", "whether", "how", "if", "this", "there", "in", "for"}
+)
 _CONTENT_PREPS = frozenset({"on", "about", "of", "for", "against", "to", "with", "over", "in"})
 
 
@@ -527,6 +531,16 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
         feats.append("cue-inside|" + pattern)
     if body[:5].lower().startswith("that "):
         feats.append("that|" + pattern)
+    first = body.split(None, 1)[0].lower() if body.strip() else ""
+    if first in _FIRST_WORDS:
+        feats.append("lf=" + lemma + "|" + first)
+    if src is not None and src.pos_ == "NOUN":
+        feats.append("sl=" + src.lemma_.lower())
+        feats.append("sll=" + src.lemma_.lower() + "|" + lemma)
+    if verb is not None:
+        if verb.dep_ in ("xcomp", "ccomp", "conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+            feats.append("hl=" + verb.head.lemma_.lower() + "|" + verb.dep_)
+        feats.append("lpd=" + lemma + "|" + pattern + "|" + verb.dep_)
     return feats
 
 
@@ -587,7 +601,7 @@ def _continuations(
         if any(q in gap for q in '"“”«»') or "''" in gap:
             continue
         if "\n" not in text[prev.content[0] : q_end]:
-            grown[k] = q_end
+            grown[k] = q_end  # the quote it continues takes it in as well
         extra.append(
             (
                 _Candidate((q_start, q_end), cand.source, cand.cue, "continued", cand.lemma),
