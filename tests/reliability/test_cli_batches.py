@@ -48,14 +48,6 @@ def test_broken_files_are_reported_and_skipped(home: Path, tmp_path: Path) -> No
     _check_good_stored(home)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "cli/cmd_articles.py _ingest_url calls parse_feed without catching FeedParseError: "
-        "a URL served as a feed that is not one aborts the whole 'ingest' (exit 6) and the "
-        "targets after it are never taken in, though the batch should always finish"
-    ),
-)
 def test_a_broken_feed_url_does_not_stop_the_batch(
     home: Path, tmp_path: Path, publisher: Publisher
 ) -> None:

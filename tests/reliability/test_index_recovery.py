@@ -65,15 +65,6 @@ def test_search_after_the_index_folder_is_removed_then_reindex(home: Path, tmp_p
     assert _cli_headlines(home) == EXPECTED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "cli/cmd_articles.py search opens SearchIndex directly and never catches it up "
-        "from the store: stories stored while the index could not be written (writer "
-        "busy, a crash before the flush) stay invisible to 'broadsheet search' until "
-        "some later ingest or poll opens the pipeline"
-    ),
-)
 def test_search_sees_stories_stored_while_the_index_was_busy(home: Path, tmp_path: Path) -> None:
     settings = make_settings(home)
     config = write_config(home, fetch_articles=True)
@@ -96,14 +87,6 @@ def test_search_sees_stories_stored_while_the_index_was_busy(home: Path, tmp_pat
     assert _cli_headlines(home) == EXPECTED | {story(120)[0]}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "search/index.py SearchIndex.__init__ raises ValueError ('Data corrupted') on a "
-        "damaged meta.json, and cli 'reindex' opens the index the same way, so the "
-        "documented recovery crashes with a traceback instead of rebuilding from the store"
-    ),
-)
 def test_reindex_recovers_a_damaged_index(home: Path, tmp_path: Path) -> None:
     _ingest_in_process(home, _folder(tmp_path))
     (make_settings(home).index_dir / "meta.json").write_text("{damaged", "utf-8")
@@ -113,16 +96,6 @@ def test_reindex_recovers_a_damaged_index(home: Path, tmp_path: Path) -> None:
     assert _cli_headlines(home) == EXPECTED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "search/index.py SearchIndex.__init__ takes an index directory without the state "
-        "file for a stranger's and rmtree()s it; a fresh index has no state file until its "
-        "first commit, so any process opening it meanwhile ('broadsheet search', a second "
-        "poll) deletes it from under the process that holds its writer, lock file included, "
-        "and a second writer is then granted"
-    ),
-)
 def test_opening_a_fresh_index_elsewhere_keeps_its_writer_lock(home: Path) -> None:
     settings = make_settings(home)
     with open_pipeline(settings, enrich=False) as pipe:
@@ -140,15 +113,6 @@ def test_opening_a_fresh_index_elsewhere_keeps_its_writer_lock(home: Path) -> No
             SearchIndex(settings.index_dir).index_articles([])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "pipeline/ingest.py Pipeline.close() flushes but never closes its SearchIndex, so "
-        "the tantivy writer (and its lock) outlives the pipeline: a pipeline opened after "
-        "it in the same process finds the index locked and runs without one (index None), "
-        "so its stories are not searchable"
-    ),
-)
 def test_a_closed_pipeline_releases_the_index(home: Path) -> None:
     settings = make_settings(home)
     with open_pipeline(settings, enrich=False) as first:

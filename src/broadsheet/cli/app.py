@@ -28,7 +28,7 @@ from ..config import Settings, load_settings
 from ..errors import BroadsheetError
 from .exit_codes import ExitCode, exit_code_for
 
-__all__ = ["Context", "cli", "handle_errors", "progress_bar"]
+__all__ = ["Context", "cli", "emit_json", "handle_errors", "open_index", "progress_bar"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -152,6 +152,26 @@ def cli(
         raise click.UsageError(f"cannot use {settings.home} as the data directory: {exc}") from exc
     enrich = settings.enrich.enabled and not no_enrich
     ctx.obj = Context(settings=settings, out=Console(), err=Console(stderr=True), enrich=enrich)
+
+
+def open_index(ctx: Context) -> Any:
+    """The search index, caught up with the store first when it lags (stories stored while
+    the index was busy or before a crash); a busy writer elsewhere just means search as is."""
+    from ..search import SearchIndex
+    from ..store import open_store
+
+    index = SearchIndex(ctx.settings.index_dir)
+    store = open_store(ctx.settings.database)
+    try:
+        if store.max_seq() > index.last_seq:
+            try:
+                index.catch_up(store)
+            except Exception as exc:  # the writer is held by a running poll or ingest
+                logging.getLogger(__name__).info("index not caught up: %s", exc)
+    finally:
+        store.close()
+        index.close()
+    return index
 
 
 def emit_json(obj: Any) -> None:

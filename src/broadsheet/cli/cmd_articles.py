@@ -16,7 +16,7 @@ from rich.text import Text
 
 from ..errors import BroadsheetError
 from ..models import Document
-from .app import Context, cli, emit_json, handle_errors, pass_ctx, progress_bar
+from .app import Context, cli, emit_json, handle_errors, open_index, pass_ctx, progress_bar
 from .exit_codes import ExitCode
 from .render import article_record, highlight_snippet, plain_snippet, sentence_around
 
@@ -77,7 +77,11 @@ def _ingest_url(ctx: Context, pipe: Any, url: str) -> Any:
         return report
     now = datetime.now(UTC)
     if _looks_like_feed(result):
-        feed = parse_feed(result.body, url=result.url, charset=result.charset)
+        try:
+            feed = parse_feed(result.body, url=result.url, charset=result.charset)
+        except BroadsheetError as exc:
+            report.fail(url, str(exc))
+            return report
         docs = []
         for entry in feed.entries:
             doc = None
@@ -118,10 +122,10 @@ def _ingest_url(ctx: Context, pipe: Any, url: str) -> Any:
 def top(ctx: Context, query: str, limit: int) -> None:
     """The latest stories, newest first (by publication time); optionally only those
     matching QUERY, e.g. `top source:meridian` or `top topic:central-banks`."""
-    from ..search import SearchIndex, parse_query
+    from ..search import parse_query
 
     hits = (
-        SearchIndex(ctx.settings.index_dir)
+        open_index(ctx)
         .search(parse_query(query), limit=limit, sort="newest")
         .hits
     )
@@ -165,11 +169,11 @@ def search(ctx: Context, query: str, limit: int | None, sort: str, fmt: str) -> 
       person: org: place: ticker: topic: quote: by:   (from enrichment)
     Example: by:"Bonnie Glaser" topic:diplomacy since:2010-01-01
     """
-    from ..search import SearchIndex, parse_query
+    from ..search import parse_query
     from ..search.index import SortOrder
 
     parsed = parse_query(query)
-    index = SearchIndex(ctx.settings.index_dir)
+    index = open_index(ctx)
     order: SortOrder = "newest" if sort == "newest" else "relevance"
     results = index.search(parsed, limit=limit or ctx.settings.search.default_limit, sort=order)
     if fmt == "jsonl":
@@ -332,7 +336,7 @@ def _print_annotations(ctx: Context, body: str, ann: Any) -> None:
 @handle_errors
 def export(ctx: Context, query: str, fmt: str, out: Path | None, limit: int) -> None:
     """Export the stories matching QUERY (use '*' for everything)."""
-    from ..search import SearchIndex, parse_query
+    from ..search import parse_query
     from ..store import open_store
 
     store = open_store(ctx.settings.database)
@@ -340,7 +344,7 @@ def export(ctx: Context, query: str, fmt: str, out: Path | None, limit: int) -> 
         if query.strip() in ("*", ""):
             arts = list(store.iter_articles())[:limit]
         else:
-            hits = SearchIndex(ctx.settings.index_dir).search(parse_query(query), limit=limit).hits
+            hits = open_index(ctx).search(parse_query(query), limit=limit).hits
             arts = store.get_articles([h.article_id for h in hits])
         records = [article_record(a, store.get_annotations(a.id)) for a in arts]
     finally:
@@ -396,10 +400,11 @@ def reindex(ctx: Context) -> None:
     from ..store import open_store
 
     store = open_store(ctx.settings.database)
+    index = SearchIndex(ctx.settings.index_dir)  # a damaged index is started afresh here
     try:
-        index = SearchIndex(ctx.settings.index_dir)
         with progress_bar(ctx, "reindexing", store.count_articles()) as update:
             n = index.rebuild(store, progress=lambda done, total: update(done, total))
     finally:
+        index.close()
         store.close()
     ctx.out.print(f"indexed {n} stories")

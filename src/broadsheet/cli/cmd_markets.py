@@ -10,7 +10,7 @@ import click
 from rich.table import Table
 
 from ..errors import MarketDataError, NotFoundError
-from .app import Context, cli, emit_json, handle_errors, pass_ctx
+from .app import Context, cli, emit_json, handle_errors, open_index, pass_ctx
 
 _DATE = click.DateTime(["%Y-%m-%d"])
 
@@ -277,10 +277,10 @@ def event_study(
 
     from ..markets import event_study as run_study
     from ..markets import store_frames, summarise
-    from ..search import SearchIndex, parse_query
+    from ..search import parse_query
 
     spans = [int(h) for h in horizons.split(",") if h.strip()]
-    hits = SearchIndex(ctx.settings.index_dir).search(parse_query(query), limit=10_000).hits
+    hits = open_index(ctx).search(parse_query(query), limit=10_000).hits
     store = _open_store(ctx)
     try:
         from ..markets.news import events_for_articles

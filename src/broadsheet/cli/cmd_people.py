@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import NotFoundError
-from .app import Context, cli, emit_json, handle_errors, pass_ctx
+from .app import Context, cli, emit_json, handle_errors, open_index, pass_ctx
 
 
 @cli.command()
@@ -65,10 +65,10 @@ def people(ctx: Context, name: str, fmt: str) -> None:
 @handle_errors
 def quotes(ctx: Context, query: str, limit: int) -> None:
     """Quotes in the stories matching QUERY, with their speakers."""
-    from ..search import SearchIndex, parse_query
+    from ..search import parse_query
     from ..store import open_store
 
-    hits = SearchIndex(ctx.settings.index_dir).search(parse_query(query), limit=limit).hits
+    hits = open_index(ctx).search(parse_query(query), limit=limit).hits
     store = open_store(ctx.settings.database)
     table = Table(title=f"Quotes in stories matching {query}")
     for col in ("article", "speaker", "kind", "quote"):

@@ -23,6 +23,7 @@ __all__ = ["cut_keys", "cut_points", "load_cut_table", "trim_tokens"]
 _WORD_POS = frozenset({"ADP", "SCONJ", "CCONJ", "ADV", "PART", "DET", "PRON", "AUX"})
 _BREAKS = frozenset({",", ";", "—", "–", "-", "--", "(", ":"})
 MIN_COUNT = 4
+CUT_RATE = 0.5  # cut where the gold content ended more often than not
 _CLAUSE_PATTERNS = frozenset({"ccomp", "parataxis", "according", "raising"})
 
 
@@ -76,7 +77,7 @@ def trim_tokens(doc: Doc, first: int, last: int, pattern: str) -> int:
         for key in cut_keys(doc, k, dep, pattern):
             rate = table.get(key)
             if rate is not None:
-                if rate > 0.5:
+                if rate > CUT_RATE:
                     return k - 1
                 break
     return last

@@ -85,7 +85,7 @@ class Pipeline:
         self._lazy_lock = threading.Lock()  # guards the lazily built fetcher and enricher
         self._analyze_lock = threading.Lock()
         self._fetcher: Fetcher | None = None
-        self._pending_index: list[tuple[StoredArticle, Annotations | None]] = []
+        self._unindexed = 0  # writes since the index last caught up with the store
         try:
             settings.index_dir.mkdir(parents=True, exist_ok=True)
             self.index = SearchIndex(settings.index_dir)
@@ -98,6 +98,8 @@ class Pipeline:
 
     def close(self) -> None:
         self.flush()
+        if self.index is not None:
+            self.index.close()  # releases the writer lock for the next pipeline
         if self._fetcher is not None:
             self._fetcher.close()
         self.store.close()
@@ -170,9 +172,8 @@ class Pipeline:
             return IngestOutcome(
                 uri=uri, status=saved.status, article_id=saved.article_id, headline=article.headline
             )
-        annotations, enriched = self._annotate(saved.article_id, article.body)
-        stored = self.store.get_article(saved.article_id)
-        self._queue_index(stored, annotations)
+        _, enriched = self._annotate(saved.article_id, article.body)
+        self._mark_written()
         return IngestOutcome(
             uri=uri,
             status=saved.status,
@@ -221,16 +222,16 @@ class Pipeline:
             for position, art in enumerate(chunk):
                 if position < len(results):
                     self.store.save_annotations(art.id, results[position])
-                    self._queue_index(self.store.get_article(art.id), results[position])
+                    self._mark_written()
                     report.add(
                         IngestOutcome(
                             uri=str(art.id), status="new_version", article_id=art.id, enriched=True
                         )
                     )
                 else:
-                    annotations, ok = self._annotate(art.id, art.body)
+                    _, ok = self._annotate(art.id, art.body)
                     if ok:
-                        self._queue_index(self.store.get_article(art.id), annotations)
+                        self._mark_written()
                         report.add(
                             IngestOutcome(
                                 uri=str(art.id),
@@ -258,35 +259,33 @@ class Pipeline:
 
     # ------------------------------------------------------------------ index
 
-    def _queue_index(self, stored: StoredArticle, annotations: Annotations | None) -> None:
+    def _mark_written(self) -> None:
         with self._index_lock:
-            self._pending_index.append((stored, annotations))
-            if len(self._pending_index) >= 500:
+            self._unindexed += 1
+            if self._unindexed >= 500:
                 self._flush_locked()
 
     def flush(self) -> None:
-        """Make everything ingested so far searchable."""
+        """Make everything stored so far searchable."""
         with self._index_lock:
             self._flush_locked()
 
     def _flush_locked(self) -> None:
-        if not self._pending_index:
+        # the index follows the store's change log: one mechanism for new stories, crash
+        # recovery and other processes' writes alike
+        if self.index is None or not self._unindexed:
+            self._unindexed = 0
             return
-        pending, self._pending_index = self._pending_index, []
-        if self.index is None:
-            return  # the store is the record; the index catches up next time it opens
+        self._unindexed = 0
         try:
-            self.index.index_articles(pending)
-            self.index.commit()
+            self.index.catch_up(self.store)
         except Exception as exc:
             log.warning("indexing failed (%s); it will catch up from the store", exc)
 
     def delete_article(self, article_id: int) -> None:
         self.store.delete_article(article_id)
-        if self.index is not None:
-            with self._index_lock:
-                self.index.delete([article_id])
-                self.index.commit()
+        self._mark_written()
+        self.flush()
 
     # ------------------------------------------------------------------ batches
 

@@ -147,11 +147,17 @@ def _ingest_feed(
     fetched_at = _now()
     for entry in feed.entries:
         key = entry.guid or entry.link
-        if key and pipeline.store.seen_guid(source.id, key) and not _updated_since(entry, source):
-            report.add(IngestOutcome(uri=key, status="unchanged"))
-            continue
+        fetch_page = bool(pipeline.settings.poll.fetch_articles and entry.link)
+        if key and pipeline.store.seen_guid(source.id, key):
+            # a known entry is read again only when that is cheap and safe: its text is in a
+            # cleanly parsed feed (the store tells unchanged from corrected), or the feed
+            # says it was updated; a broken parse never touches what is stored
+            recheck = (not fetch_page and not feed.problems) or _updated_since(entry, source)
+            if not recheck:
+                report.add(IngestOutcome(uri=key, status="unchanged"))
+                continue
         doc: Document | None = None
-        if pipeline.settings.poll.fetch_articles and entry.link:
+        if fetch_page and entry.link:
             try:
                 page = pipeline.fetcher.fetch(entry.link)
                 doc = Document(

@@ -17,6 +17,7 @@ characters never occur in the text otherwise (they are removed from it).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import threading
@@ -54,6 +55,8 @@ from .fields import (
     to_utc,
 )
 from .query import And, DateRange, Keyword, MatchAll, Not, Or, Phrase, Query, Term, parse_query
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "HIGHLIGHT_END",
@@ -166,13 +169,21 @@ class SearchIndex:
         else:
             self.path.mkdir(parents=True, exist_ok=True)
             state = self._read_state()
-            if (self.path / "meta.json").exists() and state.get("schema") != SCHEMA_VERSION:
-                # an index of an older layout (or a stranger's): it is derived data, start over
-                shutil.rmtree(self.path)
-                self.path.mkdir(parents=True)
+            if state and state.get("schema") != SCHEMA_VERSION:
+                # an index of an older layout: it is derived data, start over
+                self._wipe()
                 state = {}
             self._last_seq = int(state.get("last_seq", 0))
-            self._index = tantivy.Index(self._schema, path=str(self.path), reuse=True)
+            try:
+                self._index = tantivy.Index(self._schema, path=str(self.path), reuse=True)
+            except ValueError as exc:  # damaged files or a foreign schema: rebuild from the store
+                log.warning("search index at %s is unusable (%s); starting it afresh", path, exc)
+                self._wipe()
+                self._last_seq = 0
+                self._index = tantivy.Index(self._schema, path=str(self.path), reuse=True)
+            if not state:
+                # claim a fresh index at once, so no other process takes it for a stranger's
+                self._write_state()
         self._index.register_tokenizer(TEXT_ANALYZER, text_analyzer())
         self._index.register_tokenizer(KEYWORD_ANALYZER, keyword_analyzer())
         self._index.register_tokenizer(GRAM_ANALYZER, gram_analyzer())
@@ -184,6 +195,11 @@ class SearchIndex:
     def last_seq(self) -> int:
         """The store change sequence number this index has applied up to."""
         return self._last_seq
+
+    def _wipe(self) -> None:
+        assert self.path is not None
+        shutil.rmtree(self.path, ignore_errors=True)
+        self.path.mkdir(parents=True, exist_ok=True)
 
     def _read_state(self) -> dict[str, Any]:
         assert self.path is not None

@@ -58,6 +58,10 @@ def parse_feed(body: bytes, *, url: str | None = None, charset: str | None = Non
     problems.extend(doctype_problems)
     text, entity_problems = normalize_entities(text, declared)
     problems.extend(entity_problems)
+    opened, closed = text.count("<![CDATA["), text.count("]]>")
+    if opened != closed:
+        # an unclosed CDATA section parses without complaint but swallows the items after it
+        problems.append(f"unbalanced CDATA sections ({opened} opened, {closed} closed)")
     headers = {"content-type": "application/xml; charset=utf-8"}
     if url:
         headers["content-location"] = url
