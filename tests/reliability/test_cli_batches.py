@@ -6,8 +6,6 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-import pytest
-
 from broadsheet.cli.exit_codes import ExitCode
 from broadsheet.pipeline import open_pipeline
 

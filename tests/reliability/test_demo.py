@@ -14,6 +14,7 @@ from broadsheet.pipeline import open_pipeline
 
 from .helpers import cli_env, indexed_ids, make_settings, stored_ids
 
+
 def test_demo_runs_offline_and_shows_the_product(home: Path) -> None:
     done = subprocess.run(
         [

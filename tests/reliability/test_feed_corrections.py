@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from broadsheet.pipeline import open_pipeline, poll_due
 
 from .helpers import Publisher, make_settings, rss_feed
