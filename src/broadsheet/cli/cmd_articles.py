@@ -124,11 +124,7 @@ def top(ctx: Context, query: str, limit: int) -> None:
     matching QUERY, e.g. `top source:meridian` or `top topic:central-banks`."""
     from ..search import parse_query
 
-    hits = (
-        open_index(ctx)
-        .search(parse_query(query), limit=limit, sort="newest")
-        .hits
-    )
+    hits = open_index(ctx).search(parse_query(query), limit=limit, sort="newest").hits
     table = Table(title=f"Top stories{f' — {query}' if query else ''}")
     table.add_column("id", no_wrap=True, style="dim")
     table.add_column("time", no_wrap=True)
