@@ -47,9 +47,10 @@ class Broadsheet:
         """Take in a file, a folder, a WARC archive or a URL (page or feed) once."""
         text = str(target)
         if text.startswith(("http://", "https://")):
-            from .cli.cmd_articles import _ingest_url
+            from .pipeline import ingest_url
 
-            report: BatchReport = _ingest_url(None, self._pipe, text)  # type: ignore[arg-type]
+            report = ingest_url(self._pipe, text)
+            self._pipe.flush()
             return report
         return self._pipe.ingest_path(Path(text).expanduser())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,6 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..errors import BroadsheetError
-from ..models import Document
 from .app import Context, cli, emit_json, handle_errors, open_index, pass_ctx, progress_bar
 from .exit_codes import ExitCode
 from .render import article_record, highlight_snippet, plain_snippet, sentence_around
@@ -36,13 +34,13 @@ def ingest(ctx: Context, targets: tuple[str, ...]) -> None:
     .warc/.warc.gz archives. A URL is fetched: a feed's entries or a single page.
     Bad items are reported and skipped; the batch always finishes.
     """
-    from ..pipeline import BatchReport
+    from ..pipeline import BatchReport, ingest_url
 
     total = BatchReport()
     with ctx.pipeline() as pipe:
         for target in targets:
             if target.startswith(("http://", "https://")):
-                report = _ingest_url(ctx, pipe, target)
+                report = ingest_url(pipe, target)
             else:
                 path = Path(target)
                 if not path.exists():
@@ -62,56 +60,6 @@ def ingest(ctx: Context, targets: tuple[str, ...]) -> None:
         ctx.out.print(f"  … and {len(total.failures) - 20} more failures")
     if total.failures:
         sys.exit(int(ExitCode.PARTIAL))
-
-
-def _ingest_url(ctx: Context, pipe: Any, url: str) -> Any:
-    from ..pipeline import BatchReport
-    from ..pipeline.poll import _looks_like_feed
-    from ..sources import entry_document, parse_feed
-
-    report = BatchReport()
-    try:
-        result = pipe.fetcher.fetch(url)
-    except BroadsheetError as exc:
-        report.fail(url, str(exc))
-        return report
-    now = datetime.now(UTC)
-    if _looks_like_feed(result):
-        try:
-            feed = parse_feed(result.body, url=result.url, charset=result.charset)
-        except BroadsheetError as exc:
-            report.fail(url, str(exc))
-            return report
-        docs = []
-        for entry in feed.entries:
-            doc = None
-            if entry.link:
-                try:
-                    page = pipe.fetcher.fetch(entry.link)
-                    doc = Document(
-                        uri=page.url,
-                        body=page.body,
-                        media_type=page.media_type or "text/html",
-                        fetched_at=now,
-                        charset=page.charset,
-                        title=entry.title,
-                        published_at=entry.published_at,
-                        guid=entry.guid,
-                    )
-                except BroadsheetError:
-                    doc = None
-            doc = doc or entry_document(entry, feed_url=url, fetched_at=now)
-            if doc is not None:
-                docs.append(doc)
-        return pipe.ingest_documents(docs)
-    doc = Document(
-        uri=result.url,
-        body=result.body,
-        media_type=result.media_type or "text/html",
-        fetched_at=now,
-        charset=result.charset,
-    )
-    return pipe.ingest_documents([doc])
 
 
 @cli.command()

@@ -1,7 +1,15 @@
 """The chain that joins the stages: for one item, for a batch, and the polling scheduler."""
 
 from .ingest import BatchReport, IngestOutcome, Pipeline, open_pipeline
-from .poll import PollOutcome, add_source, poll_due, poll_source, watch
+from .poll import (
+    PollOutcome,
+    add_source,
+    entry_to_document,
+    ingest_url,
+    poll_due,
+    poll_source,
+    watch,
+)
 
 __all__ = [
     "BatchReport",
@@ -9,6 +17,8 @@ __all__ = [
     "Pipeline",
     "PollOutcome",
     "add_source",
+    "entry_to_document",
+    "ingest_url",
     "open_pipeline",
     "poll_due",
     "poll_source",

@@ -20,7 +20,15 @@ from ..errors import BroadsheetError, FeedParseError, FetchError, HTTPStatusErro
 from ..models import Document, FeedEntry, FetchResult, ParsedFeed, Source
 from .ingest import BatchReport, IngestOutcome, Pipeline
 
-__all__ = ["PollOutcome", "add_source", "poll_due", "poll_source", "watch"]
+__all__ = [
+    "PollOutcome",
+    "add_source",
+    "entry_to_document",
+    "ingest_url",
+    "poll_due",
+    "poll_source",
+    "watch",
+]
 
 log = logging.getLogger(__name__)
 
@@ -138,11 +146,78 @@ def _record_failure(pipeline: Pipeline, source: Source, error: BaseException) ->
     )
 
 
+def entry_to_document(
+    pipeline: Pipeline,
+    entry: FeedEntry,
+    *,
+    feed_url: str,
+    fetched_at: datetime,
+    fetch_page: bool = True,
+) -> Document | None:
+    """A feed entry as a document to read: its page (fetched, with the entry's title, time
+    and author as hints), else the entry's own content; None when it has neither."""
+    from ..sources import entry_document
+
+    key = entry.guid or entry.link
+    if fetch_page and entry.link:
+        try:
+            page = pipeline.fetcher.fetch(entry.link)
+            return Document(
+                uri=page.url,
+                body=page.body,
+                media_type=page.media_type or "text/html",
+                fetched_at=fetched_at,
+                charset=page.charset,
+                title=entry.title,
+                published_at=entry.published_at,
+                author=entry.author,
+                guid=key,
+            )
+        except FetchError as exc:
+            log.info("entry page %s failed (%s); using the feed's content", entry.link, exc)
+    return entry_document(entry, feed_url=feed_url, fetched_at=fetched_at)
+
+
+def ingest_url(pipeline: Pipeline, url: str) -> BatchReport:
+    """Take in one URL once, without subscribing: a feed's entries, or a single page."""
+    from ..sources import parse_feed
+
+    report = BatchReport()
+    try:
+        result = pipeline.fetcher.fetch(url)
+        fetched_at = _now()
+        if not _looks_like_feed(result):
+            page = Document(
+                uri=result.url,
+                body=result.body,
+                media_type=result.media_type or "text/html",
+                fetched_at=fetched_at,
+                charset=result.charset,
+            )
+            report.add(pipeline.ingest_document(page))
+            return report
+        feed = parse_feed(result.body, url=result.url, charset=result.charset)
+    except BroadsheetError as exc:
+        report.fail(url, str(exc))
+        return report
+    for entry in feed.entries:
+        doc = entry_to_document(
+            pipeline,
+            entry,
+            feed_url=url,
+            fetched_at=fetched_at,
+            fetch_page=pipeline.settings.poll.fetch_articles,
+        )
+        if doc is None:
+            report.fail(entry.link or entry.guid or url, "entry has neither a page nor content")
+            continue
+        report.add(pipeline.ingest_document(doc, guid=entry.guid or entry.link))
+    return report
+
+
 def _ingest_feed(
     pipeline: Pipeline, source: Source, result: FetchResult, feed: ParsedFeed
 ) -> BatchReport:
-    from ..sources import entry_document
-
     report = BatchReport()
     fetched_at = _now()
     for entry in feed.entries:
@@ -156,25 +231,9 @@ def _ingest_feed(
             if not recheck:
                 report.add(IngestOutcome(uri=key, status="unchanged"))
                 continue
-        doc: Document | None = None
-        if fetch_page and entry.link:
-            try:
-                page = pipeline.fetcher.fetch(entry.link)
-                doc = Document(
-                    uri=page.url,
-                    body=page.body,
-                    media_type=page.media_type or "text/html",
-                    fetched_at=fetched_at,
-                    charset=page.charset,
-                    title=entry.title,
-                    published_at=entry.published_at,
-                    author=entry.author,
-                    guid=key,
-                )
-            except FetchError as exc:
-                log.info("entry page %s failed (%s); using the feed's content", entry.link, exc)
-        if doc is None:
-            doc = entry_document(entry, feed_url=source.url, fetched_at=fetched_at)
+        doc = entry_to_document(
+            pipeline, entry, feed_url=source.url, fetched_at=fetched_at, fetch_page=fetch_page
+        )
         if doc is None:
             report.fail(entry.link or key or "?", "entry has neither a fetchable page nor content")
             continue
