@@ -16,7 +16,13 @@ from rich.text import Text
 
 from .app import Context, cli, emit_json, handle_errors, open_index, pass_ctx, progress_bar
 from .exit_codes import ExitCode
-from .render import article_record, highlight_snippet, plain_snippet, sentence_around
+from .render import (
+    article_record,
+    context_around,
+    highlight_snippet,
+    plain_snippet,
+    sentence_around,
+)
 
 
 def _date(value: datetime | None) -> str:
@@ -222,15 +228,20 @@ def read(ctx: Context, article_id: int, fmt: str) -> None:
 def _print_annotations(ctx: Context, body: str, ann: Any) -> None:
     if ann.entities:
         table = Table(title="Who and what", show_lines=False)
-        for col in ("type", "name", "mentions", "first sentence"):
-            table.add_column(col, overflow="fold")
+        table.add_column("type", no_wrap=True, min_width=6)
+        table.add_column("name", overflow="fold", min_width=14)
+        table.add_column("n", justify="right", min_width=2)
+        table.add_column("first mention", overflow="fold")
         seen: dict[tuple[str, str], list[Any]] = {}
         for e in ann.entities:
             seen.setdefault((e.type, e.name), []).append(e)
-        for (etype, name), mentions in sorted(seen.items()):
+        order = {"PERSON": 0, "ORG": 1, "PLACE": 2}
+        for (etype, name), mentions in sorted(
+            seen.items(), key=lambda kv: (order.get(kv[0][0], 3), kv[0][1])
+        ):
             first = mentions[0]
             table.add_row(
-                etype, name, str(len(mentions)), sentence_around(body, first.start, first.end, 160)
+                etype, name, str(len(mentions)), context_around(body, first.start, first.end)
             )
         ctx.out.print(table)
     if ann.tickers:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.text import Text
 
 from ..models import Annotations, StoredArticle
 
-__all__ = ["article_record", "highlight_snippet", "sentence_around"]
+__all__ = ["article_record", "context_around", "highlight_snippet", "sentence_around"]
 
 # search snippets mark matched terms between these two control characters
 MARK_START, MARK_END = "\x02", "\x03"
@@ -31,14 +32,73 @@ def plain_snippet(snippet: str) -> str:
     return snippet.replace(MARK_START, "").replace(MARK_END, "")
 
 
+_ABBREVIATIONS = {
+    "inc",
+    "corp",
+    "co",
+    "ltd",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "jr",
+    "sr",
+    "u.s",
+    "no",
+    "gov",
+    "sen",
+    "rep",
+    "gen",
+    "vs",
+    "jan",
+    "feb",
+    "aug",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+}
+_SENTENCE_END = re.compile(r"[.!?][”\"’)]?\s+|\n+")
+
+
+def _sentence_breaks(body: str) -> list[int]:
+    breaks = [0]
+    for m in _SENTENCE_END.finditer(body):
+        if m.group()[0] == "\n":
+            breaks.append(m.end())
+            continue
+        words = body[: m.start()].split()
+        word = words[-1].lower() if words else ""
+        if word not in _ABBREVIATIONS and not (len(word) == 1 and word.isalpha()):
+            breaks.append(m.end())
+    breaks.append(len(body))
+    return breaks
+
+
 def sentence_around(body: str, start: int, end: int, limit: int = 400) -> str:
-    """The sentence (or paragraph, when short) that holds body[start:end]."""
-    left = max(body.rfind("\n", 0, start), max(body.rfind(". ", 0, start), -1))
-    left = 0 if left < 0 else left + 1
-    right_candidates = [i for i in (body.find(". ", end), body.find("\n", end)) if i >= 0]
-    right = min(right_candidates) + 1 if right_candidates else len(body)
-    sentence = body[left:right].strip()
+    """The sentence that holds body[start:end] (abbreviations like "Inc." do not end one)."""
+    breaks = _sentence_breaks(body)
+    left = max(b for b in breaks if b <= start)
+    right = min((b for b in breaks if b >= end), default=len(body))
+    sentence = " ".join(body[left:right].split())
     return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
+
+
+def context_around(body: str, start: int, end: int, width: int = 35) -> Text:
+    """A one-line window around body[start:end], the mention itself in bold."""
+    left = max(0, start - width)
+    right = min(len(body), end + width)
+    text = Text("…" if left else "")
+    text.append(
+        " ".join(body[left:start].split()) + (" " if body[start - 1 : start].isspace() else "")
+    )
+    text.append(body[start:end], style="bold")
+    after = body[end:right]
+    text.append((" " if after[:1].isspace() else "") + " ".join(after.split()))
+    if right < len(body):
+        text.append("…")
+    return text
 
 
 def article_record(art: StoredArticle, annotations: Annotations | None = None) -> dict[str, Any]:

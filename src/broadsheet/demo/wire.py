@@ -359,7 +359,13 @@ def generate_wire(
                     byline=f"By {rng.choice(REPORTERS)}",
                     paragraphs=tuple(paras),
                     image_title=image_title,
-                    image_caption=f"{image_title} on {ev.day.strftime('%B %-d, %Y')}.",
+                    image_caption=rng.choice(
+                        (
+                            f"Screens show the day's trading on {ev.day.strftime('%B %-d, %Y')}.",
+                            f"Traders at work on {ev.day.strftime('%B %-d, %Y')}.",
+                            f"A view of the trading floor on {ev.day.strftime('%B %-d, %Y')}.",
+                        )
+                    ),
                     image_credit=f"Photographer: {photographer}/{outlet.name}",
                     event_key=ev.key,
                     tickers=(str(ev.data["ticker"]),) if ev.kind == "move" else (),
