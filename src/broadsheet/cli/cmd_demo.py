@@ -46,7 +46,8 @@ from .app import Context, cli, handle_errors, pass_ctx
 @click.option(
     "--demo-home",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Where the demo archive goes (default: <home>/demo; wiped at each run).",
+    help="Where the demo archive goes (default: the data directory when it is new or holds "
+    "an earlier demo, else <home>/demo). An earlier demo there is replaced.",
 )
 @click.option(
     "--live",
@@ -77,7 +78,9 @@ def demo(
     if live:
         _live(ctx)
         return
-    home = demo_home or (ctx.settings.home / "demo")
+    from ..demo.run import choose_demo_home
+
+    home = demo_home or choose_demo_home(ctx.settings.home)
     settings = ctx.settings.model_copy(update={"home": home})
     out = ctx.out
     out.print(Rule("[bold]Broadsheet demo — SIMULATED WIRE[/]"))
@@ -124,11 +127,13 @@ def demo(
             standalone_mode=False,
         )
     out.print(Rule())
+    cmd = "broadsheet" if home == ctx.settings.home else f"broadsheet --home {home}"
     out.print(
         f"The demo archive is in {home}. Explore it, for example:\n"
-        f"  broadsheet --home {home} search 'by:\"Clara Voss\"'\n"
-        f"  broadsheet --home {home} people 'Maria Okafor'\n"
-        f"  broadsheet --home {home} event-study 'ticker:AAPL'"
+        f"  {cmd} search 'by:\"Clara Voss\"'\n"
+        f"  {cmd} people 'Maria Okafor'\n"
+        f"  {cmd} chart AAPL\n"
+        f"  {cmd} event-study 'ticker:AAPL'"
     )
 
 

@@ -286,8 +286,13 @@ def event_study(
         from ..markets.news import events_for_articles
 
         have = set(store.tickers_with_bars())
+        # one event per story: several outlets reporting the same news are one observation
+        first_of_story: dict[Any, int] = {}
+        for art in sorted(store.get_articles([h.article_id for h in hits]), key=lambda a: a.id):
+            day = (art.published_at or art.first_seen_at).date()
+            first_of_story.setdefault((art.story_id or art.id, day), art.id)
         events: list[tuple[str, Any]] = []
-        for ticker, when in events_for_articles(store, [h.article_id for h in hits]):
+        for ticker, when in events_for_articles(store, list(first_of_story.values())):
             symbol = next((n for n in _news_tickers(ticker) if n in have), None)
             if symbol:
                 events.append((symbol, when))
@@ -311,7 +316,9 @@ def event_study(
             }
         )
         return
-    table = Table(title=f"Event study: {query} ({len(events)} story–ticker events)")
+    table = Table(
+        title=f"Event study: {query} ({len(events)} story–ticker events from {len(hits)} articles)"
+    )
     for col in (
         "sessions after",
         "events",

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from ..config import Settings
+from ..errors import ConfigError
 from .server import DemoWireServer
 from .wire import SIMULATED_NOTICE, WireStory, generate_wire
 
@@ -32,6 +33,32 @@ class DemoReport:
     new_per_step: list[int]
     feed_requests: int
     not_modified: int
+
+
+DEMO_MARK = ".broadsheet-demo"  # marks a data directory that holds only the demo's archive
+
+
+def choose_demo_home(home: Path) -> Path:
+    """Where the demo writes: the data directory itself when it is new or holds only an
+    earlier demo (so `broadsheet chart AAPL` afterwards shows the demo's stories), else a
+    `demo/` folder inside it, so a real archive is never touched."""
+    if not (home / "broadsheet.db").exists() or (home / DEMO_MARK).exists():
+        return home
+    return home / "demo"
+
+
+def clear_demo_archive(home: Path) -> None:
+    """Remove an earlier demo's archive (only a directory the demo made, or an empty one)."""
+    if not home.exists():
+        return
+    if (home / "broadsheet.db").exists() and not (home / DEMO_MARK).exists():
+        raise ConfigError(
+            f"{home} holds an archive that is not the demo's; choose another --demo-home"
+        )
+    for name in ("index",):
+        shutil.rmtree(home / name, ignore_errors=True)
+    for path in home.glob("broadsheet.db*"):
+        path.unlink()
 
 
 def demo_settings(settings: Settings, home: Path) -> Settings:
@@ -59,9 +86,10 @@ def run_demo(
     from ..pipeline import add_source, open_pipeline, poll_due
 
     home = settings.home
-    if fresh and home.exists():
-        shutil.rmtree(home)
+    if fresh:
+        clear_demo_archive(home)
     home.mkdir(parents=True, exist_ok=True)
+    (home / DEMO_MARK).write_text(SIMULATED_NOTICE + "\n", "utf-8")
     cfg = demo_settings(settings, home)
     stories: list[WireStory] = generate_wire(start, end, seed=seed, max_events=max_events)
     if not stories:
