@@ -226,3 +226,39 @@ def test_parse_breaks_paragraphs_and_keeps_the_original_text() -> None:
     assert [t.text for t in doc if t.text.startswith("’")] == ["’s", "’re"]
     docs = list(enricher.parse_many([text, "Plain words."]))
     assert docs[0].text == text and docs[1].text == "Plain words."
+
+
+@pytest.mark.parametrize(
+    ("text", "starts", "ends", "left_out"),
+    [
+        (
+            "The union endorsed Maria Lopez on Tuesday, saying she would fight for the mill.",
+            "Maria Lopez",
+            "Tuesday",
+            "saying",
+        ),
+        (
+            "The council backed the new tram line, which opens next spring after a long delay.",
+            "the new tram line",
+            "tram line",
+            "which",
+        ),
+    ],
+)
+def test_object_content_ends_before_trailing_clauses(
+    text: str, starts: str, ends: str, left_out: str
+) -> None:
+    quotes = _quotes(text)
+    q = _find(text, quotes, starts)
+    content = text[q.content[0] : q.content[1]]
+    assert content.startswith(starts) and content.endswith(ends), content
+    assert left_out not in content
+
+
+def test_doubled_apostrophe_quotations_continue_like_curly_ones() -> None:
+    text = "''We are not leaving,'' said Tom Reyes, who runs the bakery. ''This street is home.''"
+    quotes = _quotes(text)
+    whole = _find(text, quotes, "We are not leaving")
+    assert text[whole.content[0] : whole.content[1]].endswith("is home.''")
+    second = next(q for q in quotes if text[q.content[0] :].startswith("''This street"))
+    assert second.speaker == whole.speaker == "Tom Reyes"
