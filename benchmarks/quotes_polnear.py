@@ -3,7 +3,8 @@
 
 usage: quotes_polnear.py SPLIT_DIR OUT.jsonl [--limit N] [--docbin FILE] [--analyze] [--score]
 
-SPLIT_DIR holds text/<doc>.txt. Each text is parsed with broadsheet.enrich.nlp.load_nlp()
+SPLIT_DIR holds text/<doc>.txt. Each text is parsed with broadsheet.enrich.nlp.load_nlp() (sentence
+breaks at paragraph ends)
 (on the quote-straightened text, offsets unchanged) and entities come from the parse via
 quotes_entities.entities_from_doc; with --analyze, broadsheet.enrich.analyze_text does the
 whole enrichment instead. --docbin reuses parses saved by an earlier run (spaCy DocBin,
