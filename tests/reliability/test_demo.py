@@ -50,7 +50,10 @@ def test_demo_runs_offline_and_shows_the_product(home: Path) -> None:
     assert re.search(r"stories marked", out)
     stored = int(re.search(r"(\d+) stories stored from (\d+) feeds", out).group(1))  # type: ignore[union-attr]
     assert stored > 0
-    settings = make_settings(home / "demo")
+    where = re.search(r"The demo archive is in (\S+?)\.\s", flat)
+    assert where is not None, out
+    settings = make_settings(Path(where.group(1)))
+    assert settings.home == home  # a new data directory takes the demo itself
     with open_pipeline(settings, enrich=False) as pipe:
         # the demo's three outlets are polled at once and cover the same events: every
         # invariant must hold, the story order included (see test_story_ids.py)
