@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -37,8 +38,9 @@ class TableProvider(PriceProvider[PriceQuery, pd.DataFrame]):
         self._frame: pd.DataFrame | None = None
         self._groups: dict[str, pd.DataFrame] | None = None
 
+    @abstractmethod
     def load_frame(self) -> pd.DataFrame:
-        raise NotImplementedError
+        """Read the provider's whole table (canonical columns); called once, lazily."""
 
     def frame(self) -> pd.DataFrame:
         """Every row the provider holds, canonical columns."""

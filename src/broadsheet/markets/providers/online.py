@@ -12,6 +12,7 @@ tests: the tests serve recorded responses from a server on 127.0.0.1.
 from __future__ import annotations
 
 import io
+from abc import abstractmethod
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
@@ -68,8 +69,9 @@ class OnlineProvider(PriceProvider[PriceQuery, bytes]):
             self._fetcher = Fetcher(self._settings or FetchSettings.model_validate({}))
         return self._fetcher
 
+    @abstractmethod
     def build_url(self, query: PriceQuery) -> str:
-        raise NotImplementedError
+        """The address that answers ``query`` (each online source has its own)."""
 
     def extract_data(self, query: PriceQuery) -> bytes:
         result = self._get_fetcher().fetch(self.build_url(query), accept=self.accept)
