@@ -133,6 +133,12 @@ def test_ingest_search_read_export(pages: Path, home: Path, tmp_path: Path) -> N
     record = json.loads(run(home, "read", article_id, "--format", "json"))
     assert record["headline"] == hit["headline"] and record["body"].startswith("Dockworkers")
 
+    profile = run(home, "people", "Odile Ferrand")
+    assert "Lumen Foods" in profile and "Our customers keep coming back" in profile
+    assert "no one called" in run(
+        home, "people", "Nobody Atall", code=ExitCode.NOT_FOUND, stderr=True
+    )
+
     lines = run(home, "export", "*", "--format", "jsonl").splitlines()
     assert len(lines) == 2
     csv_text = run(home, "export", "strike OR profit", "--format", "csv")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from rich.table import Table
 from rich.text import Text
@@ -34,28 +36,38 @@ def people(ctx: Context, name: str, fmt: str) -> None:
     if fmt == "json":
         emit_json(asdict(profile))
         return
-    ctx.out.print(Text(profile.name, style="bold"))
-    data = asdict(profile)
-    for key, value in data.items():
-        if key in ("name", "quotes"):
-            continue
-        if isinstance(value, list | tuple):
-            shown = "; ".join(
-                " ".join(str(x) for x in v) if isinstance(v, list | tuple) else str(v)
-                for v in value[:12]
+    out = ctx.out
+    out.print(Text(profile.name, style="bold"))
+
+    def dated(values: tuple[Any, ...]) -> str:
+        return (
+            "; ".join(
+                f"{v.value} ({v.first_seen}"
+                + (f" to {v.last_seen}" if v.last_seen != v.first_seen else "")
+                + f", {v.count}×)"
+                for v in values[:6]
             )
-        else:
-            shown = str(value)
-        ctx.out.print(f"[bold]{key:>14}[/] {shown}", highlight=False)
+            or "—"
+        )
+
+    rows = [
+        ("also named", ", ".join(a for a in profile.aliases if a != profile.name) or "—"),
+        ("titles", dated(profile.titles)),
+        ("affiliations", dated(profile.affiliations)),
+        ("stories", str(profile.article_count)),
+        ("appears with", ", ".join(f"{n} ({c})" for n, c in profile.co_occurring[:10]) or "—"),
+    ]
+    for label, value in rows:
+        out.print(Text.assemble((f"{label:>13} ", "bold"), value))
     if quotes:
         table = Table(title=f"What {profile.name} said")
-        table.add_column("article")
+        table.add_column("date", no_wrap=True)
+        table.add_column("article", no_wrap=True, style="dim")
         table.add_column("kind")
         table.add_column("quote", overflow="fold")
-        for row in quotes:
-            cells = [str(x) for x in (row if isinstance(row, tuple) else asdict(row).values())]
-            table.add_row(*cells[:3])
-        ctx.out.print(table)
+        for q in quotes:
+            table.add_row(q.date, str(q.article_id), q.kind, q.text)
+        out.print(table)
 
 
 @cli.command()
