@@ -135,6 +135,7 @@ def test_ingest_search_read_export(pages: Path, home: Path, tmp_path: Path) -> N
 
     profile = run(home, "people", "Odile Ferrand")
     assert "Lumen Foods" in profile and "Our customers keep coming back" in profile
+    assert "Odile Ferrand" in run(home, "people", "ferrand")  # a surname finds the person
     assert "no one called" in run(
         home, "people", "Nobody Atall", code=ExitCode.NOT_FOUND, stderr=True
     )

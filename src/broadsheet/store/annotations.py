@@ -228,6 +228,16 @@ def build_person_profile(conn: sqlite3.Connection, name: str) -> PersonProfile |
         " WHERE type = 'PERSON' AND (name = ? COLLATE NOCASE OR entity_id = ?)"
     )
     rows = conn.execute(mentions, (name, name)).fetchall()
+    if not rows:
+        # a surname or another surface form ("Okafor"): the person most often named so
+        best = conn.execute(
+            "SELECT name FROM entity_mentions WHERE type = 'PERSON'"
+            " AND (text = ? COLLATE NOCASE OR name LIKE '% ' || ? ESCAPE '\\')"
+            " GROUP BY name ORDER BY count(*) DESC, name LIMIT 1",
+            (name, name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")),
+        ).fetchone()
+        if best is not None and best[0].casefold() != name.casefold():
+            return build_person_profile(conn, best[0])
     entity_ids = Counter(r[3] for r in rows if r[3])
     entity_id = entity_ids.most_common(1)[0][0] if entity_ids else None
     if entity_id is not None:
