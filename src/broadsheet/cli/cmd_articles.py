@@ -75,7 +75,7 @@ def ingest(ctx: Context, targets: tuple[str, ...]) -> None:
 @handle_errors
 def top(ctx: Context, query: str, limit: int) -> None:
     """The latest stories, newest first (by publication time); optionally only those
-    matching QUERY, e.g. `top source:meridian` or `top topic:central-banks`."""
+    matching QUERY, e.g. `top 'source:"Meridian Wire"'` or `top topic:central-banks`."""
     from ..search import parse_query
 
     hits = open_index(ctx).search(parse_query(query), limit=limit, sort="newest").hits
