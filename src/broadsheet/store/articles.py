@@ -163,13 +163,21 @@ def _allocate_id(conn: sqlite3.Connection, seen_us: int) -> int:
         base += IDS_PER_MS
 
 
-def _find_story(conn: sqlite3.Connection, signature: Signature, bands: list[int]) -> int | None:
-    """The story of the most similar earlier article, if any is similar enough."""
+# reports of one story appear within days of each other; similar text further apart in time
+# is a recurring template (a weekly market wrap, an earnings formula), not the same story
+STORY_WINDOW_US = 4 * 24 * 3600 * 1_000_000
+
+
+def _find_story(
+    conn: sqlite3.Connection, signature: Signature, bands: list[int], when_us: int
+) -> int | None:
+    """The story of the most similar article from around the same time, if similar enough."""
     marks = ",".join("?" * len(bands))
     rows = conn.execute(
         "SELECT a.id, a.story_id, a.minhash FROM articles a WHERE a.id IN"
-        f" (SELECT DISTINCT article_id FROM story_bands WHERE band IN ({marks}) LIMIT ?)",
-        (*bands, _MAX_CANDIDATES),
+        f" (SELECT DISTINCT article_id FROM story_bands WHERE band IN ({marks}) LIMIT ?)"
+        " AND abs(coalesce(a.published_us, a.first_seen_us) - ?) <= ?",
+        (*bands, _MAX_CANDIDATES, when_us, STORY_WINDOW_US),
     ).fetchall()
     rows = [r for r in rows if r[2] is not None]
     if not rows:
@@ -282,7 +290,8 @@ def save_new(
 ) -> SaveResult:
     article_id = _allocate_id(conn, seen_us)
     bands = lsh_bands(signature) if signature is not None else []
-    story_id = _find_story(conn, signature, bands) if signature is not None else None
+    when_us = opt_us(article.published_at) or seen_us
+    story_id = _find_story(conn, signature, bands, when_us) if signature is not None else None
     if story_id is not None and story_id > article_id:
         # seen earlier than the story's first article (fetch times of two processes can
         # cross): a story is named after its earliest article, so the story moves to this one
