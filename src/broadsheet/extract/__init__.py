@@ -10,6 +10,7 @@ article_to_row(doc_id, article) the ``broadsheet extract`` JSON row
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from datetime import datetime
 from pathlib import PurePath
@@ -55,10 +56,8 @@ def extract_text_document(text: str, *, url: str | None = None) -> Article:
 
 def _decode_text(body: bytes, charset: str | None) -> str:
     if charset:
-        try:
+        with contextlib.suppress(LookupError):  # an unknown label: sniff instead
             return body.decode(charset, errors="replace")
-        except LookupError:
-            pass
     return decode_html(body)  # same BOM/UTF-8/cp1252 sniffing; no <meta> in text, harmless
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -20,11 +21,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         return None
     if value.isdigit():
         return float(int(value))
-    try:
+    with contextlib.suppress(ValueError):  # not a number: try an HTTP-date below
         seconds = float(value)
-    except ValueError:
-        pass
-    else:
         return max(seconds, 0.0) if seconds == seconds else None  # NaN is not a delay
     try:
         when = parsedate_to_datetime(value)

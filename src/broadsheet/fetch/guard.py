@@ -17,6 +17,7 @@ from an allowed host to any other name or literal is checked normally.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 import socket
@@ -80,10 +81,8 @@ def parse_ip_literal(host: str) -> IPAddress | None:
     """
     host = _normalise_host(host)
     candidate = host.replace("%25", "%")
-    try:
+    with contextlib.suppress(ValueError):  # not a canonical literal: check the odd forms
         return ipaddress.ip_address(candidate)
-    except ValueError:
-        pass
     parts = host.split(".")
     if parts and all(_NUMERIC_PART.match(p) for p in parts) and len(parts) <= 4:
         raise BlockedURLError(

@@ -199,7 +199,7 @@ def _iter_warc(path: Path, report: Callable[[Path, Exception], None]) -> Iterato
 
 def _drain(stream: _Readable) -> None:
     while stream.read(65536):
-        pass
+        continue  # read to the end and discard
 
 
 def _response_document(path: Path, record: Any, fallback: datetime) -> Document | None:
