@@ -2,72 +2,21 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from broadsheet.config import Settings, load_settings
 
-Route = Callable[[dict[str, str]], tuple[int, dict[str, str], bytes]]
-
-
-class Publisher:
-    """A tiny web server on 127.0.0.1 whose routes tests can change while it runs."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, Route] = {}
-        self.hits: list[tuple[str, int]] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-            def do_GET(self) -> None:
-                route = outer.routes.get(self.path)
-                if route is None:
-                    status, headers, body = 404, {"Content-Type": "text/plain"}, b"not found"
-                else:
-                    status, headers, body = route(dict(self.headers.items()))
-                outer.hits.append((self.path, status))
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def static(self, path: str, body: bytes, content_type: str, *, etag: str | None = None) -> None:
-        def route(headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
-            out = {"Content-Type": content_type}
-            if etag:
-                out["ETag"] = etag
-                if {k.lower(): v for k, v in headers.items()}.get("if-none-match") == etag:
-                    return 304, out, b""
-            return 200, out, body
-
-        self.routes[path] = route
+from ..publisher import Publisher
 
 
 @pytest.fixture
 def publisher() -> Iterator[Publisher]:
-    pub = Publisher()
-    pub.thread.start()
+    pub = Publisher().start()
     yield pub
-    pub.httpd.shutdown()
-    pub.httpd.server_close()
+    pub.stop()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from broadsheet.config import Settings
-from broadsheet.demo.run import run_demo
+from broadsheet.demo.run import DemoReport, run_demo
 from broadsheet.demo.wire import ANALYSTS, ECONOMISTS, generate_wire
 
 
@@ -25,7 +25,7 @@ def test_wire_is_deterministic_and_multi_outlet() -> None:
 
 
 @pytest.fixture(scope="module")
-def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, object]:
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, DemoReport]:
     from broadsheet.config import load_settings
 
     home = tmp_path_factory.mktemp("demo")
@@ -43,14 +43,14 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, object
     return settings, report
 
 
-def test_stories_arrive_over_the_replay(replayed: tuple[Settings, object]) -> None:
+def test_stories_arrive_over_the_replay(replayed: tuple[Settings, DemoReport]) -> None:
     _settings, report = replayed
     assert report.stories_published == report.articles_stored  # each story once, none lost
     assert report.new_per_step[0] > 0 and sum(report.new_per_step[1:]) > 0  # arrived later too
     assert report.not_modified == report.sources  # nothing new: every feed answered 304
 
 
-def test_stored_stories_are_read_like_an_analyst(replayed: tuple[Settings, object]) -> None:
+def test_stored_stories_are_read_like_an_analyst(replayed: tuple[Settings, DemoReport]) -> None:
     from broadsheet.search import SearchIndex
     from broadsheet.store import open_store
 
@@ -80,7 +80,7 @@ def test_stored_stories_are_read_like_an_analyst(replayed: tuple[Settings, objec
     assert index.search("ticker:AAPL OR ticker:GOOG OR ticker:MSFT OR ticker:IBM").total >= 1
 
 
-def test_prices_and_markers_for_charts(replayed: tuple[Settings, object]) -> None:
+def test_prices_and_markers_for_charts(replayed: tuple[Settings, DemoReport]) -> None:
     from broadsheet.store import open_store
 
     settings, _ = replayed
