@@ -260,5 +260,41 @@ def test_doubled_apostrophe_quotations_continue_like_curly_ones() -> None:
     quotes = _quotes(text)
     whole = _find(text, quotes, "We are not leaving")
     assert text[whole.content[0] : whole.content[1]].endswith("is home.''")
-    second = next(q for q in quotes if text[q.content[0] :].startswith("''This street"))
+    assert whole.speaker == "Tom Reyes"
+    # the quotation opened the sentence: “A,” she said. “B.” is one quote, A through B
+    assert not any(text[q.content[0] :].startswith("''This street") for q in quotes)
+
+
+def test_continuation_after_a_partial_quotation_is_also_its_own_quote() -> None:
+    text = (
+        "The bakers “will not be moved by a rent rise,” said Tom Reyes, who runs the bakery. "
+        "“This street is home and we intend to stay.”"
+    )
+    quotes = _quotes(text)
+    whole = _find(text, quotes, "“will not be moved")
+    assert text[whole.content[0] : whole.content[1]].endswith("intend to stay.”")
+    second = next(q for q in quotes if text[q.content[0] :].startswith("“This street"))
     assert second.speaker == whole.speaker == "Tom Reyes"
+    assert second.kind == "direct"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "The plant will reopen in March, Ms. Okafor said, once the new kilns are tested.",
+            "Okafor",
+        ),
+        (
+            "“Every order counts,” Dana Whitfield said on Monday, “and we have fewer of them.”",
+            "Dana Whitfield",
+        ),
+    ],
+)
+def test_a_cue_interrupting_the_words_takes_the_whole_sentence(text: str, speaker: str) -> None:
+    quotes = _quotes(text)
+    q = max(quotes, key=lambda q: q.content[1] - q.content[0])
+    content = text[q.content[0] : q.content[1]]
+    assert content.startswith(("The plant", "“Every")), content
+    assert content.rstrip(".”").endswith(("tested", "of them")), content
+    assert q.speaker is not None and speaker in q.speaker

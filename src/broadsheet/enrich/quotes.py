@@ -185,16 +185,19 @@ def _verb_candidates(cue: Token) -> list[_Candidate]:
     out: list[_Candidate] = []
 
     def add(first: int, last: int, pattern: str, source: Token | None = subject) -> None:
-        end = trim_tokens(doc, first, last, pattern)
+        end = last if pattern == "split" else trim_tokens(doc, first, last, pattern)
         span = _span_chars(doc, first, end)
         out.append(_Candidate(span, source, cue_span, pattern, lemma, cue, (first, last)))
 
+    split = _split_sentence(cue, subject)
+    if split is not None:
+        add(*split, "split")
     clauses = [c for c in cue.children if c.dep_ == "ccomp"]
     if clauses:
         first = min(c.left_edge.i for c in clauses)
         last = max(c.right_edge.i for c in clauses)
         if subject is not None and first <= subject.i <= last:
-            return []
+            return out  # the cue interrupts its clause: only the whole sentence will do
         if doc[last].dep_ == "cc" and last + 1 < cue.sent.end:
             last = cue.sent.end - 1  # "said that A, and B": the parse dropped B
         add(first, last, "ccomp")
@@ -223,6 +226,45 @@ def _verb_candidates(cue: Token) -> list[_Candidate]:
     if not out and subject is not None:
         out.append(_Candidate((-1, -1), subject, cue_span, "bare", lemma, cue))
     return out
+
+
+_SPLIT_MARKS = frozenset({",", ":", "—", "–", "--"})
+
+
+def _split_sentence(cue: Token, subject: Token | None) -> tuple[int, int] | None:
+    """ "A, X said, B." / "“A,” said X, “B.”": the speaker and cue interrupt the words they
+    attribute, set off by commas. The content is the whole sentence, cue and all (PolNeAR's
+    convention: one attribution from the first word said to the last)."""
+    if subject is None or abs(subject.i - cue.i) > 6:
+        return None
+    doc = cue.doc
+    sent = cue.sent
+    first = min(subject.left_edge.i, cue.i)
+    last = max(subject.i, cue.i)
+    # "said Monday", "said in an interview": the cue's own modifiers belong to the phrase
+    while (
+        last + 1 < sent.end - 1
+        and last - cue.i < 8
+        and not doc[last + 1].is_punct
+        and doc[last + 1].dep_ not in ("ccomp", "mark", "nsubj", "nsubjpass")
+        and doc[last + 1].head.i in range(first, last + 1)
+    ):
+        last = doc[last + 1].right_edge.i if doc[last + 1].right_edge.i < sent.end - 1 else last + 1
+    before, after = first - 1, last + 1
+    if before - sent.start < 2 or sent.end - 1 - after < 3:
+        return None
+    left = doc[before].text
+    if left not in _SPLIT_MARKS and not (
+        left in QUOTE_CHARS and before > sent.start and doc[before - 1].text == ","
+    ):
+        return None
+    if doc[after].text not in _SPLIT_MARKS:
+        return None
+    # the words go on after the cue: its clause, or the sentence it interrupts
+    goes_on = any(c.dep_ == "ccomp" and c.i > after for c in cue.children) or (
+        cue.dep_ in ("parataxis", "ccomp", "conj") and not first <= cue.head.i <= last
+    )
+    return (sent.start, sent.end - 1) if goes_on else None
 
 
 def _adjacent_quote(
@@ -574,8 +616,11 @@ def _continuations(
     """Quotations nobody is said to say, following a quote in the same paragraph (or
     opening the next one): the same speaker goes on talking.
 
-    Each becomes a quote of its own, and the quote it continues within its paragraph
-    grows to take it in (“A,” she said. “B.” is one attribution with A and B)."""
+    The quote it continues within its paragraph grows to take it in (“A,” she said. “B.”
+    is one attribution, A through B). The continuation is also a quote of its own when
+    that quote came in mid-sentence, after the writer's words (The Chinese “can't stand
+    ...,” he said. “But ...”): there A..B is mostly framing, and B is what a reader looks
+    for. A continuation in a later paragraph is always its own quote."""
     taken = sorted(q.content for _, q in out if not _inside_quotation(q.content, quotes))
     extra: list[tuple[_Candidate, Quote]] = []
     order = sorted(range(len(out)), key=lambda k: out[k][1].content[1])
@@ -602,6 +647,8 @@ def _continuations(
             continue
         if "\n" not in text[prev.content[0] : q_end]:
             grown[k] = q_end  # the quote it continues takes it in as well
+        if k in grown and not _opens_mid_sentence(text, prev.content[0], quotes):
+            continue  # “A,” she said. “B.” is one quote, A through B
         extra.append(
             (
                 _Candidate((q_start, q_end), cand.source, cand.cue, "continued", cand.lemma),
@@ -613,6 +660,22 @@ def _continuations(
         content = (prev.content[0], end)
         out[k] = (cand, replace(prev, content=content, kind=quote_kind(text[content[0] : end])))
     return extra
+
+
+def _opens_mid_sentence(text: str, start: int, quotes: Sequence[tuple[int, int]]) -> bool:
+    """Whether the first quotation at or after ``start`` follows the writer's own words in
+    its sentence ("The Chinese “can't stand ...”") rather than opening it."""
+    i = bisect.bisect_left(quotes, (start, start))
+    if i >= len(quotes):
+        return False
+    q_start = quotes[i][0]
+    line = text.rfind("\n", 0, q_start) + 1
+    lead = text[line:q_start]
+    for stop in (". ", "? ", "! "):
+        cut = lead.rfind(stop)
+        if cut >= 0:
+            lead = lead[cut + 2 :]
+    return any(ch.isalnum() for ch in lead)
 
 
 def _holds_quotation(span: tuple[int, int], quotes: Sequence[tuple[int, int]]) -> bool:
@@ -653,7 +716,8 @@ def _content(
             return None
         content = _snap_to_quotes(content, quotes, starts)
     content = _strip(text, content)
-    if cand.source is not None and content[0] <= cand.source.idx < content[1]:
+    inside = cand.source is not None and content[0] <= cand.source.idx < content[1]
+    if inside and cand.pattern != "split":
         return None  # the speaker is inside the words: a quotation within the quote
     if cand.cue is not None and content[1] <= cand.cue[0]:
         content = _drop_lead_in(text, content)

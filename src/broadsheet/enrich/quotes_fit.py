@@ -1,7 +1,7 @@
 """Fit the cue weights of quote attribution on the PolNeAR training split.
 
 usage: python -m broadsheet.enrich.quotes_fit TRAIN_DIR [--docbin FILE] [--out FILE]
-                                                [--limit N] [--bounds]
+                                                [--limit N] [--bounds] [--holdout N]
 
 ``--bounds`` fits the content cut table of ``quotes_bounds`` (``quotes_data/bounds.json``)
 instead of the classifier; fit it first, the classifier sees the cut contents.
@@ -111,11 +111,16 @@ def _prf(hit_p: int, n_pred: int, hit_r: int, n_gold: int) -> tuple[float, float
     return round(p, 4), round(r, 4), round(2 * p * r / (p + r), 4) if p + r else 0.0
 
 
-def score_predictions(split: Path, predictions: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+def score_predictions(
+    split: Path,
+    predictions: dict[str, list[dict[str, Any]]],
+    rows: list[tuple[str, str, Path]] | None = None,
+) -> dict[str, Any]:
     """The reference scorer's figures (``score_quotes.py``) for predictions by document id,
-    each a list of {"content": [s, e], "source": [s, e] | None}."""
+    each a list of {"content": [s, e], "source": [s, e] | None} (over ``rows`` of the split
+    when given)."""
     c: collections.Counter[str] = collections.Counter()
-    rows = iter_split(split)
+    rows = iter_split(split) if rows is None else rows
     for doc_id, text, ann in rows:
         gold = read_gold(ann, text)
         pred = [q for q in predictions.get(doc_id, []) if q.get("content")]
@@ -249,10 +254,13 @@ def fit_bounds(split: Path, docs: list[Any], min_count: int = MIN_COUNT) -> dict
     }
 
 
-def collect_examples(split: Path, docs: list[Any]) -> tuple[list[list[str]], list[int], int]:
+def collect_examples(
+    split: Path, docs: list[Any], rows: list[tuple[str, str, Path]] | None = None
+) -> tuple[list[list[str]], list[int], int]:
     """Features and labels (1 = the reference scorer would count it right) of every
-    candidate attribution in a split, and the number of gold attributions."""
-    rows = iter_split(split)
+    candidate attribution in a split (its ``rows`` when given), and the number of gold
+    attributions."""
+    rows = iter_split(split) if rows is None else rows
     features: list[list[str]] = []
     labels: list[int] = []
     n_gold = 0
@@ -327,20 +335,22 @@ def fit_model(
     }
 
 
-def tune_cutoff(split: Path, docs: list[Any], model: dict[str, Any]) -> dict[str, Any]:
-    """Move the cutoff to where the whole pipeline (one quote per verb, continuations)
-    scores best on the split: the fitted one assumes every candidate stands alone."""
+def predict_split(
+    docs: list[Any],
+    rows: list[tuple[str, str, Path]],
+    model: dict[str, Any],
+    cutoffs: list[float],
+) -> list[dict[str, list[dict[str, Any]]]]:
+    """Predictions of the whole pipeline under ``model`` for each cutoff, by document id."""
     weights: dict[str, float] = model["weights"]
     bias = float(model["bias"])
 
     def score(cand: _Candidate, content: tuple[int, int], text: str) -> float:
         return bias + sum(weights.get(f, 0.0) for f in candidate_features(cand, content, text))
 
-    rows = iter_split(split)
     ents = [entities_from_doc(doc, text) for (_, text, _), doc in zip(rows, docs, strict=True)]
-    best = (-1.0, float(model["cutoff"]))
-    for step in range(-3, 5):
-        cutoff = float(model["cutoff"]) + 0.1 * step
+    out: list[dict[str, list[dict[str, Any]]]] = []
+    for cutoff in cutoffs:
         predictions = {}
         for (doc_id, _, _), doc, found in zip(rows, docs, ents, strict=True):
             quotes = _build(doc, found, score, None, cutoff=cutoff)
@@ -348,10 +358,37 @@ def tune_cutoff(split: Path, docs: list[Any], model: dict[str, Any]) -> dict[str
                 {"content": list(q.content), "source": list(q.source) if q.source else None}
                 for _, q in quotes
             ]
-        f1 = float(score_predictions(split, predictions)["attribution"]["f1"])
+        out.append(predictions)
+    return out
+
+
+def tune_cutoff(
+    split: Path,
+    docs: list[Any],
+    model: dict[str, Any],
+    rows: list[tuple[str, str, Path]] | None = None,
+) -> dict[str, Any]:
+    """Move the cutoff to where the whole pipeline (one quote per verb, continuations)
+    scores best on the split: the fitted one assumes every candidate stands alone."""
+    rows = iter_split(split) if rows is None else rows
+    cutoffs = [float(model["cutoff"]) + 0.1 * step for step in range(-3, 5)]
+    best = (-1.0, float(model["cutoff"]))
+    for cutoff, predictions in zip(cutoffs, predict_split(docs, rows, model, cutoffs), strict=True):
+        f1 = float(score_predictions(split, predictions, rows)["attribution"]["f1"])
         if f1 > best[0]:
             best = (f1, cutoff)
     return {**model, "cutoff": round(best[1], 4), "train_f1": round(best[0], 4)}
+
+
+def holdout(split: Path, docs: list[Any], n: int) -> dict[str, Any]:
+    """Fit on every document but the first ``n`` and score the whole pipeline on those n:
+    an estimate of how the fitted model does on text it has not seen."""
+    rows = iter_split(split)
+    fit_rows, fit_docs = rows[n:], docs[n:]
+    features, labels, n_gold = collect_examples(split, fit_docs, fit_rows)
+    model = tune_cutoff(split, fit_docs, fit_model(features, labels, n_gold), fit_rows)
+    (predictions,) = predict_split(docs[:n], rows[:n], model, [float(model["cutoff"])])
+    return {"fit_f1": model["train_f1"], **score_predictions(split, predictions, rows[:n])}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -365,8 +402,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--bounds", action="store_true", help="fit the content cut table (bounds.json)"
     )
+    parser.add_argument(
+        "--holdout",
+        type=int,
+        default=0,
+        help="fit on all but the first N documents, score on those N, write nothing",
+    )
     args = parser.parse_args(argv)
     docs = load_docs(args.train_dir, args.docbin, args.limit)
+    if args.holdout:
+        print(json.dumps(holdout(args.train_dir, docs, args.holdout)))
+        return 0
     if args.bounds:
         table = fit_bounds(args.train_dir, docs)
         out = args.out.with_name("bounds.json")
