@@ -298,3 +298,11 @@ def test_a_cue_interrupting_the_words_takes_the_whole_sentence(text: str, speake
     assert content.startswith(("The plant", "“Every")), content
     assert content.rstrip(".”").endswith(("tested", "of them")), content
     assert q.speaker is not None and speaker in q.speaker
+
+
+def test_a_cue_inside_someones_quoted_words_is_not_a_quote_of_its_own() -> None:
+    text = "“I heard the governor say that the plant would close,” Ms. Okafor said."
+    quotes = _quotes(text)
+    assert len(quotes) == 1, quotes
+    assert text[quotes[0].content[0] :].startswith("“I heard")
+    assert quotes[0].speaker is not None and "Okafor" in quotes[0].speaker

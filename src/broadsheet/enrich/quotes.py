@@ -185,13 +185,13 @@ def _verb_candidates(cue: Token) -> list[_Candidate]:
     out: list[_Candidate] = []
 
     def add(first: int, last: int, pattern: str, source: Token | None = subject) -> None:
-        end = last if pattern == "split" else trim_tokens(doc, first, last, pattern)
+        end = last if pattern.startswith("split") else trim_tokens(doc, first, last, pattern)
         span = _span_chars(doc, first, end)
         out.append(_Candidate(span, source, cue_span, pattern, lemma, cue, (first, last)))
 
     split = _split_sentence(cue, subject)
     if split is not None:
-        add(*split, "split")
+        add(*split)
     clauses = [c for c in cue.children if c.dep_ == "ccomp"]
     if clauses:
         first = min(c.left_edge.i for c in clauses)
@@ -231,7 +231,7 @@ def _verb_candidates(cue: Token) -> list[_Candidate]:
 _SPLIT_MARKS = frozenset({",", ":", "—", "–", "--"})
 
 
-def _split_sentence(cue: Token, subject: Token | None) -> tuple[int, int] | None:
+def _split_sentence(cue: Token, subject: Token | None) -> tuple[int, int, str] | None:
     """ "A, X said, B." / "“A,” said X, “B.”": the speaker and cue interrupt the words they
     attribute, set off by commas. The content is the whole sentence, cue and all (PolNeAR's
     convention: one attribution from the first word said to the last)."""
@@ -264,7 +264,50 @@ def _split_sentence(cue: Token, subject: Token | None) -> tuple[int, int] | None
     goes_on = any(c.dep_ == "ccomp" and c.i > after for c in cue.children) or (
         cue.dep_ in ("parataxis", "ccomp", "conj") and not first <= cue.head.i <= last
     )
-    return (sent.start, sent.end - 1) if goes_on else None
+    if goes_on:
+        return sent.start, sent.end - 1, "split"
+    # "“A,” X said, referring to ...": PolNeAR takes the speaker's gloss in as well
+    gloss = any(c.dep_ == "advcl" and c.tag_ == "VBG" and c.i > after for c in cue.children)
+    return (sent.start, sent.end - 1, "split-gloss") if gloss else None
+
+
+def _noun_candidates(cue: Token) -> list[_Candidate]:
+    """ "his warning that ...", "Pence's call for a special prosecutor", "a claim by X that
+    ...": a noun whose owner (possessive, or "by"/"from" X) is the source and whose clause,
+    infinitive or prepositional object is the content."""
+    source = next((c for c in cue.children if c.dep_ == "poss"), None)
+    if source is None:
+        for c in cue.children:
+            if c.dep_ == "prep" and c.lower_ in ("by", "from") and c.i > cue.i:
+                source = next((g for g in c.children if g.dep_ == "pobj"), None)
+                break
+    if source is None:
+        return []
+    doc = cue.doc
+    lemma = cue.lemma_.lower()
+    cue_span = (cue.idx, cue.idx + len(cue.text))
+    out: list[_Candidate] = []
+
+    def add(first: int, last: int, pattern: str) -> None:
+        end = trim_tokens(doc, first, last, pattern)
+        span = _span_chars(doc, first, end)
+        out.append(_Candidate(span, source, cue_span, pattern, lemma, cue, (first, last)))
+
+    for c in cue.children:
+        if c.i <= cue.i or c is source:
+            continue
+        if c.dep_ in ("acl", "ccomp", "relcl") and any(
+            g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") and g.i < c.i
+            for g in c.children
+        ):
+            add(*_subtree_bounds(c), "noun-clause")
+            break
+        if c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS and c.lower_ not in ("by", "from"):
+            pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if pobj is not None:
+                add(*_subtree_bounds(pobj), "noun-prep-" + c.lower_)
+                break
+    return out
 
 
 def _adjacent_quote(
@@ -350,6 +393,8 @@ def _collect_candidates(
             _according_candidates(tok, out)
         elif tok.pos_ == "VERB" and (lemmas is None or tok.lemma_.lower() in lemmas):
             out.extend(_verb_candidates(tok))
+        elif tok.pos_ == "NOUN" and (lemmas is None or tok.lemma_.lower() in lemmas):
+            out.extend(_noun_candidates(tok))
     return out
 
 
@@ -566,6 +611,9 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
             feats.append("modal|" + pattern)
     if cand.cue is not None and cand.cue[0] > content[1]:
         feats.append("after|" + pattern)
+    if cand.cue is not None and _within_quotation(text, cand.cue[0]):
+        feats.append("inq|" + pattern)
+
     feats.append("ls=" + lemma + "|" + subj.split("-")[0])
     if src is not None and verb is not None:
         feats.append("dist=" + _bucket(abs(src.i - verb.i)))
@@ -584,6 +632,18 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
             feats.append("hl=" + verb.head.lemma_.lower() + "|" + verb.dep_)
         feats.append("lpd=" + lemma + "|" + pattern + "|" + verb.dep_)
     return feats
+
+
+def _within_quotation(text: str, pos: int) -> bool:
+    """Whether ``pos`` sits inside a quotation opened earlier in its paragraph (a cue in
+    someone's quoted words: "“... I heard Trump say he would win,” she said")."""
+    para = text[text.rfind("\n", 0, pos) + 1 : pos]
+    return (
+        para.count("“") > para.count("”")
+        or para.count('"') % 2 == 1
+        or para.count("''") % 2 == 1
+        or para.count("«") > para.count("»")
+    )
 
 
 def _score(cand: _Candidate, content: tuple[int, int], text: str) -> float:
@@ -717,7 +777,7 @@ def _content(
         content = _snap_to_quotes(content, quotes, starts)
     content = _strip(text, content)
     inside = cand.source is not None and content[0] <= cand.source.idx < content[1]
-    if inside and cand.pattern != "split":
+    if inside and not cand.pattern.startswith("split"):
         return None  # the speaker is inside the words: a quotation within the quote
     if cand.cue is not None and content[1] <= cand.cue[0]:
         content = _drop_lead_in(text, content)
