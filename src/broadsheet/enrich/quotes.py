@@ -215,7 +215,13 @@ def _verb_candidates(cue: Token) -> list[_Candidate]:
             add(first, last, "parataxis")
     for c in cue.children:
         if c.dep_ in ("dobj", "attr") and c.i > cue.i:
-            add(c.left_edge.i, cue.right_edge.i, "dobj")
+            last = cue.right_edge.i
+            # "backed a “political revolution” and said ...": a second predicate is not
+            # part of the object
+            for other in cue.children:
+                if other.dep_ in ("cc", "conj") and other.i > c.i:
+                    last = min(last, other.left_edge.i - 1)
+            add(c.left_edge.i, max(last, c.i), "dobj")
             break
     for c in cue.children:
         if c.dep_ == "prep" and c.i > cue.i and c.lower_ in _CONTENT_PREPS:
@@ -613,6 +619,9 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
         feats.append("after|" + pattern)
     if cand.cue is not None and _within_quotation(text, cand.cue[0]):
         feats.append("inq|" + pattern)
+        feats.append("inql|" + lemma)
+    feats.append("lq=" + lemma + "|" + quoted)
+    feats.append("psq=" + pattern + "|" + subj.split("-")[0] + "|" + quoted)
 
     feats.append("ls=" + lemma + "|" + subj.split("-")[0])
     if src is not None and verb is not None:
