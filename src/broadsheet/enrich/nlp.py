@@ -6,21 +6,30 @@ small model otherwise runs a headline or a quotation's last paragraph into the n
 Texts are parsed with their curly quotes made straight (``prepare_text``: same length, so
 offsets hold; the small English model tokenizes "wasn’t" and “quotes” badly), and
 ``restore_text`` puts the original characters back into the parsed ``Doc``.
+
+Matrix products go to numpy's OpenBLAS, one thread (``blas_ops``), not to BLIS: the BLIS
+build spaCy ships has no kernel for this machine's processor (AMD Zen 4) and falls back to
+its generic C one, about a third as fast; the products were 45 % of the parse. Only the
+rounding can differ; measured, no token, entity or quote differs (benchmarks/enrich.md).
 """
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import numpy
 from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
+from thinc.api import NumpyOps
 
 from ..errors import EnrichmentError
 
-__all__ = ["PARAGRAPH_BREAKS", "load_nlp", "prepare_text", "restore_text"]
+__all__ = ["PARAGRAPH_BREAKS", "blas_ops", "load_nlp", "prepare_text", "restore_text"]
 
 # spaCy model names mapped to the PyPI packages that carry them here
 _PACKAGES = {
@@ -47,11 +56,82 @@ def break_paragraphs(doc: Doc) -> Doc:
     return doc
 
 
-@lru_cache(maxsize=4)
-def load_nlp(model: str = "en_core_web_sm", disable: tuple[str, ...] = ()) -> Any:
+def _openblas_thread_setter() -> Any:
+    """numpy's OpenBLAS ``openblas_set_num_threads_local`` (sets the calling thread's
+    count, returns the old one), or None when numpy's BLAS is not an OpenBLAS that has it.
+
+    Without it the products would run on every core: worse for a per-core measure and for
+    worker processes (one per core), and no faster here when the other core is busy."""
+    paths: list[str] = []
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            paths = [line.split()[-1] for line in maps if "openblas" in line.lower()]
+    except OSError:
+        pass
+    libs = Path(numpy.__file__).resolve().parent.parent / "numpy.libs"
+    paths += [str(p) for p in sorted(libs.glob("*openblas*.so*"))]
+    for path in dict.fromkeys(paths):
+        try:
+            setter = ctypes.CDLL(path).openblas_set_num_threads_local
+        except (OSError, AttributeError):
+            continue
+        setter.argtypes = [ctypes.c_int]
+        setter.restype = ctypes.c_int
+        return setter
+    return None
+
+
+class _OneThreadBlasOps(NumpyOps):  # type: ignore[misc]
+    """thinc's CPU ops with ``gemm`` on numpy's OpenBLAS (thinc's own ``use_blis=False``
+    path), held to one thread for the call; the thread's setting is put back after."""
+
+    def __init__(self, set_threads: Any) -> None:
+        super().__init__(use_blis=False)
+        self._set_threads = set_threads
+
+    def gemm(
+        self,
+        x: Any,
+        y: Any,
+        out: Any = None,
+        trans1: bool = False,
+        trans2: bool = False,
+    ) -> Any:
+        before = self._set_threads(1)
+        try:
+            return super().gemm(x, y, out=out, trans1=trans1, trans2=trans2)
+        finally:
+            self._set_threads(before)
+
+
+@lru_cache(maxsize=1)
+def blas_ops() -> NumpyOps | None:
+    """The ops that multiply matrices on numpy's OpenBLAS, one thread; None when numpy's
+    BLAS cannot be held to one thread (then spaCy's default, BLIS, stays)."""
+    setter = _openblas_thread_setter()
+    return _OneThreadBlasOps(setter) if setter is not None else None
+
+
+def _use_ops(nlp: Any, ops: NumpyOps) -> None:
+    """Every layer of every trained component computes with ``ops`` (the parser and NER
+    read ``model.ops`` when they parse, so this reaches them too)."""
+    for _, component in nlp.components:
+        model = getattr(component, "model", None)
+        if model is None or not hasattr(model, "walk"):
+            continue
+        for node in model.walk():
+            node.ops = ops
+
+
+@lru_cache(maxsize=8)
+def load_nlp(
+    model: str = "en_core_web_sm", disable: tuple[str, ...] = (), *, blis: bool = False
+) -> Any:
     """Load a spaCy pipeline from an installed package; never downloads anything.
 
-    Sentences break at paragraph ends (a component ahead of the parser)."""
+    Sentences break at paragraph ends (a component ahead of the parser). Matrix products
+    run on numpy's OpenBLAS, one thread (``blas_ops``); ``blis=True`` keeps spaCy's BLIS
+    (for comparison: the parses are the same)."""
     for package in _PACKAGES.get(model, (model,)):
         try:
             module = importlib.import_module(package)
@@ -60,6 +140,9 @@ def load_nlp(model: str = "en_core_web_sm", disable: tuple[str, ...] = ()) -> An
         nlp = module.load(disable=list(disable))
         if "parser" in nlp.pipe_names and PARAGRAPH_BREAKS not in nlp.pipe_names:
             nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+        ops = None if blis else blas_ops()
+        if ops is not None:
+            _use_ops(nlp, ops)
         return nlp
     raise EnrichmentError(
         f"spaCy model {model!r} is not installed; install it with "
