@@ -306,3 +306,27 @@ def test_a_cue_inside_someones_quoted_words_is_not_a_quote_of_its_own() -> None:
     assert len(quotes) == 1, quotes
     assert text[quotes[0].content[0] :].startswith("“I heard")
     assert quotes[0].speaker is not None and "Okafor" in quotes[0].speaker
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        ("party ties shouldn’t be underestimated", "indirect"),
+        ("Kim’s regime can't last", "indirect"),
+        ("the ministry wasn’t “the competent authority”", "mixed"),
+        ("“We will win,”", "direct"),
+        ("the so-called ‘reform’ package", "mixed"),
+    ],
+)
+def test_an_apostrophe_inside_a_word_is_not_a_quotation_mark(content: str, kind: str) -> None:
+    assert quote_kind(content) == kind
+
+
+def test_the_writers_transition_is_not_part_of_the_words() -> None:
+    text = (
+        "At the same time, party ties shouldn’t be underestimated as a driver of policy, "
+        "said analyst Bonnie Glaser."
+    )
+    q = _find(text, _quotes(text), "party ties")
+    assert text[q.content[0] :].startswith("party ties shouldn’t")
+    assert q.kind == "indirect" and q.speaker == "Bonnie Glaser"

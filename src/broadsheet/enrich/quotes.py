@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -80,12 +81,26 @@ def _lexicon() -> _Lexicon:
     )
 
 
+def _has_quote_mark(body: str) -> bool:
+    """Whether ``body`` holds a quotation mark. An apostrophe between letters ("shouldn’t",
+    "Kim’s") is not one, although the reference scorer's kind rule counts it."""
+    for i, ch in enumerate(body):
+        if ch not in QUOTE_CHARS:
+            continue
+        if ch in "’'" and 0 < i < len(body) - 1 and body[i - 1].isalpha() and body[i + 1].isalpha():
+            continue
+        return True
+    return False
+
+
 def quote_kind(text: str) -> QuoteKind:
-    """The kind of a quote from its content text (the reference scorer's definition)."""
+    """The kind of a quote from its content text: direct when it opens with a quotation
+    mark, mixed when it holds one, indirect otherwise (the reference scorer's definition,
+    except that an apostrophe inside a word is not a quotation mark)."""
     body = text.strip()
     if body[:1] in QUOTE_CHARS:
         return "direct"
-    if any(q in body for q in QUOTE_CHARS):
+    if _has_quote_mark(body):
         return "mixed"
     return "indirect"
 
@@ -234,6 +249,12 @@ def _verb_candidates(cue: Token) -> list[_Candidate]:
     return out
 
 
+# The writer's transition opening a sentence whose words a cue after them attributes.
+_CONNECTIVE = re.compile(
+    r"(?:at the same time|however|meanwhile|instead|indeed|in fact|moreover|in addition"
+    r"|nevertheless|nonetheless|still|yet|also|now|then)\s*,\s+",
+    re.IGNORECASE,
+)
 _SPLIT_MARKS = frozenset({",", ":", "—", "–", "--"})
 
 
@@ -580,13 +601,7 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
     """What the attribution classifier sees of one candidate."""
     pattern, lemma = cand.pattern, cand.lemma
     body = text[content[0] : content[1]]
-    quoted = (
-        "q0"
-        if not any(q in body for q in QUOTE_CHARS)
-        else "q1"
-        if body[:1] in QUOTE_CHARS
-        else "qm"
-    )
+    quoted = {"direct": "q1", "mixed": "qm", "indirect": "q0"}[quote_kind(body)]
     src = cand.source
     if src is None:
         subj = "none"
@@ -790,6 +805,9 @@ def _content(
         return None  # the speaker is inside the words: a quotation within the quote
     if cand.cue is not None and content[1] <= cand.cue[0]:
         content = _drop_lead_in(text, content)
+        connective = _CONNECTIVE.match(text, content[0], content[1])
+        if connective is not None:  # "At the same time, party ties ..., said X"
+            content = (connective.end(), content[1])
     if content[1] - content[0] < 2:
         return None
     return content
