@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from broadsheet.cli import cli
 from broadsheet.enrich.nlp import load_nlp
 from broadsheet.enrich.quotes import find_quotes
 from broadsheet.enrich.quotes_entities import entities_from_doc
@@ -86,3 +88,34 @@ def test_seed_speaker_details(seed: tuple[str, list[Quote], dict[str, Any]]) -> 
         if not parts or any(p.replace("’", "'") not in flat for p in parts):
             wrong.append((name, title, affiliation, description))
     assert not wrong, wrong
+
+
+def test_seed_must_quotes_through_analyze_on_the_page_dump(tmp_path: Path) -> None:
+    """What a user gets from `broadsheet analyze` on the scraped page itself: extraction,
+    then enrichment; offsets index the extracted articleBody."""
+    dumps = sorted(SEED.glob("*.txt"))
+    if not dumps or not (SEED / "expected.json").is_file():
+        pytest.skip(f"seed not found at {SEED}")
+    expected = json.loads((SEED / "expected.json").read_text("utf-8"))["quotes"]
+    result = CliRunner().invoke(
+        cli, ["--home", str(tmp_path), "analyze", str(dumps[0]), "--format", "jsonl"]
+    )
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.output.splitlines()[0])
+    body = row["articleBody"]
+    quotes = [
+        Quote(
+            content=tuple(q["content"]),
+            source=tuple(q["source"]) if q["source"] else None,
+            cue=tuple(q["cue"]) if q["cue"] else None,
+            speaker=q["speaker"],
+            kind=q["kind"],
+        )
+        for q in row["quotes"]
+    ]
+    missing = []
+    for item in expected["must"]:
+        q = _match(body, quotes, item)
+        if q is None or q.speaker not in _speakers(item):
+            missing.append((item, q))
+    assert not missing, missing
