@@ -41,6 +41,10 @@ EXTRA = [
     "topic:economy OR topic:energy until:2010-05-03",
     "since:2010-05-03T09:00:00Z until:2010-05-03T09:00:00Z",
     "since:2010-05-03T09:00:01Z until:2010-05-03",
+    "person:marsh OR org:kestrel",
+    "person:tom -by:tom",
+    'by:"reyes" quote:rates',
+    "source:herald -place:san",
 ]
 
 
@@ -71,7 +75,10 @@ ATOMS = st.one_of(
     st.sampled_from(
         ['source:"morning courier"', "source:harbourledger.example", "lang:fr", "topic:energy",
          "topic:economy", 'by:"tom reyes"', "quote:march", "ticker:ACME", "place:rotterdam",
-         "since:2010-05-04", "until:2010-05-03", "since:7d", "until:yesterday", "since:2011"]
+         "since:2010-05-04", "until:2010-05-03", "since:7d", "until:yesterday", "since:2011",
+         "person:marsh", "person:LENA", 'person:"marsh lena"', "by:reyes", "by:rey", "org:acme",
+         'org:"acme corp"', "place:jose", "place:san", "source:courier", "source:ledger",
+         "source:example", "topic:labou"]
     ),
 )  # fmt: skip
 

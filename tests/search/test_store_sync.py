@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import tantivy
 
 from broadsheet.models import Article, Paragraph
 from broadsheet.search import SearchIndex
+from broadsheet.search.fields import INDEXED_KEYWORD_FIELDS
 from broadsheet.store import SQLiteStore, open_store
 
 from .conftest import ITEMS, NOW, Item, annotations_of
@@ -114,3 +117,44 @@ def test_rebuild_of_an_empty_store(store: SQLiteStore) -> None:
     assert index.rebuild(store) == 0
     assert index.count() == 0
     assert index.last_seq == store.max_seq() == 0
+
+
+def test_an_index_from_before_name_parts_is_refilled_by_catch_up(
+    store: SQLiteStore, tmp_path: Path
+) -> None:
+    """A user's index of schema 2 (whole-value keyword terms only, fully caught up) is
+    started over on opening, and the next catch_up (run by every search command) refills it
+    from the store, with name parts."""
+    ids = save_all(store)
+    path = tmp_path / "index"
+    path.mkdir()
+    old = tantivy.SchemaBuilder()  # the fields of schema 2, before name parts
+    old.add_unsigned_field("id", stored=True, indexed=True, fast=True)
+    for name in ("headline", "body", "quote", "grams"):
+        old.add_text_field(name, stored=name != "quote")
+    for name in INDEXED_KEYWORD_FIELDS:
+        old.add_text_field(name, stored=name == "source", tokenizer_name="raw")
+    old_index = tantivy.Index(old.build(), path=str(path))
+    writer = old_index.writer(15_000_000, 1)
+    doc = tantivy.Document()
+    doc.add_unsigned("id", ids["rates"])
+    doc.add_text("by", "tom reyes")
+    writer.add_document(doc)
+    writer.commit()
+    writer.wait_merging_threads()
+    (path / "broadsheet-search.json").write_text(
+        json.dumps({"schema": 2, "last_seq": store.max_seq()})
+    )
+    with SearchIndex(path) as index:
+        assert index.count() == 0
+        assert index.last_seq == 0 < store.max_seq()  # so a search command catches up
+        index.catch_up(store)
+        assert index.count() == len(ITEMS)
+        assert found(index, "by:reyes") == {ids["rates"]}
+        assert found(index, 'by:"tom reyes"') == {ids["rates"]}
+        assert found(index, "person:nair") == {ids["phone"]}
+    state = json.loads((path / "broadsheet-search.json").read_text())
+    assert state == {"schema": 3, "last_seq": store.max_seq()}
+    with SearchIndex(path) as again:  # and it is not started over a second time
+        assert again.count() == len(ITEMS)
+        assert found(again, "org:kestrel") == {ids["rates"]}

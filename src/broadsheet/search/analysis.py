@@ -5,7 +5,11 @@ Both sides use tantivy's own analyzers, so a query's tokens, the indexed tokens 
 
 - ``text``: split on every character that is not a letter or a digit, drop tokens of 40 bytes
   or more, lower-case (tantivy's "default" analyzer, under our own name);
-- ``keyword``: the whole value as one token, lower-cased (``source:``, ``person:``...).
+- ``keyword``: the whole value as one token, lower-cased (``source:``, ``person:``...);
+- name parts (``name_parts``): every run of up to ``MAX_PART_WORDS`` consecutive words of a
+  name, so ``person:Merkel`` finds "Angela Merkel" with one term lookup, as ``by:Glaser`` does
+  "Bonnie Glaser". Words are the ``text`` tokens of the lower-cased name, so they split where
+  words in text do ("Jean-Claude" is "jean claude").
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ import tantivy
 __all__ = [
     "GRAM_ANALYZER",
     "KEYWORD_ANALYZER",
+    "MAX_PART_WORDS",
     "TEXT_ANALYZER",
     "gram_text",
     "keyword_value",
+    "name_part_key",
+    "name_parts",
     "text_tokens",
     "token_positions",
 ]
@@ -114,3 +121,29 @@ def keyword_value(value: str) -> str:
     """A keyword as the index stores it: the whole value, lower-cased."""
     tokens: list[str] = _analyzers()[1].analyze(value)
     return tokens[0] if tokens else ""
+
+
+# Longer names ("International Bank for Reconstruction and Development", 6) fit; the cap keeps
+# a mis-extracted 50-word "name" from adding 1,275 terms, and a longer query value still
+# matches the whole name exactly.
+MAX_PART_WORDS = 8
+
+
+def name_part_key(value: str) -> str | None:
+    """The ``name_parts`` term for a query value (a run of words), or ``None`` when the value
+    has no words, or more than ``MAX_PART_WORDS``, and can only match a whole name."""
+    words = text_tokens(keyword_value(value))
+    if not words or len(words) > MAX_PART_WORDS:
+        return None
+    return "_".join(words)  # tokens are letters and digits only: "_" cannot be in one
+
+
+def name_parts(value: str) -> set[str]:
+    """Every run of 1 to ``MAX_PART_WORDS`` consecutive words of a name, each joined as
+    ``name_part_key`` joins a query value: a query matches a part of the name exactly when its
+    key is in this set. The index stores the set; ``matches`` compares with it."""
+    words = text_tokens(keyword_value(value))
+    n = len(words)
+    return {
+        "_".join(words[i:j]) for i in range(n) for j in range(i + 1, min(n, i + MAX_PART_WORDS) + 1)
+    }

@@ -19,6 +19,7 @@ __all__ = [
     "DEFAULT_TEXT_FIELDS",
     "INDEXED_KEYWORD_FIELDS",
     "INDEXED_TEXT_FIELDS",
+    "NAME_FIELDS",
     "FieldKind",
     "FieldSpec",
     "FieldValue",
@@ -44,6 +45,12 @@ INDEXED_KEYWORD_FIELDS: tuple[str, ...] = (
     "topic",
     "by",
 )
+# Keyword fields holding names: a query value matches the whole name or any run of its
+# consecutive words ("Glaser", "Bonnie Glaser" find "Bonnie Glaser"), because people search
+# a news archive by surname and by the short form of an organisation's or paper's name.
+# Codes and labels (lang, ticker, topic) stay whole-value only: they are not names, and
+# "topic:energy" must not find articles filed under "renewable energy".
+NAME_FIELDS: tuple[str, ...] = ("source", "person", "org", "place", "by")
 # A bare word or "phrase" searches these (the headline counts double in ranking).
 DEFAULT_TEXT_FIELDS: tuple[str, ...] = ("headline", "body")
 
@@ -53,7 +60,8 @@ class FieldSpec:
     """What ``name:value`` means in a query.
 
     ``kind`` is how the value is read: ``text`` (words and phrases, tokenized), ``keyword``
-    (the whole value, compared case-insensitively), ``since`` / ``until`` (a date bound on the
+    (the whole value, compared case-insensitively; for a target in ``NAME_FIELDS`` also any
+    run of consecutive whole words of it), ``since`` / ``until`` (a date bound on the
     article's date). ``target`` is the index field searched (default: the field's own name),
     so ``register_field("speaker", FieldSpec("keyword", "by"))`` makes an alias.
     """
@@ -69,17 +77,17 @@ class FieldSpec:
 _BUILTIN: dict[str, FieldSpec] = {
     "headline": FieldSpec("text", None, "words in the headline"),
     "body": FieldSpec("text", None, "words in the article text"),
-    "source": FieldSpec("keyword", None, "the publication's name or web site"),
+    "source": FieldSpec("keyword", None, "the publication's name or web site, or words of it"),
     "lang": FieldSpec("keyword", None, 'language code, e.g. "en"'),
     "since": FieldSpec("since", None, "published on or after a date (2010-05-03, 7d, today)"),
     "until": FieldSpec("until", None, "published on or before a date"),
-    "person": FieldSpec("keyword", None, "a person named in the article"),
-    "org": FieldSpec("keyword", None, "an organisation named in the article"),
-    "place": FieldSpec("keyword", None, "a place named in the article"),
+    "person": FieldSpec("keyword", None, "a person named in the article (full name or surname)"),
+    "org": FieldSpec("keyword", None, "an organisation named in the article, or words of its name"),
+    "place": FieldSpec("keyword", None, "a place named in the article, or words of its name"),
     "ticker": FieldSpec("keyword", None, "a stock ticker the article is about"),
     "topic": FieldSpec("keyword", None, "a topic of the article"),
     "quote": FieldSpec("text", None, "words someone is quoted saying"),
-    "by": FieldSpec("keyword", None, "a speaker quoted in the article"),
+    "by": FieldSpec("keyword", None, "a speaker quoted in the article (full name or surname)"),
 }
 
 _registry: dict[str, FieldSpec] = dict(_BUILTIN)

@@ -43,12 +43,15 @@ from .analysis import (
     gram_analyzer,
     gram_text,
     keyword_analyzer,
+    name_part_key,
+    name_parts,
     text_analyzer,
 )
 from .fields import (
     DEFAULT_TEXT_FIELDS,
     INDEXED_KEYWORD_FIELDS,
     INDEXED_TEXT_FIELDS,
+    NAME_FIELDS,
     FieldValue,
     article_fields,
     effective_date,
@@ -71,9 +74,15 @@ __all__ = [
 
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
-SCHEMA_VERSION = 2
+# 3: name parts (``NAME_PARTS_FIELD``). An index of an older version is wiped on opening and
+# refilled by ``catch_up`` from the store's change log, which is never pruned.
+SCHEMA_VERSION = 3
 STATE_FILE = "broadsheet-search.json"
 HEADLINE_BOOST = 2.0
+# Runs of words of the names in NAME_FIELDS, as "field:word_word" terms (space-separated, so the
+# whitespace analyzer indexes them as they are), no positions. Its own field, so the keyword
+# fields keep exactly their terms and field norms, and a whole-name match scores as before.
+NAME_PARTS_FIELD = "name_parts"
 SNIPPET_CHARS = 200
 
 SortOrder = Literal["relevance", "newest"]
@@ -124,6 +133,7 @@ def _build_schema() -> Any:
     sb.add_text_field("quote", tokenizer_name=TEXT_ANALYZER)
     # word pairs of headline and body, no positions: a cheap pre-filter for phrases
     sb.add_text_field("grams", tokenizer_name=GRAM_ANALYZER, index_option="basic")
+    sb.add_text_field(NAME_PARTS_FIELD, tokenizer_name=GRAM_ANALYZER, index_option="basic")
     for name in INDEXED_KEYWORD_FIELDS:
         sb.add_text_field(
             name, stored=name == "source", tokenizer_name=KEYWORD_ANALYZER, index_option="basic"
@@ -238,6 +248,14 @@ class SearchIndex:
         for name in INDEXED_KEYWORD_FIELDS:
             for value in _values(fields.get(name)):
                 doc.add_text(name, value)
+        parts = {
+            _part_term(name, part)
+            for name in NAME_FIELDS
+            for value in _values(fields.get(name))
+            for part in name_parts(value)
+        }
+        if parts:
+            doc.add_text(NAME_PARTS_FIELD, " ".join(sorted(parts)))
         published = _as_dt(fields.get("published"))
         first_seen = _as_dt(fields.get("first_seen"))
         if published is not None:
@@ -424,6 +442,25 @@ def _annotations(store: StoreLike, article_id: int) -> Annotations | None:
         return None
 
 
+def _part_term(field: str, part: str) -> str:
+    """The ``NAME_PARTS_FIELD`` term of one run of a name's words in a name field."""
+    return f"{field}:{part}"
+
+
+def _keyword_query(schema: Any, node: Keyword) -> Any:
+    """The whole value, or in a name field also a run of its words. The run's clause scores
+    0, so an article matching the whole name scores exactly what it did before name parts
+    (BM25 of the keyword field), and one matching only a part scores 0 for this clause."""
+    whole = TQuery.term_query(schema, node.field, node.value)
+    key = name_part_key(node.value) if node.field in NAME_FIELDS else None
+    if key is None:
+        return whole
+    part = TQuery.term_query(schema, NAME_PARTS_FIELD, _part_term(node.field, key))
+    return TQuery.boolean_query(
+        [(Occur.Should, whole), (Occur.Should, TQuery.const_score_query(part, 0.0))]
+    )
+
+
 def _text_query(schema: Any, field: str, tokens: Sequence[str]) -> Any:
     if len(tokens) == 1:
         return TQuery.term_query(schema, field, tokens[0])
@@ -468,7 +505,7 @@ def _translate(node: Query, schema: Any) -> Any:
             return exact
         return TQuery.boolean_query([*_grams_filter(schema, node.tokens), (Occur.Must, exact)])
     if isinstance(node, Keyword):
-        return TQuery.term_query(schema, node.field, node.value)
+        return _keyword_query(schema, node)
     if isinstance(node, DateRange):
         return TQuery.range_query(
             schema,

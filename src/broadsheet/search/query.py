@@ -7,13 +7,18 @@ terminal.
     oil -gas, oil NOT gas       oil without gas
     (oil OR gas) AND opec       parentheses group
     headline:opec  source:reuters  lang:en  person:"Angela Merkel"  ticker:AAPL  quote:"no comment"
+    person:Merkel  org:"Federal Reserve"  by:Glaser     (a name, or whole words of it)
     since:2010-05-03  until:2010-06  since:7d  since:24h  since:2w  since:today  until:yesterday
 
 Words are compared as lower-cased tokens: everything that is not a letter or a digit separates
-words, so ``covid-19`` is the phrase "covid 19". Keyword fields (``source``, ``lang``,
-``person``, ``org``, ``place``, ``ticker``, ``topic``, ``by``) compare the whole value,
-case-insensitively. ``since:`` / ``until:`` filter on the publication date (the first-seen
-date when an article has none); ``until:`` includes the whole day, month or year named.
+words, so ``covid-19`` is the phrase "covid 19". Keyword fields compare the whole value,
+case-insensitively: ``ticker``, ``topic`` and ``lang`` only that. The name fields (``person``,
+``org``, ``place``, ``by``, ``source``) also match any run of consecutive whole words of a
+name: ``person:Merkel`` finds "Angela Merkel", ``org:"Federal Reserve"`` finds "Federal
+Reserve Bank of New York", ``by:Glaser`` finds "Bonnie Glaser", ``source:reuters`` finds
+"reuters.com"; ``by:Glas`` and ``by:"Glaser Bonnie"`` do not (runs of up to 8 words).
+``since:`` / ``until:`` filter on the publication date (the first-seen date when an article
+has none); ``until:`` includes the whole day, month or year named.
 Dates are UTC unless ``now`` carries another time zone.
 
 Precedence, tightest first: ``NOT`` / ``-``, then ``OR``, then ``AND`` (explicit or implied),
@@ -35,9 +40,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal, TypeAlias
 
 from ..errors import QuerySyntaxError
-from .analysis import keyword_value, text_tokens, token_positions
+from .analysis import keyword_value, name_part_key, name_parts, text_tokens, token_positions
 from .fields import (
     DEFAULT_TEXT_FIELDS,
+    NAME_FIELDS,
     FieldSpec,
     FieldValue,
     effective_date,
@@ -84,7 +90,8 @@ class Phrase:
 
 @dataclass(frozen=True, slots=True)
 class Keyword:
-    """A whole keyword value, lower-cased, in a keyword field."""
+    """A keyword value, lower-cased, in a keyword field: the whole value, or in a name field
+    (``NAME_FIELDS``) also a run of consecutive words of one (``analysis.name_parts``)."""
 
     field: str
     value: str
@@ -405,12 +412,13 @@ def parse_query(text: str, *, now: datetime | None = None) -> Query:
 class PreparedArticle:
     """An article's fields with tokens computed once, for matching many queries against it."""
 
-    __slots__ = ("_date", "_fields", "_keywords", "_positions")
+    __slots__ = ("_date", "_fields", "_keywords", "_parts", "_positions")
 
     def __init__(self, fields: Mapping[str, FieldValue]) -> None:
         self._fields = fields
         self._positions: dict[str, list[dict[str, list[int]]]] = {}
         self._keywords: dict[str, frozenset[str]] = {}
+        self._parts: dict[str, frozenset[str]] = {}
         self._date = effective_date(fields)
 
     @property
@@ -436,6 +444,14 @@ class PreparedArticle:
         if cached is None:
             cached = frozenset(keyword_value(v) for v in _values(self._fields.get(field)))
             self._keywords[field] = cached
+        return cached
+
+    def name_parts(self, field: str) -> frozenset[str]:
+        """Every ``name_parts`` run of every value of a name field."""
+        cached = self._parts.get(field)
+        if cached is None:
+            cached = frozenset().union(*(name_parts(v) for v in _values(self._fields.get(field))))
+            self._parts[field] = cached
         return cached
 
 
@@ -475,7 +491,12 @@ def _eval(node: Query, art: PreparedArticle) -> bool:
         fields = DEFAULT_TEXT_FIELDS if node.field is None else (node.field,)
         return any(_has_phrase(idx, node.tokens) for f in fields for idx in art.positions(f))
     if isinstance(node, Keyword):
-        return node.value in art.keywords(node.field)
+        if node.value in art.keywords(node.field):
+            return True
+        if node.field not in NAME_FIELDS:
+            return False
+        key = name_part_key(node.value)
+        return key is not None and key in art.name_parts(node.field)
     if isinstance(node, DateRange):
         date = art.date
         if date is None:
@@ -494,8 +515,8 @@ def matches(query: Query, fields: Mapping[str, FieldValue] | PreparedArticle) ->
     """Does one article (``article_fields(...)`` or a ``PreparedArticle``) match ``query``?
 
     Same semantics as ``SearchIndex.search``: lower-cased tokens, phrases are consecutive
-    tokens within one value, keywords compare whole values, dates use published or else
-    first-seen time.
+    tokens within one value, keywords compare whole values (name fields also runs of their
+    words), dates use published or else first-seen time.
     """
     art = fields if isinstance(fields, PreparedArticle) else PreparedArticle(fields)
     return _eval(query, art)
