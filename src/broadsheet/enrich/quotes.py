@@ -114,6 +114,7 @@ class _Candidate:
     lemma: str
     verb: Token | None = None
     tokens: tuple[int, int] | None = None  # the parse's content tokens before any cut
+    nested: bool = False  # the cue sits in what a speech verb's clause reports
 
 
 # ----------------------------------------------------------------------------- spans
@@ -288,7 +289,7 @@ def _split_sentence(cue: Token, subject: Token | None) -> tuple[int, int, str] |
     if doc[after].text not in _SPLIT_MARKS:
         return None
     # the words go on after the cue: its clause, or the sentence it interrupts
-    goes_on = any(c.dep_ == "ccomp" and c.i > after for c in cue.children) or (
+    goes_on = any(c.dep_ == "ccomp" and c.right_edge.i > after for c in cue.children) or (
         cue.dep_ in ("parataxis", "ccomp", "conj") and not first <= cue.head.i <= last
     )
     if goes_on:
@@ -636,6 +637,21 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
         feats.append("inq|" + pattern)
         feats.append("inql|" + lemma)
     feats.append("lq=" + lemma + "|" + quoted)
+    if cand.nested:
+        feats.append("nested|" + pattern)
+        feats.append("nestedl|" + lemma)
+    lex = _lexicon()
+    cls = (
+        "speech"
+        if lemma in lex.speech
+        else "intent"
+        if lemma in lex.intent
+        else "object"
+        if lemma in lex.object
+        else "other"
+    )
+    feats.append("cp=" + cls + "|" + pattern)
+    feats.append("cpq=" + cls + "|" + pattern + "|" + quoted)
     feats.append("psq=" + pattern + "|" + subj.split("-")[0] + "|" + quoted)
 
     feats.append("ls=" + lemma + "|" + subj.split("-")[0])
@@ -714,12 +730,20 @@ def _continuations(
         if any(s < q_end and q_start < e for s, e in taken):
             continue
         i = bisect.bisect_right(ends, q_start) - 1
-        if i < 0:
+        # “A,” she said, adding that ... “B.”: the speaker's gloss between the quotations
+        # is a quote of its own (no quotation in it); B continues A
+        k = next(
+            (
+                order[j]
+                for j in range(i, max(i - 3, -1), -1)
+                if out[order[j]][1].source is not None
+                and _holds_quotation(out[order[j]][1].content, quotes)
+            ),
+            -1,
+        )
+        if k < 0:
             continue
-        k = order[i]
         cand, prev = out[k]
-        if prev.source is None or not _holds_quotation(prev.content, quotes):
-            continue
         gap = text[grown.get(k, prev.content[1]) : q_start]
         if (
             gap.count("\n") > 2
@@ -837,12 +861,15 @@ def _build(
     out: list[tuple[_Candidate, Quote]] = []
     scored: list[tuple[_Candidate, tuple[int, int], float]] = []
     best: dict[int, float] = {}
+    prepared: list[tuple[_Candidate, tuple[int, int]]] = []
     for cand in cands:
         if cand.content[0] < 0 or cand.content[1] - cand.content[0] < 2:
             continue
         content = _content(text, cand, quotes, starts, breaks)
-        if content is None:
-            continue
+        if content is not None:
+            prepared.append((cand, content))
+    _mark_nested(prepared, lex)
+    for cand, content in prepared:
         value = score(cand, content, text)
         if value < cutoff:
             continue
@@ -887,6 +914,27 @@ def _build(
     out.extend(_continuations(text, out, quotes))
     out.sort(key=lambda pair: pair[1].content)
     return out
+
+
+_REPORTING = frozenset({"ccomp", "split", "parataxis", "bare-quote", "according", "colon"})
+
+
+def _mark_nested(prepared: list[tuple[_Candidate, tuple[int, int]]], lex: _Lexicon) -> None:
+    """Mark candidates whose cue lies inside the reported words of a speech cue ("she said
+    that Trump wants ..."): a feature for the classifier, as nested cues are attributed
+    less often than the outer one."""
+    spans = sorted(
+        content
+        for cand, content in prepared
+        if cand.pattern in _REPORTING and (cand.lemma in lex.speech or cand.verb is None)
+    )
+    starts = [s for s, _ in spans]
+    for cand, content in prepared:
+        if cand.cue is None:
+            continue
+        pos = cand.cue[0]
+        i = bisect.bisect_right(starts, pos)
+        cand.nested = any(s <= pos < e and (s, e) != content for s, e in spans[max(0, i - 8) : i])
 
 
 def find_quotes(doc: Doc, entities: Sequence[Entity]) -> list[Quote]:
