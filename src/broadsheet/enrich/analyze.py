@@ -18,6 +18,8 @@ from itertools import islice
 from multiprocessing import get_context
 from typing import Any
 
+from spacy.attrs import IS_SPACE, LEMMA
+
 from ..errors import EnrichmentError
 from ..models import Annotations, Entity, Quote
 from .entities import EntityRules, find_entities, load_entity_rules
@@ -63,13 +65,16 @@ class Enricher:
         quotes: bool = True,
         tickers: TickerTable | None = None,
         fast_tags: bool = True,
+        blis: bool = False,
     ) -> None:
+        """``blis=True`` parses with spaCy's own BLIS matrix products instead of numpy's
+        OpenBLAS (``nlp.load_nlp``): same parses, slower here; kept to measure the two."""
         self.model = model
         self.fast_tagger: FastTagger | None = None
         self.nlp: Any = None
         if fast_tags:
             try:
-                nlp = load_nlp(model, _SLOW_PARTS)
+                nlp = load_nlp(model, _SLOW_PARTS, blis=blis)
             except ValueError:  # a model without those components
                 nlp = None
             if nlp is not None and all(p in nlp.component_names for p in _SLOW_PARTS):
@@ -77,13 +82,14 @@ class Enricher:
                 self.nlp = nlp
                 self.fast_tagger = FastTagger(nlp)
         if self.nlp is None:
-            self.nlp = load_nlp(model)
+            self.nlp = load_nlp(model, blis=blis)
         self.entity_rules: EntityRules = load_entity_rules()
         self.fact_rules: FactRules = load_fact_rules()
         self.tickers: TickerTable = tickers or load_ticker_table()
         self.taxonomy: Taxonomy = load_taxonomy()
         self.tone_lexicon: ToneLexicon = load_tone_lexicon()
         self.find_quotes: QuoteFinder | None = _load_quote_finder() if quotes else None
+        self._lowered: dict[int, str] = {}
 
     def parse(self, text: str) -> Any:
         """The full spaCy parse (tags, parse, entities, lemmas) every annotator reads: made on
@@ -114,13 +120,29 @@ class Enricher:
         for doc in self.parse_many(texts, batch_size=batch_size):
             yield self.analyze_doc(doc) if doc.text.strip() else Annotations()
 
+    def _lower_lemmas(self, doc: Any) -> list[str]:
+        """The lower-case lemmas of the doc's non-space tokens, read from its arrays (making a
+        ``Token`` per word cost more than the lookups); lower-casing cached per lemma."""
+        if not len(doc):
+            return []
+        rows: Any = doc.to_array([LEMMA, IS_SPACE])
+        lemma_ids: list[int] = rows[rows[:, 1] == 0, 0].tolist()
+        cache = self._lowered
+        out: list[str] = []
+        for lemma in lemma_ids:
+            lowered = cache.get(lemma)
+            if lowered is None:
+                lowered = cache[lemma] = doc.vocab.strings[lemma].lower()
+            out.append(lowered)
+        return out
+
     def analyze_doc(self, doc: Any) -> Annotations:
         """Annotations from a full spaCy parse (``parse``); offsets index ``doc.text``."""
         full: str = doc.text
         entities = find_entities(doc, self.entity_rules)
         tickers = find_tickers(full, entities, self.tickers, doc)
         facts = find_facts(doc, entities, self.fact_rules)
-        lemmas = [t.lemma_.lower() for t in doc if not t.is_space]
+        lemmas = self._lower_lemmas(doc)
         topics = select_topics(lemmas, self.taxonomy)
         tone = score_tone(lemmas, self.tone_lexicon)
         quotes: list[Quote] = []
