@@ -138,12 +138,14 @@ def name_part_key(value: str) -> str | None:
     return "_".join(words)  # tokens are letters and digits only: "_" cannot be in one
 
 
-def name_parts(value: str) -> set[str]:
+@lru_cache(maxsize=65_536)
+def name_parts(value: str) -> frozenset[str]:
     """Every run of 1 to ``MAX_PART_WORDS`` consecutive words of a name, each joined as
     ``name_part_key`` joins a query value: a query matches a part of the name exactly when its
-    key is in this set. The index stores the set; ``matches`` compares with it."""
+    key is in this set. The index stores the set; ``matches`` compares with it. Cached: an
+    archive names the same sources, people and places over and over."""
     words = text_tokens(keyword_value(value))
     n = len(words)
-    return {
+    return frozenset(
         "_".join(words[i:j]) for i in range(n) for j in range(i + 1, min(n, i + MAX_PART_WORDS) + 1)
-    }
+    )
