@@ -117,6 +117,7 @@ def search(ctx: Context, query: str, limit: int | None, sort: str, fmt: str) -> 
       headline:word  source:name  lang:en
       since:2010-01-01  until:2010-06-30  since:7d (also 24h, 2w, today)
       person: org: place: ticker: topic: quote: by:   (from enrichment)
+      names match whole or by whole words: person:Merkel  by:Glaser
     Example: by:"Bonnie Glaser" topic:diplomacy since:2010-01-01
     """
     from ..search import parse_query
