@@ -194,7 +194,7 @@ class _FactFinder:
             if objs:
                 return objs[0]
         # the unit noun is itself the measure of something else: "about 1.78 million people"
-        if root.dep_ == "appos" and root.head is not root:
+        if root.dep_ == "appos" and root.head.i != root.i:
             head = root.head
             following = doc[head.i + 1] if head.i + 1 < len(doc) else None
             if following is not None and following.lower_ == "of":
@@ -285,7 +285,7 @@ class _FactFinder:
                         name = self._entity_name(t)
                         if name:
                             return name
-            if head is tok:
+            if head.i == tok.i:
                 break
             tok = head
         # the nearest one before it in the sentence

@@ -115,6 +115,7 @@ class _Candidate:
     verb: Token | None = None
     tokens: tuple[int, int] | None = None  # the parse's content tokens before any cut
     nested: bool = False  # the cue sits in what a speech verb's clause reports
+    sibling: bool = False  # another verb of its sentence reports speech (not around it)
 
 
 # ----------------------------------------------------------------------------- spans
@@ -177,7 +178,7 @@ def _subject(cue: Token) -> Token | None:
                 return child
         if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return tok.head
-        if tok.dep_ in _INHERIT_DEPS and tok.head is not tok:
+        if tok.dep_ in _INHERIT_DEPS and tok.head.i != tok.i:
             tok = tok.head
             continue
         break
@@ -198,6 +199,8 @@ def _verb_candidates(cue: Token) -> list[_Candidate]:
     subject = _subject(cue)
     if subject is not None and subject.i > cue.i + 12:
         subject = None
+    if _agentless_passive(cue, subject):
+        subject = None  # "X was asked whether ...", "Asked about Y, he ...": nobody named
     out: list[_Candidate] = []
 
     def add(first: int, last: int, pattern: str, source: Token | None = subject) -> None:
@@ -257,6 +260,16 @@ _CONNECTIVE = re.compile(
     re.IGNORECASE,
 )
 _SPLIT_MARKS = frozenset({",", ":", "—", "–", "--"})
+
+
+def _agentless_passive(cue: Token, subject: Token | None) -> bool:
+    """A passive cue with no "by" agent: its grammatical subject is who was asked, expected
+    or named, not who speaks (PolNeAR leaves the source empty)."""
+    if cue.tag_ != "VBN" or any(c.dep_ == "agent" for c in cue.children):
+        return False
+    if subject is not None and subject.dep_ == "nsubjpass" and subject.head.i == cue.i:
+        return True
+    return cue.dep_ == "advcl" and not any(c.dep_ in _SUBJECT_DEPS for c in cue.children)
 
 
 def _split_sentence(cue: Token, subject: Token | None) -> tuple[int, int, str] | None:
@@ -322,7 +335,7 @@ def _noun_candidates(cue: Token) -> list[_Candidate]:
         out.append(_Candidate(span, source, cue_span, pattern, lemma, cue, (first, last)))
 
     for c in cue.children:
-        if c.i <= cue.i or c is source:
+        if c.i <= cue.i or c.i == source.i:
             continue
         if c.dep_ in ("acl", "ccomp", "relcl") and any(
             g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") and g.i < c.i
@@ -524,7 +537,7 @@ def _resolve(
     if ent is not None:
         return ent.name, ent.type
     word = source.lower_
-    if word in _RELATIVE and source.head.head is not source.head:
+    if word in _RELATIVE and source.head.head.i != source.head.i:
         antecedent = source.head.head  # who -> relcl verb -> noun
         if antecedent.pos_ in ("PROPN", "NOUN"):
             ent = ents.covering(antecedent.idx, antecedent.idx + len(antecedent.text))
@@ -637,6 +650,9 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
         feats.append("inq|" + pattern)
         feats.append("inql|" + lemma)
     feats.append("lq=" + lemma + "|" + quoted)
+    if cand.sibling:
+        feats.append("sibling|" + pattern)
+        feats.append("siblingl|" + lemma)
     if cand.nested:
         feats.append("nested|" + pattern)
         feats.append("nestedl|" + lemma)
@@ -935,6 +951,14 @@ def _mark_nested(prepared: list[tuple[_Candidate, tuple[int, int]]], lex: _Lexic
         pos = cand.cue[0]
         i = bisect.bisect_right(starts, pos)
         cand.nested = any(s <= pos < e and (s, e) != content for s, e in spans[max(0, i - 8) : i])
+    reporting_sents: dict[int, set[int]] = {}
+    for cand, _ in prepared:
+        if cand.verb is not None and cand.pattern in _REPORTING and cand.lemma in lex.speech:
+            reporting_sents.setdefault(cand.verb.sent.start, set()).add(cand.verb.i)
+    for cand, _ in prepared:
+        if cand.verb is not None and not cand.nested:
+            others = reporting_sents.get(cand.verb.sent.start, set()) - {cand.verb.i}
+            cand.sibling = bool(others)
 
 
 def find_quotes(doc: Doc, entities: Sequence[Entity]) -> list[Quote]:
