@@ -171,23 +171,53 @@ def _noun_span(tok: Token) -> tuple[int, int]:
 
 
 def _subject(cue: Token) -> Token | None:
-    tok = cue
-    for _ in range(4):
-        for child in tok.children:
-            if child.dep_ in _SUBJECT_DEPS:
-                return child
-        if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
-            return tok.head
-        if tok.dep_ in _INHERIT_DEPS and tok.head.i != tok.i:
-            tok = tok.head
-            continue
-        break
+    """Who does the cue: the "by" agent of a passive, else the subject, found up through
+    the clauses, participles and prepositions the cue hangs from ("X concluded by making it
+    clear that", "a new poll showing that", "the man who said")."""
     for child in cue.children:  # passive with an agent: "it was announced by X"
         if child.dep_ == "agent":
             for grand in child.children:
                 if grand.dep_ == "pobj":
                     return grand
+    tok = cue
+    for _ in range(5):
+        for child in tok.children:
+            if child.dep_ in _SUBJECT_DEPS:
+                return _past_dateline(child) if _is_dateline(child) else child
+        if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return tok.head
+        if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("NOUN", "PROPN"):
+            return tok.head
+        climb = tok.dep_ in _INHERIT_DEPS or (
+            tok.dep_ in ("pcomp", "prep") and tok.head.pos_ in ("VERB", "AUX", "ADP")
+        )
+        if climb and tok.head.i != tok.i:
+            tok = tok.head
+            continue
+        break
     return None
+
+
+def _is_dateline(tok: Token) -> bool:
+    """ "PHILADELPHIA (AP) — Obama said ...": a place opening the paragraph before a
+    bracket or dash is where the story was filed, never who speaks."""
+    if tok.ent_type_ not in ("GPE", "LOC") and not tok.is_upper:
+        return False
+    doc = tok.doc
+    start = tok.left_edge.i
+    if start > 0 and "\n" not in doc[start - 1].text_with_ws and doc[start - 1].text != "\n":
+        return False
+    after = doc[tok.i + 1 : tok.i + 4]
+    return any(t.text in ("(", "—", "–", "-", "--") for t in after)
+
+
+def _past_dateline(tok: Token) -> Token | None:
+    """The subject the parse hung under a dateline ("PHILADELPHIA (AP) — President Barack
+    Obama praised": Obama is the dateline's last noun after the dash)."""
+    window = tok.doc[tok.i + 1 : tok.i + 8]
+    dash = next((t.i for t in window if t.text in ("—", "–", "-", "--")), -1)
+    after = [c for c in tok.children if c.i > dash >= 0 and c.pos_ in ("PROPN", "NOUN", "PRON")]
+    return after[-1] if after else None
 
 
 def _verb_candidates(cue: Token) -> list[_Candidate]:

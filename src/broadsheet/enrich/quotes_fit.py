@@ -2,6 +2,7 @@
 
 usage: python -m broadsheet.enrich.quotes_fit TRAIN_DIR [--docbin FILE] [--out FILE]
                                                 [--limit N] [--bounds] [--holdout N]
+                                                [--holdout-every K]
 
 ``--bounds`` fits the content cut table of ``quotes_bounds`` (``quotes_data/bounds.json``)
 instead of the classifier; fit it first, the classifier sees the cut contents.
@@ -380,15 +381,21 @@ def tune_cutoff(
     return {**model, "cutoff": round(best[1], 4), "train_f1": round(best[0], 4)}
 
 
-def holdout(split: Path, docs: list[Any], n: int) -> dict[str, Any]:
-    """Fit on every document but the first ``n`` and score the whole pipeline on those n:
+def holdout(split: Path, docs: list[Any], n: int, every: int = 0) -> dict[str, Any]:
+    """Fit on the other documents and score the whole pipeline on the held-out ones: the
+    first ``n`` (train is sorted by publisher, so that holds out whole publishers), or,
+    with ``every`` = k, every k-th document (the publishers mixed, as in dev and test):
     an estimate of how the fitted model does on text it has not seen."""
     rows = iter_split(split)
-    fit_rows, fit_docs = rows[n:], docs[n:]
+    held = set(range(0, len(rows), every)) if every else set(range(min(n, len(rows))))
+    fit_rows = [r for i, r in enumerate(rows) if i not in held]
+    fit_docs = [d for i, d in enumerate(docs) if i not in held]
+    test_rows = [r for i, r in enumerate(rows) if i in held]
+    test_docs = [d for i, d in enumerate(docs) if i in held]
     features, labels, n_gold = collect_examples(split, fit_docs, fit_rows)
     model = tune_cutoff(split, fit_docs, fit_model(features, labels, n_gold), fit_rows)
-    (predictions,) = predict_split(docs[:n], rows[:n], model, [float(model["cutoff"])])
-    return {"fit_f1": model["train_f1"], **score_predictions(split, predictions, rows[:n])}
+    (predictions,) = predict_split(test_docs, test_rows, model, [float(model["cutoff"])])
+    return {"fit_f1": model["train_f1"], **score_predictions(split, predictions, test_rows)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -408,10 +415,16 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="fit on all but the first N documents, score on those N, write nothing",
     )
+    parser.add_argument(
+        "--holdout-every",
+        type=int,
+        default=0,
+        help="hold out every K-th document instead (publishers mixed), write nothing",
+    )
     args = parser.parse_args(argv)
     docs = load_docs(args.train_dir, args.docbin, args.limit)
-    if args.holdout:
-        print(json.dumps(holdout(args.train_dir, docs, args.holdout)))
+    if args.holdout or args.holdout_every:
+        print(json.dumps(holdout(args.train_dir, docs, args.holdout, args.holdout_every)))
         return 0
     if args.bounds:
         table = fit_bounds(args.train_dir, docs)
