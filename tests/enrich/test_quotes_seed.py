@@ -53,13 +53,21 @@ def _speakers(item: dict[str, str]) -> set[str]:
     return {s.strip() for s in item["speaker"].split(";")}
 
 
-def test_seed_must_quotes(seed: tuple[str, list[Quote], dict[str, Any]]) -> None:
-    body, quotes, expected = seed
+def _missing_musts(
+    body: str, quotes: list[Quote], expected: dict[str, Any]
+) -> list[tuple[dict[str, str], Quote | None]]:
+    """The "must" quotes not found with their speaker (and the nearest match, if any)."""
     missing = []
     for item in expected["must"]:
         q = _match(body, quotes, item)
         if q is None or q.speaker not in _speakers(item):
             missing.append((item, q))
+    return missing
+
+
+def test_seed_must_quotes(seed: tuple[str, list[Quote], dict[str, Any]]) -> None:
+    body, quotes, expected = seed
+    missing = _missing_musts(body, quotes, expected)
     assert not missing, missing
 
 
@@ -113,9 +121,5 @@ def test_seed_must_quotes_through_analyze_on_the_page_dump(tmp_path: Path) -> No
         )
         for q in row["quotes"]
     ]
-    missing = []
-    for item in expected["must"]:
-        q = _match(body, quotes, item)
-        if q is None or q.speaker not in _speakers(item):
-            missing.append((item, q))
+    missing = _missing_musts(body, quotes, expected)
     assert not missing, missing
