@@ -922,6 +922,8 @@ def _build(
         scored.append((cand, content, value))
         if cand.verb is not None:
             best[cand.verb.i] = max(value, best.get(cand.verb.i, value))
+    # best first: of candidates with the same content, the likeliest source is kept
+    scored.sort(key=lambda item: -item[2])
     for cand, content, value in scored:
         if content in seen:
             continue
