@@ -21,7 +21,8 @@ STORIES = {
             "“Our customers keep coming back to the brands they trust,” said Odile Ferrand, "
             "the chief executive of Lumen Foods, on a call with analysts.",
             "Shares of Apple and Microsoft were little changed in late trading, according to "
-            "exchange data, while Lumen's stock rose 6 percent.",
+            "exchange data, while Lumen's stock rose 6 percent. Apple has gained 9 percent "
+            "this month.",
         ],
     ),
     "port-strike": (
@@ -132,6 +133,23 @@ def test_ingest_search_read_export(pages: Path, home: Path, tmp_path: Path) -> N
     assert "Calder Institute" in shown and "Ravi Castellano" in shown
     record = json.loads(run(home, "read", article_id, "--format", "json"))
     assert record["headline"] == hit["headline"] and record["body"].startswith("Dockworkers")
+
+    lumen = json.loads(run(home, "search", "lumen", "--format", "jsonl").splitlines()[0])
+    shown = run(home, "read", str(lumen["id"]))
+    # each quote with the sentence that names who said it
+    assert "said Odile Ferrand, the chief executive of Lumen Foods" in " ".join(shown.split())
+    # a company named twice is one ticker, with its mentions counted
+    assert shown.count("AAPL (") == 1 and "AAPL (Apple Inc., relevance" in shown
+    assert "2 mentions" in shown
+    record = json.loads(run(home, "read", str(lumen["id"]), "--format", "json"))
+    (said,) = [q for q in record["quotes"] if q["speaker"] == "Odile Ferrand"]
+    assert said["text"].startswith("“Our customers") and "said Odile Ferrand" in said["sentence"]
+
+    # quotes by:NAME shows that speaker's quotes only; the other quotes of the story do not
+    everyone = run(home, "quotes", "lumen")
+    assert "Odile Ferrand" in everyone and "quarterly profit" in everyone
+    mine = run(home, "quotes", "by:Ferrand")
+    assert "Our customers keep coming back" in mine and "quarterly profit" not in mine
 
     profile = run(home, "people", "Odile Ferrand")
     assert "Lumen Foods" in profile and "Our customers keep coming back" in profile

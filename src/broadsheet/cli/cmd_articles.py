@@ -21,6 +21,8 @@ from .render import (
     context_around,
     highlight_snippet,
     plain_snippet,
+    plural,
+    quote_sentence,
     sentence_around,
 )
 
@@ -143,7 +145,7 @@ def search(ctx: Context, query: str, limit: int | None, sort: str, fmt: str) -> 
     if not results.hits:
         ctx.out.print(f"no stories match [bold]{query}[/]")
         return
-    ctx.out.print(f"[dim]{results.total} matching stories[/]")
+    ctx.out.print(f"[dim]{plural(results.total, 'matching story', 'matching stories')}[/]")
     for hit in results.hits:
         title = Text(f"{hit.article_id}  ", style="dim")
         title.append(hit.headline or "(no headline)", style="bold")
@@ -182,6 +184,7 @@ def read(ctx: Context, article_id: int, fmt: str) -> None:
                 "text": art.body[q.content[0] : q.content[1]],
                 "title": q.speaker_title,
                 "affiliation": q.speaker_affiliation,
+                "sentence": quote_sentence(art.body, q),
             }
             for q in ann.quotes
         ]
@@ -246,19 +249,30 @@ def _print_annotations(ctx: Context, body: str, ann: Any) -> None:
             )
         ctx.out.print(table)
     if ann.tickers:
+        by_ticker: dict[str, list[Any]] = {}
+        for t in ann.tickers:
+            by_ticker.setdefault(t.ticker, []).append(t)
         ctx.out.print(
             "Tickers: "
-            + ", ".join(f"{t.ticker} ({t.company}, {t.relevance:.2f})" for t in ann.tickers)
+            + ", ".join(
+                f"{ticker} ({found[0].company}, relevance {max(t.relevance for t in found):.2f}"
+                f"{f', {len(found)} mentions' if len(found) > 1 else ''})"
+                for ticker, found in by_ticker.items()
+            )
         )
     if ann.quotes:
-        table = Table(title="Quotes")
+        table = Table(title="Quotes (the words; below them, the sentence that says who said them)")
         for col in ("speaker", "kind", "said"):
             table.add_column(col, overflow="fold")
         for q in ann.quotes:
             who = q.speaker or "(unattributed)"
             if q.speaker_title or q.speaker_affiliation:
                 who += "\n" + ", ".join(x for x in (q.speaker_title, q.speaker_affiliation) if x)
-            table.add_row(who, q.kind, body[q.content[0] : q.content[1]])
+            said = Text(body[q.content[0] : q.content[1]])
+            sentence = quote_sentence(body, q)
+            if sentence:
+                said.append("\n" + sentence, style="dim")
+            table.add_row(who, q.kind, said)
         ctx.out.print(table)
     if ann.facts:
         ctx.out.print(Text("Figures", style="bold"))

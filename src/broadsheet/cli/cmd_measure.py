@@ -15,6 +15,7 @@ from ..errors import BroadsheetError
 from ..models import Annotations, Document
 from .app import Context, cli, emit_json, handle_errors, pass_ctx, progress_bar
 from .exit_codes import ExitCode
+from .render import plural
 
 _SUFFIXES = (".html.gz", ".html", ".htm", ".txt")
 
@@ -270,6 +271,6 @@ def enrich(ctx: Context, everything: bool, article_ids: tuple[int, ...]) -> None
             )
     rate = report.total / report.seconds if report.seconds else 0.0
     ctx.out.print(
-        f"annotated {report.total - len(report.failures)} stories "
+        f"annotated {plural(report.total - len(report.failures), 'story', 'stories')} "
         f"({rate:.1f}/s), {len(report.failures)} failed"
     )

@@ -76,11 +76,14 @@ def people(ctx: Context, name: str, fmt: str) -> None:
 @pass_ctx
 @handle_errors
 def quotes(ctx: Context, query: str, limit: int) -> None:
-    """Quotes in the stories matching QUERY, with their speakers."""
+    """Quotes in the stories matching QUERY, with their speakers. When QUERY names speakers
+    (by:Glaser), only their quotes are shown."""
     from ..search import parse_query
     from ..store import open_store
 
-    hits = open_index(ctx).search(parse_query(query), limit=limit).hits
+    parsed = parse_query(query)
+    speakers = _speaker_terms(parsed)
+    hits = open_index(ctx).search(parsed, limit=limit).hits
     store = open_store(ctx.settings.database)
     table = Table(title=f"Quotes in stories matching {query}")
     for col in ("article", "speaker", "kind", "quote"):
@@ -90,8 +93,13 @@ def quotes(ctx: Context, query: str, limit: int) -> None:
         for hit in hits:
             art = store.get_article(hit.article_id)
             for q in store.get_annotations(hit.article_id).quotes:
+                if speakers and not _said_by(q.speaker, speakers):
+                    continue
                 table.add_row(
-                    str(art.id), q.speaker or "—", q.kind, art.body[q.content[0] : q.content[1]]
+                    str(art.id),
+                    q.speaker or "(unattributed)",
+                    q.kind,
+                    art.body[q.content[0] : q.content[1]],
                 )
                 shown += 1
     finally:
@@ -100,3 +108,27 @@ def quotes(ctx: Context, query: str, limit: int) -> None:
         ctx.out.print("no quotes found")
         return
     ctx.out.print(table)
+
+
+def _speaker_terms(query: Any) -> list[str]:
+    """The values of the ``by:`` terms a query asks for (not under NOT)."""
+    from ..search.query import And, Keyword, Or
+
+    if isinstance(query, Keyword):
+        return [query.value] if query.field == "by" else []
+    if isinstance(query, And | Or):
+        return [v for part in query.parts for v in _speaker_terms(part)]
+    return []
+
+
+def _said_by(speaker: str | None, wanted: list[str]) -> bool:
+    """Whether a quote's speaker is one a ``by:`` term names (whole name or a run of its
+    words, as the search matches it)."""
+    from ..search.analysis import keyword_value, name_part_key, name_parts
+
+    if speaker is None:
+        return False
+    parts = name_parts(speaker)
+    return any(
+        keyword_value(w) == keyword_value(speaker) or name_part_key(w) in parts for w in wanted
+    )

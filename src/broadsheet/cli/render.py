@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.text import Text
 
-from ..models import Annotations, StoredArticle
+from ..models import Annotations, Quote, StoredArticle
 
 __all__ = ["article_record", "context_around", "highlight_snippet", "sentence_around"]
 
@@ -83,6 +83,24 @@ def sentence_around(body: str, start: int, end: int, limit: int = 400) -> str:
     right = min((b for b in breaks if b >= end), default=len(body))
     sentence = " ".join(body[left:right].split())
     return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
+
+
+def quote_sentence(body: str, quote: Quote) -> str:
+    """The sentence that names who spoke (the cue and the speaker's mention), when it is not
+    already the quote's own words: "..., said analyst Bonnie Glaser." """
+    spans = [s for s in (quote.source, quote.cue) if s is not None]
+    if not spans:
+        return ""
+    start = min(s[0] for s in spans)
+    end = max(s[1] for s in spans)
+    if quote.content[0] <= start and end <= quote.content[1]:
+        return ""  # "A, X said, B": the attribution is inside the words shown
+    return sentence_around(body, start, end, 240)
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """ "1 matching story", "3 matching stories" """
+    return f"{n} {one if n == 1 else many}"
 
 
 def context_around(body: str, start: int, end: int, width: int = 35) -> Text:
