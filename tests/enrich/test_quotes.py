@@ -330,3 +330,13 @@ def test_the_writers_transition_is_not_part_of_the_words() -> None:
     q = _find(text, _quotes(text), "party ties")
     assert text[q.content[0] :].startswith("party ties shouldn’t")
     assert q.kind == "indirect" and q.speaker == "Bonnie Glaser"
+
+
+def test_they_after_a_plural_group_is_not_the_organisation_named_earlier() -> None:
+    text = (
+        "The Foreign Ministry declined to comment. Chinese leaders have resisted condemning "
+        "the North for several reasons. They said they want to avoid a collapse of the regime."
+    )
+    quotes = _quotes(text)
+    q = _find(text, quotes, "they want to avoid")
+    assert q.speaker is None, q

@@ -580,7 +580,9 @@ def _resolve(
         return (ent.name, ent.type) if ent is not None else (None, None)
     if word in _GROUP_PRONOUNS:
         ent = ents.preceding(span[0], ("ORG",), limit=400)
-        return (ent.name, ent.type) if ent is not None else (None, None)
+        if ent is None or (word != "it" and _plural_subject_between(source, ent.end)):
+            return None, None  # "Chinese leaders ... They don't want": not the ministry
+        return ent.name, ent.type
     if source.pos_ == "NOUN":
         return _resolve_role(source, span, ents, lex)
     if source.pos_ == "PROPN":
@@ -589,6 +591,17 @@ def _resolve(
             return named.name, named.type
         return text[span[0] : span[1]], None
     return None, None
+
+
+def _plural_subject_between(pronoun: Token, after: int) -> bool:
+    """Whether a plural common-noun subject ("Chinese leaders") stands between an earlier
+    organisation's mention (ending at ``after``) and "they": the nearer group it refers to."""
+    doc = pronoun.doc
+    start = doc[max(pronoun.sent.start - 1, 0)].sent.start
+    return any(
+        t.tag_ == "NNS" and t.dep_ in ("nsubj", "nsubjpass") and t.idx >= after
+        for t in doc[start : pronoun.i]
+    )
 
 
 def _resolve_role(
