@@ -15,6 +15,7 @@ rounding can differ; measured, no token, entity or quote differs (benchmarks/enr
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import importlib
 from functools import lru_cache
@@ -63,11 +64,9 @@ def _openblas_thread_setter() -> Any:
     Without it the products would run on every core: worse for a per-core measure and for
     worker processes (one per core), and no faster here when the other core is busy."""
     paths: list[str] = []
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as maps:
-            paths = [line.split()[-1] for line in maps if "openblas" in line.lower()]
-    except OSError:
-        pass
+    # no /proc (not Linux): numpy's own bundled library below is still found
+    with contextlib.suppress(OSError), open("/proc/self/maps", encoding="utf-8") as maps:
+        paths = [line.split()[-1] for line in maps if "openblas" in line.lower()]
     libs = Path(numpy.__file__).resolve().parent.parent / "numpy.libs"
     paths += [str(p) for p in sorted(libs.glob("*openblas*.so*"))]
     for path in dict.fromkeys(paths):
