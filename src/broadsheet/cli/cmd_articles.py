@@ -51,8 +51,7 @@ def ingest(ctx: Context, targets: tuple[str, ...]) -> None:
                 report = ingest_url(pipe, target)
             else:
                 path = Path(target)
-                if not path.exists():
-                    ctx.err.print(f"[red]no such file or folder:[/] {target}")
+                if not path.exists():  # reported once, with the batch's other failures
                     total.fail(target, "no such file or folder")
                     continue
                 with progress_bar(ctx, f"ingesting {path.name}", None) as update:
