@@ -151,6 +151,11 @@ def test_ingest_search_read_export(pages: Path, home: Path, tmp_path: Path) -> N
     mine = run(home, "quotes", "by:Ferrand")
     assert "Our customers keep coming back" in mine and "quarterly profit" not in mine
 
+    # TOP on an 80-column screen: whole headlines, the source under each
+    top = run(home, "top")
+    assert "Lumen Foods Profit Beats Forecasts" in top and "Dockworkers Strike Halts Port" in top
+    assert top.index("Dockworkers") < top.index("Lumen Foods Profit")  # newest first
+
     profile = run(home, "people", "Odile Ferrand")
     assert "Lumen Foods" in profile and "Our customers keep coming back" in profile
     assert "Odile Ferrand" in run(home, "people", "ferrand")  # a surname finds the person

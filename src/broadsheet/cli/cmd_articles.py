@@ -83,15 +83,18 @@ def top(ctx: Context, query: str, limit: int) -> None:
     table = Table(title=f"Top stories{f' — {query}' if query else ''}")
     table.add_column("id", no_wrap=True, style="dim")
     table.add_column("time", no_wrap=True)
-    table.add_column("source", max_width=20)
-    table.add_column("headline", overflow="fold", ratio=1)
+    # a narrow terminal gives the headline the room: the source goes under it
+    wide = ctx.out.width >= 110
+    if wide:
+        table.add_column("source", max_width=20)
+    table.add_column("headline" if wide else "headline / source", overflow="fold", ratio=1)
     for h in hits:
-        table.add_row(
-            str(h.article_id),
-            _date(h.published_at or h.first_seen_at),
-            h.source or "",
-            h.headline or "(no headline)",
-        )
+        headline = Text(h.headline or "(no headline)")
+        if not wide and h.source:
+            headline.append("\n" + h.source, style="cyan")
+        row = [str(h.article_id), _date(h.published_at or h.first_seen_at)]
+        row += [h.source or "", headline] if wide else [headline]
+        table.add_row(*row)
     if not hits:
         ctx.out.print("No stories yet. Try `broadsheet demo`, `add URL` or `ingest PATH`.")
         return
