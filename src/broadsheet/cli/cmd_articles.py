@@ -92,7 +92,7 @@ def top(ctx: Context, query: str, limit: int) -> None:
         headline = Text(h.headline or "(no headline)")
         if not wide and h.source:
             headline.append("\n" + h.source, style="cyan")
-        row = [str(h.article_id), _date(h.published_at or h.first_seen_at)]
+        row: list[str | Text] = [str(h.article_id), _date(h.published_at or h.first_seen_at)]
         row += [h.source or "", headline] if wide else [headline]
         table.add_row(*row)
     if not hits:
