@@ -927,7 +927,7 @@ def _build(
         content = _content(text, cand, quotes, starts, breaks)
         if content is not None:
             prepared.append((cand, content))
-    _mark_nested(prepared, lex)
+    _mark_context(prepared, lex)
     for cand, content in prepared:
         value = score(cand, content, text)
         if value < cutoff:
@@ -980,30 +980,31 @@ def _build(
 _REPORTING = frozenset({"ccomp", "split", "parataxis", "bare-quote", "according", "colon"})
 
 
-def _mark_nested(prepared: list[tuple[_Candidate, tuple[int, int]]], lex: _Lexicon) -> None:
-    """Mark candidates whose cue lies inside the reported words of a speech cue ("she said
-    that Trump wants ..."): a feature for the classifier, as nested cues are attributed
-    less often than the outer one."""
+def _mark_context(prepared: list[tuple[_Candidate, tuple[int, int]]], lex: _Lexicon) -> None:
+    """Context features for the classifier: ``nested``, the cue lies inside the reported
+    words of a speech cue ("she said that Trump wants ..."), and ``sibling``, another verb
+    of its sentence reports speech ("criticized X, saying ..."). Nested cues are attributed
+    less often than the outer one; siblings often share a speaker."""
     spans = sorted(
         content
         for cand, content in prepared
         if cand.pattern in _REPORTING and (cand.lemma in lex.speech or cand.verb is None)
     )
     starts = [s for s, _ in spans]
+    sentence = {cand.verb.i: cand.verb.sent.start for cand, _ in prepared if cand.verb is not None}
+    reporting: dict[int, set[int]] = {}
     for cand, content in prepared:
-        if cand.cue is None:
-            continue
-        pos = cand.cue[0]
-        i = bisect.bisect_right(starts, pos)
-        cand.nested = any(s <= pos < e and (s, e) != content for s, e in spans[max(0, i - 8) : i])
-    reporting_sents: dict[int, set[int]] = {}
-    for cand, _ in prepared:
+        if cand.cue is not None:
+            pos = cand.cue[0]
+            i = bisect.bisect_right(starts, pos)
+            cand.nested = any(
+                s <= pos < e and (s, e) != content for s, e in spans[max(0, i - 8) : i]
+            )
         if cand.verb is not None and cand.pattern in _REPORTING and cand.lemma in lex.speech:
-            reporting_sents.setdefault(cand.verb.sent.start, set()).add(cand.verb.i)
+            reporting.setdefault(sentence[cand.verb.i], set()).add(cand.verb.i)
     for cand, _ in prepared:
         if cand.verb is not None and not cand.nested:
-            others = reporting_sents.get(cand.verb.sent.start, set()) - {cand.verb.i}
-            cand.sibling = bool(others)
+            cand.sibling = bool(reporting.get(sentence[cand.verb.i], set()) - {cand.verb.i})
 
 
 def find_quotes(doc: Doc, entities: Sequence[Entity]) -> list[Quote]:
