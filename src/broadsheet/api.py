@@ -73,8 +73,7 @@ class Broadsheet:
         import pandas as pd
 
         from .cli.render import plain_snippet
-        from .search import parse_query
-        from .search.index import SortOrder
+        from .search import SortOrder, parse_query
 
         if self._pipe.index is None:
             raise RuntimeError("the search index is not available (held by another process?)")

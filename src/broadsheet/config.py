@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -90,6 +90,13 @@ class StoreSettings(_Section):
 
 
 class SearchSettings(_Section):
+    backend: Literal["tantivy", "postgres"] = Field(
+        "tantivy",
+        description=(
+            "The search engine: the embedded tantivy index (default), or PostgreSQL full text "
+            "in the store's database (needs store.url = postgresql://...)."
+        ),
+    )
     index_dir: Path | None = Field(
         None, description="Directory of the tantivy index. Default: <home>/index."
     )

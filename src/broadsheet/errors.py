@@ -13,7 +13,8 @@
     ├── ExtractionError             no article could be read from a document
     ├── EnrichmentError             annotation failed (the article is stored anyway)
     ├── StoreError                  the system of record refused an operation
-    │   └── NotFoundError           no such article / source / ticker
+    │   ├── NotFoundError           no such article / source / ticker
+    │   └── IndexBusyError          another process holds the right to write the search index
     ├── QuerySyntaxError            a malformed query (carries ``position``)
     └── MarketDataError             prices could not be read or are invalid
 
@@ -33,6 +34,7 @@ __all__ = [
     "FetchError",
     "FetchTimeoutError",
     "HTTPStatusError",
+    "IndexBusyError",
     "MarketDataError",
     "NotFoundError",
     "QuerySyntaxError",
@@ -107,6 +109,10 @@ class StoreError(BroadsheetError):
 
 class NotFoundError(StoreError):
     """No such article, source or security."""
+
+
+class IndexBusyError(StoreError):
+    """Another process holds the search index's writer; it will catch the index up."""
 
 
 class QuerySyntaxError(BroadsheetError):

@@ -10,7 +10,7 @@ import pytest
 
 from broadsheet.errors import NotFoundError
 from broadsheet.models import Annotations, Article, Entity, Paragraph
-from broadsheet.store import Change, SQLiteStore, article_id_at
+from broadsheet.store import SQLiteStore, article_id_at
 from tests.store.store_corpus import edit_text, make_article, make_text
 
 BASE_URL = "https://news.example/base?utm_source=feed"
@@ -350,12 +350,13 @@ def test_change_log(store: SQLiteStore) -> None:
     store.save_annotations(a, Annotations(topics=("transport",)))
     store.delete_article(b)
     changes = store.changes_since(0)
-    assert changes == [
-        Change(1, a, "upsert"),
-        Change(2, b, "upsert"),
-        Change(3, a, "upsert"),
-        Change(4, b, "delete"),
+    assert [(c.seq, c.article_id, c.op, c.kind) for c in changes] == [
+        (1, a, "upsert", "stored"),
+        (2, b, "upsert", "stored"),
+        (3, a, "upsert", "annotated"),
+        (4, b, "delete", "deleted"),
     ]
+    assert all(c.at is not None for c in changes)
     assert store.max_seq() == 4
     assert store.changes_since(2, limit=1) == [changes[2]]
     assert store.changes_since(4) == []

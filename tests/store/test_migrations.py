@@ -10,7 +10,12 @@ import pytest
 from broadsheet.errors import StoreError
 from broadsheet.models import Article, Paragraph
 from broadsheet.store import open_store
-from broadsheet.store.migrate import apply_migrations, list_migrations, schema_version, split_sql
+from broadsheet.store.sqlite.migrate import (
+    apply_migrations,
+    list_migrations,
+    schema_version,
+    split_sql,
+)
 
 
 def _schema(path: Path) -> list[tuple[str, str, str]]:

@@ -124,8 +124,7 @@ def search(ctx: Context, query: str, limit: int | None, sort: str, fmt: str) -> 
       names match whole or by whole words: person:Merkel  by:Glaser
     Example: by:"Bonnie Glaser" topic:diplomacy since:2010-01-01
     """
-    from ..search import parse_query
-    from ..search.index import SortOrder
+    from ..search import SortOrder, parse_query
 
     parsed = parse_query(query)
     index = open_index(ctx)

@@ -22,8 +22,8 @@ from ..models import Annotations, Article, Document, SaveResult, StoredArticle
 
 if TYPE_CHECKING:
     from ..fetch import Fetcher
-    from ..search import SearchIndex
-    from ..store import SQLiteStore
+    from ..search import IndexFollower, SearchBackend
+    from ..store import Store
 
 __all__ = ["BatchReport", "IngestOutcome", "Pipeline", "open_pipeline"]
 
@@ -69,40 +69,50 @@ class BatchReport:
 
 
 class Pipeline:
-    """Store, index, fetcher and enricher, and the chain that joins them."""
+    """Store, search index, fetcher and enricher, and the chain that joins them.
 
-    def __init__(self, settings: Settings, *, enrich: bool | None = None) -> None:
-        from ..search import SearchIndex
-        from ..store import open_store
+    Built by ``open_pipeline`` (which owns what it opens) or by the application service
+    (which passes in the parts it owns and shares with the interfaces). ``on_write`` is called
+    after each write to the store (the service's follow loop uses it to wake at once).
+    """
 
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: Store,
+        index: SearchBackend,
+        follower: IndexFollower,
+        enrich: bool | None = None,
+        enricher: Any = None,
+        on_write: Callable[[], None] | None = None,
+        owns: bool = False,
+    ) -> None:
         self.settings = settings
-        settings.home.mkdir(parents=True, exist_ok=True)
-        self.store: SQLiteStore = open_store(settings.database)
-        self.index: SearchIndex | None = None
-        self._index_lock = threading.Lock()
+        self.store = store
+        self.index = index
+        self.follower = follower
+        self._owns = owns
+        self._on_write = on_write
         self._enrich = settings.enrich.enabled if enrich is None else enrich
-        self._enricher: Any = None
+        self._enricher: Any = enricher
         self._lazy_lock = threading.Lock()  # guards the lazily built fetcher and enricher
         self._analyze_lock = threading.Lock()
+        self._index_lock = threading.Lock()
         self._fetcher: Fetcher | None = None
         self._unindexed = 0  # writes since the index last caught up with the store
-        try:
-            settings.index_dir.mkdir(parents=True, exist_ok=True)
-            self.index = SearchIndex(settings.index_dir)
-            self.index.catch_up(self.store)
-        except Exception as exc:  # another process holds the index writer, or it is damaged
-            log.warning("search index unavailable (%s); the store stays the record", exc)
-            self.index = None
 
     # ------------------------------------------------------------------ lifecycle
 
     def close(self) -> None:
         self.flush()
-        if self.index is not None:
-            self.index.close()  # releases the writer lock for the next pipeline
         if self._fetcher is not None:
             self._fetcher.close()
-        self.store.close()
+            self._fetcher = None
+        if self._owns:
+            self.follower.close()
+            self.index.close()  # releases the writer for the next process
+            self.store.close()
 
     def __enter__(self) -> Pipeline:
         return self
@@ -260,25 +270,27 @@ class Pipeline:
     # ------------------------------------------------------------------ index
 
     def _mark_written(self) -> None:
+        if self._on_write is not None:
+            self._on_write()
         with self._index_lock:
             self._unindexed += 1
             if self._unindexed >= 500:
                 self._flush_locked()
 
     def flush(self) -> None:
-        """Make everything stored so far searchable."""
+        """Make everything stored so far searchable (or leave it to the process that is
+        following the store: ``search.follower``)."""
         with self._index_lock:
             self._flush_locked()
 
     def _flush_locked(self) -> None:
         # the index follows the store's change log: one mechanism for new stories, crash
         # recovery and other processes' writes alike
-        if self.index is None or not self._unindexed:
-            self._unindexed = 0
+        if not self._unindexed:
             return
         self._unindexed = 0
         try:
-            self.index.catch_up(self.store)
+            self.follower.catch_up()
         except Exception as exc:
             log.warning("indexing failed (%s); it will catch up from the store", exc)
 
@@ -328,8 +340,32 @@ def _with_url(article: Article, url: str) -> Article:
     return replace(article, url=url)
 
 
-def open_pipeline(settings: Settings, *, enrich: bool | None = None) -> Pipeline:
-    return Pipeline(settings, enrich=enrich)
+def open_pipeline(
+    settings: Settings, *, enrich: bool | None = None, continuous: bool = False
+) -> Pipeline:
+    """A pipeline that opens (and on ``close`` closes) its own store and search index.
+
+    ``continuous``: this process keeps the index caught up for others while it runs
+    (``search.follower``); otherwise it catches the index up after its own writes.
+    """
+    from ..search import IndexFollower, open_search
+    from ..store import open_store
+
+    settings.home.mkdir(parents=True, exist_ok=True)
+    store = open_store(settings.database)
+    try:
+        index = open_search(settings)
+    except BaseException:
+        store.close()
+        raise
+    lock_dir = settings.index_dir if settings.search.backend == "tantivy" else settings.home
+    follower = IndexFollower(index, store, lock_dir, continuous=continuous)
+    pipe = Pipeline(settings, store=store, index=index, follower=follower, enrich=enrich, owns=True)
+    try:  # what others stored while nobody indexed, when the writer is free now
+        follower.catch_up(wait=0)
+    except Exception as exc:  # a damaged index is rebuilt by the next catch-up
+        log.warning("search index not caught up (%s); the store stays the record", exc)
+    return pipe
 
 
 def utcnow() -> datetime:

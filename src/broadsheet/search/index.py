@@ -1,4 +1,4 @@
-"""The full-text index: tantivy, on disk or in memory.
+"""The full-text index: tantivy, on disk or in memory (the default ``SearchBackend``).
 
 The index is derived data. The store is the system of record; ``catch_up`` applies the
 store's change log from ``last_seq`` on, and ``rebuild`` recreates everything from the store.
@@ -9,9 +9,10 @@ Queries are translated from the tree of ``broadsheet.search.query`` into tantivy
 objects (term, phrase, boolean, range) — never into tantivy's query syntax — so nothing a
 user types can change the meaning of a query.
 
-Snippets: ``Hit.snippet`` is a fragment of the body around the best match, each matched word
-wrapped in ``HIGHLIGHT_START`` ("\\x02") and ``HIGHLIGHT_END`` ("\\x03"); those two control
-characters never occur in the text otherwise (they are removed from it).
+Processes: any number may read the index at once; one at a time holds its writer (tantivy's
+lock file in the directory). ``catch_up`` takes the writer when it is free and raises
+``IndexBusyError`` when another process holds it; ``release`` gives it back. Which process
+catches the index up is decided by ``search.follower``.
 """
 
 from __future__ import annotations
@@ -21,19 +22,18 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from itertools import islice, pairwise
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Protocol
+from typing import Any
 
 import tantivy
 from tantivy import FieldType, Occur
 from tantivy import Query as TQuery
 
-from ..errors import NotFoundError
+from ..errors import IndexBusyError, NotFoundError
 from ..models import Annotations, StoredArticle
 from .analysis import (
     GRAM_ANALYZER,
@@ -46,6 +46,14 @@ from .analysis import (
     name_part_key,
     name_parts,
     text_analyzer,
+)
+from .contract import (
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
+    Hit,
+    IndexedStore,
+    SearchResults,
+    SortOrder,
 )
 from .fields import (
     DEFAULT_TEXT_FIELDS,
@@ -61,19 +69,8 @@ from .query import And, DateRange, Keyword, MatchAll, Not, Or, Phrase, Query, Te
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "HIGHLIGHT_END",
-    "HIGHLIGHT_START",
-    "ChangeLike",
-    "Hit",
-    "SearchIndex",
-    "SearchResults",
-    "SortOrder",
-    "StoreLike",
-]
+__all__ = ["SCHEMA_VERSION", "SearchIndex"]
 
-HIGHLIGHT_START = "\x02"
-HIGHLIGHT_END = "\x03"
 # 3: name parts (``NAME_PARTS_FIELD``). An index of an older version is wiped on opening and
 # refilled by ``catch_up`` from the store's change log, which is never pruned.
 SCHEMA_VERSION = 3
@@ -84,45 +81,6 @@ HEADLINE_BOOST = 2.0
 # fields keep exactly their terms and field norms, and a whole-name match scores as before.
 NAME_PARTS_FIELD = "name_parts"
 SNIPPET_CHARS = 200
-
-SortOrder = Literal["relevance", "newest"]
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    article_id: int
-    score: float  # relevance (0.0 when sorted by date)
-    headline: str | None
-    source: str | None
-    published_at: datetime | None
-    first_seen_at: datetime | None
-    snippet: str  # body fragment; matched words between HIGHLIGHT_START and HIGHLIGHT_END
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResults:
-    total: int  # every matching article, not just this page
-    hits: list[Hit]
-
-
-class ChangeLike(Protocol):
-    @property
-    def seq(self) -> int: ...
-    @property
-    def article_id(self) -> int: ...
-    @property
-    def op(self) -> str: ...
-
-
-class StoreLike(Protocol):
-    """The part of ``broadsheet.store.SQLiteStore`` the index reads."""
-
-    def changes_since(self, seq: int, limit: int = ...) -> Sequence[ChangeLike]: ...
-    def get_articles(self, ids: Sequence[int]) -> Sequence[StoredArticle]: ...
-    def get_annotations(self, article_id: int) -> Annotations: ...
-    def iter_articles(self, batch: int = ...) -> Iterator[StoredArticle]: ...
-    def count_articles(self) -> int: ...
-    def max_seq(self) -> int: ...
 
 
 def _build_schema() -> Any:
@@ -228,10 +186,33 @@ class SearchIndex:
 
     # ------------------------------------------------------------------ writing
 
+    def refresh(self) -> int:
+        """See what other processes have committed since: the index's files and its
+        ``last_seq``. Returns ``last_seq``."""
+        with self._lock:
+            if self.path is not None and self._writer is None:
+                self._last_seq = max(self._last_seq, int(self._read_state().get("last_seq", 0)))
+            self._index.reload()
+            return self._last_seq
+
     def _get_writer(self) -> Any:
         if self._writer is None:
-            self._writer = self._index.writer(self._writer_heap, self._writer_threads)
+            try:
+                self._writer = self._index.writer(self._writer_heap, self._writer_threads)
+            except ValueError as exc:
+                if "LockBusy" in str(exc) or "lock" in str(exc).lower():
+                    raise IndexBusyError(
+                        f"the search index at {self.path} is being written by another process"
+                    ) from exc
+                raise
+            # what the previous holder committed is where this writer starts
+            self.refresh()
         return self._writer
+
+    @property
+    def writing(self) -> bool:
+        """Whether this process holds the index's writer now."""
+        return self._writer is not None
 
     def _document(self, article: StoredArticle, annotations: Annotations | None) -> Any:
         fields = article_fields(article, annotations)
@@ -308,12 +289,16 @@ class SearchIndex:
             self._index.reload()
             self._write_state()
 
-    def close(self) -> None:
-        """Release the writer (and its lock on the directory). Uncommitted writes are lost."""
+    def release(self) -> None:
+        """Release the writer (and its lock on the directory). Uncommitted writes are lost;
+        searching goes on."""
         with self._lock:
             if self._writer is not None:
                 writer, self._writer = self._writer, None
                 writer.wait_merging_threads()  # drops the writer and its lock
+
+    def close(self) -> None:
+        self.release()
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -328,27 +313,36 @@ class SearchIndex:
 
     # ------------------------------------------------------------------ following the store
 
-    def catch_up(self, store: StoreLike, *, batch: int = 1000) -> int:
-        """Apply the store's changes after ``last_seq``; returns how many changes were read."""
-        applied = 0
-        while True:
-            changes = store.changes_since(self._last_seq, limit=batch)
-            if not changes:
-                return applied
-            latest: dict[int, str] = {}
-            for change in changes:
-                latest[change.article_id] = change.op
-            upserts = [aid for aid, op in latest.items() if op != "delete"]
-            articles = list(store.get_articles(upserts)) if upserts else []
-            found = {a.id for a in articles}
-            gone = [aid for aid, op in latest.items() if op == "delete" or aid not in found]
-            self.delete(gone)
-            self.index_articles((a, _annotations(store, a.id)) for a in articles)
-            self._last_seq = max(self._last_seq, max(c.seq for c in changes))
-            self.commit()
-            applied += len(changes)
+    def catch_up(self, store: IndexedStore, *, batch: int = 1000) -> int:
+        """Apply the store's changes after ``last_seq``; returns how many changes were read.
 
-    def rebuild(self, store: StoreLike, progress: Callable[[int, int], None] | None = None) -> int:
+        Raises ``IndexBusyError`` when another process holds the writer. One thread at a
+        time: two interleaved catch-ups could each delete-then-add one article and leave it
+        indexed twice."""
+        applied = 0
+        with self._lock:
+            self._get_writer()
+            while True:
+                changes = store.changes_since(self._last_seq, limit=batch)
+                if not changes:
+                    return applied
+                latest: dict[int, str] = {}
+                for change in changes:
+                    if change.op != "note" and change.article_id is not None:
+                        latest[change.article_id] = change.op
+                upserts = [aid for aid, op in latest.items() if op != "delete"]
+                articles = list(store.get_articles(upserts)) if upserts else []
+                found = {a.id for a in articles}
+                gone = [aid for aid, op in latest.items() if op == "delete" or aid not in found]
+                self.delete(gone)
+                self.index_articles((a, _annotations(store, a.id)) for a in articles)
+                self._last_seq = max(self._last_seq, max(c.seq for c in changes))
+                self.commit()
+                applied += len(changes)
+
+    def rebuild(
+        self, store: IndexedStore, progress: Callable[[int, int], None] | None = None
+    ) -> int:
         """Re-index every article of the store from scratch; returns how many were indexed."""
         seq = store.max_seq()  # changes after this are applied by the next catch_up
         total = store.count_articles()
@@ -411,6 +405,7 @@ class SearchIndex:
                     published_at=doc.get_first("published"),
                     first_seen_at=doc.get_first("first_seen"),
                     snippet=_snippet(snippets, doc),
+                    story_id=doc.get_first("story_id"),
                 )
             )
         return SearchResults(total=int(result.count or 0), hits=hits)
@@ -435,7 +430,7 @@ class SearchIndex:
         return _translate(node, self._schema)
 
 
-def _annotations(store: StoreLike, article_id: int) -> Annotations | None:
+def _annotations(store: IndexedStore, article_id: int) -> Annotations | None:
     try:
         return store.get_annotations(article_id)
     except NotFoundError:

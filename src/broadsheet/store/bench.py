@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from broadsheet.models import Article, Paragraph, PriceBar
-from broadsheet.store.sqlite import open_store
+from broadsheet.store import open_store
 
 __all__ = ["bench_store", "main"]
 

@@ -11,23 +11,37 @@ from broadsheet.models import QuoteKind
 __all__ = [
     "ArticleVersion",
     "Change",
+    "ChangeKind",
     "ChangeOp",
     "DatedValue",
     "PersonProfile",
+    "SavedSearch",
     "SpeakerQuote",
     "TickerArticle",
 ]
 
-ChangeOp = Literal["upsert", "delete"]
+# what a change does to the set of searchable articles: upsert or delete one, or nothing
+# ("note": an event about a source, not an article)
+ChangeOp = Literal["upsert", "delete", "note"]
+# what happened: an article first stored, a new version of it, its annotations saved, its
+# story cluster renamed, its deletion; a source failing, or answering again after failures
+ChangeKind = Literal[
+    "stored", "updated", "annotated", "story", "deleted", "source_failed", "source_recovered"
+]
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One entry of the store's write log; ``seq`` only ever grows."""
+    """One entry of the store's write log, which is also its event log (``broadsheet.wire``):
+    ``seq`` only ever grows. ``article_id`` is None for an event about a source."""
 
     seq: int
-    article_id: int
+    article_id: int | None
     op: ChangeOp
+    kind: ChangeKind = "stored"
+    source_id: int | None = None
+    at: datetime | None = None  # when the write was made (None for logs older than kinds)
+    detail: str | None = None  # e.g. a source's error
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +107,15 @@ class PersonProfile:
     article_count: int
     quotes: tuple[SpeakerQuote, ...]  # newest first
     co_occurring: tuple[tuple[str, int], ...]  # (person, articles in common), most first
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A query in the query language kept under a name, matched against every new story."""
+
+    id: int
+    owner: str  # the user it belongs to ("local": the user of this machine's command line)
+    name: str
+    query: str
+    active: bool
+    created_at: datetime

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from broadsheet.models import Article, Image, SaveResult, StoredArticle
-from broadsheet.store.annotations import clear_annotations
 from broadsheet.store.dedupe import (
     JACCARD_THRESHOLD,
     Signature,
@@ -25,6 +24,8 @@ from broadsheet.store.dedupe import (
     signature_from_bytes,
     signature_to_bytes,
 )
+from broadsheet.store.sqlite.annotations import clear_annotations
+from broadsheet.store.sqlite.changes import log_change, log_story_move
 from broadsheet.store.times import IDS_PER_MS, from_us, iso, opt_us, parse_iso
 
 __all__ = [
@@ -274,7 +275,8 @@ def save_existing(
             [(band, article_id) for band in lsh_bands(signature)],
         )
     clear_annotations(conn, article_id)  # offsets point into old text
-    conn.execute("INSERT INTO changes (article_id, op) VALUES (?, 'upsert')", (article_id,))
+    source_id = conn.execute("SELECT source_id FROM articles WHERE id = ?", (article_id,))
+    log_change(conn, "updated", article_id=article_id, source_id=source_id.fetchone()[0])
     return SaveResult(article_id, version, "new_version", story_id)
 
 
@@ -295,11 +297,7 @@ def save_new(
     if story_id is not None and story_id > article_id:
         # seen earlier than the story's first article (fetch times of two processes can
         # cross): a story is named after its earliest article, so the story moves to this one
-        conn.execute(
-            "INSERT INTO changes (article_id, op) SELECT id, 'upsert' FROM articles"
-            " WHERE story_id = ?",
-            (story_id,),
-        )
+        log_story_move(conn, story_id)
         conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (article_id, story_id))
         story_id = article_id
     if story_id is None:
@@ -341,7 +339,7 @@ def save_new(
         "INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)",
         [(band, article_id) for band in bands],
     )
-    conn.execute("INSERT INTO changes (article_id, op) VALUES (?, 'upsert')", (article_id,))
+    log_change(conn, "stored", article_id=article_id, source_id=source_id)
     return SaveResult(article_id, 1, "new", story_id)
 
 

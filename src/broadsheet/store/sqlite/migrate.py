@@ -29,7 +29,7 @@ class Migration:
 
 def list_migrations() -> list[Migration]:
     """The bundled migrations, in version order."""
-    folder = resources.files("broadsheet.store").joinpath("migrations")
+    folder = resources.files("broadsheet.store.sqlite").joinpath("migrations")
     found: list[Migration] = []
     for entry in folder.iterdir():
         match = _NAME.match(entry.name)

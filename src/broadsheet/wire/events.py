@@ -1,0 +1,142 @@
+"""Typed events: what happened in the archive, in the order the store's change log says.
+
+Every event carries the change-log position (``seq``) it was read from, so a consumer that
+reconnects can ask for what came after the last event it saw. Each has one JSON form
+(``to_json``/``event_from_json``) for the live stream, the web and message brokers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+
+__all__ = [
+    "EVENT_TYPES",
+    "ArticleDeleted",
+    "ArticleStored",
+    "ArticleUpdated",
+    "ChangeLike",
+    "Event",
+    "SourceFailed",
+    "SourceRecovered",
+    "event_from_change",
+    "event_from_json",
+]
+
+
+class ChangeLike(Protocol):
+    """One row of the store's change log (``broadsheet.store.Change``)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def article_id(self) -> int | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def source_id(self) -> int | None: ...
+    @property
+    def at(self) -> datetime | None: ...
+    @property
+    def detail(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Base of every event: its position in the change log and when it was written."""
+
+    type: ClassVar[str] = "event"
+    seq: int
+    at: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["at"] = self.at.isoformat() if self.at else None
+        return {"type": self.type, **data}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleStored(Event):
+    """A story was stored for the first time."""
+
+    type: ClassVar[str] = "article.stored"
+    article_id: int
+    source_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleUpdated(Event):
+    """A stored story changed: a new version of its text ("version"), its annotations
+    ("annotations"), or the cluster it belongs to ("story")."""
+
+    type: ClassVar[str] = "article.updated"
+    article_id: int
+    source_id: int | None
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDeleted(Event):
+    type: ClassVar[str] = "article.deleted"
+    article_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFailed(Event):
+    """A poll of a source failed; ``error`` says why (text from outside: data, not markup)."""
+
+    type: ClassVar[str] = "source.failed"
+    source_id: int
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecovered(Event):
+    """A source that had failed answered again."""
+
+    type: ClassVar[str] = "source.recovered"
+    source_id: int
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type: cls
+    for cls in (ArticleStored, ArticleUpdated, ArticleDeleted, SourceFailed, SourceRecovered)
+}
+
+_UPDATES = {"updated": "version", "annotated": "annotations", "story": "story"}
+
+
+def event_from_change(change: ChangeLike) -> Event | None:
+    """The event a change-log row records (None for a row of an unknown kind)."""
+    seq, at = change.seq, change.at
+    if change.article_id is not None:
+        if change.kind == "stored":
+            return ArticleStored(seq, at, change.article_id, change.source_id)
+        if change.kind in _UPDATES:
+            return ArticleUpdated(
+                seq, at, change.article_id, change.source_id, _UPDATES[change.kind]
+            )
+        if change.kind == "deleted":
+            return ArticleDeleted(seq, at, change.article_id)
+    elif change.source_id is not None:
+        if change.kind == "source_failed":
+            return SourceFailed(seq, at, change.source_id, change.detail or "")
+        if change.kind == "source_recovered":
+            return SourceRecovered(seq, at, change.source_id)
+    return None
+
+
+def event_from_json(data: dict[str, Any]) -> Event:
+    """The event ``to_json`` wrote; ``ValueError`` for an unknown type or missing field."""
+    cls = EVENT_TYPES.get(str(data.get("type")))
+    if cls is None:
+        raise ValueError(f"unknown event type {data.get('type')!r}")
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name not in data:
+            raise ValueError(f"event {cls.type} lacks {f.name!r}")
+        values[f.name] = data[f.name]
+    if values["at"] is not None:
+        values["at"] = datetime.fromisoformat(values["at"])
+    return cls(**values)
