@@ -1,11 +1,14 @@
-"""The public Python API: the same engine as the command line, with pandas DataFrames back.
+"""The public Python API: the same service as the command line, with pandas DataFrames back.
 
 import broadsheet
 with broadsheet.open("~/news") as bs:
     bs.ingest("pages/")
     hits = bs.search('ticker:AAPL since:2008-01-01')   # a DataFrame
-    story = bs.article(int(hits.id[0]))                 # a dict with annotations
+    story = bs.article(int(hits.id[0]))                 # a dict: the story and its annotations
     bars = bs.prices("AAPL", "2008-01-01", "2008-12-31")
+
+Several processes may open one archive at once: a notebook reads while ``broadsheet poll
+--watch`` or ``broadsheet serve`` writes (see docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -19,21 +22,25 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .pipeline import BatchReport, Pipeline
+    from .service import Service
 
 __all__ = ["Broadsheet", "open_archive"]
 
+_HIT_COLUMNS = ["id", "score", "headline", "source", "published_at", "first_seen_at", "snippet"]
+_BAR_COLUMNS = ["date", "open", "high", "low", "close", "volume", "adj_close"]
+
 
 class Broadsheet:
-    """An open archive: store, search index and the pipeline that fills them."""
+    """An open archive: a thin layer over ``broadsheet.service.Service``."""
 
     def __init__(self, settings: Settings, *, enrich: bool | None = None) -> None:
-        from .pipeline import open_pipeline
+        from .service import open_service
 
         self.settings = settings
-        self._pipe: Pipeline = open_pipeline(settings, enrich=enrich)
+        self.service: Service = open_service(settings, enrich=enrich)
 
     def close(self) -> None:
-        self._pipe.close()
+        self.service.close()
 
     def __enter__(self) -> Broadsheet:
         return self
@@ -45,26 +52,15 @@ class Broadsheet:
 
     def ingest(self, target: str | Path) -> BatchReport:
         """Take in a file, a folder, a WARC archive or a URL (page or feed) once."""
-        text = str(target)
-        if text.startswith(("http://", "https://")):
-            from .pipeline import ingest_url
-
-            report = ingest_url(self._pipe, text)
-            self._pipe.flush()
-            return report
-        return self._pipe.ingest_path(Path(text).expanduser())
+        return self.service.ingest([target])
 
     def subscribe(self, url: str) -> list[int]:
         """Subscribe to a feed (or a page's feeds); returns the source ids."""
-        from .pipeline import add_source
-
-        return [s.id for s in add_source(self._pipe, url)]
+        return [view.source.id for view in self.service.subscribe(url)]
 
     def poll(self) -> int:
         """Poll every due source once; returns the number of new stories."""
-        from .pipeline import poll_due
-
-        return sum(o.new for o in poll_due(self._pipe))
+        return self.service.poll().new
 
     # ------------------------------------------------------------------ out
 
@@ -72,58 +68,25 @@ class Broadsheet:
         """Stories matching a query as a DataFrame (id, score, headline, source, dates, snippet)."""
         import pandas as pd
 
-        from .cli.render import plain_snippet
-        from .search import SortOrder, parse_query
-
-        if self._pipe.index is None:
-            raise RuntimeError("the search index is not available (held by another process?)")
-        order: SortOrder = "newest" if sort == "newest" else "relevance"
-        results = self._pipe.index.search(parse_query(query), limit=limit, sort=order)
-        return pd.DataFrame.from_records(
-            [
-                {
-                    "id": h.article_id,
-                    "score": h.score,
-                    "headline": h.headline,
-                    "source": h.source,
-                    "published_at": h.published_at,
-                    "first_seen_at": h.first_seen_at,
-                    "snippet": plain_snippet(h.snippet or ""),
-                }
-                for h in results.hits
-            ],
-            columns=[
-                "id",
-                "score",
-                "headline",
-                "source",
-                "published_at",
-                "first_seen_at",
-                "snippet",
-            ],
+        page = self.service.search(
+            query, limit=limit, sort="newest" if sort == "newest" else "relevance"
         )
+        rows = []
+        for hit in page.hits:
+            row = hit.to_json()
+            row["published_at"], row["first_seen_at"] = hit.published_at, hit.first_seen_at
+            rows.append(row)
+        return pd.DataFrame.from_records(rows, columns=_HIT_COLUMNS)
 
     def article(self, article_id: int) -> dict[str, Any]:
-        """One stored story with its entities, quotes, facts and topics."""
-        from dataclasses import asdict
-
-        from .cli.render import article_record
-
-        art = self._pipe.store.get_article(article_id)
-        ann = self._pipe.store.get_annotations(article_id)
-        record = article_record(art, ann)
-        record["entities"] = [asdict(e) for e in ann.entities]
-        record["quotes"] = [
-            asdict(q) | {"text": art.body[q.content[0] : q.content[1]]} for q in ann.quotes
-        ]
-        record["facts"] = [asdict(f) for f in ann.facts]
-        return record
+        """One stored story with its entities, quotes, facts and topics (``read``'s JSON)."""
+        return self.service.read(article_id).to_json()
 
     def prices(self, ticker: str, start: str | None = None, end: str | None = None) -> pd.DataFrame:
         """Daily bars for a ticker (index: date; open, high, low, close, volume, adj_close)."""
         import pandas as pd
 
-        bars = self._pipe.store.get_bars(ticker.upper(), start, end)
+        series = self.service.prices(ticker, start, end)
         frame = pd.DataFrame.from_records(
             [
                 {
@@ -135,15 +98,15 @@ class Broadsheet:
                     "volume": b.volume,
                     "adj_close": b.adj_close,
                 }
-                for b in bars
+                for b in series.bars
             ],
-            columns=["date", "open", "high", "low", "close", "volume", "adj_close"],
+            columns=_BAR_COLUMNS,
         )
         return frame.set_index(pd.to_datetime(frame.pop("date")))
 
     @property
     def pipeline(self) -> Pipeline:
-        return self._pipe
+        return self.service.pipeline
 
 
 def open_archive(

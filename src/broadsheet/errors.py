@@ -16,6 +16,7 @@
     │   ├── NotFoundError           no such article / source / ticker
     │   └── IndexBusyError          another process holds the right to write the search index
     ├── QuerySyntaxError            a malformed query (carries ``position``)
+    ├── InvalidRequestError         a request's other parameters are invalid (a cursor, a range)
     └── MarketDataError             prices could not be read or are invalid
 
 Exit codes for the command line are mapped from this tree in ``broadsheet.cli.exit_codes``.
@@ -35,6 +36,7 @@ __all__ = [
     "FetchTimeoutError",
     "HTTPStatusError",
     "IndexBusyError",
+    "InvalidRequestError",
     "MarketDataError",
     "NotFoundError",
     "QuerySyntaxError",
@@ -124,6 +126,10 @@ class QuerySyntaxError(BroadsheetError):
         pointer = f"\n  {query}\n  {' ' * position}^"
         super().__init__(f"{message} at position {position}{pointer}")
         self.reason = message
+
+
+class InvalidRequestError(BroadsheetError):
+    """A request's parameters (other than its query) are invalid: a cursor, a date range."""
 
 
 class MarketDataError(BroadsheetError):

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from broadsheet.config import Settings
+from broadsheet.demo.newswire import ANALYSTS, ECONOMISTS, generate_wire
 from broadsheet.demo.run import DemoReport, run_demo
-from broadsheet.demo.wire import ANALYSTS, ECONOMISTS, generate_wire
 
 
 def test_wire_is_deterministic_and_multi_outlet() -> None:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from broadsheet.demo.wire import SIMULATED_NOTICE
+from broadsheet.demo.newswire import SIMULATED_NOTICE
 from broadsheet.pipeline import open_pipeline
 
 from .helpers import cli_env, indexed_ids, make_settings, stored_ids

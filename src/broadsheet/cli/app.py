@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -23,12 +23,17 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 from ..config import Settings, load_settings
 from ..errors import BroadsheetError
 from .exit_codes import ExitCode, exit_code_for
+from .render import clean, clean_json, make_console
 
-__all__ = ["Context", "cli", "emit_json", "handle_errors", "open_index", "progress_bar"]
+if TYPE_CHECKING:
+    from ..service import Service
+
+__all__ = ["Context", "cli", "emit_json", "handle_errors", "progress_bar"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,10 +47,11 @@ class Context:
     err: Console
     enrich: bool
 
-    def pipeline(self) -> Any:
-        from ..pipeline import open_pipeline
+    def service(self, *, follow: bool = False) -> Service:
+        """The application service over this archive (use it in a ``with`` block)."""
+        from ..service import open_service
 
-        return open_pipeline(self.settings, enrich=self.enrich)
+        return open_service(self.settings, enrich=self.enrich, follow=follow)
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -59,10 +65,12 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except BroadsheetError as exc:
-            Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            message = Text("error: ", style="bold red")
+            message.append(clean(str(exc)))
+            make_console(stderr=True).print(message)
             sys.exit(int(exit_code_for(exc)))
         except KeyboardInterrupt:
-            Console(stderr=True).print("interrupted")
+            make_console(stderr=True).print("interrupted")
             sys.exit(int(ExitCode.INTERRUPTED))
 
     return wrapper  # type: ignore[return-value]
@@ -73,12 +81,12 @@ def progress_bar(ctx: Context, label: str, total: int | None) -> Iterator[Callab
     """A progress bar on stderr; yields ``update(done, total=None, what="")``."""
     columns = [
         SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        TextColumn("{task.fields[what]}", style="dim"),
+        TextColumn("{task.fields[what]}", style="dim", markup=False),
     ]
     with Progress(
         *columns, console=ctx.err, transient=False, disable=not ctx.err.is_terminal
@@ -86,7 +94,7 @@ def progress_bar(ctx: Context, label: str, total: int | None) -> Iterator[Callab
         task = progress.add_task(label, total=total, what="")
 
         def update(done: int, total: int | None = None, what: str = "") -> None:
-            progress.update(task, completed=done, total=total, what=str(what)[-50:])
+            progress.update(task, completed=done, total=total, what=clean(str(what))[-50:])
 
         yield update
 
@@ -151,29 +159,11 @@ def cli(
     except OSError as exc:
         raise click.UsageError(f"cannot use {settings.home} as the data directory: {exc}") from exc
     enrich = settings.enrich.enabled and not no_enrich
-    ctx.obj = Context(settings=settings, out=Console(), err=Console(stderr=True), enrich=enrich)
-
-
-def open_index(ctx: Context) -> Any:
-    """The search index, caught up with the store first when it lags (stories stored while
-    the index was busy or before a crash); a busy writer elsewhere just means search as is."""
-    from ..search import SearchIndex
-    from ..store import open_store
-
-    index = SearchIndex(ctx.settings.index_dir)
-    store = open_store(ctx.settings.database)
-    try:
-        if store.max_seq() > index.last_seq:
-            try:
-                index.catch_up(store)
-            except Exception as exc:  # the writer is held by a running poll or ingest
-                logging.getLogger(__name__).info("index not caught up: %s", exc)
-    finally:
-        store.close()
-        index.close()
-    return index
+    ctx.obj = Context(
+        settings=settings, out=make_console(), err=make_console(stderr=True), enrich=enrich
+    )
 
 
 def emit_json(obj: Any) -> None:
-    """One JSON object per line on stdout."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+    """One JSON object per line on stdout (strings cleaned of control characters)."""
+    sys.stdout.write(json.dumps(clean_json(obj), ensure_ascii=False, default=str) + "\n")

@@ -1,11 +1,11 @@
-"""The archive: ingest, top, search, read, export, delete, reindex."""
+"""The archive: ingest, top, search, read, export, delete, reindex, enrich."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +14,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .app import Context, cli, emit_json, handle_errors, open_index, pass_ctx, progress_bar
+from ..service import ArticleView, Sentences
+from .app import Context, cli, emit_json, handle_errors, pass_ctx, progress_bar
 from .exit_codes import ExitCode
-from .render import (
-    article_record,
-    context_around,
-    highlight_snippet,
-    plain_snippet,
-    plural,
-    quote_sentence,
-    sentence_around,
-)
-
-
-def _date(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+from .render import clean, context_around, highlight_snippet, plural, styled, when
 
 
 @cli.command()
@@ -42,62 +31,60 @@ def ingest(ctx: Context, targets: tuple[str, ...]) -> None:
     .warc/.warc.gz archives. A URL is fetched: a feed's entries or a single page.
     Bad items are reported and skipped; the batch always finishes.
     """
-    from ..pipeline import BatchReport, ingest_url
-
-    total = BatchReport()
-    with ctx.pipeline() as pipe:
-        for target in targets:
-            if target.startswith(("http://", "https://")):
-                report = ingest_url(pipe, target)
-            else:
-                path = Path(target)
-                if not path.exists():  # reported once, with the batch's other failures
-                    total.fail(target, "no such file or folder")
-                    continue
-                with progress_bar(ctx, f"ingesting {path.name}", None) as update:
-                    report = pipe.ingest_path(path, progress=update)
-            for key, n in report.counts.items():
-                total.counts[key] = total.counts.get(key, 0) + n
-            total.failures.extend(report.failures)
-    counts = ", ".join(f"{n} {k}" for k, n in sorted(total.counts.items())) or "nothing"
-    ctx.out.print(f"ingested: {counts}")
-    for uri, error in total.failures[:20]:
-        ctx.out.print(f"  [red]failed[/] {uri}: {error}")
-    if len(total.failures) > 20:
-        ctx.out.print(f"  … and {len(total.failures) - 20} more failures")
-    if total.failures:
+    with ctx.service() as svc, progress_bar(ctx, "ingesting", None) as update:
+        report = svc.ingest(targets, progress=update)
+    counts = ", ".join(f"{n} {k}" for k, n in sorted(report.counts.items()) if k != "failed")
+    failed = len(report.failures)
+    ctx.out.print(f"ingested: {counts or 'nothing'}" + (f", {failed} failed" if failed else ""))
+    for uri, error in report.failures[:20]:
+        line = Text("  failed ", style="red")
+        line.append(f"{clean(uri)}: {clean(error)}")
+        ctx.out.print(line)
+    if failed > 20:
+        ctx.out.print(f"  … and {failed - 20} more failures")
+    if failed:
         sys.exit(int(ExitCode.PARTIAL))
 
 
 @cli.command()
 @click.argument("query", required=False, default="")
 @click.option("--limit", "-n", type=int, default=20, show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
+)
 @pass_ctx
 @handle_errors
-def top(ctx: Context, query: str, limit: int) -> None:
-    """The latest stories, newest first (by publication time); optionally only those
-    matching QUERY, e.g. `top 'source:"Meridian Wire"'` or `top topic:central-banks`."""
-    from ..search import parse_query
-
-    hits = open_index(ctx).search(parse_query(query), limit=limit, sort="newest").hits
-    table = Table(title=f"Top stories{f' — {query}' if query else ''}")
-    table.add_column("id", no_wrap=True, style="dim")
-    table.add_column("time", no_wrap=True)
-    # a narrow terminal gives the headline the room: the source goes under it
-    wide = ctx.out.width >= 110
-    if wide:
-        table.add_column("source", max_width=20)
-    table.add_column("headline" if wide else "headline / source", overflow="fold", ratio=1)
-    for h in hits:
-        headline = Text(h.headline or "(no headline)")
-        if not wide and h.source:
-            headline.append("\n" + h.source, style="cyan")
-        row: list[str | Text] = [str(h.article_id), _date(h.published_at or h.first_seen_at)]
-        row += [h.source or "", headline] if wide else [headline]
-        table.add_row(*row)
-    if not hits:
+def top(ctx: Context, query: str, limit: int, fmt: str) -> None:
+    """Top stories now, one row per story with the number of outlets carrying it; ranked by
+    recency and by how many outlets carry it. Optionally only stories matching QUERY, e.g.
+    `top 'source:"Meridian Wire"'` or `top topic:central-banks`."""
+    with ctx.service() as svc:
+        clusters = svc.top(query, limit=limit)
+    if fmt == "jsonl":
+        for cluster in clusters:
+            emit_json(cluster.to_json())
+        return
+    if not clusters:
         ctx.out.print("No stories yet. Try `broadsheet demo`, `add URL` or `ingest PATH`.")
         return
+    table = Table(title=f"Top stories{f' — {clean(query)}' if query else ''}")
+    table.add_column("id", no_wrap=True, style="dim")
+    table.add_column("time", no_wrap=True)
+    # a narrow terminal gives the headline the room: the sources go under it
+    wide = ctx.out.width >= 110
+    if wide:
+        table.add_column("source", max_width=24)
+    table.add_column("headline" if wide else "headline / source", overflow="fold", ratio=1)
+    for cluster in clusters:
+        lead = cluster.lead
+        sources = cluster.sources
+        carried = clean(lead.source) if len(sources) <= 1 else f"{len(sources)} sources"
+        headline = styled(lead.headline or "(no headline)")
+        if not wide:
+            headline.append("\n" + (carried or ""), style="cyan")
+        row: list[str | Text] = [str(lead.id), when(lead.when)]
+        row += [styled(carried), headline] if wide else [headline]
+        table.add_row(*row)
     ctx.out.print(table)
 
 
@@ -107,12 +94,15 @@ def top(ctx: Context, query: str, limit: int) -> None:
 @click.option(
     "--sort", type=click.Choice(["relevance", "newest"]), default="relevance", show_default=True
 )
+@click.option("--cursor", help="Continue from where a previous page ended (its next_cursor).")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
 )
 @pass_ctx
 @handle_errors
-def search(ctx: Context, query: str, limit: int | None, sort: str, fmt: str) -> None:
+def search(
+    ctx: Context, query: str, limit: int | None, sort: str, cursor: str | None, fmt: str
+) -> None:
     """Search everything taken in.
 
     \b
@@ -124,38 +114,28 @@ def search(ctx: Context, query: str, limit: int | None, sort: str, fmt: str) -> 
       names match whole or by whole words: person:Merkel  by:Glaser
     Example: by:"Bonnie Glaser" topic:diplomacy since:2010-01-01
     """
-    from ..search import SortOrder, parse_query
-
-    parsed = parse_query(query)
-    index = open_index(ctx)
-    order: SortOrder = "newest" if sort == "newest" else "relevance"
-    results = index.search(parsed, limit=limit or ctx.settings.search.default_limit, sort=order)
+    with ctx.service() as svc:
+        page = svc.search(
+            query, limit=limit, sort="newest" if sort == "newest" else "relevance", cursor=cursor
+        )
     if fmt == "jsonl":
-        for hit in results.hits:
-            emit_json(
-                {
-                    "id": hit.article_id,
-                    "score": hit.score,
-                    "headline": hit.headline,
-                    "source": hit.source,
-                    "published_at": hit.published_at.isoformat() if hit.published_at else None,
-                    "snippet": plain_snippet(hit.snippet or ""),
-                }
-            )
+        for hit in page.hits:
+            emit_json(hit.to_json())
         return
-    if not results.hits:
-        ctx.out.print(f"no stories match [bold]{query}[/]")
+    if not page.hits:
+        ctx.out.print(Text("no stories match ").append(clean(query), style="bold"))
         return
-    ctx.out.print(f"[dim]{plural(results.total, 'matching story', 'matching stories')}[/]")
-    for hit in results.hits:
-        title = Text(f"{hit.article_id}  ", style="dim")
-        title.append(hit.headline or "(no headline)", style="bold")
-        meta = f"{hit.source or ''}  {_date(hit.published_at or hit.first_seen_at)}"
+    ctx.out.print(plural(page.total, "matching story", "matching stories"), style="dim")
+    for hit in page.hits:
+        title = Text(f"{hit.id}  ", style="dim")
+        title.append(clean(hit.headline) or "(no headline)", style="bold")
         ctx.out.print(title)
-        ctx.out.print(Text(meta, style="cyan"))
+        ctx.out.print(styled(f"{hit.source or ''}  {when(hit.when)}", "cyan"))
         if hit.snippet:
             ctx.out.print(highlight_snippet(hit.snippet))
         ctx.out.print()
+    if page.next_cursor:
+        ctx.out.print(f"more: --cursor {page.next_cursor}", style="dim")
 
 
 @cli.command()
@@ -166,71 +146,55 @@ def search(ctx: Context, query: str, limit: int | None, sort: str, fmt: str) -> 
 @pass_ctx
 @handle_errors
 def read(ctx: Context, article_id: int, fmt: str) -> None:
-    """Read one stored story, with its entities, quotes and facts and their sentences."""
-    from ..store import open_store
-
-    store = open_store(ctx.settings.database)
-    try:
-        art = store.get_article(article_id)
-        ann = store.get_annotations(article_id)
-        versions = store.article_versions(article_id)
-    finally:
-        store.close()
+    """Read one stored story, with its entities, quotes and facts and their sentences, its
+    versions and the same story from other outlets."""
+    with ctx.service() as svc:
+        view = svc.read(article_id)
     if fmt == "json":
-        rec = article_record(art, ann)
-        rec["quotes"] = [
-            {
-                "speaker": q.speaker,
-                "kind": q.kind,
-                "text": art.body[q.content[0] : q.content[1]],
-                "title": q.speaker_title,
-                "affiliation": q.speaker_affiliation,
-                "sentence": quote_sentence(art.body, q),
-            }
-            for q in ann.quotes
-        ]
-        rec["facts"] = [
-            {
-                "text": f.text,
-                "value": f.value,
-                "unit": f.unit,
-                "measure": f.measure,
-                "period": f.period,
-                "subject": f.subject,
-            }
-            for f in ann.facts
-        ]
-        emit_json(rec)
+        emit_json(view.to_json())
         return
-    head = Text(art.headline or "(no headline)", style="bold")
+    _print_article(ctx, view)
+
+
+def _print_article(ctx: Context, view: ArticleView) -> None:
+    art = view.article
+    head = styled(art.headline or "(no headline)", "bold")
     meta = " · ".join(
         x
         for x in (
             art.source_name,
             art.byline,
-            _date(art.published_at) if art.published_at else None,
-            f"seen {_date(art.first_seen_at)}",
-            f"version {art.version} of {len(versions) or 1}",
+            when(art.published_at) if art.published_at else None,
+            f"seen {when(art.first_seen_at)}",
+            f"version {art.version} of {len(view.versions) or 1}",
             f"story #{art.story_id}" if art.story_id else None,
             art.canonical_url or art.url,
         )
         if x
     )
-    ctx.out.print(Panel(Text.assemble(head, "\n", (meta, "cyan"))))
+    ctx.out.print(Panel(Text.assemble(head, "\n", (clean(meta), "cyan"))))
     for image in art.images:
         bits = [b for b in (image.title, image.caption, image.credit) if b]
         if bits:
-            ctx.out.print(Text("▣ " + " — ".join(bits), style="italic dim"))
+            ctx.out.print(styled("▣ " + " — ".join(bits), "italic dim"))
     for para in art.body.split("\n\n"):
-        style = "bold underline" if para in art.sections else ""
-        ctx.out.print(Text(para, style=style))
+        ctx.out.print(styled(para, "bold underline" if para in art.sections else ""))
         ctx.out.print()
     if art.enrich_status and art.enrich_status != "ok":
-        ctx.out.print(f"[yellow]enrichment failed:[/] {art.enrich_status}")
-    _print_annotations(ctx, art.body, ann)
+        ctx.out.print(Text("enrichment failed: ", style="yellow").append(clean(art.enrich_status)))
+    _print_annotations(ctx, view)
+    if view.others:
+        ctx.out.print(Text("The same story elsewhere", style="bold"))
+        for other in view.others:
+            line = Text(f"  {other.id}  ", style="dim")
+            line.append(clean(other.source) or "?", style="cyan")
+            line.append("  " + clean(other.headline))
+            ctx.out.print(line)
 
 
-def _print_annotations(ctx: Context, body: str, ann: Any) -> None:
+def _print_annotations(ctx: Context, view: ArticleView) -> None:
+    body, ann = view.article.body, view.annotations
+    sentences = Sentences(body)
     if ann.entities:
         table = Table(title="Who and what", show_lines=False)
         table.add_column("type", no_wrap=True, min_width=6)
@@ -246,7 +210,10 @@ def _print_annotations(ctx: Context, body: str, ann: Any) -> None:
         ):
             first = mentions[0]
             table.add_row(
-                etype, name, str(len(mentions)), context_around(body, first.start, first.end)
+                etype,
+                styled(name),
+                str(len(mentions)),
+                context_around(body, first.start, first.end),
             )
         ctx.out.print(table)
     if ann.tickers:
@@ -254,11 +221,14 @@ def _print_annotations(ctx: Context, body: str, ann: Any) -> None:
         for t in ann.tickers:
             by_ticker.setdefault(t.ticker, []).append(t)
         ctx.out.print(
-            "Tickers: "
-            + ", ".join(
-                f"{ticker} ({found[0].company}, relevance {max(t.relevance for t in found):.2f}"
-                f"{f', {len(found)} mentions' if len(found) > 1 else ''})"
-                for ticker, found in by_ticker.items()
+            styled(
+                "Tickers: "
+                + ", ".join(
+                    f"{ticker} ({found[0].company}, relevance "
+                    f"{max(t.relevance for t in found):.2f}"
+                    f"{f', {len(found)} mentions' if len(found) > 1 else ''})"
+                    for ticker, found in by_ticker.items()
+                )
             )
         )
     if ann.quotes:
@@ -269,21 +239,21 @@ def _print_annotations(ctx: Context, body: str, ann: Any) -> None:
             who = q.speaker or "(unattributed)"
             if q.speaker_title or q.speaker_affiliation:
                 who += "\n" + ", ".join(x for x in (q.speaker_title, q.speaker_affiliation) if x)
-            said = Text(body[q.content[0] : q.content[1]])
-            sentence = quote_sentence(body, q)
+            said = styled(body[q.content[0] : q.content[1]])
+            sentence = sentences.of_quote(q)
             if sentence:
-                said.append("\n" + sentence, style="dim")
-            table.add_row(who, q.kind, said)
+                said.append("\n" + clean(sentence), style="dim")
+            table.add_row(styled(who), q.kind, said)
         ctx.out.print(table)
     if ann.facts:
         ctx.out.print(Text("Figures", style="bold"))
         for f in ann.facts:
             what = ", ".join(x for x in (f.measure, f.period, f.subject) if x)
             line = Text("  • ")
-            line.append(f.text or str(f.value), style="bold")
-            line.append(f"  {what}" if what else "")
+            line.append(clean(f.text or str(f.value)), style="bold")
+            line.append(clean(f"  {what}" if what else ""))
             ctx.out.print(line)
-            ctx.out.print(Text(f"    {sentence_around(body, f.start, f.end, 240)}", style="dim"))
+            ctx.out.print(styled(f"    {sentences.around(f.start, f.end, 240)}", "dim"))
     if ann.topics:
         ctx.out.print(f"Topics: {', '.join(ann.topics)}   Tone: {ann.tone:+.2f}")
 
@@ -306,48 +276,76 @@ def _print_annotations(ctx: Context, body: str, ann: Any) -> None:
 @pass_ctx
 @handle_errors
 def export(ctx: Context, query: str, fmt: str, out: Path | None, limit: int) -> None:
-    """Export the stories matching QUERY (use '*' for everything)."""
-    from ..search import parse_query
-    from ..store import open_store
+    """Export the stories matching QUERY (use '*' for everything).
 
-    store = open_store(ctx.settings.database)
-    try:
-        if query.strip() in ("*", ""):
-            arts = list(store.iter_articles())[:limit]
+    JSON Lines carry each story in full, annotations included (as `read --format json`);
+    CSV and Parquet carry one flat row per story, with people, organizations, places and
+    tickers as lists. CSV cells that a spreadsheet would run as a formula are neutralised.
+    """
+    if fmt == "parquet" and out is None:
+        raise click.UsageError("--format parquet needs --out FILE")
+    count = 0
+    with ctx.service() as svc:
+        views = svc.export(query, limit=limit)
+        if fmt == "jsonl":
+            with _opened(out) as handle:
+                for view in views:
+                    handle.write(json.dumps(view.to_json(), ensure_ascii=False) + "\n")
+                    count += 1
         else:
-            hits = open_index(ctx).search(parse_query(query), limit=limit).hits
-            arts = store.get_articles([h.article_id for h in hits])
-        records = [article_record(a, store.get_annotations(a.id)) for a in arts]
-    finally:
-        store.close()
-    if fmt == "parquet":
-        if out is None:
-            raise click.UsageError("--format parquet needs --out FILE")
-        import pandas as pd
+            rows = [view.to_row() for view in views]
+            count = len(rows)
+            if fmt == "parquet":
+                import pandas as pd
 
-        pd.DataFrame.from_records(records).to_parquet(out, index=False)
-    elif fmt == "csv":
-        buffer = io.StringIO()
-        fields = list(records[0]) if records else ["id", "headline"]
-        writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        for rec in records:
-            writer.writerow(
-                {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in rec.items()}
-            )
-        _write(out, buffer.getvalue())
-    else:
-        import json
-
-        _write(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
-    ctx.err.print(f"exported {len(records)} stories" + (f" to {out}" if out else ""))
+                assert out is not None
+                pd.DataFrame.from_records(rows).to_parquet(out, index=False)
+            else:
+                with _opened(out) as handle:
+                    _write_csv(handle, rows)
+    ctx.err.print(f"exported {plural(count, 'story', 'stories')}" + (f" to {out}" if out else ""))
 
 
-def _write(out: Path | None, text: str) -> None:
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        out.write_text(text, "utf-8")
+class _opened:
+    """A file to write, or standard output (left open)."""
+
+    def __init__(self, out: Path | None) -> None:
+        self._out = out
+        self._handle: Any = None
+
+    def __enter__(self) -> Any:
+        self._handle = sys.stdout if self._out is None else self._out.open("w", encoding="utf-8")
+        return self._handle
+
+    def __exit__(self, *exc: object) -> None:
+        if self._out is not None:
+            self._handle.close()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    """A cell a spreadsheet would evaluate (it starts with = + - @, tab or CR) gets a
+    leading apostrophe, as OWASP recommends for CSV exports; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _write_csv(handle: Any, rows: list[dict[str, Any]]) -> None:
+    buffer = io.StringIO()
+    fields = list(rows[0]) if rows else ["id", "headline"]
+    writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
+    writer.writeheader()
+    for rec in rows:
+        writer.writerow(
+            {
+                k: neutralise_formula("; ".join(v) if isinstance(v, list) else v)
+                for k, v in rec.items()
+            }
+        )
+    handle.write(buffer.getvalue())
 
 
 @cli.command()
@@ -356,9 +354,8 @@ def _write(out: Path | None, text: str) -> None:
 @handle_errors
 def delete(ctx: Context, article_ids: tuple[int, ...]) -> None:
     """Delete stories; they will not come back when their source is fetched again."""
-    with ctx.pipeline() as pipe:
-        for article_id in article_ids:
-            pipe.delete_article(article_id)
+    with ctx.service() as svc:
+        for article_id in svc.delete(article_ids):
             ctx.out.print(f"deleted {article_id}")
 
 
@@ -367,15 +364,29 @@ def delete(ctx: Context, article_ids: tuple[int, ...]) -> None:
 @handle_errors
 def reindex(ctx: Context) -> None:
     """Rebuild the search index from the store (the store is the record)."""
-    from ..search import SearchIndex
-    from ..store import open_store
+    with ctx.service() as svc:
+        total = svc.store.count_articles()
+        with progress_bar(ctx, "reindexing", total) as update:
+            n = svc.reindex(progress=lambda done, total: update(done, total))
+    ctx.out.print(f"indexed {plural(n, 'story', 'stories')}")
 
-    store = open_store(ctx.settings.database)
-    index = SearchIndex(ctx.settings.index_dir)  # a damaged index is started afresh here
-    try:
-        with progress_bar(ctx, "reindexing", store.count_articles()) as update:
-            n = index.rebuild(store, progress=lambda done, total: update(done, total))
-    finally:
-        index.close()
-        store.close()
-    ctx.out.print(f"indexed {n} stories")
+
+@cli.command()
+@click.option("--all", "everything", is_flag=True, help="Every stored article.")
+@click.argument("article_ids", type=int, nargs=-1)
+@pass_ctx
+@handle_errors
+def enrich(ctx: Context, everything: bool, article_ids: tuple[int, ...]) -> None:
+    """(Re)annotate stored articles: entities, tickers, quotes, facts, topics."""
+    if not everything and not article_ids:
+        raise click.UsageError("name article ids, or --all")
+    ctx.enrich = True
+    with ctx.service() as svc:
+        total = svc.store.count_articles() if everything else len(article_ids)
+        with progress_bar(ctx, "enriching", total) as update:
+            report = svc.enrich_stored(None if everything else article_ids, progress=update)
+    rate = report.total / report.seconds if report.seconds else 0.0
+    ctx.out.print(
+        f"annotated {plural(report.total - len(report.failures), 'story', 'stories')} "
+        f"({rate:.1f}/s), {len(report.failures)} failed"
+    )

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import click
 from rich.rule import Rule
+from rich.text import Text
 
+from ..config import Settings
 from .app import Context, cli, handle_errors, pass_ctx
+from .render import clean, styled
 
 
 @cli.command()
@@ -83,7 +86,7 @@ def demo(
     home = demo_home or choose_demo_home(ctx.settings.home)
     settings = ctx.settings.model_copy(update={"home": home})
     out = ctx.out
-    out.print(Rule("[bold]Broadsheet demo — SIMULATED WIRE[/]"))
+    out.print(Rule(Text("Broadsheet demo — SIMULATED WIRE", style="bold")))
     report = run_demo(
         settings,
         start=_day(start),
@@ -92,10 +95,10 @@ def demo(
         steps=steps,
         max_events=events,
         enrich=ctx.enrich,
-        say=lambda line: out.print(line, highlight=False),
+        say=lambda line: out.print(styled(line)),
     )
     out.print(
-        f"\n[bold]{report.articles_stored}[/] stories stored from {report.sources} feeds; "
+        f"\n{report.articles_stored} stories stored from {report.sources} feeds; "
         f"last poll: {report.not_modified} of {report.sources} feeds answered "
         "304 Not Modified"
     )
@@ -111,7 +114,7 @@ def demo(
         ("Search: company news for AAPL", ["search", "ticker:AAPL", "-n", "3", "--sort", "newest"]),
     ]
     for title, args in showcase:
-        out.print(Rule(title))
+        out.print(Rule(Text(title)))
         root_cli.main(args=[*home_opt, *args], prog_name="broadsheet", standalone_mode=False)
     out.print(Rule("READ — one story, read like an analyst"))
     first_id = _first_article_with_quotes(settings)
@@ -141,18 +144,15 @@ def _day(value: object) -> date:
     return value.date() if hasattr(value, "date") else date.fromisoformat(str(value))
 
 
-def _first_article_with_quotes(settings: object) -> int | None:
-    from ..store import open_store
+def _first_article_with_quotes(settings: Settings) -> int | None:
+    from ..service import open_service
 
-    store = open_store(settings.database)  # type: ignore[attr-defined]
-    try:
-        for art in store.latest_articles(limit=30):
-            if len(store.get_annotations(art.id).quotes) >= 2:
+    with open_service(settings, enrich=False) as svc:
+        latest = svc.store.latest_articles(limit=30)
+        for art in latest:
+            if len(svc.store.get_annotations(art.id).quotes) >= 2:
                 return art.id
-        latest = store.latest_articles(limit=1)
         return latest[0].id if latest else None
-    finally:
-        store.close()
 
 
 LIVE_FEEDS = (
@@ -165,17 +165,18 @@ LIVE_FEEDS = (
 
 def _live(ctx: Context) -> None:
     from ..errors import BroadsheetError
-    from ..pipeline import add_source, poll_due
 
-    with ctx.pipeline() as pipe:
+    with ctx.service() as svc:
         for url in LIVE_FEEDS:
             try:
-                for source in add_source(pipe, url):
-                    ctx.out.print(f"subscribed to {source.title or source.url}")
+                for view in svc.subscribe(url):
+                    ctx.out.print(styled(f"subscribed to {view.source.title or view.source.url}"))
             except BroadsheetError as exc:
-                ctx.err.print(f"[red]could not reach[/] {url}: {exc}")
-        outcomes = poll_due(pipe, force=True)
+                line = Text("could not reach ", style="red")
+                line.append(f"{url}: {clean(str(exc))}")
+                ctx.err.print(line)
+        report = svc.poll(force=True)
         ctx.out.print(
-            f"polled {len(outcomes)} feeds; "
-            f"{pipe.store.count_articles()} stories stored. Try `broadsheet top`."
+            f"polled {len(report.outcomes)} feeds; "
+            f"{svc.store.count_articles()} stories stored. Try `broadsheet top`."
         )

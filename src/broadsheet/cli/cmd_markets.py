@@ -9,8 +9,8 @@ from typing import Any
 import click
 from rich.table import Table
 
-from ..errors import MarketDataError, NotFoundError
-from .app import Context, cli, emit_json, handle_errors, open_index, pass_ctx
+from .app import Context, cli, emit_json, handle_errors, pass_ctx
+from .render import clean, styled
 
 _DATE = click.DateTime(["%Y-%m-%d"])
 
@@ -18,62 +18,6 @@ _DATE = click.DateTime(["%Y-%m-%d"])
 def _num(x: float) -> str:
     """A price without float noise: at most six decimals, no trailing zeros."""
     return f"{x:.6f}".rstrip("0").rstrip(".")
-
-
-def _iso(value: Any) -> str | None:
-    return value.date().isoformat() if value is not None else None
-
-
-def _open_store(ctx: Context, *, with_prices: bool = True) -> Any:
-    """The store, with the bundled price history loaded the first time it is needed."""
-    from ..markets import load_bundled_prices
-    from ..store import open_store
-
-    ctx.settings.home.mkdir(parents=True, exist_ok=True)
-    store = open_store(ctx.settings.database)
-    if with_prices and not store.tickers_with_bars():
-        n = load_bundled_prices(store)
-        ctx.err.print(f"[dim]loaded {n:,} bundled daily bars[/]")
-    return store
-
-
-def _resolve(store: Any, text: str) -> str:
-    """A ticker with bars in the store, from a ticker, former ticker, alias or company name."""
-    from ..markets import load_securities
-    from ..markets.securities import price_history_ticker
-
-    have = set(store.tickers_with_bars())
-    candidates = [text.upper(), price_history_ticker(text.upper())]
-    security = load_securities().lookup(text)
-    if security is not None:
-        candidates += [security.ticker, price_history_ticker(security.ticker)]
-    for ticker in candidates:
-        if ticker in have:
-            return ticker
-    known = ", ".join(sorted(have)) or "none yet (import-prices FILE)"
-    raise NotFoundError(f"no prices for {text!r}; tickers with prices: {known}")
-
-
-def _news_tickers(ticker: str) -> list[str]:
-    """Tickers under which stories about the same company may be tagged (GOOGL/GOOG, FB/META)."""
-    from ..markets import current_ticker
-    from ..markets.securities import price_history_ticker
-
-    names = {ticker, current_ticker(ticker), price_history_ticker(ticker)}
-    names |= {t for t in ("GOOG", "GOOGL") if ticker in ("GOOG", "GOOGL")}
-    names |= {t for t in ("FB", "META") if ticker in ("FB", "META")}
-    return sorted(names)
-
-
-def _markers(store: Any, ticker: str, start: str | None, end: str | None) -> list[Any]:
-    """Stories tagged to the company (under any of its tickers), at their exact times."""
-    from ..markets.news import story_markers
-
-    seen: dict[Any, Any] = {}
-    for name in _news_tickers(ticker):
-        for marker in story_markers(store, name, start, end):
-            seen.setdefault(marker.article_id, marker)
-    return sorted(seen.values(), key=lambda m: str(m.at))
 
 
 @cli.command()
@@ -91,12 +35,10 @@ def _markers(store: Any, ticker: str, start: str | None, end: str | None) -> lis
 @handle_errors
 def prices(ctx: Context, ticker: str, start: Any, end: Any, fmt: str) -> None:
     """Daily prices: date, open, high, low, close, volume, adjusted close."""
-    store = _open_store(ctx)
-    try:
-        symbol = _resolve(store, ticker)
-        bars = store.get_bars(symbol, _iso(start), _iso(end))
-    finally:
-        store.close()
+    with ctx.service() as svc:
+        _note_bundled(ctx, svc.ensure_prices())
+        series = svc.prices(ticker, start, end)
+    symbol, bars = series.ticker, series.bars
     if fmt == "csv":
         sys.stdout.write("date,open,high,low,close,volume,adj_close\n")
         for b in bars:
@@ -136,7 +78,7 @@ def prices(ctx: Context, ticker: str, start: Any, end: Any, fmt: str) -> None:
         )
     ctx.out.print(table)
     if len(bars) > len(shown):
-        ctx.out.print(f"[dim](last 60 of {len(bars)} sessions; --format csv for all)[/]")
+        ctx.out.print(f"(last 60 of {len(bars)} sessions; --format csv for all)", style="dim")
 
 
 @cli.command()
@@ -169,23 +111,13 @@ def chart(
         render_chart_terminal,
     )
 
-    store = _open_store(ctx)
-    try:
-        symbol = _resolve(store, ticker)
-        bars = store.get_bars(symbol, _iso(start), _iso(end))
-        if not bars:
-            raise MarketDataError(f"no {symbol} prices in that period")
-        markers = _markers(store, symbol, bars[0].date, bars[-1].date)
-    finally:
-        store.close()
-    title = f"{symbol}: adjusted close, {len(markers)} stories marked"
+    with ctx.service() as svc:
+        _note_bundled(ctx, svc.ensure_prices())
+        view = svc.chart(ticker, start, end)
+    bars, markers, title = view.bars, view.markers, view.title
     if out is None:
         columns = width or max(40, min(ctx.out.width, 120))
-        ctx.out.print(
-            render_chart_terminal(bars, markers, width=columns, height=height),
-            highlight=False,
-            markup=False,
-        )
+        ctx.out.print(render_chart_terminal(bars, markers, width=columns, height=height))
         ctx.out.print(f"{title}; ▲ = a session with news")
         return
     suffix = out.suffix.lower()
@@ -203,50 +135,43 @@ def chart(
 @cli.command()
 @click.argument("ticker")
 @click.option("--news", type=int, default=10, show_default=True, help="Recent stories to list.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @pass_ctx
 @handle_errors
-def company(ctx: Context, ticker: str, news: int) -> None:
-    """A company: who it is, its latest price, its recent news (CN)."""
-    from ..markets import load_securities
-
-    security = load_securities().lookup(ticker)
-    if security is None:
-        raise NotFoundError(f"no listed company matches {ticker!r}")
-    store = _open_store(ctx)
-    try:
-        try:
-            symbol = _resolve(store, security.ticker)
-            bars = store.get_bars(symbol)
-        except NotFoundError:
-            symbol, bars = security.ticker, []
-        rows = []
-        for name in _news_tickers(security.ticker):
-            rows += store.articles_for_ticker(name, None, None)
-    finally:
-        store.close()
-    ctx.out.print(
-        f"[bold]{security.name}[/] ({security.ticker}, {security.exchange or '—'}; "
-        f"CIK {security.cik or '—'})"
-    )
-    if bars:
-        last, prev = bars[-1], bars[-2] if len(bars) > 1 else bars[-1]
-        change = (last.close / prev.close - 1) * 100 if prev.close else 0.0
+def company(ctx: Context, ticker: str, news: int, fmt: str) -> None:
+    """A company: who it is, its latest price, its recent news and people (DES, CN)."""
+    with ctx.service() as svc:
+        _note_bundled(ctx, svc.ensure_prices())
+        view = svc.company(ticker, news=news)
+    if fmt == "json":
+        emit_json(view.to_json())
+        return
+    security = view.security
+    head = styled(security.name, "bold")
+    head.append(f" ({security.ticker}, {security.exchange or '—'}; CIK {security.cik or '—'})")
+    ctx.out.print(head)
+    if view.last is not None:
+        change = f" ({view.change * 100:+.2f}% on the day)" if view.change is not None else ""
         ctx.out.print(
-            f"Last price {last.close:.2f} on {last.date} ({change:+.2f}% on the day); "
-            f"history {bars[0].date} to {last.date}"
+            f"Last price {view.last.close:.2f} on {view.last.date}{change}; "
+            f"history {view.first_date} to {view.last.date}"
         )
     else:
         ctx.out.print("No prices stored for it (import-prices FILE).")
-    rows.sort(key=lambda r: r.date, reverse=True)
-    if not rows:
+    if view.people:
+        ctx.out.print(
+            styled("People in its news: " + ", ".join(f"{n} ({c})" for n, c in view.people))
+        )
+    if not view.news:
         ctx.out.print("No stories tagged to it yet.")
         return
     table = Table(title="Company news")
     for col in ("date", "id", "headline", "relevance"):
         table.add_column(col, overflow="fold")
-    for r in rows[:news]:
-        when = r.date.strftime("%Y-%m-%d") if hasattr(r.date, "strftime") else str(r.date)
-        table.add_row(when, str(r.article_id), r.headline or "", f"{r.relevance:.2f}")
+    for r in view.news:
+        table.add_row(r.date, str(r.article_id), styled(r.headline), f"{r.relevance:.2f}")
     ctx.out.print(table)
 
 
@@ -275,49 +200,16 @@ def event_study(
     """
     import pandas as pd
 
-    from ..markets import event_study as run_study
-    from ..markets import store_frames, summarise
-    from ..search import parse_query
-
     spans = [int(h) for h in horizons.split(",") if h.strip()]
-    hits = open_index(ctx).search(parse_query(query), limit=10_000).hits
-    store = _open_store(ctx)
-    try:
-        from ..markets.news import events_for_articles
-
-        have = set(store.tickers_with_bars())
-        # one event per story: several outlets reporting the same news are one observation
-        first_of_story: dict[Any, int] = {}
-        for art in sorted(store.get_articles([h.article_id for h in hits]), key=lambda a: a.id):
-            day = (art.published_at or art.first_seen_at).date()
-            first_of_story.setdefault((art.story_id or art.id, day), art.id)
-        events: list[tuple[str, Any]] = []
-        for ticker, when in events_for_articles(store, list(first_of_story.values())):
-            symbol = next((n for n in _news_tickers(ticker) if n in have), None)
-            if symbol:
-                events.append((symbol, when))
-        frames = store_frames(store)
-        market_series = None
-        if market:
-            m = _resolve(store, market)
-            market_series = frames[m]
-    finally:
-        store.close()
-    if not events:
-        raise NotFoundError(f"no stories matching {query!r} are tagged to a ticker with prices")
-    study = run_study(frames, events, horizons=spans, market=market_series)
-    summary = summarise(study)
+    with ctx.service() as svc:
+        _note_bundled(ctx, svc.ensure_prices())
+        view = svc.event_study(query, horizons=spans, market=market)
+    summary, study, events, hits = view.summary, view.study, view.events, view.articles
     if fmt == "json":
-        emit_json(
-            {
-                "query": query,
-                "events": len(events),
-                "summary": summary.reset_index().to_dict(orient="records"),
-            }
-        )
+        emit_json(view.to_json())
         return
     table = Table(
-        title=f"Event study: {query} ({len(events)} story–ticker events from {len(hits)} articles)"
+        title=f"Event study: {clean(query)} ({events} story–ticker events from {hits} articles)"
     )
     for col in (
         "sessions after",
@@ -354,14 +246,9 @@ def import_prices_cmd(ctx: Context, file: Path, ticker: str | None) -> None:
     adj_close; an optional ticker column). Re-importing updates, never duplicates."""
     import time
 
-    from ..markets import import_prices
-
-    store = _open_store(ctx, with_prices=False)
     started = time.perf_counter()
-    try:
-        n = import_prices(store, file, ticker=ticker)
-    finally:
-        store.close()
+    with ctx.service() as svc:
+        n = svc.import_prices(file, ticker=ticker)
     seconds = time.perf_counter() - started
     ctx.out.print(f"imported {n:,} bars in {seconds:.2f}s ({n / seconds:,.0f} rows/s)")
 
@@ -372,14 +259,9 @@ def import_prices_cmd(ctx: Context, file: Path, ticker: str | None) -> None:
 @handle_errors
 def check_prices(ctx: Context, ticker: str | None) -> None:
     """Report splits, dividends, 100x unit errors, gaps and duplicate days (never rewrites)."""
-    from ..markets import check_bars
-
-    store = _open_store(ctx)
-    try:
-        tickers = [_resolve(store, ticker)] if ticker else store.tickers_with_bars()
-        issues = [i for t in tickers for i in check_bars(store.get_bars(t))]
-    finally:
-        store.close()
+    with ctx.service() as svc:
+        _note_bundled(ctx, svc.ensure_prices())
+        issues = svc.check_prices(ticker)
     if not issues:
         ctx.out.print("no issues found")
         return
@@ -387,5 +269,10 @@ def check_prices(ctx: Context, ticker: str | None) -> None:
     for col in ("ticker", "date", "kind", "severity", "message"):
         table.add_column(col, overflow="fold")
     for i in issues[:200]:
-        table.add_row(i.ticker, i.date, i.kind, i.severity, i.message)
+        table.add_row(i.ticker, i.date, i.kind, i.severity, styled(i.message))
     ctx.out.print(table)
+
+
+def _note_bundled(ctx: Context, written: int) -> None:
+    if written:
+        ctx.err.print(f"loaded {written:,} bundled daily bars", style="dim")

@@ -4,95 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ..errors import BroadsheetError
-from ..models import Annotations, Document
+from ..service import FileRow
 from .app import Context, cli, emit_json, handle_errors, pass_ctx, progress_bar
 from .exit_codes import ExitCode
-from .render import plural
-
-_SUFFIXES = (".html.gz", ".html", ".htm", ".txt")
-
-
-def _input_files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    return sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(_SUFFIXES))
-
-
-def _read_document(path: Path) -> Document:
-    import gzip
-
-    raw = path.read_bytes()
-    if path.name.endswith(".gz"):
-        raw = gzip.decompress(raw)
-    media = "text/plain" if path.name.endswith(".txt") else "text/html"
-    return Document(uri=str(path), body=raw, media_type=media, fetched_at=datetime.now(UTC))
-
-
-def _rows(ctx: Context, path: Path) -> Iterator[tuple[Path, dict[str, Any] | None, str]]:
-    from ..extract import article_to_row, doc_id_for, extract_document
-
-    files = _input_files(path)
-    if not files:
-        raise click.UsageError(f"no .html, .htm, .html.gz or .txt files in {path}")
-    for file in files:
-        try:
-            article = extract_document(_read_document(file))
-        except BroadsheetError as exc:
-            yield file, None, str(exc)
-            continue
-        yield file, article_to_row(doc_id_for(file), article), article.body
-
-
-def _annotation_fields(ann: Annotations) -> dict[str, Any]:
-    return {
-        "entities": [
-            {"start": e.start, "end": e.end, "type": e.type, "name": e.name} for e in ann.entities
-        ],
-        "quotes": [
-            {
-                "content": list(q.content),
-                "source": list(q.source) if q.source else None,
-                "cue": list(q.cue) if q.cue else None,
-                "speaker": q.speaker,
-                "kind": q.kind,
-                "speaker_title": q.speaker_title,
-                "speaker_affiliation": q.speaker_affiliation,
-            }
-            for q in ann.quotes
-        ],
-        "facts": [
-            {
-                "start": f.start,
-                "end": f.end,
-                "value": f.value,
-                "unit": f.unit,
-                "measure": f.measure,
-                "period": f.period,
-                "subject": f.subject,
-            }
-            for f in ann.facts
-        ],
-        "tickers": [
-            {
-                "start": t.start,
-                "end": t.end,
-                "ticker": t.ticker,
-                "company": t.company,
-                "relevance": t.relevance,
-            }
-            for t in ann.tickers
-        ],
-        "topics": list(ann.topics),
-        "tone": ann.tone,
-    }
+from .render import styled
 
 
 @cli.command()
@@ -106,23 +26,13 @@ def extract(ctx: Context, path: Path, fmt: str) -> None:
     Fields: id, headline, byline, published_at, images, sections, articleBody.
     """
     failed = 0
-    for file, row, error in _rows(ctx, path):
-        if row is None:
-            failed += 1
-            ctx.err.print(f"[red]{file}[/]: {error}")
-            from ..extract import doc_id_for
-
-            row = {
-                "id": doc_id_for(file),
-                "headline": None,
-                "byline": None,
-                "published_at": None,
-                "images": [],
-                "sections": [],
-                "articleBody": "",
-                "error": error,
-            }
-        emit_json(row)
+    with ctx.service() as svc:
+        for item in _each(svc.extract_files(path), path):
+            if item.error is not None:
+                failed += 1
+                ctx.err.print(styled(f"{item.path}: {item.error}", "red"))
+                item.row["error"] = item.error
+            emit_json(item.row)
     if failed:
         sys.exit(int(ExitCode.PARTIAL))
 
@@ -142,46 +52,25 @@ def analyze(ctx: Context, path: Path, plain: bool, fmt: str, batch_size: int) ->
     """Extract and annotate: entities, quotes with speakers, facts, topics (JSON Lines).
 
     Offsets index into articleBody (with --plain: into the file's text exactly as read).
+    Each annotation also carries its text and the sentence behind it.
     """
-    from ..enrich import Enricher
-    from ..extract import doc_id_for
-
-    enricher = Enricher(model=ctx.settings.enrich.model)
-    pending: list[tuple[dict[str, Any], str]] = []
-
-    def flush() -> None:
-        results = list(enricher.analyze_many([text for _, text in pending], batch_size=batch_size))
-        for (row, _), ann in zip(pending, results, strict=True):
-            row.update(_annotation_fields(ann))
-            emit_json(row)
-        pending.clear()
-
-    if plain:
-        files = [path] if path.is_file() else sorted(path.rglob("*.txt"))
-        for file in files:
-            text = file.read_text("utf-8")
-            row: dict[str, Any] = {
-                "id": doc_id_for(file),
-                "headline": None,
-                "byline": None,
-                "published_at": None,
-                "images": [],
-                "sections": [],
-                "articleBody": text,
-            }
-            pending.append((row, text))
-            if len(pending) >= batch_size:
-                flush()
-    else:
-        for file, extracted, error in _rows(ctx, path):
-            if extracted is None:
-                ctx.err.print(f"[red]{file}[/]: {error}")
+    with ctx.service() as svc:
+        rows = svc.analyze_files(path, plain=plain, batch_size=batch_size)
+        for item in _each(rows, path):
+            if item.error is not None:
+                ctx.err.print(styled(f"{item.path}: {item.error}", "red"))
                 continue
-            pending.append((extracted, str(extracted["articleBody"])))
-            if len(pending) >= batch_size:
-                flush()
-    if pending:
-        flush()
+            emit_json(item.row)
+
+
+def _each(rows: Iterable[FileRow], path: Path) -> Iterator[FileRow]:
+    """The rows, or a usage error when ``path`` holds no file to read."""
+    empty = True
+    for item in rows:
+        empty = False
+        yield item
+    if empty:
+        raise click.UsageError(f"no .html, .htm, .html.gz or .txt files in {path}")
 
 
 @cli.group()
@@ -251,26 +140,3 @@ def bench_search(
         emit_json(result)
         return
     ctx.out.print_json(data=result)
-
-
-@cli.command()
-@click.option("--all", "everything", is_flag=True, help="Every stored article.")
-@click.argument("article_ids", type=int, nargs=-1)
-@pass_ctx
-@handle_errors
-def enrich(ctx: Context, everything: bool, article_ids: tuple[int, ...]) -> None:
-    """(Re)annotate stored articles: entities, tickers, quotes, facts, topics."""
-    if not everything and not article_ids:
-        raise click.UsageError("name article ids, or --all")
-    ctx.enrich = True
-    with ctx.pipeline() as pipe:
-        total = pipe.store.count_articles() if everything else len(article_ids)
-        with progress_bar(ctx, "enriching", total) as update:
-            report = pipe.enrich_articles(
-                None if everything else list(article_ids), progress=update
-            )
-    rate = report.total / report.seconds if report.seconds else 0.0
-    ctx.out.print(
-        f"annotated {plural(report.total - len(report.failures), 'story', 'stories')} "
-        f"({rate:.1f}/s), {len(report.failures)} failed"
-    )

@@ -8,8 +8,8 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from ..errors import NotFoundError
-from .app import Context, cli, emit_json, handle_errors, open_index, pass_ctx
+from .app import Context, cli, emit_json, handle_errors, pass_ctx
+from .render import clean, styled
 
 
 @cli.command()
@@ -20,24 +20,14 @@ from .app import Context, cli, emit_json, handle_errors, open_index, pass_ctx
 @pass_ctx
 @handle_errors
 def people(ctx: Context, name: str, fmt: str) -> None:
-    """A person's profile from the archive: names, titles, quotes, company kept."""
-    from dataclasses import asdict
-
-    from ..store import open_store
-
-    store = open_store(ctx.settings.database)
-    try:
-        profile = store.person_profile(name)
-        if profile is None:
-            raise NotFoundError(f"no one called {name!r} in the archive")
-        quotes = store.quotes_by_speaker(profile.name, limit=20)
-    finally:
-        store.close()
+    """A person's profile from the archive: names, titles, quotes, company kept (PEOP)."""
+    with ctx.service() as svc:
+        view = svc.person(name)
     if fmt == "json":
-        emit_json(asdict(profile))
+        emit_json(view.to_json())
         return
-    out = ctx.out
-    out.print(Text(profile.name, style="bold"))
+    profile, out = view.profile, ctx.out
+    out.print(styled(profile.name, "bold"))
 
     def dated(values: tuple[Any, ...]) -> str:
         return (
@@ -58,77 +48,43 @@ def people(ctx: Context, name: str, fmt: str) -> None:
         ("appears with", ", ".join(f"{n} ({c})" for n, c in profile.co_occurring[:10]) or "—"),
     ]
     for label, value in rows:
-        out.print(Text.assemble((f"{label:>13} ", "bold"), value))
-    if quotes:
-        table = Table(title=f"What {profile.name} said")
+        out.print(Text.assemble((f"{label:>13} ", "bold"), clean(value)))
+    if view.quotes:
+        table = Table(title=f"What {clean(profile.name)} said")
         table.add_column("date", no_wrap=True)
         table.add_column("article", no_wrap=True, style="dim")
         table.add_column("kind")
         table.add_column("quote", overflow="fold")
-        for q in quotes:
-            table.add_row(q.date, str(q.article_id), q.kind, q.text)
+        for q in view.quotes:
+            table.add_row(q.date, str(q.article_id), q.kind, styled(q.text))
         out.print(table)
 
 
 @cli.command()
 @click.argument("query")
 @click.option("--limit", "-n", type=int, default=20, show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
+)
 @pass_ctx
 @handle_errors
-def quotes(ctx: Context, query: str, limit: int) -> None:
+def quotes(ctx: Context, query: str, limit: int, fmt: str) -> None:
     """Quotes in the stories matching QUERY, with their speakers. When QUERY names speakers
     (by:Glaser), only their quotes are shown."""
-    from ..search import parse_query
-    from ..store import open_store
-
-    parsed = parse_query(query)
-    speakers = _speaker_terms(parsed)
-    hits = open_index(ctx).search(parsed, limit=limit).hits
-    store = open_store(ctx.settings.database)
-    table = Table(title=f"Quotes in stories matching {query}")
-    for col in ("article", "speaker", "kind", "quote"):
-        table.add_column(col, overflow="fold")
-    shown = 0
-    try:
-        for hit in hits:
-            art = store.get_article(hit.article_id)
-            for q in store.get_annotations(hit.article_id).quotes:
-                if speakers and not _said_by(q.speaker, speakers):
-                    continue
-                table.add_row(
-                    str(art.id),
-                    q.speaker or "(unattributed)",
-                    q.kind,
-                    art.body[q.content[0] : q.content[1]],
-                )
-                shown += 1
-    finally:
-        store.close()
-    if not shown:
+    with ctx.service() as svc:
+        found = svc.quotes(query, limit=limit)
+    if fmt == "jsonl":
+        for q in found:
+            emit_json(q.to_json())
+        return
+    if not found:
         ctx.out.print("no quotes found")
         return
+    table = Table(title=f"Quotes in stories matching {clean(query)}")
+    for col in ("article", "speaker", "kind", "quote"):
+        table.add_column(col, overflow="fold")
+    for q in found:
+        table.add_row(
+            str(q.article_id), styled(q.speaker or "(unattributed)"), q.kind, styled(q.text)
+        )
     ctx.out.print(table)
-
-
-def _speaker_terms(query: Any) -> list[str]:
-    """The values of the ``by:`` terms a query asks for (not under NOT)."""
-    from ..search.query import And, Keyword, Or
-
-    if isinstance(query, Keyword):
-        return [query.value] if query.field == "by" else []
-    if isinstance(query, And | Or):
-        return [v for part in query.parts for v in _speaker_terms(part)]
-    return []
-
-
-def _said_by(speaker: str | None, wanted: list[str]) -> bool:
-    """Whether a quote's speaker is one a ``by:`` term names (whole name or a run of its
-    words, as the search matches it)."""
-    from ..search.analysis import keyword_value, name_part_key, name_parts
-
-    if speaker is None:
-        return False
-    parts = name_parts(speaker)
-    return any(
-        keyword_value(w) == keyword_value(speaker) or name_part_key(w) in parts for w in wanted
-    )

@@ -8,31 +8,33 @@ from pathlib import Path
 
 import click
 from rich.table import Table
+from rich.text import Text
 
-from ..errors import BroadsheetError, NotFoundError
-from ..models import Source
-from .app import Context, cli, handle_errors, pass_ctx
+from ..errors import BroadsheetError
+from ..service import PollReport, SourceView
+from .app import Context, cli, emit_json, handle_errors, pass_ctx
 from .exit_codes import ExitCode
+from .render import clean, styled, when
 
 
-def _when(value: object) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else "—"
-
-
-def _sources_table(sources: list[Source]) -> Table:
+def _sources_table(sources: list[SourceView]) -> Table:
     table = Table(title="Sources", show_lines=False)
     for col in ("id", "kind", "title / url", "last fetch", "next poll", "errors", "last error"):
         table.add_column(col, overflow="fold")
-    for s in sources:
-        state = "[yellow]paused[/]" if s.paused else ""
+    for view in sources:
+        s = view.source
+        title = styled(s.title)
+        title.append("\n" + clean(s.url), style="dim")
+        if s.paused:
+            title.append(" paused", style="yellow")
         table.add_row(
             str(s.id),
             s.kind,
-            f"{s.title or ''}\n[dim]{s.url}[/] {state}",
-            _when(s.last_fetch_at),
-            _when(s.next_poll_at),
+            title,
+            when(s.last_fetch_at),
+            when(s.next_poll_at),
             str(s.error_count),
-            f"[red]{s.last_error}[/]" if s.last_error else "",
+            styled(s.last_error, "red"),
         )
     return table
 
@@ -48,20 +50,21 @@ def add(ctx: Context, urls: tuple[str, ...], title: str | None) -> None:
     A feed URL is added as it is; a web page that advertises feeds adds those feeds; any
     other page is added as a single page to re-check. New stories are ingested at once.
     """
-    from ..pipeline import add_source
-
     failed = 0
-    with ctx.pipeline() as pipe:
+    with ctx.service() as svc:
         for url in urls:
             try:
-                for source in add_source(pipe, url, title=title):
-                    ctx.out.print(
-                        f"[green]added[/] #{source.id} {source.kind} "
-                        f"{source.title or ''} [dim]{source.url}[/]"
-                    )
+                for view in svc.subscribe(url, title=title):
+                    s = view.source
+                    line = Text("added ", style="green")
+                    line.append(f"#{s.id} {s.kind} {clean(s.title)} ")
+                    line.append(clean(s.url), style="dim")
+                    ctx.out.print(line)
             except BroadsheetError as exc:
                 failed += 1
-                ctx.err.print(f"[red]could not add[/] {url}: {exc}")
+                line = Text("could not add ", style="red")
+                line.append(f"{clean(url)}: {clean(str(exc))}")
+                ctx.err.print(line)
     if failed:
         sys.exit(int(ExitCode.FETCH_FAILED if failed == len(urls) else ExitCode.PARTIAL))
 
@@ -80,34 +83,20 @@ def sources(click_ctx: click.Context) -> None:
 @handle_errors
 def sources_list(ctx: Context, fmt: str = "table") -> None:
     """List subscriptions."""
-    from ..store import open_store
-
-    store = open_store(ctx.settings.database)
-    try:
-        rows = store.list_sources()
-    finally:
-        store.close()
+    with ctx.service() as svc:
+        rows = svc.sources()
     if fmt == "jsonl":
-        from .app import emit_json
-
-        for s in rows:
-            emit_json({f: getattr(s, f) for f in Source.__slots__})
+        for view in rows:
+            emit_json(view.to_json())
         return
     if not rows:
-        ctx.out.print("No sources yet. Add one with [bold]broadsheet add URL[/].")
+        ctx.out.print("No sources yet. Add one with `broadsheet add URL`.")
         return
     ctx.out.print(_sources_table(rows))
 
 
-def _change_source(ctx: Context, source_id: int, **fields: object) -> Source:
-    from ..store import open_store
-
-    store = open_store(ctx.settings.database)
-    try:
-        store.get_source(source_id)
-        return store.update_source(source_id, **fields)
-    finally:
-        store.close()
+def _said(ctx: Context, verb: str, view: SourceView) -> None:
+    ctx.out.print(styled(f"{verb} #{view.source.id} {view.source.url}"))
 
 
 @sources.command("pause")
@@ -116,8 +105,8 @@ def _change_source(ctx: Context, source_id: int, **fields: object) -> Source:
 @handle_errors
 def sources_pause(ctx: Context, source_id: int) -> None:
     """Stop polling a source (keeps its stories)."""
-    s = _change_source(ctx, source_id, paused=True)
-    ctx.out.print(f"paused #{s.id} {s.url}")
+    with ctx.service() as svc:
+        _said(ctx, "paused", svc.pause_source(source_id))
 
 
 @sources.command("resume")
@@ -126,8 +115,8 @@ def sources_pause(ctx: Context, source_id: int) -> None:
 @handle_errors
 def sources_resume(ctx: Context, source_id: int) -> None:
     """Poll a paused source again (at the next poll)."""
-    s = _change_source(ctx, source_id, paused=False, next_poll_at=None)
-    ctx.out.print(f"resumed #{s.id} {s.url}")
+    with ctx.service() as svc:
+        _said(ctx, "resumed", svc.resume_source(source_id))
 
 
 @sources.command("remove")
@@ -136,15 +125,8 @@ def sources_resume(ctx: Context, source_id: int) -> None:
 @handle_errors
 def sources_remove(ctx: Context, source_id: int) -> None:
     """Unsubscribe (stories already stored stay)."""
-    from ..store import open_store
-
-    store = open_store(ctx.settings.database)
-    try:
-        s = store.get_source(source_id)
-        store.remove_source(source_id)
-    finally:
-        store.close()
-    ctx.out.print(f"removed #{s.id} {s.url}")
+    with ctx.service() as svc:
+        _said(ctx, "removed", svc.remove_source(source_id))
 
 
 @sources.command("show")
@@ -153,15 +135,10 @@ def sources_remove(ctx: Context, source_id: int) -> None:
 @handle_errors
 def sources_show(ctx: Context, source_id: int) -> None:
     """Everything known about one source, its last error included."""
-    from ..store import open_store
-
-    store = open_store(ctx.settings.database)
-    try:
-        s = store.get_source(source_id)
-    finally:
-        store.close()
-    for f in Source.__slots__:
-        ctx.out.print(f"[bold]{f:>16}[/] {getattr(s, f)}", highlight=False)
+    with ctx.service() as svc:
+        data = svc.source(source_id).to_json()
+    for key, value in data.items():
+        ctx.out.print(Text(f"{key:>16} ", style="bold").append(clean(str(value))))
 
 
 @cli.command("import-opml")
@@ -170,22 +147,9 @@ def sources_show(ctx: Context, source_id: int) -> None:
 @handle_errors
 def import_opml(ctx: Context, file: Path) -> None:
     """Subscribe to every feed in an OPML file (polled at the next `poll`)."""
-    from ..sources import read_opml
-    from ..store import open_store
-
-    outlines = read_opml(file.read_bytes())
-    store = open_store(ctx.settings.database)
-    added = existing = 0
-    try:
-        for o in outlines:
-            if store.find_source(o.url) is not None:
-                existing += 1
-                continue
-            store.add_source(o.url, "feed", o.title)
-            added += 1
-    finally:
-        store.close()
-    ctx.out.print(f"{added} feeds added, {existing} already subscribed")
+    with ctx.service() as svc:
+        result = svc.import_opml(file.read_bytes())
+    ctx.out.print(f"{result.added} feeds added, {result.existing} already subscribed")
 
 
 @cli.command("export-opml")
@@ -196,14 +160,8 @@ def import_opml(ctx: Context, file: Path) -> None:
 @handle_errors
 def export_opml(ctx: Context, out: Path | None) -> None:
     """Write every feed subscription as OPML."""
-    from ..sources import write_opml
-    from ..store import open_store
-
-    store = open_store(ctx.settings.database)
-    try:
-        text = write_opml([s for s in store.list_sources() if s.kind == "feed"])
-    finally:
-        store.close()
+    with ctx.service() as svc:
+        text = svc.export_opml()
     if out:
         out.write_text(text, "utf-8")
         ctx.err.print(f"wrote {out}")
@@ -224,35 +182,32 @@ def export_opml(ctx: Context, out: Path | None) -> None:
 @pass_ctx
 @handle_errors
 def poll(ctx: Context, watch: bool, force: bool, tick: float) -> None:
-    """Poll every due source once (conditional GET; failures recorded, never fatal)."""
-    from ..pipeline import PollOutcome, poll_due
-    from ..pipeline import watch as watch_loop
+    """Poll every due source once (conditional GET; failures recorded, never fatal).
 
-    def show(outcomes: list[PollOutcome]) -> None:
-        new = sum(o.new for o in outcomes)
-        errors = [o for o in outcomes if o.status == "error"]
-        unchanged = sum(o.status == "not-modified" for o in outcomes)
+    With --watch it keeps going, and meanwhile keeps the search index caught up for every
+    process that shares the archive (search, read and ingest work beside it)."""
+
+    def show(report: PollReport) -> None:
         ctx.out.print(
-            f"polled {len(outcomes)} sources: {new} new stories, "
-            f"{unchanged} unchanged, {len(errors)} failed"
+            f"polled {len(report.outcomes)} sources: {report.new} new stories, "
+            f"{report.unchanged} unchanged, {len(report.failed)} failed"
         )
-        for o in errors:
-            ctx.out.print(f"  [red]#{o.source_id}[/] {o.url}: {o.error}")
+        for o in report.failed:
+            line = Text(f"  #{o.source_id} ", style="red")
+            line.append(f"{clean(o.url)}: {clean(o.error)}")
+            ctx.out.print(line)
 
-    with ctx.pipeline() as pipe:
+    with ctx.service(follow=watch) as svc:
         if not watch:
-            outcomes = poll_due(pipe, force=force)
-            if not outcomes:
+            report = svc.poll(force=force)
+            if not report.outcomes:
                 ctx.out.print("no source is due (use --all to poll everything now)")
             else:
-                show(outcomes)
+                show(report)
             return
         ctx.err.print("polling; Ctrl-C to stop")
         stop = threading.Event()
         try:
-            watch_loop(pipe, stop=stop, tick=tick, on_cycle=show)
+            svc.watch(stop=stop, tick=tick, on_cycle=show)
         except KeyboardInterrupt:
             stop.set()
-
-
-__all__ = ["NotFoundError"]

@@ -9,6 +9,7 @@ from ..errors import (
     ConfigError,
     ExtractionError,
     FetchError,
+    InvalidRequestError,
     MarketDataError,
     NotFoundError,
     QuerySyntaxError,
@@ -34,6 +35,7 @@ class ExitCode(IntEnum):
 _MAP: tuple[tuple[type[BroadsheetError], ExitCode], ...] = (
     (NotFoundError, ExitCode.NOT_FOUND),
     (QuerySyntaxError, ExitCode.BAD_QUERY),
+    (InvalidRequestError, ExitCode.USAGE),
     (FetchError, ExitCode.FETCH_FAILED),
     (SourceError, ExitCode.BAD_INPUT),
     (ExtractionError, ExitCode.BAD_INPUT),

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import ConfigError
+from .newswire import SIMULATED_NOTICE, WireStory, generate_wire
 from .server import DemoWireServer
-from .wire import SIMULATED_NOTICE, WireStory, generate_wire
 
 __all__ = ["DemoReport", "run_demo"]
 
@@ -83,7 +83,7 @@ def run_demo(
     on_step: Callable[[int, datetime, int], None] | None = None,
 ) -> DemoReport:
     """Replay [start, end] of the simulated wire into a demo archive under settings.home."""
-    from ..pipeline import add_source, open_pipeline, poll_due
+    from ..service import open_service
 
     home = settings.home
     if fresh:
@@ -102,39 +102,41 @@ def run_demo(
         f"replayed in {steps} steps"
     )
     new_per_step: list[int] = []
-    with DemoWireServer(stories) as wire, open_pipeline(cfg, enrich=enrich) as pipe:
-        _load_prices(pipe, say)
+    with DemoWireServer(stories) as wire, open_service(cfg, enrich=enrich) as svc:
+        written = svc.ensure_prices()
+        if written:
+            say(f"loaded {written:,} daily price bars (AAPL, IBM, MSFT, GOOG, FB)")
         clock = first + span
         wire.advance_to(clock)
         added = 0
         for url in wire.feed_urls():
-            for source in add_source(pipe, url):
+            for view in svc.subscribe(url):
                 added += 1
-                say(f"subscribed to {source.title} ({source.url})")
-        new_per_step.append(pipe.store.count_articles())
+                say(f"subscribed to {view.source.title} ({view.source.url})")
+        new_per_step.append(svc.store.count_articles())
         if on_step:
             on_step(0, clock, new_per_step[-1])
         for step in range(1, steps):
             clock = first + span * (step + 1) + timedelta(seconds=1)
             published = wire.advance_to(clock)
-            before = pipe.store.count_articles()
-            outcomes = poll_due(pipe, force=True)
-            after = pipe.store.count_articles()
+            before = svc.store.count_articles()
+            polled = svc.poll(force=True)
+            after = svc.store.count_articles()
             new_per_step.append(after - before)
             say(
-                f"[{clock:%Y-%m-%d}] wire has {published} stories; polled {len(outcomes)} feeds: "
-                f"{after - before} new"
+                f"[{clock:%Y-%m-%d}] wire has {published} stories; "
+                f"polled {len(polled.outcomes)} feeds: {after - before} new"
             )
             if on_step:
                 on_step(step, clock, after - before)
         feed_hits = [s for p, s in wire.requests if p.endswith("rss.xml")]
         # one more poll with nothing new: every feed should answer 304 Not Modified
-        poll_due(pipe, force=True)
+        svc.poll(force=True)
         feed_hits_after = [s for p, s in wire.requests if p.endswith("rss.xml")]
         report = DemoReport(
             home=home,
             stories_published=len(wire.published()),
-            articles_stored=pipe.store.count_articles(),
+            articles_stored=svc.store.count_articles(),
             sources=added,
             steps=steps,
             new_per_step=new_per_step,
@@ -142,16 +144,6 @@ def run_demo(
             not_modified=sum(1 for s in feed_hits_after[len(feed_hits) :] if s == 304),
         )
     return report
-
-
-def _load_prices(pipe: object, say: Callable[[str], None]) -> None:
-    try:
-        from ..markets import load_bundled_prices
-    except ImportError:
-        return
-    n = load_bundled_prices(pipe.store)  # type: ignore[attr-defined]
-    if n:
-        say(f"loaded {n:,} daily price bars (AAPL, IBM, MSFT, GOOG, FB)")
 
 
 def utc(d: date) -> datetime:

@@ -18,7 +18,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from .wire import OUTLETS, SIMULATED_NOTICE, Outlet, WireStory
+from .newswire import OUTLETS, SIMULATED_NOTICE, Outlet, WireStory
 
 __all__ = ["DemoWireServer", "render_html_page", "render_rss", "render_text_dump"]
 

@@ -23,6 +23,7 @@ from ..models import Security
 __all__ = [
     "SecuritiesMaster",
     "TickerChange",
+    "company_tickers",
     "current_ticker",
     "load_securities",
     "normalize_name",
@@ -93,6 +94,7 @@ class _Aliases:
     by_ticker: Mapping[str, tuple[str, ...]]
     former: Mapping[str, TickerChange]
     price_history: Mapping[str, TickerChange]
+    share_classes: Mapping[str, tuple[str, ...]]  # ticker -> every class of its company
 
 
 @cache
@@ -116,7 +118,12 @@ def _load_alias_data() -> _Aliases:
         )
         for old, v in raw["price_history_tickers"].items()
     }
-    return _Aliases(by_ticker, former, history)
+    classes: dict[str, tuple[str, ...]] = {}
+    for group in raw.get("share_classes", []):
+        tickers = tuple(sorted(normalize_ticker(t) for t in group))
+        for t in tickers:
+            classes[t] = tickers
+    return _Aliases(by_ticker, former, history, classes)
 
 
 def current_ticker(ticker: str) -> str:
@@ -131,6 +138,20 @@ def price_history_ticker(source_ticker: str) -> str:
     t = normalize_ticker(source_ticker)
     change = _load_alias_data().price_history.get(t)
     return change.new if change else t
+
+
+def company_tickers(ticker: str) -> list[str]:
+    """Every ticker under which stories about the same company may be tagged: the ticker,
+    its share classes (GOOG and GOOGL), what it became and what it was (FB and META), and
+    the ticker of its bundled price history. From ``aliases.json``, sorted."""
+    data = _load_alias_data()
+    names = {normalize_ticker(ticker)}
+    for _ in range(2):  # a class of a renamed ticker, a rename of a class
+        for t in list(names):
+            names |= {current_ticker(t), price_history_ticker(t)}
+            names |= set(data.share_classes.get(t, ()))
+            names |= {c.old for c in data.former.values() if c.new == t}
+    return sorted(names)
 
 
 class SecuritiesMaster:

@@ -63,6 +63,21 @@ class BatchReport:
     def fail(self, uri: str, error: str) -> None:
         self.add(IngestOutcome(uri=uri, status="failed", error=error))
 
+    def merge(self, other: BatchReport) -> None:
+        """Add another batch's counts, outcomes and failures to this one."""
+        for key, n in other.counts.items():
+            self.counts[key] = self.counts.get(key, 0) + n
+        self.outcomes.extend(other.outcomes)
+        self.failures.extend(other.failures)
+        self.seconds += other.seconds
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "counts": dict(self.counts),
+            "failures": [{"uri": u, "error": e} for u, e in self.failures],
+            "seconds": round(self.seconds, 3),
+        }
+
     @property
     def total(self) -> int:
         return sum(self.counts.values())

@@ -1,0 +1,92 @@
+"""The application service: one method per user task, typed views back, one JSON form each.
+
+    with open_service(settings) as svc:
+        svc.ingest(["pages/"])
+        page = svc.search('ticker:AAPL since:30d')
+        story = svc.read(page.hits[0].id)
+        chart = svc.chart("AAPL")
+
+Every interface — the command line, the Python API, the terminal, the web app and its REST
+API — is a thin caller of this service and never imports another interface. The service
+owns the store, the search backend, the pipeline (fetcher, enricher), the securities master
+and the event bus (see ``base``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..config import Settings
+from ..wire import Bus
+from .archive import ArchiveTasks, FileRow, input_files
+from .markets import MarketTasks
+from .searches import SavedSearchTasks, SearchPreview
+from .sources import OpmlImport, PollReport, SourceTasks
+from .text import Sentences, quote_sentence, sentence_around
+from .views import (
+    ArticleView,
+    ChartView,
+    CompanyNews,
+    CompanyView,
+    EventStudyView,
+    PersonView,
+    PriceSeries,
+    QuoteView,
+    SavedSearchView,
+    SearchPage,
+    SourceView,
+    StoryCluster,
+    StoryHit,
+    VersionView,
+    annotations_json,
+    article_record,
+)
+
+__all__ = [
+    "ArticleView",
+    "ChartView",
+    "CompanyNews",
+    "CompanyView",
+    "EventStudyView",
+    "FileRow",
+    "OpmlImport",
+    "PersonView",
+    "PollReport",
+    "PriceSeries",
+    "QuoteView",
+    "SavedSearchView",
+    "SearchPage",
+    "SearchPreview",
+    "Sentences",
+    "Service",
+    "SourceView",
+    "StoryCluster",
+    "StoryHit",
+    "VersionView",
+    "annotations_json",
+    "article_record",
+    "input_files",
+    "open_service",
+    "quote_sentence",
+    "sentence_around",
+]
+
+
+class Service(ArchiveTasks, SourceTasks, MarketTasks, SavedSearchTasks):
+    """Every user task over one archive (see the module's docstring)."""
+
+    def __enter__(self) -> Service:
+        return self
+
+
+def open_service(
+    settings: Settings,
+    *,
+    enrich: bool | None = None,
+    follow: bool = False,
+    bus: Bus | None = None,
+    enricher: Any = None,
+) -> Service:
+    """The service over the archive the settings name. ``follow``: this process keeps the
+    index caught up and publishes live events while it runs (servers, watchers, terminals)."""
+    return Service(settings, enrich=enrich, follow=follow, bus=bus, enricher=enricher)

@@ -1,0 +1,172 @@
+"""Filling and keeping the archive: ingest, delete, reindex, enrich, export; and reading
+files without storing them (the measurement contract's ``extract`` and ``analyze``)."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import BroadsheetError
+from ..models import Annotations, Document
+from ..pipeline import BatchReport
+from .news import NewsTasks
+from .views import ArticleView, annotations_json
+
+__all__ = ["ArchiveTasks", "FileRow", "input_files"]
+
+Progress = Callable[[int, int | None, str], None]
+
+_SUFFIXES = (".html.gz", ".html", ".htm", ".txt")
+
+
+def input_files(path: Path, *, plain: bool = False) -> list[Path]:
+    """The files a measurement command reads: ``path`` itself, or every page and text dump
+    under it, sorted (only ``.txt`` files with ``plain``)."""
+    if path.is_file():
+        return [path]
+    suffixes = (".txt",) if plain else _SUFFIXES
+    return sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(suffixes))
+
+
+def read_document(path: Path) -> Document:
+    raw = path.read_bytes()
+    if path.name.endswith(".gz"):
+        raw = gzip.decompress(raw)
+    media = "text/plain" if path.name.endswith(".txt") else "text/html"
+    return Document(uri=str(path), body=raw, media_type=media, fetched_at=datetime.now(UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class FileRow:
+    """One file read by ``extract``/``analyze``: its JSON row, or why it could not be read."""
+
+    path: Path
+    row: dict[str, Any]
+    error: str | None = None
+
+
+def _empty_row(doc_id: str, body: str = "") -> dict[str, Any]:
+    return {
+        "id": doc_id,
+        "headline": None,
+        "byline": None,
+        "published_at": None,
+        "images": [],
+        "sections": [],
+        "articleBody": body,
+    }
+
+
+class ArchiveTasks(NewsTasks):
+    def ingest(
+        self, targets: Iterable[str | Path], *, progress: Progress | None = None
+    ) -> BatchReport:
+        """Take in files, folders, WARC archives or URLs once (no subscription). Bad items
+        are reported in the batch's failures; the batch always finishes."""
+        from ..pipeline import ingest_url
+
+        total = BatchReport()
+        pipe = self.pipeline
+        for target in targets:
+            text = str(target)
+            if text.startswith(("http://", "https://")):
+                report = ingest_url(pipe, text)
+            else:
+                path = Path(text).expanduser()
+                if not path.exists():  # reported once, with the batch's other failures
+                    total.fail(text, "no such file or folder")
+                    continue
+                report = pipe.ingest_path(path, progress=progress)
+            total.merge(report)
+        pipe.flush()
+        return total
+
+    def delete(self, article_ids: Iterable[int]) -> list[int]:
+        """Delete stories; they never come back when their source is fetched again."""
+        done = []
+        for article_id in article_ids:
+            self.pipeline.delete_article(article_id)
+            done.append(article_id)
+        return done
+
+    def reindex(self, *, progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild the search index from the store (the store is the record)."""
+        try:
+            return self.search_backend.rebuild(self.store, progress=progress)
+        finally:
+            if not self.follower.continuous:
+                self.search_backend.release()
+
+    def enrich_stored(
+        self, article_ids: Iterable[int] | None = None, *, progress: Progress | None = None
+    ) -> BatchReport:
+        """(Re)annotate stored articles (every one when ``article_ids`` is None)."""
+        return self.pipeline.enrich_articles(
+            None if article_ids is None else list(article_ids), progress=progress
+        )
+
+    def export(self, query: str, *, limit: int = 10_000) -> Iterator[ArticleView]:
+        """The stories matching ``query`` (``*`` for everything), read in full."""
+        if query.strip() in ("*", ""):
+            ids: list[int] = []
+            for art in self.store.iter_articles():
+                if len(ids) >= limit:
+                    break
+                ids.append(art.id)
+        else:
+            ids = [h.id for h in self.search(query, limit=limit).hits]
+        for article_id in ids:
+            yield self.read(article_id)
+
+    # ------------------------------------------------------------------ files, unstored
+
+    def extract_files(self, path: Path) -> Iterator[FileRow]:
+        """The article read out of each page or text dump under ``path``."""
+        from ..extract import article_to_row, doc_id_for, extract_document
+
+        for file in input_files(path):
+            try:
+                article = extract_document(read_document(file))
+            except BroadsheetError as exc:
+                yield FileRow(file, _empty_row(doc_id_for(file)), str(exc))
+                continue
+            yield FileRow(file, article_to_row(doc_id_for(file), article))
+
+    def analyze_files(
+        self, path: Path, *, plain: bool = False, batch_size: int = 16
+    ) -> Iterator[FileRow]:
+        """Extract (or with ``plain``, take each ``.txt`` as it is) and annotate each file;
+        offsets index into ``articleBody``."""
+        from ..extract import doc_id_for
+
+        enricher = self.enricher
+        pending: list[FileRow] = []
+
+        def annotated() -> Iterator[FileRow]:
+            texts = [str(r.row["articleBody"]) for r in pending]
+            results: list[Annotations] = list(enricher.analyze_many(texts, batch_size=batch_size))
+            for item, ann, text in zip(pending, results, texts, strict=True):
+                item.row.update(annotations_json(ann, text))
+                yield item
+            pending.clear()
+
+        if plain:
+            rows: Iterable[FileRow] = (
+                FileRow(f, _empty_row(doc_id_for(f), f.read_text("utf-8")))
+                for f in input_files(path, plain=True)
+            )
+        else:
+            rows = self.extract_files(path)
+        for item in rows:
+            if item.error is not None:
+                yield item
+                continue
+            pending.append(item)
+            if len(pending) >= batch_size:
+                yield from annotated()
+        if pending:
+            yield from annotated()

@@ -1,0 +1,162 @@
+"""Reading the archive: top stories, search, a story read like an analyst, quotes, people."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+from ..errors import InvalidRequestError, NotFoundError
+from ..search import Keyword, Or, Query, SortOrder, parse_query
+from ..search.analysis import keyword_value, name_part_key, name_parts
+from ..search.query import And
+from .base import ServiceBase
+from .text import quote_sentence
+from .views import (
+    ArticleView,
+    PersonView,
+    QuoteView,
+    SearchPage,
+    StoryCluster,
+    StoryHit,
+    VersionView,
+    decode_cursor,
+    encode_cursor,
+)
+
+__all__ = ["NewsTasks"]
+
+# TOP: a story carried by twice as many outlets ranks as if it were this much newer
+_SOURCES_HOURS = 6.0
+
+
+class NewsTasks(ServiceBase):
+    def search(
+        self,
+        query: str | Query,
+        *,
+        limit: int | None = None,
+        sort: SortOrder = "relevance",
+        cursor: str | None = None,
+        now: datetime | None = None,
+    ) -> SearchPage:
+        """Stories matching ``query`` (the query language; ``QuerySyntaxError`` with the
+        position when it is malformed), a page at a time."""
+        tree = parse_query(query, now=now) if isinstance(query, str) else query
+        text = query if isinstance(query, str) else ""
+        size = max(1, limit or self.settings.search.default_limit)
+        try:
+            offset = decode_cursor(cursor)
+        except ValueError as exc:
+            raise InvalidRequestError(str(exc)) from exc
+        results = self.fresh_index().search(tree, limit=size, offset=offset, sort=sort, now=now)
+        hits = [StoryHit.from_hit(h) for h in results.hits]
+        more = offset + len(hits) < results.total and len(hits) == size
+        return SearchPage(
+            query=text,
+            total=results.total,
+            hits=hits,
+            next_cursor=encode_cursor(offset + size) if more else None,
+        )
+
+    def top(
+        self, query: str = "", *, limit: int = 20, now: datetime | None = None
+    ) -> list[StoryCluster]:
+        """Top stories now: one row per story cluster, ranked by how recent it is and how
+        many outlets carry it (optionally only stories matching ``query``)."""
+        window = max(limit * 6, 60)
+        page = self.search(query or "*", limit=window, sort="newest", now=now)
+        clusters: dict[int, list[StoryHit]] = {}
+        for hit in page.hits:
+            clusters.setdefault(hit.story_id or hit.id, []).append(hit)
+        rows = [
+            StoryCluster(story_id=key, lead=members[0], articles=members)
+            for key, members in clusters.items()
+        ]
+        rows.sort(key=_top_rank, reverse=True)
+        return rows[:limit]
+
+    def read(self, article_id: int) -> ArticleView:
+        """One story with its annotations (each with the sentence behind it), its earlier
+        versions, and the same story from other sources."""
+        art = self.store.get_article(article_id)
+        annotations = self.store.get_annotations(article_id)
+        versions = [VersionView.from_version(v) for v in self.store.article_versions(article_id)]
+        others: list[StoryHit] = []
+        if art.story_id is not None:
+            for other in self.store.story_articles(art.story_id):
+                if other.id != art.id:
+                    others.append(
+                        StoryHit(
+                            other.id,
+                            0.0,
+                            other.headline,
+                            other.source_name,
+                            other.published_at,
+                            other.first_seen_at,
+                            "",
+                            other.story_id,
+                        )
+                    )
+        return ArticleView(art, annotations, versions, others)
+
+    def quotes(self, query: str, *, limit: int = 20) -> list[QuoteView]:
+        """Quotes in the stories matching ``query``; when it names speakers (``by:Glaser``),
+        only theirs."""
+        tree = parse_query(query)
+        speakers = _speaker_terms(tree)
+        found: list[QuoteView] = []
+        for hit in self.search(tree, limit=limit).hits:
+            art = self.store.get_article(hit.id)
+            day = (art.published_at or art.first_seen_at).date().isoformat()
+            for q in self.store.get_annotations(hit.id).quotes:
+                if speakers and not _said_by(q.speaker, speakers):
+                    continue
+                found.append(
+                    QuoteView(
+                        article_id=art.id,
+                        headline=art.headline,
+                        date=day,
+                        speaker=q.speaker,
+                        kind=q.kind,
+                        text=art.body[q.content[0] : q.content[1]],
+                        sentence=quote_sentence(art.body, q),
+                        speaker_title=q.speaker_title,
+                        speaker_affiliation=q.speaker_affiliation,
+                    )
+                )
+        return found
+
+    def person(self, name: str, *, quotes: int = 20) -> PersonView:
+        """Who someone is in the archive: names, titles, affiliations, quotes, company kept."""
+        profile = self.store.person_profile(name)
+        if profile is None:
+            raise NotFoundError(f"no one called {name!r} in the archive")
+        return PersonView(profile, self.store.quotes_by_speaker(profile.name, limit=quotes))
+
+
+def _top_rank(cluster: StoryCluster) -> float:
+    when = cluster.lead.when or datetime(1970, 1, 1, tzinfo=UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    hours = when.timestamp() / 3600
+    return hours + _SOURCES_HOURS * math.log2(max(1, len(cluster.sources)))
+
+
+def _speaker_terms(query: Query) -> list[str]:
+    """The values of the ``by:`` terms a query asks for (not under NOT)."""
+    if isinstance(query, Keyword):
+        return [query.value] if query.field == "by" else []
+    if isinstance(query, And | Or):
+        return [v for part in query.parts for v in _speaker_terms(part)]
+    return []
+
+
+def _said_by(speaker: str | None, wanted: list[str]) -> bool:
+    """Whether a quote's speaker is one a ``by:`` term names (whole name or a run of its
+    words, as the search matches it)."""
+    if speaker is None:
+        return False
+    parts = name_parts(speaker)
+    return any(
+        keyword_value(w) == keyword_value(speaker) or name_part_key(w) in parts for w in wanted
+    )
