@@ -17,7 +17,7 @@ from rich.text import Text
 from ..service import ArticleView, Sentences
 from .app import Context, cli, emit_json, handle_errors, pass_ctx, progress_bar
 from .exit_codes import ExitCode
-from .render import clean, context_around, highlight_snippet, plural, styled, when
+from .render import clean, clean_json, context_around, highlight_snippet, plural, styled, when
 
 
 @cli.command()
@@ -290,10 +290,11 @@ def export(ctx: Context, query: str, fmt: str, out: Path | None, limit: int) -> 
         if fmt == "jsonl":
             with _opened(out) as handle:
                 for view in views:
-                    handle.write(json.dumps(view.to_json(), ensure_ascii=False) + "\n")
+                    record = clean_json(view.to_json())
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
                     count += 1
         else:
-            rows = [view.to_row() for view in views]
+            rows = [clean_json(view.to_row()) for view in views]
             count = len(rows)
             if fmt == "parquet":
                 import pandas as pd
