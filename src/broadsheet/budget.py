@@ -65,4 +65,3 @@ class Budget:
         self._calls += 1
         if self._calls % _CHECK_EVERY == 0:
             self.check(stage)
-

@@ -19,8 +19,10 @@ from typing import Any
 
 import feedparser
 
+from ..budget import Budget
 from ..errors import FeedParseError
 from ..models import FeedEntry, ParsedFeed
+from ..textsafe import clean_text
 from .xmltext import decode_xml, normalize_entities, screen_doctype_entities, set_xml_encoding
 
 __all__ = ["parse_feed", "parse_json_feed"]
@@ -29,8 +31,25 @@ _JSON_FEED_VERSIONS = {
     "https://jsonfeed.org/version/1": "json10",
     "https://jsonfeed.org/version/1.1": "json11",
 }
-_HTML_START = re.compile(r"(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+# matched where the document's leading comments end (found with str.find: a pattern that
+# skips comments itself, ``(?:<!--.*?-->\s*)*``, backtracks exponentially on empty comments)
+_HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
+_WHITESPACE = " \t\r\n\f\v"
+
+
+def _looks_like_html(text: str) -> bool:
+    """Whether the document, after any comments and whitespace, opens as an HTML page."""
+    position, n = 0, len(text)
+    while True:
+        while position < n and text[position] in _WHITESPACE:
+            position += 1
+        if not text.startswith("<!--", position):
+            return _HTML_TAG.match(text, position) is not None
+        end = text.find("-->", position + 4)
+        if end < 0:
+            return False
+        position = end + 3
 
 
 def parse_feed(body: bytes, *, url: str | None = None, charset: str | None = None) -> ParsedFeed:
@@ -38,25 +57,27 @@ def parse_feed(body: bytes, *, url: str | None = None, charset: str | None = Non
 
     ``charset`` is the one the HTTP transport declared, if any. Ill-formed feeds that still
     yield entries parse, with their complaints in ``problems``; something that is not a feed at
-    all raises :class:`FeedParseError`.
+    all raises :class:`FeedParseError`, and so does a document that uses up its time budget
+    (:meth:`Budget.for_size` of the body: no single document can hold a poller).
     """
     if not isinstance(body, bytes | bytearray | memoryview):
         raise TypeError("parse_feed takes the document's bytes")
     body = bytes(body)
+    budget = Budget.for_size(len(body), what=url or "feed", error=FeedParseError)
     head = body[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):
-        return parse_json_feed(body, url=url)
+        return _parse_json_feed(body, url, budget)
     text, _codec, problems = decode_xml(body, charset)
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
         raise FeedParseError(f"{url or 'feed'}: empty document")
     if stripped.startswith(("{", "[")):
-        return parse_json_feed(stripped.encode("utf-8"), url=url)
+        return _parse_json_feed(stripped.encode("utf-8"), url, budget)
     if not stripped.startswith("<"):
         raise FeedParseError(f"{url or 'feed'}: not a feed (does not start with markup)")
     text, doctype_problems, declared = screen_doctype_entities(set_xml_encoding(text))
     problems.extend(doctype_problems)
-    text, entity_problems = normalize_entities(text, declared)
+    text, entity_problems = normalize_entities(text, declared, budget=budget)
     problems.extend(entity_problems)
     opened, closed = text.count("<![CDATA["), text.count("]]>")
     if opened != closed:
@@ -65,14 +86,21 @@ def parse_feed(body: bytes, *, url: str | None = None, charset: str | None = Non
     headers = {"content-type": "application/xml; charset=utf-8"}
     if url:
         headers["content-location"] = url
+    budget.check("before the XML parse")
     result = feedparser.parse(io.BytesIO(text.encode("utf-8")), response_headers=headers)
+    budget.check("in the XML parse")
     return _from_feedparser(
-        result, url=url, problems=problems, html_like=_HTML_START.match(stripped) is not None
+        result, url=url, problems=problems, html_like=_looks_like_html(stripped), budget=budget
     )
 
 
 def _from_feedparser(
-    result: Any, *, url: str | None, problems: list[str], html_like: bool = False
+    result: Any,
+    *,
+    url: str | None,
+    problems: list[str],
+    html_like: bool = False,
+    budget: Budget,
 ) -> ParsedFeed:
     feed: Mapping[str, Any] = result.get("feed", {}) or {}
     raw_entries: list[Mapping[str, Any]] = list(result.get("entries", []) or [])
@@ -85,11 +113,14 @@ def _from_feedparser(
         what = "an HTML page, not a feed (try discover_feeds)" if html_like else "not a feed"
         detail = f" ({problems[-1]})" if problems else ""
         raise FeedParseError(f"{url or 'document'}: {what}{detail}")
-    entries = tuple(_entry(e, atom=version.startswith("atom")) for e in raw_entries)
+    entries: list[FeedEntry] = []
+    for raw_entry in raw_entries:
+        budget.tick("reading entries")
+        entries.append(_entry(raw_entry, atom=version.startswith("atom")))
     return ParsedFeed(
-        title=_text(_raw(feed, "title")),
+        title=_title(feed),
         link=_text(_raw(feed, "link")),
-        entries=entries,
+        entries=tuple(entries),
         problems=tuple(problems),
         format=version or "unknown",
     )
@@ -105,8 +136,34 @@ def _raw(mapping: Mapping[str, Any], key: str) -> Any:
 def _text(value: object) -> str | None:
     if value is None:
         return None
-    text = str(value).strip()
+    text = clean_text(str(value)).strip()
     return text or None
+
+
+def _title(mapping: Mapping[str, Any]) -> str | None:
+    """A feed's or an entry's title as plain text: an HTML title (Atom ``type="html"``,
+    or markup feedparser found in an RSS title) has its tags dropped and entities decoded
+    once, so "Copper &amp;amp; zinc" reads "Copper & zinc"."""
+    value = _raw(mapping, "title")
+    detail = _raw(mapping, "title_detail")
+    kind = str(detail.get("type") or "") if isinstance(detail, Mapping) else ""
+    if value is not None and kind in ("text/html", "application/xhtml+xml"):
+        value = _markup_text(str(value))
+    return _text(value)
+
+
+def _markup_text(markup: str) -> str:
+    """The text of an HTML fragment (tags dropped, entities decoded)."""
+    if "<" not in markup and "&" not in markup:
+        return markup
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        fragment = lxml_html.fragment_fromstring(clean_text(markup), create_parent="div")
+    except (etree.ParserError, ValueError):
+        return html.unescape(markup)
+    return " ".join(str(fragment.text_content()).split())
 
 
 def _struct_to_datetime(value: object) -> datetime | None:
@@ -128,10 +185,10 @@ def _entry(entry: Mapping[str, Any], *, atom: bool = False) -> FeedEntry:
             continue
         kind = str(content.get("type") or "text/html").lower()
         if kind in _HTML_TYPES:
-            content_html = str(value)
+            content_html = clean_text(str(value))
             break
         if content_html is None:
-            content_html = "<p>" + html.escape(str(value)) + "</p>"
+            content_html = "<p>" + html.escape(clean_text(str(value))) + "</p>"
     published = _struct_to_datetime(_raw(entry, "published_parsed")) or _struct_to_datetime(
         _raw(entry, "created_parsed")
     )
@@ -141,7 +198,7 @@ def _entry(entry: Mapping[str, Any], *, atom: bool = False) -> FeedEntry:
     return FeedEntry(
         guid=_text(_raw(entry, "id")),
         link=_text(_raw(entry, "link")),
-        title=_text(_raw(entry, "title")),
+        title=_title(entry),
         published_at=published,
         updated_at=updated,
         author=_text(_raw(entry, "author")),
@@ -155,6 +212,11 @@ def _entry(entry: Mapping[str, Any], *, atom: bool = False) -> FeedEntry:
 
 def parse_json_feed(body: bytes, *, url: str | None = None) -> ParsedFeed:
     """Parse JSON Feed 1.0 / 1.1 (https://jsonfeed.org/version/1.1), leniently."""
+    budget = Budget.for_size(len(body), what=url or "feed", error=FeedParseError)
+    return _parse_json_feed(body, url, budget)
+
+
+def _parse_json_feed(body: bytes, url: str | None, budget: Budget) -> ParsedFeed:
     where = url or "feed"
     try:
         data = json.loads(body.decode("utf-8-sig", errors="replace"))
@@ -177,6 +239,7 @@ def parse_json_feed(body: bytes, *, url: str | None = None) -> ParsedFeed:
     feed_author = _json_author(data)
     entries: list[FeedEntry] = []
     for index, item in enumerate(items):
+        budget.tick("reading items")
         if not isinstance(item, dict):
             problems.append(f"item {index} is not an object")
             continue
@@ -192,7 +255,7 @@ def parse_json_feed(body: bytes, *, url: str | None = None) -> ParsedFeed:
 
 def _json_str(value: object) -> str | None:
     if isinstance(value, str):
-        return value.strip() or None
+        return clean_text(value).strip() or None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return None

@@ -13,6 +13,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from ..budget import Budget
+
 __all__ = ["decode_xml", "fix_c1_controls", "screen_doctype", "set_xml_encoding"]
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -205,36 +207,79 @@ def set_xml_encoding(text: str, encoding: str = "utf-8") -> str:
 # --------------------------------------------------------------------------- DOCTYPE
 
 _ROOT_NAME = re.compile(r"<!DOCTYPE\s+([A-Za-z_:][\w.:\-]*)", re.IGNORECASE)
-_ENTITY = re.compile(
-    r"""<!ENTITY\s+(%\s+)?([A-Za-z_:][\w.:\-]*)\s+(?:"([^"]*)"|'([^']*)'|(SYSTEM|PUBLIC)\b[^>]*)\s*>""",
-    re.IGNORECASE,
+# one declaration's head, matched at a known ``<!ENTITY``: what follows (a quoted value or an
+# external identifier up to ``>``) is found with str.find, so the scan only moves forward
+_ENTITY_HEAD = re.compile(
+    r"""<!ENTITY\s+(%\s+)?([A-Za-z_:][\w.:\-]*)\s+(?:(["'])|(SYSTEM|PUBLIC)\b)""", re.IGNORECASE
 )
+_DECL_CLOSE = re.compile(r"\s*>")
 _SAFE_VALUE = re.compile(r"^(?:[^&<%]|&#[0-9]{1,7};|&#x[0-9a-fA-F]{1,6};)*$")
 MAX_ENTITY_VALUE = 200
 MAX_ENTITIES = 64
 
 
+MAX_DOCTYPE = 256 * 1024  # characters of a DOCTYPE read; a longer one runs to the end
+MAX_DECLARATIONS = 4 * MAX_ENTITIES  # entity declarations looked at; the rest are dropped
+_DOCTYPE_SPECIAL = re.compile(r"[\"'\[\]>]")
+
+
 def _doctype_end(text: str, start: int) -> int:
-    """Index just past the DOCTYPE starting at ``start`` (quotes and subset aware)."""
-    i = start + len("<!DOCTYPE")
+    """Index just past the DOCTYPE starting at ``start`` (quotes and subset aware).
+
+    A DOCTYPE that has not ended within :data:`MAX_DOCTYPE` characters is taken to run to the
+    end of the text (so the whole document is screened away, as for an unterminated one).
+    """
+    limit = min(len(text), start + MAX_DOCTYPE)
     depth = 0
-    quote: str | None = None
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if quote is not None:
-            if ch == quote:
-                quote = None
-        elif ch in "\"'":
-            quote = ch
+    i = start + len("<!DOCTYPE")
+    while (match := _DOCTYPE_SPECIAL.search(text, i, limit)) is not None:
+        ch = match.group()
+        i = match.end()
+        if ch in "\"'":
+            close = text.find(ch, i, limit)
+            if close < 0:
+                break
+            i = close + 1
         elif ch == "[":
             depth += 1
         elif ch == "]":
             depth = max(depth - 1, 0)
-        elif ch == ">" and depth == 0:
-            return i + 1
-        i += 1
-    return n
+        elif depth == 0:
+            return i
+    return len(text)
+
+
+def _entity_declarations(
+    declaration: str,
+) -> tuple[list[tuple[bool, str, str | None]], int]:
+    """(is parameter, name, literal value or None) of the entity declarations in a DOCTYPE,
+    in one forward scan, and how many more were seen but not looked at."""
+    found: list[tuple[bool, str, str | None]] = []
+    upper = declaration.upper()
+    position = upper.find("<!ENTITY")
+    while position >= 0 and len(found) < MAX_DECLARATIONS:
+        head = _ENTITY_HEAD.match(declaration, position)
+        resume = position + len("<!ENTITY")
+        if head is not None:
+            is_parameter, name, quote = bool(head.group(1)), head.group(2), head.group(3)
+            if quote:
+                close = declaration.find(quote, head.end())
+                if close < 0:
+                    break
+                resume = close + 1
+                end = _DECL_CLOSE.match(declaration, resume)
+                if end is not None:
+                    found.append((is_parameter, name, declaration[head.end() : close]))
+                    resume = end.end()
+            else:
+                close = declaration.find(">", head.end())
+                if close < 0:
+                    break
+                found.append((is_parameter, name, None))
+                resume = close + 1
+        position = upper.find("<!ENTITY", resume)
+    seen = upper.count("<!ENTITY")
+    return found, max(seen - len(found), 0)
 
 
 _CHARREF = re.compile(r"&#(x[0-9a-fA-F]{1,6}|[0-9]{1,7});")
@@ -293,17 +338,13 @@ def screen_doctype_entities(text: str) -> tuple[str, list[str], frozenset[str]]:
     name = _ROOT_NAME.match(text, spans[0][0])
     root = name.group(1) if name else "rss"
     for start, end in spans:
-        declaration = text[start:end]
-        found = 0
-        for entity in _ENTITY.finditer(declaration):
-            found += 1
-            is_parameter, ename = entity.group(1), entity.group(2)
-            value = entity.group(3) if entity.group(3) is not None else entity.group(4)
+        entities, unread = _entity_declarations(text[start:end])
+        dropped += unread
+        for is_parameter, ename, value in entities:
             if is_parameter or value is None or not _safe_value(value) or len(kept) >= MAX_ENTITIES:
                 dropped += 1
                 continue
             kept.setdefault(ename, value)
-        dropped += max(declaration.upper().count("<!ENTITY") - found, 0)
     if kept:
         expansion = sum(text.count(f"&{k};") * len(v) for k, v in kept.items())
         if expansion > MAX_EXPANSION:
@@ -346,19 +387,23 @@ def _xml_char_ok(code: int) -> bool:
     )
 
 
-def normalize_entities(text: str, declared: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
+def normalize_entities(
+    text: str, declared: frozenset[str] = frozenset(), *, budget: Budget | None = None
+) -> tuple[str, list[str]]:
     """Make every ``&`` well-formed XML outside CDATA sections.
 
     HTML named entities become numeric references, unknown names and bare ampersands are
     escaped (shown literally), invalid numeric references become U+FFFD. A strict XML parser can
     then read feeds written with HTML habits, quickly and without falling back to a slow
-    tolerant parser.
+    tolerant parser. ``budget`` is checked as the references are rewritten.
     """
     import html.entities
 
     counts = {"html": 0, "unknown": 0, "bare": 0, "invalid": 0}
 
     def fix(match: re.Match[str]) -> str:
+        if budget is not None:
+            budget.tick("escaping entity references")
         decimal, hexadecimal, name = match.groups()
         if decimal is not None or hexadecimal is not None:
             code = int(decimal) if decimal is not None else int(hexadecimal, 16)
