@@ -13,10 +13,11 @@ from collections.abc import Iterator
 
 from ..errors import FetchError
 
-__all__ = ["ACCEPT_ENCODING", "PIECE", "BodyDecoder", "make_decoder"]
+__all__ = ["ACCEPT_ENCODING", "MAX_CODINGS", "PIECE", "BodyDecoder", "make_decoder"]
 
 PIECE = 64 * 1024
 ACCEPT_ENCODING = "gzip, deflate"
+MAX_CODINGS = 4  # stacked Content-Encodings undone; real servers send one, rarely two
 
 
 class BodyDecoder:
@@ -119,6 +120,10 @@ class _ChainDecoder(BodyDecoder):
 def make_decoder(content_encoding: str | None) -> BodyDecoder:
     """A decoder for a ``Content-Encoding`` header (codings listed in the order applied)."""
     codings = [c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]
+    if len(codings) > MAX_CODINGS:
+        raise FetchError(
+            f"{len(codings)} stacked Content-Encodings refused (at most {MAX_CODINGS} are undone)"
+        )
     decoders: list[BodyDecoder] = []
     for coding in reversed(codings):  # the last coding applied is undone first
         if coding in ("identity", ""):

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from ..errors import BroadsheetError, FeedParseError, FetchError, HTTPStatusError
+from ..errors import BroadsheetError, FeedParseError, FetchError, HTTPStatusError, SourceError
 from ..models import Document, FeedEntry, FetchResult, ParsedFeed, Source
 from .ingest import BatchReport, IngestOutcome, Pipeline
 
@@ -41,6 +41,10 @@ FEED_TYPES = (
     "text/xml",
     "application/rdf+xml",
 )
+# Feed discovery reads the page and the feeds it advertises (two levels), never what those
+# advertise in turn: a page advertising itself, or fresh pages at every level, costs at most
+# 1 + MAX_ADVERTISED requests.
+MAX_ADVERTISED = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +75,9 @@ def add_source(pipeline: Pipeline, url: str, *, title: str | None = None) -> lis
     """Subscribe to URL: a feed as it is; a page's advertised feeds; else the page itself.
 
     Makes exactly one GET for a feed URL (RELIABILITY 11: one GET when a feed is added),
-    keeping its validators so the first poll can be conditional.
+    keeping its validators so the first poll can be conditional. A page's advertised URLs
+    (at most 3, the page itself excluded) are subscribed when they are feeds and never
+    followed further; :class:`SourceError` when none of them is.
     """
     from ..sources import discover_feeds, parse_feed
 
@@ -81,16 +87,10 @@ def add_source(pipeline: Pipeline, url: str, *, title: str | None = None) -> lis
     result = pipeline.fetcher.fetch(url)
     if _looks_like_feed(result):
         feed = parse_feed(result.body, url=result.url, charset=result.charset)
-        source = pipeline.store.add_source(url, "feed", title or feed.title)
-        _ingest_feed(pipeline, source, result, feed)
-        _record_success(pipeline, source, result)
-        return [pipeline.store.get_source(source.id)]
-    feeds = discover_feeds(result.body, result.url)
-    if feeds:
-        added = []
-        for feed_url in feeds[:3]:
-            added.extend(add_source(pipeline, feed_url))
-        return added
+        return [_subscribe_feed(pipeline, url, result, title or feed.title, feed)]
+    advertised = [f for f in discover_feeds(result.body, result.url) if f not in (url, result.url)]
+    if advertised:
+        return _add_advertised(pipeline, url, advertised[:MAX_ADVERTISED])
     source = pipeline.store.add_source(url, "page", title)
     doc = Document(
         uri=result.url,
@@ -103,6 +103,45 @@ def add_source(pipeline: Pipeline, url: str, *, title: str | None = None) -> lis
     pipeline.flush()
     _record_success(pipeline, source, result)
     return [pipeline.store.get_source(source.id)]
+
+
+def _subscribe_feed(
+    pipeline: Pipeline, url: str, result: FetchResult, title: str | None, feed: ParsedFeed
+) -> Source:
+    source = pipeline.store.add_source(url, "feed", title)
+    _ingest_feed(pipeline, source, result, feed)
+    _record_success(pipeline, source, result)
+    return pipeline.store.get_source(source.id)
+
+
+def _add_advertised(pipeline: Pipeline, page: str, urls: list[str]) -> list[Source]:
+    """Subscribe to the feeds a page advertises; those that are not feeds are not followed."""
+    from ..sources import parse_feed
+
+    added: list[Source] = []
+    problems: list[str] = []
+    for url in urls:
+        existing = pipeline.store.find_source(url)
+        if existing is not None:
+            added.append(existing)
+            continue
+        try:
+            result = pipeline.fetcher.fetch(url)
+            if not _looks_like_feed(result):
+                problems.append(f"{url} is not a feed")
+                continue
+            feed = parse_feed(result.body, url=result.url, charset=result.charset)
+        except BroadsheetError as exc:
+            problems.append(str(exc))
+            continue
+        added.append(_subscribe_feed(pipeline, url, result, feed.title, feed))
+    if not added:
+        why = "; ".join(problems)
+        raise SourceError(
+            f"{page}: no feed found: it advertises {len(urls)} feed URL(s) and none is a feed "
+            f"(discovery reads the page and what it advertises, no further): {why}"
+        )
+    return added
 
 
 def _record_success(pipeline: Pipeline, source: Source, result: FetchResult) -> None:
@@ -175,6 +214,8 @@ def entry_to_document(
             )
         except FetchError as exc:
             log.info("entry page %s failed (%s); using the feed's content", entry.link, exc)
+        except Exception as exc:  # a fetcher bug on one page must not fail the whole source
+            log.warning("entry page %s crashed (%r); using the feed's content", entry.link, exc)
     return entry_document(entry, feed_url=feed_url, fetched_at=fetched_at)
 
 
@@ -199,6 +240,10 @@ def ingest_url(pipeline: Pipeline, url: str) -> BatchReport:
         feed = parse_feed(result.body, url=result.url, charset=result.charset)
     except BroadsheetError as exc:
         report.fail(url, str(exc))
+        return report
+    except Exception as exc:  # any crash is this URL's failure, never the batch's
+        log.exception("ingesting %s crashed", url)
+        report.fail(url, f"crashed: {exc!r}")
         return report
     for entry in feed.entries:
         doc = entry_to_document(
@@ -293,6 +338,11 @@ def poll_source(pipeline: Pipeline, source: Source) -> PollOutcome:
     except (BroadsheetError, OSError, ValueError) as exc:
         _record_failure(pipeline, source, exc)
         return PollOutcome(source.id, source.url, "error", error=str(exc) or repr(exc))
+    except Exception as exc:  # a bug or a hostile input we did not foresee: this source's error
+        log.exception("polling %s crashed", source.url)
+        error = BroadsheetError(f"{source.url}: crashed: {exc!r}")
+        _record_failure(pipeline, source, error)
+        return PollOutcome(source.id, source.url, "error", error=str(error))
 
 
 def poll_due(
