@@ -106,3 +106,32 @@ def test_remove_source_keeps_its_articles(store: SQLiteStore) -> None:
     assert store.list_sources() == []
     article = store.get_article(saved.article_id)
     assert article.source_id is None and article.body == make_article(1).body
+
+
+def test_issue13_5_titles_and_errors_from_servers_lose_control_characters(
+    store: SQLiteStore,
+) -> None:
+    source = store.add_source("https://news.example/ctl.xml", "feed", "Wire\x1b]0;pwned\x07")
+    assert source.title == "Wire]0;pwned"
+    updated = store.update_source(
+        source.id, title="T\x9b2J", last_error="HTTP 500 \x1b[31mboom\x07\r\nagain"
+    )
+    assert (updated.title, updated.last_error) == ("T2J", "HTTP 500 [31mboom\nagain")
+
+
+def test_issue13_5_stored_articles_lose_control_characters(store: SQLiteStore) -> None:
+    from dataclasses import replace
+
+    from broadsheet.models import Paragraph
+
+    article = make_article(1)
+    dirty = replace(
+        article,
+        headline=f"{article.headline}\x1b]0;pwned\x07",
+        paragraphs=(*article.paragraphs, Paragraph("Tail \x1b[2J text\x00.")),
+    )
+    saved = store.save_article(dirty)
+    assert saved.article_id is not None
+    stored = store.get_article(saved.article_id)
+    assert stored.headline == f"{article.headline}]0;pwned"
+    assert stored.body.endswith("Tail [2J text.")

@@ -20,6 +20,7 @@ from broadsheet.errors import ExtractionError
 from broadsheet.extract.encoding import decode_html
 from broadsheet.extract.html import extract_html
 from broadsheet.extract.scoring import score_extraction
+from broadsheet.textsafe import clean_article
 
 if TYPE_CHECKING:
     from broadsheet.models import Article, Document
@@ -62,23 +63,28 @@ def _decode_text(body: bytes, charset: str | None) -> str:
 
 
 def extract_document(doc: Document) -> Article:
-    """Read one document (HTML page or text dump); raises ExtractionError if it has no article."""
+    """Read one document (HTML page or text dump); raises ExtractionError if it has no article.
+
+    Every text field of the result is free of control characters (``textsafe.clean_text``)."""
     url = doc.uri if doc.uri.startswith(("http://", "https://")) else None
     media = (doc.media_type or "").lower()
     if media.startswith("text/plain"):
         article = extract_text_document(_decode_text(doc.body, doc.charset), url=url)
     else:
         article = extract_html(doc.body, url=url, charset=doc.charset)
-    if not article.paragraphs or not article.body.strip():
-        raise ExtractionError(f"no article text in {doc.uri}")
     if article.url is None and url is not None:
         article = replace(article, url=url)
-    return replace(
-        article,
-        headline=article.headline or doc.title,
-        published_at=_published(article.published_at, doc.published_at),
-        byline=article.byline or doc.author,
+    article = clean_article(
+        replace(
+            article,
+            headline=article.headline or doc.title,
+            published_at=_published(article.published_at, doc.published_at),
+            byline=article.byline or doc.author,
+        )
     )
+    if not article.paragraphs or not article.body.strip():
+        raise ExtractionError(f"no article text in {doc.uri}")
+    return article
 
 
 def _published(page: datetime | None, hint: datetime | None) -> datetime | None:

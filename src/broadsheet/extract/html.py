@@ -33,6 +33,7 @@ from broadsheet.errors import ExtractionError
 from broadsheet.extract.boilerplate import is_boilerplate, is_related_marker
 from broadsheet.extract.encoding import decode_html
 from broadsheet.models import Article, Image, Paragraph, ParagraphKind
+from broadsheet.textsafe import clean_text
 
 __all__ = ["extract_html", "parse_html"]
 
@@ -162,10 +163,11 @@ def _text_of(el: Any) -> str:
 
 
 def parse_html(text: str) -> Any:
-    """Parse a decoded page into an lxml.html tree (root ``<html>``); ExtractionError if empty."""
-    data = text.encode("utf-8", errors="replace")
-    if b"\x00" in data:
-        data = data.replace(b"\x00", b"")
+    """Parse a decoded page into an lxml.html tree (root ``<html>``); ExtractionError if empty.
+
+    Control characters are dropped first: lxml refuses them in any string it is given later
+    ("All strings must be XML compatible"), which lost whole pages."""
+    data = clean_text(text).encode("utf-8", errors="replace")
     if not data.strip():
         raise ExtractionError("empty document")
     try:

@@ -28,6 +28,7 @@ from ..errors import (
     TooManyRedirectsError,
 )
 from ..models import FetchResult
+from ..textsafe import clean_text
 from .backoff import parse_retry_after, retry_backoff
 from .decode import ACCEPT_ENCODING, make_decoder
 from .guard import DeadlineState, GuardedBackend, Resolver, check_url
@@ -325,7 +326,7 @@ class Fetcher:
             )
         if status >= 400 or status < 200 or 300 <= status < 400:
             retry_after = parse_retry_after(headers.get("retry-after"))
-            reason = response.reason_phrase or ""
+            reason = clean_text(response.reason_phrase or "")  # the server's words
             message = f"{url}: HTTP {status} {reason}".rstrip()
             if retry_after is not None:
                 message += f" (Retry-After {retry_after:g} s)"

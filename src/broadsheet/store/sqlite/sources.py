@@ -11,6 +11,7 @@ from broadsheet.models import Source, SourceKind
 from broadsheet.store.sqlite.changes import log_change
 from broadsheet.store.sqlite.connection import SQLiteDatabase
 from broadsheet.store.times import now_us, opt_dt, opt_us, to_us
+from broadsheet.textsafe import clean_optional, clean_text
 
 __all__ = ["SourceRows"]
 
@@ -63,7 +64,7 @@ class SourceRows(SQLiteDatabase):
             conn.execute(
                 "INSERT INTO sources (url, kind, title, added_us) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (url) DO NOTHING",
-                (url, kind, title, now_us()),
+                (url, kind, clean_optional(title), now_us()),
             )
             row = conn.execute(
                 f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE url = ?", (url,)
@@ -110,6 +111,8 @@ class SourceRows(SQLiteDatabase):
                 value = opt_us(value)
             elif name == "paused":
                 value = int(bool(value))
+            elif isinstance(value, str):  # titles and errors a server wrote: no controls
+                value = clean_text(value)
             assignments.append(f"{column} = ?")
             values.append(value)
         with self._write() as conn:

@@ -48,6 +48,7 @@ from broadsheet.store.types import (
     SpeakerQuote,
     TickerArticle,
 )
+from broadsheet.textsafe import clean_article, clean_text
 
 __all__ = ["SQLiteStore", "open_sqlite"]
 
@@ -79,6 +80,7 @@ class SQLiteStore(SourceRows, SavedSearchRows):
         id is returned). Any key of a deleted article: "deleted", nothing stored. Otherwise
         "new": near-duplicates (MinHash) join the story of the closest earlier article.
         """
+        article = clean_article(article)  # the one gate every stored article passes
         norm = normalize_text(article.body)
         # the headline is part of the content: boilerplate bodies (paywall stubs, "read more")
         # under different headlines must not collapse into one story
@@ -266,7 +268,7 @@ class SQLiteStore(SourceRows, SavedSearchRows):
         """Record that enrichment failed; the article and any earlier annotations stay."""
         with self._write() as conn:
             require_article(conn, article_id)
-            mark_failed(conn, article_id, error)
+            mark_failed(conn, article_id, clean_text(error))
 
     def get_annotations(self, article_id: int) -> Annotations:
         """The article's annotations, exactly as saved (empty when not enriched)."""
