@@ -1,4 +1,4 @@
-"""Issue 13 on extraction: control characters (item 10)."""
+"""Issue 13 on extraction: control characters (item 10) and charset sniffing (item 6)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from broadsheet.extract import extract_document, extract_html
+from broadsheet.extract import decode_html, extract_document, extract_html
 from broadsheet.models import Document
+
+from ..hang_guard import CPU_BOUND, cpu_seconds
 
 PARAGRAPH = (
     "Copper prices rose sharply on Tuesday as traders bet on stronger demand from China and "
@@ -44,3 +46,43 @@ def test_issue13_5_text_dumps_and_feed_hints_lose_control_characters() -> None:
     article = extract_document(doc)
     fields = [article.headline, article.byline, article.body, *article.sections]
     assert all("\x1b" not in (f or "") and "\x07" not in (f or "") for f in fields)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"<meta " * (64 * 1024 // 6),  # 64 KB of '<meta ': 3.3 s, quadratic
+        b"<meta charset" * 5000,
+        b"<meta charset= " * 5000,
+        b"<meta charset='" * 5000,
+        b"<meta" + b" " * 64 * 1024,
+    ],
+    ids=["meta", "meta-charset", "meta-charset-eq", "meta-charset-quote", "meta-spaces"],
+)
+def test_issue13_6_meta_charset_sniffing_is_linear(head: bytes) -> None:
+    text, cpu = cpu_seconds(lambda: decode_html(head + b"<p>caf\xc3\xa9</p>"))
+    assert text.endswith("<p>café</p>")
+    assert cpu < CPU_BOUND  # was 3.3 s for the first: every '<meta' re-scanned the rest
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (b"<meta charset='koi8-r'><p>\xf0\xd2\xc9\xd7\xc5\xd4</p>", "Привет"),
+        (
+            b'<meta http-equiv="content-type" content="text/html; charset=windows-1251">'
+            b"<p>\xcf\xf0\xe8\xe2\xe5\xf2</p>",
+            "Привет",
+        ),
+        (b"<meta <meta charset=koi8-r><p>\xf0\xd2\xc9\xd7\xc5\xd4</p>", "Привет"),
+        (b'<meta name=x><meta charset="cp1252"><p>caf\xe9</p>', "café"),
+        (
+            b"<html><head>" + b"<script>x</script>" * 2000 + b"<meta charset=koi8-r></head>"
+            b"<p>\xf0\xd2\xc9\xd7\xc5\xd4</p>",
+            "Привет",
+        ),
+    ],
+    ids=["charset", "http-equiv", "nested-meta", "second-meta", "late-meta"],
+)
+def test_issue13_6_meta_charset_still_found(page: bytes, expected: str) -> None:
+    assert expected in decode_html(page)

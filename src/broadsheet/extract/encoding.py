@@ -21,9 +21,12 @@ __all__ = ["decode_html", "normalize_charset"]
 # pages put <meta charset> after kilobytes of scripts and styles.
 _SNIFF_BYTES = 64 * 1024
 
-_META_CHARSET = re.compile(
-    rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_.:()+-]+)""", re.IGNORECASE
-)
+# A <meta> tag is found first and searched up to its ">" (at most _MAX_TAG bytes): one
+# pattern running from "<meta" to "charset" re-scanned the rest of the page for every "<meta"
+# without one (64 KB of "<meta " took 3.3 s).
+_META_START = re.compile(rb"<meta\b", re.IGNORECASE)
+_CHARSET_ATTR = re.compile(rb"""\bcharset\s*=\s*["']?\s*([A-Za-z0-9_.:()+-]+)""", re.IGNORECASE)
+_MAX_TAG = 1024
 _XML_PROLOG = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 _HEAD_END = re.compile(rb"</head\s*>|<body[\s>]", re.IGNORECASE)
 
@@ -110,11 +113,15 @@ def normalize_charset(label: str | None) -> str | None:
 def _sniff_declared(head: bytes) -> tuple[str | None, str | None]:
     """(meta charset, XML prolog encoding) declared in the start of the page."""
     meta: str | None = None
-    for match in _META_CHARSET.finditer(head):
-        candidate = normalize_charset(match.group(1).decode("ascii", "replace"))
-        if candidate:
-            meta = candidate
-            break
+    position = 0
+    while meta is None and (tag := _META_START.search(head, position)) is not None:
+        limit = min(len(head), tag.end() + _MAX_TAG)
+        end = head.find(b">", tag.end(), limit)
+        end = limit if end < 0 else end
+        found = _CHARSET_ATTR.search(head, tag.end(), end)
+        if found is not None:
+            meta = normalize_charset(found.group(1).decode("ascii", "replace"))
+        position = end  # the scan only moves forward: each byte is read a bounded number of times
     prolog_match = _XML_PROLOG.match(head)
     prolog = (
         normalize_charset(prolog_match.group(1).decode("ascii", "replace"))
