@@ -246,3 +246,32 @@ def test_register_field_refuses(name: str, spec: FieldSpec) -> None:
     register_field("speaker", FieldSpec("keyword", "by", "who is quoted"))
     with pytest.raises(ValueError):
         register_field(name, spec)
+
+
+@pytest.mark.parametrize(
+    ("query", "position"),
+    [
+        ("(" * 3000 + "a" + ")" * 3000, 32),  # the 33rd "("
+        ("NOT " * 3000 + "a", 128),  # the 33rd NOT
+        ("(NOT " * 1500 + "a" + ")" * 1500, 80),  # 16 pairs, then the 33rd level
+    ],
+    ids=["parentheses", "not", "mixed"],
+)
+def test_issue13_9_deep_nesting_is_a_syntax_error_with_a_position(
+    query: str, position: int
+) -> None:
+    """These raised RecursionError instead of a QuerySyntaxError."""
+    from broadsheet.search.query import MAX_NESTING
+
+    with pytest.raises(QuerySyntaxError) as info:
+        parse_query(query)
+    assert info.value.reason == f"nested too deeply: at most {MAX_NESTING} levels of ( ) and NOT"
+    assert info.value.position == position
+
+
+def test_issue13_9_nesting_up_to_the_limit_still_parses() -> None:
+    from broadsheet.search.query import MAX_NESTING
+
+    assert parse_query("(" * MAX_NESTING + "copper" + ")" * MAX_NESTING) == parse_query("copper")
+    assert parse_query("NOT " * (MAX_NESTING - 1) + "copper") == parse_query("NOT copper")
+    assert parse_query("-" * 3000 + "copper") == parse_query("copper")  # dashes are no operator

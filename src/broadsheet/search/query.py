@@ -250,12 +250,23 @@ def _date_bound(value: str, kind: Literal["since", "until"], now: datetime) -> d
 # --------------------------------------------------------------------------- parsing
 
 
+MAX_NESTING = 32  # levels of parentheses and NOT: deeper is an error, never a RecursionError
+
+
 class _Parser:
     def __init__(self, text: str, now: datetime) -> None:
         self.text = text
         self.now = now
         self.toks = _lex(text)
         self.i = 0
+        self.depth = 0
+
+    def enter(self, tok: _Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.error(
+                f"nested too deeply: at most {MAX_NESTING} levels of ( ) and NOT", tok.pos
+            )
 
     def error(self, message: str, pos: int) -> QuerySyntaxError:
         return QuerySyntaxError(message, query=self.text, position=pos)
@@ -309,7 +320,9 @@ class _Parser:
             if not self.starts_operand(self.peek()):
                 what = "NOT" if tok.kind == "NOT" else "-"
                 raise self.error(f"{what} needs a term right after it", tok.pos)
+            self.enter(tok)
             inner = self.parse_unary()
+            self.depth -= 1
             return inner.part if isinstance(inner, Not) else Not(inner)
         return self.parse_primary()
 
@@ -323,7 +336,9 @@ class _Parser:
                 raise self.error("this parenthesis is never closed: add a )", tok.pos)
             if nxt.kind == ")":
                 raise self.error("empty parentheses: put a term inside", tok.pos)
+            self.enter(tok)
             inner = self.parse_and()
+            self.depth -= 1
             close = self.peek()
             if close is None or close.kind != ")":
                 raise self.error("this parenthesis is never closed: add a )", tok.pos)
