@@ -28,9 +28,11 @@ from typing import Any
 
 import httpcore
 import httpx
+import idna
 
 from ..config import FetchSettings
 from ..errors import BlockedURLError
+from .special_addresses import EMBEDS_IPV4, special_block
 
 __all__ = [
     "ALLOWED_SCHEMES",
@@ -47,7 +49,6 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 
-_CGNAT = ipaddress.IPv4Network("100.64.0.0/10")
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
 _HOST_CHARS = re.compile(r"^[a-z0-9._\-]+$")
@@ -66,10 +67,17 @@ def default_resolver(host: str, port: int) -> list[str]:
 
 
 def _normalise_host(host: str) -> str:
+    """A host as it goes on the wire: lower case, no brackets or final dot, and an
+    internationalised name in its IDNA (punycode) form; a name IDNA refuses stays as it is,
+    and the host syntax check then refuses it."""
     host = host.strip().lower()
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
-    return host.rstrip(".")
+    host = host.rstrip(".")
+    if not host.isascii():
+        with contextlib.suppress(idna.IDNAError, UnicodeError):
+            host = idna.encode(host, uts46=True).decode("ascii")
+    return host
 
 
 def parse_ip_literal(host: str) -> IPAddress | None:
@@ -95,7 +103,12 @@ def parse_ip_literal(host: str) -> IPAddress | None:
 
 
 def forbidden_reason(address: IPAddress | str) -> str | None:
-    """Why ``address`` may not be connected to, or None if it is a public unicast address."""
+    """Why ``address`` may not be connected to, or None if it is a public unicast address.
+
+    The forbidden blocks are the rows of the IANA special-purpose registries
+    (:mod:`broadsheet.fetch.special_addresses`); an IPv4 address carried inside an IPv6 one
+    (IPv4-mapped, IPv4-compatible, NAT64, 6to4, Teredo) is checked too.
+    """
     ip = ipaddress.ip_address(address) if isinstance(address, str) else address
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.scope_id:
@@ -110,29 +123,17 @@ def forbidden_reason(address: IPAddress | str) -> str | None:
             embedded.extend(ip.teredo)
         if ip in _NAT64 or ip in _NAT64_LOCAL:
             embedded.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
-        compatible = int(ip) >> 32 == 0 and int(ip) > 1  # ::a.b.c.d, but not :: or ::1
-        if compatible:
+        if int(ip) >> 32 == 0 and int(ip) > 1:  # ::a.b.c.d (IPv4-compatible), not :: or ::1
             embedded.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
         for inner in embedded:
             why = forbidden_reason(inner)
             if why is not None:
                 return f"{why} (embedded in IPv6 address {ip})"
-        if compatible:
-            return "IPv4-compatible IPv6 address"
-    if ip.is_unspecified:
-        return "unspecified address"
-    if ip.is_loopback:
-        return "loopback address"
-    if ip.is_link_local:
-        return "link-local address"
-    if ip.is_multicast:
-        return "multicast address"
-    if isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT:
-        return "shared (CGNAT) address"
-    if ip.is_reserved:
-        return "reserved address"
-    if ip.is_private:
-        return "private address"
+    block = special_block(ip)
+    if block is not None:
+        if block.prefix in EMBEDS_IPV4:
+            return None  # the IPv4 address it carries was checked above and is public
+        return f"{block.name} address ({block.prefix}, {block.rfc})"
     if not ip.is_global:
         return "address that is not globally routable"
     return None
@@ -146,7 +147,8 @@ def _is_allowed_host(host: str, settings: FetchSettings) -> bool:
 def check_url(url: str, settings: FetchSettings) -> None:
     """Refuse a URL that may not be fetched, without any DNS lookup.
 
-    Checks the scheme (http/https only), the host's syntax, IP literals in every spelling, and
+    Checks the scheme (http/https only), the host's syntax (an internationalised name is
+    checked in its IDNA form, the form that is resolved), IP literals in every spelling, and
     the ``localhost`` names. The addresses a name resolves to are checked at connect time.
     Raises :class:`BlockedURLError` naming the URL.
     """
@@ -159,7 +161,7 @@ def check_url(url: str, settings: FetchSettings) -> None:
         raise BlockedURLError(
             f"{url}: scheme {scheme!r} refused (only http and https are fetched)", url=url
         )
-    host = _normalise_host(parsed.host)
+    host = _normalise_host(parsed.raw_host.decode("ascii", "replace"))  # IDNA-encoded
     if not host:
         raise BlockedURLError(f"{url}: no host", url=url)
     if parsed.userinfo:
