@@ -18,12 +18,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
 
 from ..errors import SourceError
 from ..models import Document, FeedEntry
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
+    "MAX_WARC_HEADER_BYTES",
+    "MAX_WARC_HEADER_LINE",
     "count_documents",
     "document_kind",
     "entry_document",
@@ -33,6 +36,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_DOCUMENT_BYTES = 15 * 1024 * 1024  # the same cap as a fetched body
+MAX_WARC_HEADER_LINE = 64 * 1024  # one WARC or HTTP header line of a record
+MAX_WARC_HEADER_BYTES = 256 * 1024  # all header lines of one record
+# compressed bytes warcio inflates at once: at gzip's 1:1032 at most, about 4 MiB a step
+_BLOCK = 4096
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 ErrorHandler = Callable[[str, Exception], None]
 
@@ -172,13 +179,57 @@ def _warc_date(value: str | None, fallback: datetime) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+class _CappedReader(DecompressingBufferedReader):  # type: ignore[misc]
+    """warcio's reader with bounded header lines.
+
+    warcio reads header lines (WARC headers, HTTP headers, the blank lines between records)
+    with ``readline`` and no limit, so one 48 MB line held 144 MB. Here a line may hold
+    :data:`MAX_WARC_HEADER_LINE` bytes and the lines read in a row (one record's headers)
+    :data:`MAX_WARC_HEADER_BYTES`; past either the record is reported as bad. Reading a
+    payload (``read``) starts a new count.
+    """
+
+    header_bytes = 0
+    record = 0
+    where = "WARC file"
+
+    def readline(self, length: int | None = None) -> bytes:
+        want = MAX_WARC_HEADER_LINE + 1 if length is None else min(length, MAX_WARC_HEADER_LINE + 1)
+        line: bytes = super().readline(want)
+        self.header_bytes += len(line)
+        if len(line) > MAX_WARC_HEADER_LINE or self.header_bytes > MAX_WARC_HEADER_BYTES:
+            cap = f"{MAX_WARC_HEADER_LINE} bytes a line, {MAX_WARC_HEADER_BYTES} a record"
+            raise SourceError(
+                f"{self.where}: record {self.record + 1}: headers over the cap ({cap}); "
+                "the rest of the file is skipped"
+            )
+        return line
+
+    def read(self, length: int | None = None) -> bytes:
+        self.header_bytes = 0
+        data: bytes = super().read(length)
+        return data
+
+
+class _Archive(ArchiveIterator):  # type: ignore[misc]
+    """warcio's iterator over a :class:`_CappedReader`."""
+
+    def __init__(self, stream: _Readable, where: str) -> None:
+        super().__init__(stream)
+        self.reader = _CappedReader(self.fh, block_size=_BLOCK)
+        self.reader.where = where
+
+
 def _iter_warc(path: Path, report: Callable[[Path, Exception], None]) -> Iterator[Document]:
     """HTML response records of one WARC file. warcio is lenient with damaged files, so
-    non-WARC records, truncated records and a truncated gzip member are raised as errors."""
+    non-WARC records, truncated records, a truncated gzip member and oversized headers are
+    raised as errors (the records before them are kept)."""
     fallback = _mtime(path)
     with path.open("rb") as stream:
-        records: Any = ArchiveIterator(stream)
+        records: Any = _Archive(stream, str(path))
         for record in records:
+            records.reader.header_bytes = 0  # this record's headers are read: count anew
+            records.reader.record += 1
             if record.format != "warc":
                 raise SourceError(f"{path}: not a WARC file (found a {record.format} record)")
             document = None
