@@ -17,6 +17,7 @@ in :data:`broadsheet.extract.boilerplate.BOILERPLATE` (the one table of per-site
 from __future__ import annotations
 
 import email.utils
+import itertools
 import json
 import re
 import threading
@@ -29,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from broadsheet.budget import Budget
 from broadsheet.errors import ExtractionError
 from broadsheet.extract.boilerplate import is_boilerplate, is_related_marker
 from broadsheet.extract.encoding import decode_html
@@ -38,6 +40,9 @@ from broadsheet.textsafe import clean_text
 __all__ = ["extract_html", "parse_html"]
 
 _LOCAL = threading.local()  # an lxml parser must not be used by two threads at once
+# trafilatura's stages cost about 30 µs an element, in loops nothing can interrupt: a page of
+# more elements is refused (news pages have a few thousand)
+MAX_ELEMENTS = 50_000
 
 
 def _parser() -> Any:
@@ -176,6 +181,8 @@ def parse_html(text: str) -> Any:
         raise ExtractionError(f"unparseable HTML: {exc}") from exc
     if root is None:
         raise ExtractionError("unparseable HTML")
+    if next(itertools.islice(root.iter(), MAX_ELEMENTS, None), None) is not None:
+        raise ExtractionError(f"over {MAX_ELEMENTS} elements: not an article page")
     return root
 
 
@@ -959,11 +966,13 @@ def extract_html(
     body: bytes | str, *, url: str | None = None, charset: str | None = None
 ) -> Article:
     """Read the article in an HTML page; raises ExtractionError when there is no article text."""
+    budget = Budget.for_size(len(body), what=url or "page", error=ExtractionError)
     text = body if isinstance(body, str) else decode_html(body, charset)
     root = parse_html(text)
     try:
         meta = _read_metadata(root, url)
         etree.strip_elements(root, *_STRIP_TAGS, with_tail=False)
+        budget.check("reading metadata")
         container = _find_container(root)
         lead = _lead_figure(root, container, url)
         if meta.byline is None:  # nothing declared: look around the text, not the whole page
@@ -979,6 +988,7 @@ def extract_html(
         postbody = _trafilatura_body(
             tree, url, narrowed=container is not None, fallback=lambda: _rescue_tree(text)
         )
+        budget.check("extracting the body")
         site = _site_of(meta.canonical_url or url)
         paragraphs = _clean_paragraphs(_paragraphs_from(postbody), meta, site, images)
     except ExtractionError:

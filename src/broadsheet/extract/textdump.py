@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import numpy.typing as npt
 
+from broadsheet.budget import Budget
 from broadsheet.errors import ExtractionError
 from broadsheet.extract.textdump_features import (
     CONTEXT_NAMES,
@@ -47,6 +48,7 @@ from broadsheet.models import Article, Image, Paragraph, ParagraphKind
 __all__ = ["TextdumpModel", "extract_textdump", "load_model", "read_article", "score_lines"]
 
 MAX_CHARS = 5_000_000  # larger dumps are cut: no page has a longer article
+MAX_LINES = 50_000  # and so are dumps of more lines (a page shows a few thousand at most)
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,11 +456,18 @@ def extract_textdump(
     """
     if not isinstance(text, str):
         raise ExtractionError("a text dump must be str")
-    lines = split_lines(text[:MAX_CHARS])
+    text = text[:MAX_CHARS]
+    if text.count("\n", 0, MAX_CHARS) >= MAX_LINES:  # cut after MAX_LINES lines
+        text = "\n".join(text.split("\n", MAX_LINES)[:MAX_LINES])
+    budget = Budget.for_size(len(text), what=url or "text dump", error=ExtractionError)
+    lines = split_lines(text)
     if not lines:
         raise ExtractionError("the text dump is empty")
     model = model or load_model()
-    return read_article(lines, score_lines(lines, model), model, url=url)
+    budget.check("splitting lines")
+    probs = score_lines(lines, model)
+    budget.check("scoring lines")
+    return read_article(lines, probs, model, url=url)
 
 
 def read_article(
