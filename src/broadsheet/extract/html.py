@@ -118,7 +118,7 @@ _BYLINE_NODES = etree.XPath(
     ' or contains(@class, "byline") or contains(@class, "author-name")]'
 )
 _BYLINE_CUT = re.compile(
-    r"\s+[•|·/]\s+|\s+[-–—]\s+|\n|@\w+|\b(?:updated|published|posted|on)\b"
+    r"\s[•|·/]\s|\s[-–—]\s|\n|@\w+|\b(?:updated|published|posted|on)\b"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d"
     r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|(?<=\w\w)\.\s",
     re.IGNORECASE,

@@ -199,7 +199,7 @@ def _headline_score(line: Line, distance: int, slug: set[str]) -> float:
 
 
 _COMMENTS_MARKER = re.compile(
-    r"^(?:\[?\s*\d*\s*(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
+    r"^(?:\[?\s*(?:\d+\s*)?(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
     r"leave a (?:comment|reply)|post a comment|join the discussion|about the author|"
     r"you (?:may|might) also like)\s*:?$",
     re.IGNORECASE,
@@ -245,7 +245,15 @@ def _opens_story(line: Line) -> bool:
     return is_prose(line) and not line.bullet and not _is_credit(line)
 
 
-_STATEMENT_END = re.compile(r"[.:;,…)][\"'”’»)\]]*$")
+_CLOSERS = "\"'”’»)]"
+
+
+def _ends_statement(text: str) -> bool:
+    """Ends with . : ; , … or ) and then only closing quotes and brackets. (The pattern
+    ``[.:;,…)][closers]*$`` read a run of ")" once from each of its positions.)"""
+    text = text.removesuffix("\n")
+    body = text.rstrip(_CLOSERS)
+    return (bool(body) and body[-1] in ".:;,…)") or ")" in text[len(body) :]
 
 
 def _is_byline_or_date(line: Line) -> bool:
@@ -260,7 +268,7 @@ def _title_like(line: Line) -> bool:
     return (
         5 <= line.n <= 30
         and not line.bullet
-        and not _STATEMENT_END.search(text)
+        and not _ends_statement(text)
         and not _is_credit(line)
         and not URLISH.search(text)
         and titlecase_ratio(line.words) >= 0.5

@@ -199,8 +199,10 @@ def decode_xml(body: bytes, http_charset: str | None = None) -> tuple[str, str, 
 def set_xml_encoding(text: str, encoding: str = "utf-8") -> str:
     """Make the XML declaration (if any) state ``encoding``; drops a leading BOM."""
     text = text.lstrip("\ufeff")
-    if _DECL_ENCODING.search(text[:1024]):
-        return _DECL_ENCODING.sub(lambda m: f'{m.group(1)}"{encoding}"', text, count=1)
+    head = text[:1024]  # the declaration opens the document: never search further
+    if _DECL_ENCODING.search(head):
+        head = _DECL_ENCODING.sub(lambda m: f'{m.group(1)}"{encoding}"', head, count=1)
+        return head + text[1024:]
     return text
 
 
