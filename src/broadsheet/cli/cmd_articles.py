@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..service import ArticleView, Sentences
+from ..textsafe import neutralise_formula
 from .app import Context, cli, emit_json, handle_errors, pass_ctx, progress_bar
 from .exit_codes import ExitCode
 from .render import clean, clean_json, context_around, highlight_snippet, plural, styled, when
@@ -323,15 +324,9 @@ class _opened:
             self._handle.close()
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value: object) -> object:
-    """A cell a spreadsheet would evaluate (it starts with = + - @, tab or CR) gets a
-    leading apostrophe, as OWASP recommends for CSV exports; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+def _cell(value: object) -> object:
+    """Strings that a spreadsheet would run as a formula are neutralised; numbers stay."""
+    return neutralise_formula(value) if isinstance(value, str) else value
 
 
 def _write_csv(handle: Any, rows: list[dict[str, Any]]) -> None:
@@ -341,10 +336,7 @@ def _write_csv(handle: Any, rows: list[dict[str, Any]]) -> None:
     writer.writeheader()
     for rec in rows:
         writer.writerow(
-            {
-                k: neutralise_formula("; ".join(v) if isinstance(v, list) else v)
-                for k, v in rec.items()
-            }
+            {k: _cell("; ".join(v) if isinstance(v, list) else v) for k, v in rec.items()}
         )
     handle.write(buffer.getvalue())
 

@@ -9,7 +9,6 @@ characters (terminal escapes) from whatever is shown. Styling is done with ``Tex
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..search import HIGHLIGHT_END, HIGHLIGHT_START
+from ..textsafe import clean_text
 
 __all__ = [
     "clean",
@@ -29,13 +29,11 @@ __all__ = [
     "when",
 ]
 
-# C0 controls but tab and newline, DEL, C1 controls: never sent to a terminal from data
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
 
 def clean(text: str | None) -> str:
-    """``text`` without control characters (tab and newline kept)."""
-    return _CONTROL.sub("", text) if text else ""
+    """``text`` without control characters (tab and newline kept): ``textsafe.clean_text``
+    again at the output, for archives written before text was cleaned where it enters."""
+    return clean_text(text) if text else ""
 
 
 def clean_json(value: Any) -> Any:
