@@ -15,6 +15,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from ..charsets import BOMS, LABEL_ALIASES
+
 __all__ = ["decode_html", "normalize_charset"]
 
 # How much of the page to search for a declaration: browsers look at 1024 bytes, but real
@@ -30,48 +32,15 @@ _MAX_TAG = 1024
 _XML_PROLOG = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 _HEAD_END = re.compile(rb"</head\s*>|<body[\s>]", re.IGNORECASE)
 
-# WHATWG label -> Python codec, where Python's own lookup would pick something else.
+# Labels as WHATWG reads them (``charsets``), and one particular to pages: a page cannot
+# really be UTF-16 if we could read an ASCII declaration in it.
 _WHATWG_ALIASES: dict[str, str] = {
-    "ascii": "cp1252",
-    "us-ascii": "cp1252",
-    "iso-8859-1": "cp1252",
-    "iso8859-1": "cp1252",
-    "iso_8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "l1": "cp1252",
-    "windows-1252": "cp1252",
-    "x-cp1252": "cp1252",
-    "iso-8859-9": "cp1254",
-    "latin5": "cp1254",
-    "iso-8859-11": "cp874",
-    "tis-620": "cp874",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "x-gbk": "gb18030",
-    "euc-kr": "cp949",
-    "ks_c_5601-1987": "cp949",
-    "shift_jis": "cp932",
-    "shift-jis": "cp932",
-    "sjis": "cp932",
-    "x-sjis": "cp932",
-    "windows-31j": "cp932",
-    "big5": "big5hkscs",
-    # a page cannot really be UTF-16 if we could read an ASCII declaration in it
+    **LABEL_ALIASES,
     "utf-16": "utf-8",
     "utf-16le": "utf-8",
     "utf-16be": "utf-8",
     "unicode": "utf-8",
-    "utf8": "utf-8",
 }
-
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 
 
 def _c1_fallback(err: UnicodeError) -> tuple[str, int]:
@@ -178,7 +147,7 @@ def _decode_with(body: bytes, codec: str) -> str | None:
 def decode_html(body: bytes, declared: str | None = None) -> str:
     """Decode an HTML page: BOM > transport charset > <meta> > XML prolog > UTF-8 > cp1252."""
     try:
-        for bom, codec in _BOMS:
+        for bom, codec in BOMS:
             if body.startswith(bom):
                 return body[len(bom) :].decode(codec, errors="replace")
         head = body[:_SNIFF_BYTES]

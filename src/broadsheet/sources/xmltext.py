@@ -14,16 +14,10 @@ import codecs
 import re
 
 from ..budget import Budget
+from ..charsets import BOMS, LABEL_ALIASES
 
 __all__ = ["decode_xml", "fix_c1_controls", "screen_doctype", "set_xml_encoding"]
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-)
 _SNIFF: tuple[tuple[bytes, str], ...] = (
     (b"\x00\x00\x00<", "utf-32-be"),
     (b"<\x00\x00\x00", "utf-32-le"),
@@ -36,28 +30,8 @@ _SNIFF: tuple[tuple[bytes, str], ...] = (
 _DECL = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']""")
 _DECL_ENCODING = re.compile(r"""(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 _DECL_ANY = re.compile(r"^\s*<\?xml[^>]*\?>")
-# latin-1 labels are windows-1252 in practice (as in the WHATWG encoding standard)
-_ALIASES = {
-    "iso-8859-1": "cp1252",
-    "iso8859-1": "cp1252",
-    "latin-1": "cp1252",
-    "latin1": "cp1252",
-    "l1": "cp1252",
-    "iso_8859-1": "cp1252",
-    "windows-1252": "cp1252",
-    "x-sjis": "shift_jis",
-    "mac": "mac-roman",
-    "macintosh": "mac-roman",
-    "csmacintosh": "mac-roman",
-    "ms-cyrl": "cp1251",
-    "ms-ee": "cp1250",
-    "ms-greek": "cp1253",
-    "ms-turk": "cp1254",
-    "ms-hebr": "cp1255",
-    "ms-arab": "cp1256",
-    "utf8": "utf-8",
-    "unicode": "utf-16",
-}
+# labels as WHATWG reads them (``charsets``); in a feed, "unicode" means UTF-16
+_ALIASES = {**LABEL_ALIASES, "unicode": "utf-16"}
 _C1 = {i: bytes([i]).decode("cp1252", errors="ignore") or chr(i) for i in range(0x80, 0xA0)}
 _C1_RE = re.compile("[\x80-\x9f]")
 _C1_TABLE = str.maketrans({chr(i): c for i, c in _C1.items()})
@@ -157,7 +131,7 @@ def _statistical(body: bytes) -> str | None:
 def decode_xml(body: bytes, http_charset: str | None = None) -> tuple[str, str, list[str]]:
     """Decode a feed document: returns (text, codec used, problems found on the way)."""
     problems: list[str] = []
-    for bom, name in _BOMS:
+    for bom, name in BOMS:
         if body.startswith(bom):
             text = body[len(bom) :].decode(name, errors="replace")
             if "\ufffd" in text:
