@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from .errors import ConfigError
 
 __all__ = [
+    "AlertSettings",
     "EnrichSettings",
     "FetchSettings",
     "PollSettings",
@@ -113,6 +114,35 @@ class EnrichSettings(_Section):
     processes: int = Field(1, description="Worker processes for bulk enrichment.")
 
 
+class AlertSettings(_Section):
+    follow_interval: float = Field(
+        0.02,
+        description=(
+            "Seconds between looks at the change log by a following process (serve, "
+            "poll --watch, the terminal) for stories stored by other processes: the longest "
+            "wait before their alerts fire and live screens update."
+        ),
+    )
+    enrich_wait: float = Field(
+        60.0,
+        description=(
+            "Seconds a story waits for its annotations before searches with NOT over an "
+            "annotation field (person:, ticker:...) are decided without them (enrichment "
+            "off or failed)."
+        ),
+    )
+    webhook_attempts: int = Field(
+        12, description="Attempts to deliver one webhook before giving up (failures stay visible)."
+    )
+    webhook_backoff: float = Field(
+        2.0, description="Seconds before the first webhook retry; doubles each time (jittered)."
+    )
+    webhook_max_backoff: float = Field(
+        3600.0, description="Longest wait between two attempts of one webhook delivery."
+    )
+    webhook_timeout: float = Field(10.0, description="Seconds one webhook request may take in all.")
+
+
 class Settings(BaseSettings):
     """All of Broadsheet's settings."""
 
@@ -140,6 +170,10 @@ class Settings(BaseSettings):
     enrich: EnrichSettings = Field(
         default_factory=EnrichSettings,  # type: ignore[arg-type]
         description="Annotation of articles: entities, quotes, facts, topics.",
+    )
+    alerts: AlertSettings = Field(
+        default_factory=AlertSettings,  # type: ignore[arg-type]
+        description="Saved-search alerts: percolation and webhook delivery.",
     )
 
     @property

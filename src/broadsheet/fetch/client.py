@@ -1,4 +1,4 @@
-"""The Fetcher: one safe, polite HTTP GET at a time per caller thread.
+"""The Fetcher: one safe, polite HTTP GET (or a webhook's POST) at a time per caller thread.
 
 Every connection goes through :class:`~broadsheet.fetch.guard.GuardedBackend`, redirects are
 followed by hand (each hop checked again), the body is streamed with a total deadline and a cap
@@ -11,7 +11,8 @@ import random
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
@@ -264,12 +265,18 @@ class Fetcher:
     def _get(
         self, url: str, headers: dict[str, str], etag: str | None, last_modified: str | None
     ) -> FetchResult:
+        with self._exchange(url), self._client.stream("GET", url, headers=headers) as response:
+            return self._handle(url, response, etag, last_modified)
+
+    @contextmanager
+    def _exchange(self, url: str) -> Iterator[None]:
+        """One request to ``url``: the host's politeness slot, the total deadline, and
+        transport errors mapped to ``FetchError``s (connection failures as transient)."""
         host = httpx.URL(url).host.lower()
         with self._semaphore(host):
             self._state.deadline = time.monotonic() + self._settings.total_timeout
             try:
-                with self._client.stream("GET", url, headers=headers) as response:
-                    return self._handle(url, response, etag, last_modified)
+                yield
             except BlockedURLError as exc:
                 message = str(exc) if url in str(exc) else f"{url}: {exc}"
                 raise BlockedURLError(message, url=url) from None
@@ -293,6 +300,45 @@ class Fetcher:
                 raise FetchError(f"{url}: {type(exc).__name__}: {exc}", url=url) from exc
             finally:
                 self._state.deadline = None
+
+    def post(
+        self,
+        url: str,
+        body: bytes,
+        *,
+        headers: Mapping[str, str] | None = None,
+        content_type: str = "application/json",
+    ) -> FetchResult:
+        """POST ``body`` to ``url`` once: the SSRF guard, timeouts and the response cap apply;
+        no redirect is followed and nothing is retried (a sender of webhooks keeps its own
+        retry schedule). A status outside 2xx raises ``HTTPStatusError``."""
+        check_url(url, self._settings)
+        sent = {"Content-Type": content_type, "Accept": "*/*", **dict(headers or {})}
+        try:
+            with (
+                self._exchange(url),
+                self._client.stream("POST", url, headers=sent, content=body) as response,
+            ):
+                status = response.status_code
+                if not 200 <= status < 300:
+                    retry_after = parse_retry_after(response.headers.get("retry-after"))
+                    message = f"{url}: HTTP {status} {response.reason_phrase or ''}".rstrip()
+                    if 300 <= status < 400:
+                        message += " (redirects are not followed for a POST)"
+                    raise HTTPStatusError(message, url=url, status=status, retry_after=retry_after)
+                answer = self._read_body(url, response)
+                found = {k.lower(): v for k, v in _joined_headers(response).items()}
+                media_type, charset = _parse_content_type(found.get("content-type"))
+                return FetchResult(
+                    url=url,
+                    status=status,
+                    body=answer,
+                    headers=found,
+                    media_type=media_type,
+                    charset=charset,
+                )
+        except _Transient as transient:
+            raise transient.error from None
 
     def _handle(
         self,

@@ -18,9 +18,10 @@ from typing import Any
 
 from ..config import Settings
 from ..wire import Bus
+from .alerts import AlertTasks, AlertView, InboxItemView, InboxPage
 from .archive import ArchiveTasks, FileRow, input_files
 from .markets import MarketTasks
-from .searches import SavedSearchTasks, SearchPreview
+from .searches import SearchPreview
 from .sources import OpmlImport, PollReport, SourceTasks
 from .text import Sentences, quote_sentence, sentence_around
 from .views import (
@@ -43,12 +44,15 @@ from .views import (
 )
 
 __all__ = [
+    "AlertView",
     "ArticleView",
     "ChartView",
     "CompanyNews",
     "CompanyView",
     "EventStudyView",
     "FileRow",
+    "InboxItemView",
+    "InboxPage",
     "OpmlImport",
     "PersonView",
     "PollReport",
@@ -72,7 +76,7 @@ __all__ = [
 ]
 
 
-class Service(ArchiveTasks, SourceTasks, MarketTasks, SavedSearchTasks):
+class Service(ArchiveTasks, SourceTasks, MarketTasks, AlertTasks):
     """Every user task over one archive (see the module's docstring)."""
 
     def __enter__(self) -> Service:

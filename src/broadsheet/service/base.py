@@ -5,7 +5,9 @@ A process is either one-shot (a command: it catches the search index up after it
 writes) or following (``follow=True``: the server, ``poll --watch``, the terminal). A
 following service runs a ``wire.FollowLoop``: it keeps the index caught up for every process
 sharing the home (unless another process already does: ``search.follower``) and publishes
-the change log as events on its bus, so screens update live.
+the change log as events on its bus, so screens update live. It also percolates new stories
+against the saved searches (``alerts.AlertFollower``: inbox items, ``AlertFired`` on its
+bus) and delivers their webhooks (``alerts.WebhookWorker``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ..store import Store, open_store
 from ..wire import Bus, ChangeFeed, Follower, FollowLoop, InProcessBus
 
 if TYPE_CHECKING:
+    from ..alerts import AlertFollower, WebhookWorker
     from ..markets import SecuritiesMaster
     from ..pipeline import Pipeline
 
@@ -50,6 +53,8 @@ class ServiceBase:
         self._follower: IndexFollower | None = None
         self._pipeline: Pipeline | None = None
         self._loop: FollowLoop | None = None
+        self._alerts: AlertFollower | None = None
+        self._webhooks: WebhookWorker | None = None
         self._lock = threading.RLock()
         self._securities: SecuritiesMaster | None = None
         self._prices_checked = False
@@ -104,12 +109,40 @@ class ServiceBase:
                 for follower in extra:
                     self._loop.add(follower)
                 return self.follower.continuous
+            from ..alerts import AlertFollower, WebhookWorker
+
             keeps_index = self.follower.become_continuous()
-            followers: list[Follower] = [self.follower] if keeps_index else []
+            alerts = self.settings.alerts
+            self._webhooks = WebhookWorker(self.store, self.settings.fetch, alerts).start()
+            self._alerts = AlertFollower(
+                self.store,
+                self.bus,
+                enrich_wait=alerts.enrich_wait,
+                on_fired=lambda _fired: self._poke_webhooks(),
+            )
+            # alerts first: a tantivy commit must not hold back the user's alert
+            followers: list[Follower] = [self._alerts]
+            if keeps_index:
+                followers.append(self.follower)
             followers.append(ChangeFeed(self.store, self.bus))
             followers.extend(extra)
-            self._loop = FollowLoop(self.store, followers).start()
+            self._loop = FollowLoop(self.store, followers, interval=alerts.follow_interval).start()
             return keeps_index
+
+    def _poke_webhooks(self) -> None:
+        if self._webhooks is not None:
+            self._webhooks.poke()
+
+    def catch_up_alerts(self) -> int:
+        """Percolate what is stored after the alert follower's position, now (a one-shot
+        command's own catch-up; a following process does this continuously and also
+        publishes the new alerts live). Returns the changes read."""
+        from ..alerts import AlertFollower
+
+        if self._alerts is not None:
+            return self._alerts.catch_up()
+        one_shot = AlertFollower(self.store, None, enrich_wait=self.settings.alerts.enrich_wait)
+        return one_shot.catch_up()
 
     @property
     def following(self) -> bool:
@@ -131,6 +164,8 @@ class ServiceBase:
         if loop is not None:
             loop.stop()
             loop.run_once(force=True)  # what was stored last, before letting go
+        if self._webhooks is not None:
+            self._webhooks.stop()
         if self._follower is not None:
             self._follower.close()
         if self._search is not None:

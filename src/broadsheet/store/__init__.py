@@ -14,6 +14,7 @@ import importlib
 
 from broadsheet.errors import ConfigError as _ConfigError
 from broadsheet.store.contract import (
+    AlertStore,
     AnnotationStore,
     ArticleStore,
     ChangeLog,
@@ -28,18 +29,31 @@ from broadsheet.store.sqlite import SQLiteStore, restore_backup
 from broadsheet.store.sqlite import open_sqlite as _open_sqlite
 from broadsheet.store.times import article_id_at
 from broadsheet.store.types import (
+    AlertHit,
+    AlertReport,
+    AlertStats,
+    AlertWebhook,
     ArticleVersion,
     Change,
     ChangeKind,
     ChangeOp,
     DatedValue,
+    FiredAlert,
+    InboxEntry,
+    PendingStory,
     PersonProfile,
     SavedSearch,
     SpeakerQuote,
     TickerArticle,
+    WebhookJob,
 )
 
 __all__ = [
+    "AlertHit",
+    "AlertReport",
+    "AlertStats",
+    "AlertStore",
+    "AlertWebhook",
     "AnnotationStore",
     "ArticleStore",
     "ArticleVersion",
@@ -48,7 +62,10 @@ __all__ = [
     "ChangeLog",
     "ChangeOp",
     "DatedValue",
+    "FiredAlert",
     "FollowerStore",
+    "InboxEntry",
+    "PendingStory",
     "PeopleStore",
     "PersonProfile",
     "PriceStore",
@@ -59,6 +76,7 @@ __all__ = [
     "SpeakerQuote",
     "Store",
     "TickerArticle",
+    "WebhookJob",
     "article_id_at",
     "is_server_url",
     "open_store",

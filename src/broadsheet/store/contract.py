@@ -16,11 +16,13 @@ Roles:
 - ``PriceStore``: daily bars.
 - ``SavedSearchStore``: saved searches (their owner, query and state).
 - ``FollowerStore``: the saved positions of change-log followers that live in the store.
+- ``AlertStore``: alerts of saved searches: webhooks, the inbox, the outbox of deliveries,
+  stories awaiting annotations, written with the percolator's position (exactly once).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -35,15 +37,23 @@ from broadsheet.models import (
     StoredArticle,
 )
 from broadsheet.store.types import (
+    AlertHit,
+    AlertStats,
+    AlertWebhook,
     ArticleVersion,
     Change,
+    FiredAlert,
+    InboxEntry,
+    PendingStory,
     PersonProfile,
     SavedSearch,
     SpeakerQuote,
     TickerArticle,
+    WebhookJob,
 )
 
 __all__ = [
+    "AlertStore",
     "AnnotationStore",
     "ArticleStore",
     "ChangeLog",
@@ -190,6 +200,91 @@ class FollowerStore(Protocol):
 
 
 @runtime_checkable
+class AlertStore(Protocol):
+    def saved_search_generation(self) -> int:
+        """A number that changes whenever any saved search is added, changed or removed."""
+
+    def add_alert(
+        self,
+        name: str,
+        query: str,
+        *,
+        owner: str = "local",
+        webhook: tuple[str, str] | None = None,
+        follower: str | None = None,
+    ) -> SavedSearch:
+        """A saved search and its webhook ``(url, secret)``, durably; starts ``follower``'s
+        position at the log's end when it has none."""
+
+    def alert_webhook(self, search_id: int) -> AlertWebhook | None: ...
+
+    def alert_stats(self, search_ids: Iterable[int]) -> dict[int, AlertStats]: ...
+
+    def record_alerts(
+        self,
+        follower: str,
+        *,
+        expect: int,
+        position: int,
+        hits: Sequence[AlertHit],
+        pending: Sequence[PendingStory] = (),
+        settled: Sequence[int] = (),
+    ) -> list[FiredAlert] | None:
+        """Matches (grouped by story), outbox rows, awaited stories and the new position in
+        one durable transaction; None, writing nothing, when the position is not ``expect``."""
+
+    def saved_position(self, follower: str) -> int | None:
+        """A store-kept follower's position, or None when it has never saved one."""
+
+    def due_pending(self, now: datetime, *, limit: int = 500) -> list[PendingStory]: ...
+
+    def pending_stories(self, article_ids: Iterable[int]) -> set[int]: ...
+
+    def stored_times(self, article_ids: Iterable[int]) -> dict[int, datetime]:
+        """When the current version of each story was stored."""
+
+    def last_alert_item(self) -> int: ...
+
+    def first_undelivered_live(self) -> int | None: ...
+
+    def fired_alerts_after(self, item_id: int, limit: int = 1000) -> list[FiredAlert]:
+        """Inbox items created after ``item_id``, oldest first."""
+
+    def mark_live_delivered(self, item_ids: Sequence[int]) -> None: ...
+
+    def next_webhook_due(self) -> datetime | None: ...
+
+    def claim_webhooks(
+        self, *, now: datetime, limit: int = 20, lease_seconds: float = 120.0
+    ) -> list[WebhookJob]:
+        """Due webhook deliveries nobody alive holds, now held by this process."""
+
+    def finish_webhook(
+        self,
+        outbox_id: int,
+        *,
+        delivered: bool,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+    ) -> None:
+        """One attempt made: delivered, or failed (retry at ``retry_at``; None: give up)."""
+
+    def inbox_entries(
+        self,
+        owner: str,
+        *,
+        unread: bool = False,
+        limit: int = 50,
+        before: int | None = None,
+        search_id: int | None = None,
+    ) -> list[InboxEntry]:
+        """``owner``'s inbox items, newest first."""
+
+    def mark_inbox_read(self, owner: str, item_ids: Iterable[int], *, read: bool = True) -> int:
+        """Mark ``owner``'s items read or unread (others' ids are ignored); how many changed."""
+
+
+@runtime_checkable
 class Store(
     SourceStore,
     ArticleStore,
@@ -199,6 +294,7 @@ class Store(
     PriceStore,
     SavedSearchStore,
     FollowerStore,
+    AlertStore,
     Protocol,
 ):
     """A whole backend: every role, plus its lifecycle and maintenance."""

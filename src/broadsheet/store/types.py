@@ -9,15 +9,23 @@ from typing import Literal
 from broadsheet.models import QuoteKind
 
 __all__ = [
+    "AlertHit",
+    "AlertReport",
+    "AlertStats",
+    "AlertWebhook",
     "ArticleVersion",
     "Change",
     "ChangeKind",
     "ChangeOp",
     "DatedValue",
+    "FiredAlert",
+    "InboxEntry",
+    "PendingStory",
     "PersonProfile",
     "SavedSearch",
     "SpeakerQuote",
     "TickerArticle",
+    "WebhookJob",
 ]
 
 # what a change does to the set of searchable articles: upsert or delete one, or nothing
@@ -119,3 +127,110 @@ class SavedSearch:
     query: str
     active: bool
     created_at: datetime
+
+
+# --------------------------------------------------------------------------- alerts
+
+
+@dataclass(frozen=True, slots=True)
+class AlertWebhook:
+    """Where a saved search's alerts are POSTed, and the secret that signs them."""
+
+    search_id: int
+    url: str
+    secret: str  # "whsec_" + base64 of the key (Standard Webhooks)
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AlertHit:
+    """A saved search matched one report of a story (what the percolator hands the store)."""
+
+    search_id: int
+    article_id: int
+    story_id: int | None
+    version: int
+    seq: int  # the change-log position that was being applied
+    stored_at: datetime  # when this version of the story was stored
+    headline: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingStory:
+    """A story whose annotations are awaited before some searches are decided on it."""
+
+    article_id: int
+    seq: int
+    stored_at: datetime
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FiredAlert:
+    """An inbox item as it was created: one saved search fired for one story."""
+
+    item_id: int
+    search_id: int
+    owner: str
+    name: str
+    article_id: int
+    story_id: int | None
+    headline: str | None
+    seq: int
+    stored_at: datetime
+    fired_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AlertStats:
+    """How a saved search has fired, and the health of its webhook deliveries."""
+
+    search_id: int
+    fired: int
+    last_fired_at: datetime | None
+    webhook_url: str | None
+    delivered: int  # webhook deliveries made
+    pending: int  # webhook deliveries not made yet (due, or waiting to retry)
+    failing: int  # of those, how many have failed at least once
+    gave_up: int  # deliveries abandoned after every retry failed
+    last_error: str | None
+    last_error_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertReport:
+    """One report grouped into an inbox item (the first one included)."""
+
+    article_id: int
+    version: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    """One inbox item: a saved search fired for a story, with every report grouped into it."""
+
+    item_id: int
+    search_id: int
+    name: str
+    owner: str
+    article_id: int
+    story_id: int | None
+    headline: str | None
+    seq: int
+    stored_at: datetime
+    fired_at: datetime
+    updated_at: datetime
+    read_at: datetime | None
+    reports: tuple[AlertReport, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookJob:
+    """A webhook delivery claimed by one process."""
+
+    outbox_id: int
+    attempts: int  # before this one
+    url: str
+    secret: str
+    alert: FiredAlert

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .bus import Bus, InProcessBus, Subscription
 from .events import (
     EVENT_TYPES,
+    AlertFired,
     ArticleDeleted,
     ArticleStored,
     ArticleUpdated,
@@ -23,6 +24,7 @@ from .follow import ChangeFeed, ChangeSource, Follower, FollowLoop
 
 __all__ = [
     "EVENT_TYPES",
+    "AlertFired",
     "ArticleDeleted",
     "ArticleStored",
     "ArticleUpdated",

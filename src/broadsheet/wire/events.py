@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Protocol
 
 __all__ = [
     "EVENT_TYPES",
+    "AlertFired",
     "ArticleDeleted",
     "ArticleStored",
     "ArticleUpdated",
@@ -52,7 +53,9 @@ class Event:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["at"] = self.at.isoformat() if self.at else None
+        for key, value in data.items():
+            if isinstance(value, datetime):
+                data[key] = value.isoformat()
         return {"type": self.type, **data}
 
 
@@ -99,9 +102,37 @@ class SourceRecovered(Event):
     source_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class AlertFired(Event):
+    """A saved search (``alert_id``, ``name``, of user ``owner``) fired for a story: one inbox
+    item (``item_id``) was created. ``seq`` is the change-log position of the change that
+    fired it, ``at`` when it fired, ``stored_at`` when the story was stored. Published once
+    per item on the bus of each following process; consumers that reconnect can tell a
+    repeat by ``item_id``. Carries an owner: forward it only to that user."""
+
+    type: ClassVar[str] = "alert.fired"
+    alert_id: int
+    owner: str
+    name: str
+    article_id: int
+    story_id: int | None
+    headline: str | None
+    stored_at: datetime
+    item_id: int
+
+
+_DATE_FIELDS = ("at", "stored_at")
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
-    for cls in (ArticleStored, ArticleUpdated, ArticleDeleted, SourceFailed, SourceRecovered)
+    for cls in (
+        ArticleStored,
+        ArticleUpdated,
+        ArticleDeleted,
+        SourceFailed,
+        SourceRecovered,
+        AlertFired,
+    )
 }
 
 _UPDATES = {"updated": "version", "annotated": "annotations", "story": "story"}
@@ -137,6 +168,7 @@ def event_from_json(data: dict[str, Any]) -> Event:
         if f.name not in data:
             raise ValueError(f"event {cls.type} lacks {f.name!r}")
         values[f.name] = data[f.name]
-    if values["at"] is not None:
-        values["at"] = datetime.fromisoformat(values["at"])
+    for key in _DATE_FIELDS:
+        if values.get(key) is not None:
+            values[key] = datetime.fromisoformat(values[key])
     return cls(**values)

@@ -1,0 +1,274 @@
+"""Percolation: each story is matched against every saved search as it is stored.
+
+``AlertFollower`` follows the store's change log (a ``wire.Follower``: ``FollowLoop`` runs
+it in every following process, and one-shot commands such as ``inbox`` call ``catch_up``).
+For each batch of changes it finds the candidate searches with the presearcher, checks them
+with ``search.matches`` on the story's fields and annotations, and writes the matches, their
+outbox rows and its new position in one durable transaction (``AlertStore.record_alerts``):
+exactly once across crashes, and when two processes follow at once, only the first to write
+a batch keeps it (the other reads on from the new position).
+
+Annotations arrive in a later change than the story. A search that does not use them is
+decided when the story is stored. One that uses them only positively (``ticker:AAPL``) fires
+at once when it already matches, else is decided again when the story is annotated. One
+with NOT over an annotation field waits for the annotations (or ``enrich_wait`` seconds,
+when enrichment is off or fails). A story never fires one search twice: the store groups
+repeats (a new version, the same story from another source) into the first item.
+
+After writing, the follower publishes every new inbox item — its own and other processes' —
+as an ``AlertFired`` on its bus (the live channel), and wakes the webhook worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from ..errors import QuerySyntaxError
+from ..models import Annotations, StoredArticle
+from ..search import PreparedArticle, article_fields, prepare_article
+from ..store import AlertHit, Change, FiredAlert, PendingStory, Store
+from ..wire import AlertFired, Bus
+from .compile import CompiledSearch, compile_search, count_keys
+from .presearch import Presearcher
+
+__all__ = ["FOLLOWER_NAME", "AlertFollower", "fired_event"]
+
+log = logging.getLogger(__name__)
+
+FOLLOWER_NAME = "alerts"
+_KINDS = frozenset({"stored", "updated", "annotated"})
+_SAMPLE = 300  # recent stories whose terms weigh the presearcher's choices
+
+
+def fired_event(alert: FiredAlert) -> AlertFired:
+    return AlertFired(
+        seq=alert.seq,
+        at=alert.fired_at,
+        alert_id=alert.search_id,
+        owner=alert.owner,
+        name=alert.name,
+        article_id=alert.article_id,
+        story_id=alert.story_id,
+        headline=alert.headline,
+        stored_at=alert.stored_at,
+        item_id=alert.item_id,
+    )
+
+
+class AlertFollower:
+    """Percolates new and changed stories against the saved searches (see the module)."""
+
+    name = FOLLOWER_NAME
+
+    def __init__(
+        self,
+        store: Store,
+        bus: Bus | None = None,
+        *,
+        enrich_wait: float = 60.0,
+        batch: int = 500,
+        on_fired: Callable[[Sequence[FiredAlert]], None] | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._store = store
+        self._bus = bus
+        self._enrich_wait = timedelta(seconds=enrich_wait)
+        self._batch = batch
+        self._on_fired = on_fired
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._lock = threading.Lock()
+        self._generation: int | None = None
+        self._presearcher: Presearcher | None = None
+        self._awaits = 0
+        self._live_position: int | None = None
+        self.fired = 0  # inbox items this follower created
+        self.published = 0  # AlertFired events it published
+
+    # ------------------------------------------------------------------ the follower
+
+    def catch_up(self) -> int:
+        """Percolate what the log holds after the saved position; publish new items live.
+        Returns how many changes were read."""
+        with self._lock:
+            read = self._percolate()
+            if self._bus is not None:
+                self._publish_live()
+            return read
+
+    @property
+    def presearcher(self) -> Presearcher:
+        with self._lock:
+            return self._searches()
+
+    # ------------------------------------------------------------------ saved searches
+
+    def _searches(self) -> Presearcher:
+        generation = self._store.saved_search_generation()
+        if self._presearcher is not None and generation == self._generation:
+            return self._presearcher
+        active = {s.id: s for s in self._store.list_saved_searches(active=True)}
+        pre = self._presearcher
+        if pre is None:
+            pre = Presearcher(count_keys(self._sample()))
+        for search in list(pre.searches()):
+            now = active.get(search.id)
+            if now is None or now.query != search.query or now.name != search.name:
+                pre.remove(search.id)
+        for search_id, saved in active.items():
+            if search_id in pre:
+                continue
+            try:
+                pre.add(compile_search(saved))
+            except QuerySyntaxError as exc:  # saved before a grammar change: skip, say why
+                log.warning("saved search %s cannot be parsed: %s", saved.id, exc)
+        self._presearcher, self._generation = pre, generation
+        self._awaits = sum(1 for s in pre.searches() if s.annotations == "awaits")
+        return pre
+
+    def _sample(self) -> list[PreparedArticle]:
+        stories = self._store.latest_articles(_SAMPLE)
+        return [prepare_article(article_fields(a, self._annotations(a))) for a in stories]
+
+    def _annotations(self, article: StoredArticle) -> Annotations:
+        if article.enrich_status is None:
+            return Annotations()
+        try:
+            return self._store.get_annotations(article.id)
+        except Exception:  # deleted meanwhile
+            return Annotations()
+
+    # ------------------------------------------------------------------ percolation
+
+    def _position(self) -> int:
+        position = self._store.saved_position(self.name)
+        if position is None:  # never ran: alerts fire for what is stored from now on
+            top = self._store.max_seq()
+            self._store.record_alerts(self.name, expect=0, position=top, hits=[])
+            return self._store.follower_position(self.name)
+        return position
+
+    def _percolate(self) -> int:
+        read = 0
+        while True:
+            pre = self._searches()
+            expect = self._position()
+            changes = self._store.changes_since(expect, self._batch)
+            now = self._clock()
+            due = self._store.due_pending(now) if self._awaits or not changes else []
+            if not changes and not due:
+                return read
+            hits, pending, settled = self._match(pre, changes, due, now)
+            position = changes[-1].seq if changes else expect
+            fired = self._store.record_alerts(
+                self.name,
+                expect=expect,
+                position=position,
+                hits=hits,
+                pending=pending,
+                settled=settled,
+            )
+            if fired is None:
+                continue  # another process applied these changes first: read on from there
+            read += len(changes)
+            if fired:
+                self.fired += len(fired)
+                if self._on_fired is not None:
+                    self._on_fired(fired)
+
+    def _match(
+        self,
+        pre: Presearcher,
+        changes: Sequence[Change],
+        due: Sequence[PendingStory],
+        now: datetime,
+    ) -> tuple[list[AlertHit], list[PendingStory], list[int]]:
+        wanted = [c for c in changes if c.article_id is not None and c.kind in _KINDS]
+        ids = {c.article_id for c in wanted if c.article_id is not None}
+        ids.update(p.article_id for p in due)
+        articles = {a.id: a for a in self._store.get_articles(sorted(ids))}
+        annotated_ids = [c.article_id for c in wanted if c.kind == "annotated"]
+        stored_times = self._store.stored_times(a for a in annotated_ids if a is not None)
+        prepared: dict[int, tuple[PreparedArticle, list[CompiledSearch]]] = {}
+
+        def story(article: StoredArticle) -> tuple[PreparedArticle, list[CompiledSearch]]:
+            if article.id not in prepared:
+                fields = article_fields(article, self._annotations(article))
+                prep = prepare_article(fields)
+                prepared[article.id] = (prep, pre.candidates(prep))
+            return prepared[article.id]
+
+        hits: list[AlertHit] = []
+        seen: set[tuple[int, int]] = set()
+        pending: list[PendingStory] = []
+        settled: list[int] = []
+
+        def hit(search: CompiledSearch, article: StoredArticle, seq: int, at: datetime) -> None:
+            if (search.id, article.id) in seen or at < search.created_at:
+                return
+            seen.add((search.id, article.id))
+            hits.append(
+                AlertHit(
+                    search.id,
+                    article.id,
+                    article.story_id,
+                    article.version,
+                    seq,
+                    at,
+                    article.headline,
+                )
+            )
+
+        for change in wanted:
+            article = articles.get(change.article_id or 0)
+            if article is None:
+                continue  # deleted since
+            prep, candidates = story(article)
+            if change.kind == "annotated":
+                at = stored_times.get(article.id) or change.at or now
+                for search in candidates:
+                    if search.annotations != "none" and search.matches(prep, now):
+                        hit(search, article, change.seq, at)
+                settled.append(article.id)
+                continue
+            at = change.at or now
+            annotated = article.enrich_status is not None
+            awaits = False
+            for search in candidates:
+                if annotated or search.annotations != "awaits":
+                    if search.matches(prep, now):
+                        hit(search, article, change.seq, at)
+                else:
+                    awaits = True
+            if awaits:
+                pending.append(PendingStory(article.id, change.seq, at, now + self._enrich_wait))
+        for waiting in due:
+            article = articles.get(waiting.article_id)
+            settled.append(waiting.article_id)
+            if article is None:
+                continue
+            prep, candidates = story(article)
+            for search in candidates:
+                if search.annotations == "awaits" and search.matches(prep, now):
+                    hit(search, article, waiting.seq, waiting.stored_at)
+        pending = [p for p in pending if p.article_id not in settled]
+        return hits, pending, settled
+
+    # ------------------------------------------------------------------ the live channel
+
+    def _publish_live(self) -> None:
+        assert self._bus is not None
+        if self._live_position is None:
+            first = self._store.first_undelivered_live()
+            self._live_position = first - 1 if first is not None else self._store.last_alert_item()
+        while True:
+            fired = self._store.fired_alerts_after(self._live_position, 1000)
+            if not fired:
+                return
+            for alert in fired:
+                self._bus.publish(fired_event(alert))
+            self.published += len(fired)
+            self._live_position = fired[-1].item_id
+            self._store.mark_live_delivered([a.item_id for a in fired])
