@@ -54,6 +54,7 @@ class ServiceBase:
         self._pipeline: Pipeline | None = None
         self._loop: FollowLoop | None = None
         self._alerts: AlertFollower | None = None
+        self._alert_loop: FollowLoop | None = None
         self._webhooks: WebhookWorker | None = None
         self._lock = threading.RLock()
         self._securities: SecuritiesMaster | None = None
@@ -120,10 +121,11 @@ class ServiceBase:
                 enrich_wait=alerts.enrich_wait,
                 on_fired=lambda _fired: self._poke_webhooks(),
             )
-            # alerts first: a tantivy commit must not hold back the user's alert
-            followers: list[Follower] = [self._alerts]
-            if keeps_index:
-                followers.append(self.follower)
+            # alerts in a loop of their own: a tantivy commit must not hold back an alert
+            self._alert_loop = FollowLoop(
+                self.store, [self._alerts], interval=alerts.follow_interval, name="alerts"
+            ).start()
+            followers: list[Follower] = [self.follower] if keeps_index else []
             followers.append(ChangeFeed(self.store, self.bus))
             followers.extend(extra)
             self._loop = FollowLoop(self.store, followers, interval=alerts.follow_interval).start()
@@ -152,6 +154,8 @@ class ServiceBase:
         """Something was written: followers look now."""
         if self._loop is not None:
             self._loop.poke()
+        if self._alert_loop is not None:
+            self._alert_loop.poke()
 
     def close(self) -> None:
         with self._lock:
@@ -159,11 +163,15 @@ class ServiceBase:
                 return
             self.closed = True
             loop, self._loop = self._loop, None
+            alert_loop, self._alert_loop = self._alert_loop, None
         if self._pipeline is not None:
             self._pipeline.close()  # makes what it stored searchable
         if loop is not None:
             loop.stop()
             loop.run_once(force=True)  # what was stored last, before letting go
+        if alert_loop is not None:
+            alert_loop.stop()
+            alert_loop.run_once(force=True)
         if self._webhooks is not None:
             self._webhooks.stop()
         if self._follower is not None:

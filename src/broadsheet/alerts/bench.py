@@ -1,0 +1,332 @@
+"""``broadsheet bench wire``: from a story stored to its alert received by a live subscriber.
+
+In a temporary home: N generated saved searches (``corpus.make_searches``), a following
+service (the percolator, the index and the change feed, as ``serve`` runs them), and a
+writer thread with its own store connection — as another process would be — storing
+generated stories with their annotations at R a second for S seconds. The subscriber is
+pluggable: an in-process bus subscriber in its own thread (default), or an SSE client of
+``broadsheet serve`` (``--sse URL``, reading the home the command was given).
+
+Latency: the subscriber's clock when an ``AlertFired`` arrives, minus its ``stored_at`` (the
+story's change-log time). Counts: ``delivered`` distinct inbox items received live,
+``duplicates`` repeats of an item, ``lost`` items in the inbox never received plus
+matches a brute-force check (every search against a sample of stories with
+``search.matches``) finds but the inbox lacks.
+"""
+
+from __future__ import annotations
+
+import abc
+import json
+import random
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ..config import Settings, StoreSettings
+from ..search import article_fields, matches, parse_query, prepare_article
+from ..store import Store, open_store
+from ..wire import AlertFired, event_from_json
+from .corpus import StoryMaker, make_searches
+
+__all__ = ["BusReceiver", "SSEReceiver", "percentile", "read_sse", "run_wire_bench"]
+
+_SAMPLE = 20
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[rank]
+
+
+class _Receiver(abc.ABC):
+    """Collects (item id, latency ms) from a subscriber thread."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.items: list[int] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def record(self, event: AlertFired) -> None:
+        received = datetime.now(UTC)
+        with self._lock:
+            self.items.append(event.item_id)
+            self.latencies.append((received - event.stored_at).total_seconds() * 1000)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="bench-receiver", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    @abc.abstractmethod
+    def _run(self) -> None:
+        """Receive events until stopped, calling ``record`` for each alert."""
+
+
+class BusReceiver(_Receiver):
+    """A subscriber of the service's in-process bus, in a thread of its own."""
+
+    def __init__(self, bus: Any) -> None:
+        super().__init__()
+        self._subscription = bus.subscribe([AlertFired], maxsize=1_000_000)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            event = self._subscription.get(0.2)
+            if isinstance(event, AlertFired):
+                self.record(event)
+        self._subscription.close()
+
+
+def read_sse(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
+    """(event name, data) of each server-sent event in a stream of lines."""
+    name, data = "message", []
+    for line in lines:
+        if not line:
+            if data:
+                yield name, "\n".join(data)
+            name, data = "message", []
+        elif line.startswith(":"):
+            continue
+        else:
+            field, _, value = line.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            if field == "event":
+                name = value
+            elif field == "data":
+                data.append(value)
+
+
+class SSEReceiver(_Receiver):
+    """An SSE client of ``broadsheet serve``'s live stream (``alert.fired`` events)."""
+
+    def __init__(self, url: str, token: str | None = None) -> None:
+        super().__init__()
+        self._url = url
+        self._headers = {"Accept": "text/event-stream"}
+        if token:
+            self._headers["Authorization"] = f"Bearer {token}"
+        self.connected = threading.Event()
+
+    def _run(self) -> None:
+        timeout = httpx.Timeout(connect=5.0, read=1.0, write=5.0, pool=5.0)
+        with httpx.Client(timeout=timeout, trust_env=False) as client:
+            while not self._stop.is_set():
+                try:
+                    with client.stream("GET", self._url, headers=self._headers) as response:
+                        response.raise_for_status()
+                        self.connected.set()
+                        for _name, data in read_sse(response.iter_lines()):
+                            self._take(data)
+                            if self._stop.is_set():
+                                return
+                except httpx.ReadTimeout:
+                    continue
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+
+    def _take(self, data: str) -> None:
+        try:
+            payload = json.loads(data)
+            if isinstance(payload, dict) and isinstance(payload.get("data"), dict):
+                payload = payload["data"]  # an envelope around the event
+            event = event_from_json(payload)
+        except (ValueError, TypeError):
+            return
+        if isinstance(event, AlertFired):
+            self.record(event)
+
+
+def run_wire_bench(
+    *,
+    alerts: int,
+    rate: float,
+    seconds: float,
+    seed: int = 11,
+    sse: str | None = None,
+    token: str | None = None,
+    settings: Settings,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Run the benchmark (see the module); returns the figures as one JSON-able dict."""
+    say = progress or (lambda _text: None)
+    if sse is not None:
+        return _run(settings, alerts, rate, seconds, seed, sse, token, say)
+    with tempfile.TemporaryDirectory(prefix="broadsheet-wire-") as tmp:
+        local = settings.model_copy(
+            update={
+                "home": Path(tmp),
+                "store": StoreSettings(),
+                "search": settings.search.model_copy(update={"index_dir": None}),
+            }
+        )
+        return _run(local, alerts, rate, seconds, seed, None, None, say)
+
+
+def _run(
+    settings: Settings,
+    alerts: int,
+    rate: float,
+    seconds: float,
+    seed: int,
+    sse: str | None,
+    token: str | None,
+    say: Callable[[str], None],
+) -> dict[str, Any]:
+    from ..service import open_service
+
+    maker = StoryMaker(seed)
+    searches = make_searches(alerts, seed)
+    writer = open_store(settings.database)
+    try:
+        sources = {}
+        for name in sorted({maker.story(n).outlet for n in range(50)}):
+            slug = "-".join(name.lower().split())
+            sources[name] = writer.add_source(f"https://{slug}.example/feed", "feed", name)
+        say(f"saving {alerts:,} saved searches")
+        stamp = f"{seed}-{int(time.time())}"
+        for name, query in searches:
+            writer.add_alert(f"{name}-{stamp}", query, follower="alerts")
+        svc = open_service(settings, enrich=False)
+        try:
+            receiver: _Receiver
+            if sse is None:
+                receiver = BusReceiver(svc.bus)
+            else:
+                receiver = SSEReceiver(sse, token)
+            receiver.start()
+            if isinstance(receiver, SSEReceiver) and not receiver.connected.wait(10):
+                raise RuntimeError(f"could not connect to {sse}")
+            if sse is None:
+                say("compiling the saved searches")
+                started = time.perf_counter()
+                svc.start_following()
+                svc.catch_up_alerts()
+                say(f"compiled in {time.perf_counter() - started:.1f} s")
+            total = max(1, round(rate * seconds))
+            say(f"storing {total:,} stories at {rate:g}/s")
+            cpu0, wall0 = time.process_time(), time.perf_counter()
+            stored = _write(writer, maker, sources, total, rate)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:  # until every change is percolated and sent
+                expected = _expected_items(writer, stamp)
+                caught_up = writer.follower_position("alerts") >= writer.max_seq()
+                if caught_up and len(set(receiver.items)) >= len(expected):
+                    break
+                time.sleep(0.2)
+            time.sleep(0.5)  # a repeat, if any, would arrive now
+            receiver.stop()
+            wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+            missing_reports = _brute_force(writer, maker, stored, searches, stamp)
+        finally:
+            svc.close()
+    finally:
+        writer.close()
+    got = set(receiver.items)
+    duplicates = len(receiver.items) - len(got)
+    lost = len(set(expected) - got) + missing_reports
+    result = {
+        "alerts": alerts,
+        "rate": rate,
+        "stories": len(stored),
+        "delivered": len(got & set(expected)),
+        "lost": lost,
+        "duplicates": duplicates,
+        "latency_ms": {
+            "p50": round(percentile(receiver.latencies, 50), 2),
+            "p99": round(percentile(receiver.latencies, 99), 2),
+            "max": round(max(receiver.latencies, default=0.0), 2),
+        },
+        "subscriber": "sse" if sse else "bus",
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+    }
+    return result
+
+
+def _write(
+    store: Store, maker: StoryMaker, sources: dict[str, Any], total: int, rate: float
+) -> list[tuple[int, int]]:
+    """Store ``total`` stories on schedule; returns (story number, article id) of each."""
+    stored: list[tuple[int, int]] = []
+    start = time.perf_counter()
+    for n in range(total):
+        due = start + n / rate
+        pause = due - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+        story = maker.story(n)
+        saved = store.save_article(story.article, source_id=sources[story.outlet].id)
+        if saved.article_id is None or saved.status not in ("new", "new_version"):
+            continue
+        store.save_annotations(saved.article_id, story.annotations)
+        stored.append((n, saved.article_id))
+    return stored
+
+
+def _expected_items(store: Store, stamp: str) -> list[int]:
+    items: list[int] = []
+    before: int | None = None
+    while True:
+        page = store.inbox_entries("local", limit=500, before=before)
+        if not page:
+            return items
+        items.extend(e.item_id for e in page if e.name.endswith(stamp))
+        before = page[-1].item_id
+
+
+def _brute_force(
+    store: Store,
+    maker: StoryMaker,
+    stored: list[tuple[int, int]],
+    searches: list[tuple[str, str]],
+    stamp: str,
+) -> int:
+    """Matches that every search finds by brute force on a sample of stories, but that no
+    inbox report holds."""
+    if not stored:
+        return 0
+    rng = random.Random(7)
+    sample = rng.sample(stored, min(_SAMPLE, len(stored)))
+    ids = {s.name: s.id for s in store.list_saved_searches(owner="local")}
+    reported: set[tuple[int, int]] = set()
+    before: int | None = None
+    while True:
+        page = store.inbox_entries("local", limit=500, before=before)
+        if not page:
+            break
+        for entry in page:
+            reported.update((entry.search_id, r.article_id) for r in entry.reports)
+            reported.add((entry.search_id, entry.article_id))
+        before = page[-1].item_id
+    by_story = {}
+    for entry_story in store.get_articles([a for _, a in sample]):
+        by_story[entry_story.id] = entry_story
+    missing = 0
+    for _, article_id in sample:
+        article = by_story.get(article_id)
+        if article is None:
+            continue
+        prep = prepare_article(article_fields(article, store.get_annotations(article_id)))
+        for name, query in searches:
+            search_id = ids.get(f"{name}-{stamp}")
+            if search_id is None or not matches(parse_query(query), prep):
+                continue
+            if (search_id, article_id) not in reported:  # grouped reports have rows too
+                missing += 1
+    return missing
