@@ -19,6 +19,8 @@ from __future__ import annotations
 import abc
 import json
 import random
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -38,6 +40,7 @@ from .corpus import StoryMaker, make_searches
 __all__ = ["BusReceiver", "SSEReceiver", "percentile", "read_sse", "run_wire_bench"]
 
 _SAMPLE = 20
+_ARCHIVE = 300
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -95,12 +98,12 @@ class BusReceiver(_Receiver):
 
 def read_sse(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
     """(event name, data) of each server-sent event in a stream of lines."""
-    name, data = "message", []
+    name, data = "message", list[str]()
     for line in lines:
         if not line:
             if data:
                 yield name, "\n".join(data)
-            name, data = "message", []
+            name, data = "message", list[str]()
         elif line.startswith(":"):
             continue
         else:
@@ -171,7 +174,7 @@ def run_wire_bench(
         local = settings.model_copy(
             update={
                 "home": Path(tmp),
-                "store": StoreSettings(),
+                "store": StoreSettings(url=None),
                 "search": settings.search.model_copy(update={"index_dir": None}),
             }
         )
@@ -198,17 +201,17 @@ def _run(
         for name in sorted({maker.story(n).outlet for n in range(50)}):
             slug = "-".join(name.lower().split())
             sources[name] = writer.add_source(f"https://{slug}.example/feed", "feed", name)
+        source_ids = {name: src.id for name, src in sources.items()}
+        if sse is None:  # an archive that has been running a while (not measured)
+            say(f"storing an archive of {_ARCHIVE} earlier stories")
+            _write(writer, StoryMaker(seed + 1), source_ids, _ARCHIVE, rate=0)
         say(f"saving {alerts:,} saved searches")
         stamp = f"{seed}-{int(time.time())}"
         for name, query in searches:
             writer.add_alert(f"{name}-{stamp}", query, follower="alerts")
         svc = open_service(settings, enrich=False)
         try:
-            receiver: _Receiver
-            if sse is None:
-                receiver = BusReceiver(svc.bus)
-            else:
-                receiver = SSEReceiver(sse, token)
+            receiver: _Receiver = BusReceiver(svc.bus) if sse is None else SSEReceiver(sse, token)
             receiver.start()
             if isinstance(receiver, SSEReceiver) and not receiver.connected.wait(10):
                 raise RuntimeError(f"could not connect to {sse}")
@@ -219,9 +222,9 @@ def _run(
                 svc.catch_up_alerts()
                 say(f"compiled in {time.perf_counter() - started:.1f} s")
             total = max(1, round(rate * seconds))
-            say(f"storing {total:,} stories at {rate:g}/s")
+            say(f"storing {total:,} stories at {rate:g}/s from another process")
             cpu0, wall0 = time.process_time(), time.perf_counter()
-            stored = _write(writer, maker, sources, total, rate)
+            stored = _write_elsewhere(settings.database, seed, source_ids, total, rate)
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:  # until every change is percolated and sent
                 expected = _expected_items(writer, stamp)
@@ -260,23 +263,57 @@ def _run(
 
 
 def _write(
-    store: Store, maker: StoryMaker, sources: dict[str, Any], total: int, rate: float
+    store: Store, maker: StoryMaker, source_ids: dict[str, int], total: int, rate: float
 ) -> list[tuple[int, int]]:
-    """Store ``total`` stories on schedule; returns (story number, article id) of each."""
+    """Store ``total`` stories (``rate`` a second; 0: at once); returns (story number,
+    article id) of each stored."""
     stored: list[tuple[int, int]] = []
     start = time.perf_counter()
     for n in range(total):
-        due = start + n / rate
-        pause = due - time.perf_counter()
-        if pause > 0:
-            time.sleep(pause)
+        if rate > 0:
+            pause = start + n / rate - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
         story = maker.story(n)
-        saved = store.save_article(story.article, source_id=sources[story.outlet].id)
+        saved = store.save_article(story.article, source_id=source_ids[story.outlet])
         if saved.article_id is None or saved.status not in ("new", "new_version"):
             continue
         store.save_annotations(saved.article_id, story.annotations)
         stored.append((n, saved.article_id))
     return stored
+
+
+def write_stories(
+    database: str, seed: int, source_ids: dict[str, int], total: int, rate: float
+) -> None:
+    """The writer process: store the stories, then print what was stored as JSON."""
+    store = open_store(database)
+    try:
+        stored = _write(store, StoryMaker(seed), source_ids, total, rate)
+    finally:
+        store.close()
+    sys.stdout.write(json.dumps(stored) + "\n")
+
+
+def _write_elsewhere(
+    database: str, seed: int, source_ids: dict[str, int], total: int, rate: float
+) -> list[tuple[int, int]]:
+    """Run ``write_stories`` in another process (as a poller would be) and wait for it."""
+    args = json.dumps([database, seed, source_ids, total, rate])
+    code = (
+        "import json, sys; from broadsheet.alerts.bench import write_stories; "
+        "write_stories(*json.loads(sys.argv[1]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=total / rate + 600,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the writer process failed: {done.stderr[-2000:]}")
+    return [(int(n), int(a)) for n, a in json.loads(done.stdout.strip().splitlines()[-1])]
 
 
 def _expected_items(store: Store, stamp: str) -> list[int]:

@@ -17,11 +17,34 @@ from ..models import Annotations, Article, Entity, Paragraph, Quote, TickerMenti
 
 __all__ = ["GeneratedStory", "StoryMaker", "make_searches"]
 
-_STEMS = (
-    "Arden Bexley Calder Dunmore Elmstead Farrow Glenmore Hartwell Ingram Jessop Kilbride "
-    "Lanark Marlow Norwood Oakham Penrith Quarry Redcliff Selwyn Thornbury Upton Varley "
-    "Westcott Yarrow Ashby Brampton Colby Denholm Everly Fenwick"
-).split()
+_STEM_HEADS = [
+    "Ar",
+    "Bel",
+    "Cor",
+    "Dal",
+    "El",
+    "Fen",
+    "Gal",
+    "Har",
+    "Is",
+    "Jor",
+    "Kel",
+    "Lor",
+    "Mar",
+    "Nor",
+    "Or",
+    "Pel",
+    "Quin",
+    "Ros",
+    "Sel",
+    "Tor",
+    "Ul",
+    "Val",
+    "Wel",
+    "Yor",
+    "Zan",
+]
+_STEM_TAILS = ["den", "ford", "wick", "ton", "mere", "by", "stead", "ham", "ley", "more"]
 _KINDS = (
     ("Holdings", "companies"),
     ("Systems", "technology"),
@@ -34,15 +57,54 @@ _KINDS = (
     ("Mining", "energy"),
     ("Realty", "real-estate"),
 )
-_PEOPLE_FIRST = (
-    "Amara Bruno Celia Dmitri Esther Felix Greta Hamid Iris Jonas Keiko Lionel Mira Nikolai "
-    "Odette Pavel Rosa Stellan Talia Umberto Vera Wendell Yara Zoltan"
-).split()
-_PEOPLE_LAST = (
-    "Abernathy Brightman Castellanos Delacroix Eriksen Fairbanks Gallagher Halloran Ishikawa "
-    "Jovanovic Kowalczyk Lindqvist Moreau Nakamura Okonkwo Petrakis Quigley Rasmussen "
-    "Szymanski Trevelyan"
-).split()
+_PEOPLE_FIRST = [
+    "Amara",
+    "Bruno",
+    "Celia",
+    "Dmitri",
+    "Esther",
+    "Felix",
+    "Greta",
+    "Hamid",
+    "Iris",
+    "Jonas",
+    "Keiko",
+    "Lionel",
+    "Mira",
+    "Nikolai",
+    "Odette",
+    "Pavel",
+    "Rosa",
+    "Stellan",
+    "Talia",
+    "Umberto",
+    "Vera",
+    "Wendell",
+    "Yara",
+    "Zoltan",
+]
+_PEOPLE_LAST = [
+    "Abernathy",
+    "Brightman",
+    "Castellanos",
+    "Delacroix",
+    "Eriksen",
+    "Fairbanks",
+    "Gallagher",
+    "Halloran",
+    "Ishikawa",
+    "Jovanovic",
+    "Kowalczyk",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "Okonkwo",
+    "Petrakis",
+    "Quigley",
+    "Rasmussen",
+    "Szymanski",
+    "Trevelyan",
+]
 _PLACES = (
     "Rotterdam",
     "Singapore",
@@ -64,6 +126,26 @@ _PLACES = (
     "Osaka",
     "Lisbon",
     "Denver",
+    "Auckland",
+    "Brussels",
+    "Cairo",
+    "Dublin",
+    "Edinburgh",
+    "Geneva",
+    "Hanoi",
+    "Istanbul",
+    "Kyiv",
+    "Lima",
+    "Manila",
+    "Montreal",
+    "Perth",
+    "Riyadh",
+    "Shanghai",
+    "Taipei",
+    "Vienna",
+    "Zurich",
+    "Calgary",
+    "Bogota",
 )
 _KIND_LETTERS = "HSFMEPBANR"  # one ticker letter per kind of firm
 _EVENTS = (
@@ -115,21 +197,27 @@ class GeneratedStory:
 
 
 def _firms() -> list[Firm]:
+    """About 1,200 invented listed firms, each with a unique ticker."""
     firms: list[Firm] = []
-    for i, stem in enumerate(_STEMS):
-        for j, (kind, topic) in enumerate(_KINDS):
-            if (i + j) % 2 == 0:
-                firms.append(Firm(f"{stem} {kind}", stem[:3].upper() + _KIND_LETTERS[j], topic))
+    taken: set[str] = set()
+    for head in _STEM_HEADS:
+        for tail in _STEM_TAILS:
+            stem = head + tail
+            for j, (kind, topic) in enumerate(_KINDS):
+                ticker = (stem[:2] + tail[0]).upper() + _KIND_LETTERS[j]
+                if ticker in taken:
+                    continue
+                taken.add(ticker)
+                firms.append(Firm(f"{stem} {kind}", ticker, topic))
     return firms
 
 
 def _people() -> list[tuple[str, str, str]]:
     """(name, title, affiliation): the demo's analysts and economists, and invented ones."""
     people = [(a[0], a[1], a[2]) for a in ANALYSTS] + [(e[0], e[1], e[2]) for e in ECONOMISTS]
-    for i, first in enumerate(_PEOPLE_FIRST):
-        for j, last in enumerate(_PEOPLE_LAST):
-            if (i * 7 + j) % 5 == 0:
-                people.append((f"{first} {last}", "analyst", f"{last} Research"))
+    for first in _PEOPLE_FIRST:
+        for last in _PEOPLE_LAST:
+            people.append((f"{first} {last}", "analyst", f"{last} Research"))
     return people
 
 
@@ -193,7 +281,7 @@ class StoryMaker:
         mention(place, "PLACE", place)
         speaker_span = mention(speaker, "PERSON", speaker)
         content_start = body.find(said)
-        quotes = ()
+        quotes: tuple[Quote, ...] = ()
         if content_start >= 0 and speaker_span is not None:
             cue = body.find("said", content_start + len(said))
             quotes = (
@@ -224,11 +312,31 @@ class StoryMaker:
 
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
-_WORDS = (
-    "merger acquisition layoffs lawsuit dividend buyback forecast earnings revenue probe "
-    "antitrust patent bonds factory restructuring shareholders regulators lenders suppliers "
-    "retailers orders volatile consolidation"
-).split()
+_WORDS = [
+    "merger",
+    "acquisition",
+    "layoffs",
+    "lawsuit",
+    "dividend",
+    "buyback",
+    "forecast",
+    "earnings",
+    "revenue",
+    "probe",
+    "antitrust",
+    "patent",
+    "bonds",
+    "factory",
+    "restructuring",
+    "shareholders",
+    "regulators",
+    "lenders",
+    "suppliers",
+    "retailers",
+    "orders",
+    "volatile",
+    "consolidation",
+]
 
 
 def make_searches(n: int, seed: int = 11) -> list[tuple[str, str]]:
@@ -253,23 +361,22 @@ def make_searches(n: int, seed: int = 11) -> list[tuple[str, str]]:
         elif form == 2:
             query = f'person:"{person}"'
         elif form == 3:
-            query = f'"{phrase}" AND topic:{topic}'
+            query = f'"{phrase}" AND place:"{rng.choice(_PLACES)}"'
         elif form == 4:
             query = f"ticker:{firm.ticker} OR ticker:{other.ticker}"
         elif form == 5:
             query = f'ticker:{firm.ticker} -"{phrase}"'
         elif form == 6:
-            query = f'source:"{outlet}" "{phrase}" {word}'
+            query = f'source:"{outlet}" "{firm.name}"'
         elif form == 7:
-            query = f"by:{person.split()[-1]} ({word} OR {rng.choice(_WORDS)})"
+            query = f'by:"{person}" ({word} OR {rng.choice(_WORDS)})'
         elif form == 8:
             query = f'place:"{rng.choice(_PLACES)}" topic:{topic} since:30d'
         elif form == 9:
-            query = f'headline:"{phrase}" NOT ticker:{other.ticker}'
+            query = f'headline:"{firm.name}" NOT "{phrase}"'
         elif form == 10:
-            first, second = firm.name.split()[0], other.name.split()[0]
-            query = f"({first} OR {second}) {word} -{rng.choice(_WORDS)}"
+            query = f"({firm.name} OR {other.name}) {word} -{rng.choice(_WORDS)}"
         else:
-            query = f'topic:{topic} "{firm.name}"'
+            query = f'topic:{topic} "{firm.name}" -person:"{person}"'
         out.append((f"watch-{i:05d}", query))
     return out

@@ -28,10 +28,10 @@ from datetime import UTC, datetime, timedelta
 
 from ..errors import QuerySyntaxError
 from ..models import Annotations, StoredArticle
-from ..search import PreparedArticle, article_fields, prepare_article
+from ..search import PreparedArticle, Query, article_fields, matches, prepare_article
 from ..store import AlertHit, Change, FiredAlert, PendingStory, Store
 from ..wire import AlertFired, Bus
-from .compile import CompiledSearch, compile_search, count_keys
+from .compile import CompiledSearch, compile_search, count_keys, story_keys
 from .presearch import Presearcher
 
 __all__ = ["FOLLOWER_NAME", "AlertFollower", "fired_event"]
@@ -112,7 +112,8 @@ class AlertFollower:
         active = {s.id: s for s in self._store.list_saved_searches(active=True)}
         pre = self._presearcher
         if pre is None:
-            pre = Presearcher(count_keys(self._sample()))
+            sample = self._sample()
+            pre = Presearcher(count_keys(sample), sample=len(sample))
         for search in list(pre.searches()):
             now = active.get(search.id)
             if now is None or now.query != search.query or now.name != search.name:
@@ -161,6 +162,7 @@ class AlertFollower:
             if not changes and not due:
                 return read
             hits, pending, settled = self._match(pre, changes, due, now)
+            pre.refine()
             position = changes[-1].seq if changes else expect
             fired = self._store.record_alerts(
                 self.name,
@@ -192,12 +194,23 @@ class AlertFollower:
         annotated_ids = [c.article_id for c in wanted if c.kind == "annotated"]
         stored_times = self._store.stored_times(a for a in annotated_ids if a is not None)
         prepared: dict[int, tuple[PreparedArticle, list[CompiledSearch]]] = {}
+        trees: dict[int, Query] = {}  # relative searches, parsed once for this batch's now
+
+        def check(search: CompiledSearch, prep: PreparedArticle) -> bool:
+            if not search.relative:
+                return matches(search.tree, prep)
+            tree = trees.get(search.id)
+            if tree is None:
+                tree = trees[search.id] = search.tree_at(now)
+            return matches(tree, prep)
 
         def story(article: StoredArticle) -> tuple[PreparedArticle, list[CompiledSearch]]:
             if article.id not in prepared:
                 fields = article_fields(article, self._annotations(article))
                 prep = prepare_article(fields)
-                prepared[article.id] = (prep, pre.candidates(prep))
+                keys = story_keys(prep)
+                pre.observe(keys)
+                prepared[article.id] = (prep, pre.candidates(prep, keys))
             return prepared[article.id]
 
         hits: list[AlertHit] = []
@@ -229,7 +242,7 @@ class AlertFollower:
             if change.kind == "annotated":
                 at = stored_times.get(article.id) or change.at or now
                 for search in candidates:
-                    if search.annotations != "none" and search.matches(prep, now):
+                    if search.annotations != "none" and check(search, prep):
                         hit(search, article, change.seq, at)
                 settled.append(article.id)
                 continue
@@ -238,7 +251,7 @@ class AlertFollower:
             awaits = False
             for search in candidates:
                 if annotated or search.annotations != "awaits":
-                    if search.matches(prep, now):
+                    if check(search, prep):
                         hit(search, article, change.seq, at)
                 else:
                     awaits = True
@@ -251,7 +264,7 @@ class AlertFollower:
                 continue
             prep, candidates = story(article)
             for search in candidates:
-                if search.annotations == "awaits" and search.matches(prep, now):
+                if search.annotations == "awaits" and check(search, prep):
                     hit(search, article, waiting.seq, waiting.stored_at)
         pending = [p for p in pending if p.article_id not in settled]
         return hits, pending, settled

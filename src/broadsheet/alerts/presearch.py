@@ -2,9 +2,10 @@
 a new story is checked only against the searches it could match (see ``compile``).
 
 Searches whose required set is None (pure NOT, dates only) sit on an always-check list.
-Term costs are document frequencies from a sample of the archive's recent stories: an AND
-is indexed under its rarest part, so a common word ("said") never makes every story a
-candidate of a search that also names a rare ticker.
+Term costs are document frequencies from a sample of the archive's recent stories, over a
+prior for terms the sample lacks (a field value is rarer than a word, a long word rarer
+than a short one): an AND is indexed under its rarest part, so a common word ("said")
+never makes every story a candidate of a search that also names a rare ticker.
 """
 
 from __future__ import annotations
@@ -12,16 +13,43 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from ..search import PreparedArticle
-from .compile import CompiledSearch, Key, required_keys, story_keys
+from .compile import _SEP, CompiledSearch, Key, required_keys, story_keys
 
 __all__ = ["Presearcher"]
+
+
+# fields with few values (a handful of languages, a taxonomy of topics, the sources one
+# follows) are poor filters; tickers and people are good ones
+_FIELD_PRIOR = {
+    "ticker": 1.0,
+    "person": 1.5,
+    "by": 1.5,
+    "org": 2.0,
+    "place": 4.0,
+    "source": 20.0,
+    "topic": 25.0,
+    "lang": 60.0,
+}
+# re-choose every search's terms when this many stories have been seen (then every last one)
+_REINDEX_AT = (64, 256, 1024, 4096, 16384)
+
+
+def _prior(key: Key) -> float:
+    kind, _, rest = key.partition(_SEP)
+    if kind in ("k", "n"):  # a whole field value, or words of a name
+        field = rest.partition(_SEP)[0]
+        return _FIELD_PRIOR.get(field, 5.0) + (0.5 if kind == "n" else 0.0)
+    return 3.0 + 30.0 / max(1, len(rest))  # a word: short ones are the common ones
 
 
 class Presearcher:
     """Saved searches indexed by their required terms."""
 
-    def __init__(self, frequencies: Mapping[Key, int] | None = None) -> None:
+    def __init__(self, frequencies: Mapping[Key, int] | None = None, *, sample: int = 0) -> None:
         self._frequencies = dict(frequencies or {})
+        self._sample = max(sample, 1)
+        self._seen = 0
+        self._stale: list[int] = []
         self._index: dict[Key, set[int]] = {}
         self._keys: dict[int, frozenset[Key] | None] = {}
         self._searches: dict[int, CompiledSearch] = {}
@@ -38,8 +66,35 @@ class Presearcher:
         """How many searches every story is checked against."""
         return len(self._always)
 
+    def observe(self, keys: Iterable[Key]) -> None:
+        """Count one more story's terms. When the sample has grown enough, the searches'
+        terms are chosen again, a few at a time (``refine``)."""
+        frequencies = self._frequencies
+        for key in keys:
+            frequencies[key] = frequencies.get(key, 0) + 1
+        self._seen += 1
+        self._sample += 1
+        if self._seen in _REINDEX_AT or (
+            self._seen > _REINDEX_AT[-1] and self._seen % _REINDEX_AT[-1] == 0
+        ):
+            self._stale = sorted(self._searches)
+
+    def refine(self, budget: int = 100) -> int:
+        """Choose the required terms of up to ``budget`` searches again, with the
+        frequencies seen so far (small steps: a story waiting meanwhile is not held up)."""
+        done = 0
+        while self._stale and done < budget:
+            search = self._searches.get(self._stale.pop())
+            if search is not None:
+                self.add(search)
+            done += 1
+        return done
+
     def cost(self, key: Key) -> float:
-        return float(self._frequencies.get(key, 0))
+        """How likely a story is to hold ``key``: its share of the sample (0..1000), plus
+        a prior that orders the terms a small sample has not seen."""
+        share = 1000.0 * self._frequencies.get(key, 0) / self._sample
+        return share + _prior(key)
 
     def add(self, search: CompiledSearch) -> None:
         self.remove(search.id)
@@ -73,11 +128,14 @@ class Presearcher:
     def get(self, search_id: int) -> CompiledSearch | None:
         return self._searches.get(search_id)
 
-    def candidates(self, story: PreparedArticle) -> list[CompiledSearch]:
-        """The searches ``story`` could match, in id order (a superset of those it does)."""
+    def candidates(
+        self, story: PreparedArticle, keys: Iterable[Key] | None = None
+    ) -> list[CompiledSearch]:
+        """The searches ``story`` could match, in id order (a superset of those it does).
+        ``keys``: the story's ``story_keys``, when already computed."""
         found = set(self._always)
         index = self._index
-        for key in story_keys(story):
+        for key in story_keys(story) if keys is None else keys:
             holders = index.get(key)
             if holders:
                 found |= holders

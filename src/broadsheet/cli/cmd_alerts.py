@@ -237,9 +237,7 @@ def inbox(
     """Your alerts' stories, newest first: one item per alert and story, with the other
     reports of the same story (new versions, other outlets) grouped under it."""
     with ctx.service() as svc:
-        page = svc.inbox(
-            owner=owner, unread=unread, limit=limit, cursor=cursor, alert=alert_name
-        )
+        page = svc.inbox(owner=owner, unread=unread, limit=limit, cursor=cursor, alert=alert_name)
         if mark_read and page.items:
             svc.mark_read([i.entry.item_id for i in page.items], owner=owner)
     if fmt == "jsonl":

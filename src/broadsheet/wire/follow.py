@@ -129,12 +129,14 @@ class FollowLoop:
         return read
 
     def _run(self) -> None:
+        busy = False
         while not self._stop.is_set():
-            poked = self._wake.wait(self._interval)
+            # after a round that read changes, look again at once: more may have landed
+            poked = busy or self._wake.wait(self._interval)
             self._wake.clear()
             if self._stop.is_set():
                 break
-            self.run_once(force=poked)
+            busy = self.run_once(force=poked) > 0
 
     def stop(self) -> None:
         self._stop.set()
