@@ -15,7 +15,7 @@ from typing import Any
 from broadsheet.models import Annotations, Article, Entity, Paragraph, TickerMention
 from broadsheet.store import Store
 
-__all__ = ["Receiver", "annotate", "story", "store_story"]
+__all__ = ["Receiver", "annotate", "store_story", "story"]
 
 
 def story(headline: str, *paragraphs: str, url: str, site: str = "Harbor Ledger") -> Article:

@@ -233,7 +233,7 @@ def test_alert_writes_commit_with_synchronous_full(store: SQLiteStore) -> None:
     follower = AlertFollower(store)
     follower.catch_up()
     store_story(store, story("Copper", "Copper rose.", url="https://a.example/c"))
-    conn = store._thread_conn()  # noqa: SLF001  (observe the statements, change nothing)
+    conn = store._thread_conn()
     conn.set_trace_callback(seen.append)
     try:
         follower.catch_up()

@@ -42,7 +42,7 @@ def _start(overrides: dict[str, object]) -> subprocess.Popen[str]:
     return proc
 
 
-def _wait(check, seconds: float = 60.0) -> None:  # noqa: ANN001
+def _wait(check, seconds: float = 60.0) -> None:
     deadline = time.monotonic() + seconds
     while not check():
         assert time.monotonic() < deadline, "timed out waiting"

@@ -7,7 +7,6 @@ from __future__ import annotations
 import random
 import time
 from datetime import UTC, datetime, timedelta
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,7 +41,7 @@ def secret() -> str:
     return new_secret()
 
 
-def _wait(check, seconds: float = 20.0) -> None:  # noqa: ANN001
+def _wait(check, seconds: float = 20.0) -> None:
     deadline = time.monotonic() + seconds
     while not check():
         assert time.monotonic() < deadline, "timed out waiting"
