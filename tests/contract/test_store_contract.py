@@ -19,10 +19,13 @@ from broadsheet.models import (
     TickerMention,
 )
 from broadsheet.store import (
+    AlertHit,
+    AlertStore,
     AnnotationStore,
     ArticleStore,
     ChangeLog,
     FollowerStore,
+    PendingStory,
     PeopleStore,
     PriceStore,
     SavedSearchStore,
@@ -55,6 +58,7 @@ def test_every_role_is_implemented(backend_store: Store) -> None:
         PriceStore,
         SavedSearchStore,
         FollowerStore,
+        AlertStore,
         Store,
     ):
         assert isinstance(backend_store, role), role.__name__
@@ -333,3 +337,104 @@ def test_follower_positions(backend_store: Store) -> None:
     backend_store.set_follower_position("alerts", 42)
     assert backend_store.follower_position("alerts") == 42
     assert backend_store.follower_position("other") == 0
+
+
+# --------------------------------------------------------------------------- alerts
+
+
+def _hit(search_id: int, article_id: int, story_id: int, version: int = 1) -> AlertHit:
+    return AlertHit(search_id, article_id, story_id, version, 1, T0, f"Headline {article_id}")
+
+
+def test_alerts_are_written_once_with_the_position(backend_store: Store) -> None:
+    generation = backend_store.saved_search_generation()
+    alert = backend_store.add_alert(
+        "copper",
+        "copper",
+        owner="ana",
+        webhook=("https://hooks.example/x", "whsec_" + "A" * 24),
+        follower="alerts",
+    )
+    assert backend_store.saved_search_generation() != generation
+    assert backend_store.saved_position("alerts") == backend_store.max_seq()
+    hook = backend_store.alert_webhook(alert.id)
+    assert hook is not None and hook.url == "https://hooks.example/x"
+    start = backend_store.follower_position("alerts")
+    fired = backend_store.record_alerts(
+        "alerts",
+        expect=start,
+        position=start + 5,
+        hits=[_hit(alert.id, 10, 100), _hit(alert.id, 11, 100), _hit(alert.id, 10, 100, 2)],
+    )
+    assert fired is not None and [f.article_id for f in fired] == [10]  # one story, grouped
+    # a second writer that read from the old position writes nothing
+    assert (
+        backend_store.record_alerts(
+            "alerts", expect=start, position=start + 5, hits=[_hit(alert.id, 12, 101)]
+        )
+        is None
+    )
+    assert backend_store.follower_position("alerts") == start + 5
+    entries = backend_store.inbox_entries("ana")
+    assert len(entries) == 1
+    assert sorted((r.article_id, r.version) for r in entries[0].reports) == [(10, 2), (11, 1)]
+    assert backend_store.inbox_entries("ben") == []
+    stats = backend_store.alert_stats([alert.id])[alert.id]
+    assert (stats.fired, stats.pending, stats.webhook_url) == (1, 1, "https://hooks.example/x")
+
+
+def test_outbox_deliveries_are_claimed_and_finished(backend_store: Store) -> None:
+    alert = backend_store.add_alert(
+        "copper",
+        "copper",
+        webhook=("https://hooks.example/x", "whsec_" + "A" * 24),
+        follower="alerts",
+    )
+    start = backend_store.follower_position("alerts")
+    fired = backend_store.record_alerts(
+        "alerts", expect=start, position=start, hits=[_hit(alert.id, 10, 100)]
+    )
+    assert fired is not None
+    assert backend_store.first_undelivered_live() == fired[0].item_id
+    assert backend_store.fired_alerts_after(0) == fired
+    backend_store.mark_live_delivered([fired[0].item_id])
+    assert backend_store.first_undelivered_live() is None
+    now = datetime.now(UTC)
+    jobs = backend_store.claim_webhooks(now=now)
+    assert [j.alert.item_id for j in jobs] == [fired[0].item_id]
+    assert backend_store.claim_webhooks(now=now) == []
+    backend_store.finish_webhook(
+        jobs[0].outbox_id, delivered=False, error="HTTP 500", retry_at=now + timedelta(seconds=30)
+    )
+    stats = backend_store.alert_stats([alert.id])[alert.id]
+    assert (stats.failing, stats.last_error) == (1, "HTTP 500")
+    assert backend_store.claim_webhooks(now=now) == []  # not due yet
+    again = backend_store.claim_webhooks(now=now + timedelta(seconds=31))
+    assert again[0].attempts == 1
+    backend_store.finish_webhook(again[0].outbox_id, delivered=True)
+    stats = backend_store.alert_stats([alert.id])[alert.id]
+    assert (stats.delivered, stats.pending) == (1, 0)
+    assert backend_store.next_webhook_due() is None
+
+
+def test_pending_stories_and_read_marks(backend_store: Store) -> None:
+    alert = backend_store.add_alert("copper", "copper", owner="ana", follower="alerts")
+    start = backend_store.follower_position("alerts")
+    due = datetime.now(UTC) - timedelta(seconds=1)
+    backend_store.record_alerts(
+        "alerts",
+        expect=start,
+        position=start,
+        hits=[_hit(alert.id, 10, 100)],
+        pending=[PendingStory(20, 3, T0, due)],
+    )
+    assert [p.article_id for p in backend_store.due_pending(datetime.now(UTC))] == [20]
+    assert backend_store.pending_stories([20, 21]) == {20}
+    backend_store.record_alerts("alerts", expect=start, position=start, hits=[], settled=[20])
+    assert backend_store.due_pending(datetime.now(UTC)) == []
+    item = backend_store.inbox_entries("ana")[0].item_id
+    assert backend_store.mark_inbox_read("ben", [item]) == 0
+    assert backend_store.mark_inbox_read("ana", [item]) == 1
+    assert backend_store.inbox_entries("ana", unread=True) == []
+    backend_store.remove_saved_search(alert.id)
+    assert backend_store.inbox_entries("ana") == []
