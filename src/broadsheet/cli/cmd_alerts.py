@@ -278,6 +278,7 @@ def inbox(
     help="Receive alerts as an SSE client of `broadsheet serve` at URL (its /api/v1/stream)"
     " instead of an in-process bus subscriber.",
 )
+@click.option("--token", help="A bearer token for the SSE stream (with --sse).")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
@@ -290,10 +291,14 @@ def bench_wire(
     seconds: float,
     seed: int,
     sse: str | None,
+    token: str | None,
     fmt: str,
 ) -> None:
     """Latency from a story stored to its alert received live, with N saved searches, R
-    stories a second for S seconds, in a temporary home. Last line: one JSON object."""
+    stories a second for S seconds, in a temporary home. Last line: one JSON object.
+
+    With --sse, the subscriber is an SSE client of a `broadsheet serve` that follows the
+    home given with --home (the stories and searches are written there)."""
     from ..alerts.bench import run_wire_bench
 
     result = run_wire_bench(
@@ -302,6 +307,7 @@ def bench_wire(
         seconds=seconds,
         seed=seed,
         sse=sse,
+        token=token,
         settings=ctx.settings,
         progress=lambda text: ctx.err.print(styled(text, "dim")),
     )
