@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from broadsheet.alerts import Presearcher, compile_search, story_keys
+from broadsheet.alerts import Presearcher, compile_search, story_terms
 from broadsheet.alerts.compile import count_keys
 from broadsheet.errors import QuerySyntaxError
 from broadsheet.models import Annotations, Entity, Quote, StoredArticle, TickerMention
@@ -128,7 +128,7 @@ def test_candidates_hold_every_brute_force_match(
                 assert search.id in candidates, search.query
     # refining with what was seen keeps it sound
     for prep in prepared:
-        pre.observe(story_keys(prep))
+        pre.observe(*story_terms(prep))
     for _ in range(64):  # enough stories seen to choose every search's terms again
         pre.observe(())
     pre.refine(budget=10_000)

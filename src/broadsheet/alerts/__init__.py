@@ -10,7 +10,7 @@ WebhookWorker(store, fetch, settings)       (delivers the webhook outbox, with r
 
 from __future__ import annotations
 
-from .compile import CompiledSearch, compile_search, required_keys, story_keys
+from .compile import CompiledSearch, compile_search, required_keys, story_keys, story_terms
 from .percolator import FOLLOWER_NAME, AlertFollower, fired_event
 from .presearch import Presearcher
 from .webhooks import (
@@ -38,5 +38,6 @@ __all__ = [
     "required_keys",
     "sign_webhook",
     "story_keys",
+    "story_terms",
     "verify_webhook",
 ]

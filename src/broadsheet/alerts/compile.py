@@ -49,6 +49,7 @@ __all__ = [
     "compile_search",
     "required_keys",
     "story_keys",
+    "story_terms",
 ]
 
 Key = str
@@ -60,6 +61,9 @@ ANNOTATION_FIELDS = frozenset({"person", "org", "place", "ticker", "topic", "by"
 AnnotationNeed = Literal["none", "monotone", "awaits"]
 
 _FAR_APART = (datetime(2001, 1, 1, 12, tzinfo=UTC), datetime(2003, 7, 9, 3, tzinfo=UTC))
+
+
+WORD_PREFIX = f"w{_SEP}"
 
 
 def word_key(token: str) -> Key:
@@ -159,17 +163,26 @@ def required_keys(tree: Query, cost: Callable[[Key], float]) -> frozenset[Key] |
     return None
 
 
-def story_keys(story: PreparedArticle) -> set[Key]:
-    """Every key a story holds (uses, and fills, the story's token caches)."""
-    keys: set[Key] = set()
+def story_terms(story: PreparedArticle) -> tuple[set[str], set[Key]]:
+    """A story's words (bare tokens, the ``w`` keys without their prefix: a story has
+    hundreds, so they are not made into strings again) and its other keys (uses, and
+    fills, the story's token caches)."""
+    words: set[str] = set()
     for field in INDEXED_TEXT_FIELDS:
         for index in story.positions(field):
-            keys.update(word_key(token) for token in index)
+            words.update(index)
+    others: set[Key] = set()
     for field in INDEXED_KEYWORD_FIELDS:
-        keys.update(keyword_key(field, value) for value in story.keywords(field))
+        others.update(keyword_key(field, value) for value in story.keywords(field))
         if field in NAME_FIELDS:
-            keys.update(part_key(field, part) for part in story.name_parts(field))
-    return keys
+            others.update(part_key(field, part) for part in story.name_parts(field))
+    return words, others
+
+
+def story_keys(story: PreparedArticle) -> set[Key]:
+    """Every key a story holds."""
+    words, others = story_terms(story)
+    return {word_key(token) for token in words} | others
 
 
 def count_keys(stories: Iterable[PreparedArticle]) -> dict[Key, int]:

@@ -16,7 +16,9 @@ when enrichment is off or fails). A story never fires one search twice: the stor
 repeats (a new version, the same story from another source) into the first item.
 
 After writing, the follower publishes every new inbox item — its own and other processes' —
-as an ``AlertFired`` on its bus (the live channel), and wakes the webhook worker.
+as an ``AlertFired`` on its bus (the live channel), and wakes the webhook worker. Published
+items are marked delivered in its next write (or once it is idle): after a crash, an item
+published but not yet marked is published again, with the same ``item_id``.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from ..models import Annotations, StoredArticle
 from ..search import PreparedArticle, Query, article_fields, matches, prepare_article
 from ..store import AlertHit, Change, FiredAlert, PendingStory, Store
 from ..wire import AlertFired, Bus
-from .compile import CompiledSearch, compile_search, count_keys, story_keys
+from .compile import CompiledSearch, compile_search, count_keys, story_terms
 from .presearch import Presearcher
 
 __all__ = ["FOLLOWER_NAME", "AlertFollower", "fired_event"]
@@ -84,6 +86,8 @@ class AlertFollower:
         self._presearcher: Presearcher | None = None
         self._awaits = 0
         self._live_position: int | None = None
+        self._published: list[int] = []  # items published live, not yet marked in the store
+        self._relative: dict[int, tuple[int, Query]] = {}
         self.fired = 0  # inbox items this follower created
         self.published = 0  # AlertFired events it published
 
@@ -96,6 +100,9 @@ class AlertFollower:
             read = self._percolate()
             if self._bus is not None:
                 self._publish_live()
+                if not read and self._published:  # idle: mark what the last round sent
+                    self._store.mark_live_delivered(self._published)
+                    self._published = []
             return read
 
     @property
@@ -164,6 +171,7 @@ class AlertFollower:
             hits, pending, settled = self._match(pre, changes, due, now)
             pre.refine()
             position = changes[-1].seq if changes else expect
+            published = list(self._published)
             fired = self._store.record_alerts(
                 self.name,
                 expect=expect,
@@ -171,9 +179,11 @@ class AlertFollower:
                 hits=hits,
                 pending=pending,
                 settled=settled,
+                published=published,
             )
             if fired is None:
                 continue  # another process applied these changes first: read on from there
+            del self._published[: len(published)]
             read += len(changes)
             if fired:
                 self.fired += len(fired)
@@ -194,23 +204,25 @@ class AlertFollower:
         annotated_ids = [c.article_id for c in wanted if c.kind == "annotated"]
         stored_times = self._store.stored_times(a for a in annotated_ids if a is not None)
         prepared: dict[int, tuple[PreparedArticle, list[CompiledSearch]]] = {}
-        trees: dict[int, Query] = {}  # relative searches, parsed once for this batch's now
+        second = int(now.timestamp())
+        relative = self._relative
 
         def check(search: CompiledSearch, prep: PreparedArticle) -> bool:
             if not search.relative:
                 return matches(search.tree, prep)
-            tree = trees.get(search.id)
-            if tree is None:
-                tree = trees[search.id] = search.tree_at(now)
-            return matches(tree, prep)
+            # a relative tree changes only with the second (parse_query's precision)
+            cached = relative.get(search.id)
+            if cached is None or cached[0] != second:
+                cached = relative[search.id] = (second, search.tree_at(now))
+            return matches(cached[1], prep)
 
         def story(article: StoredArticle) -> tuple[PreparedArticle, list[CompiledSearch]]:
             if article.id not in prepared:
                 fields = article_fields(article, self._annotations(article))
                 prep = prepare_article(fields)
-                keys = story_keys(prep)
-                pre.observe(keys)
-                prepared[article.id] = (prep, pre.candidates(prep, keys))
+                terms = story_terms(prep)
+                pre.observe(*terms)
+                prepared[article.id] = (prep, pre.candidates(prep, terms))
             return prepared[article.id]
 
         hits: list[AlertHit] = []
@@ -284,4 +296,5 @@ class AlertFollower:
                 self._bus.publish(fired_event(alert))
             self.published += len(fired)
             self._live_position = fired[-1].item_id
-            self._store.mark_live_delivered([a.item_id for a in fired])
+            # marked delivered with the next write (or when idle): no extra commit now
+            self._published.extend(a.item_id for a in fired)

@@ -10,10 +10,11 @@ never makes every story a candidate of a search that also names a rare ticker.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from ..search import PreparedArticle
-from .compile import _SEP, CompiledSearch, Key, required_keys, story_keys
+from .compile import _SEP, WORD_PREFIX, CompiledSearch, Key, required_keys, story_terms
 
 __all__ = ["Presearcher"]
 
@@ -46,11 +47,18 @@ class Presearcher:
     """Saved searches indexed by their required terms."""
 
     def __init__(self, frequencies: Mapping[Key, int] | None = None, *, sample: int = 0) -> None:
-        self._frequencies = dict(frequencies or {})
+        self._frequencies: dict[Key, int] = {}  # field keys
+        self._word_counts: Counter[str] = Counter()  # words, by bare token
+        for key, count in (frequencies or {}).items():
+            if key.startswith(WORD_PREFIX):
+                self._word_counts[key[len(WORD_PREFIX) :]] = count
+            else:
+                self._frequencies[key] = count
         self._sample = max(sample, 1)
         self._seen = 0
         self._stale: list[int] = []
-        self._index: dict[Key, set[int]] = {}
+        self._index: dict[Key, set[int]] = {}  # field keys -> searches
+        self._words: dict[str, set[int]] = {}  # bare tokens -> searches
         self._keys: dict[int, frozenset[Key] | None] = {}
         self._searches: dict[int, CompiledSearch] = {}
         self._always: set[int] = set()
@@ -66,11 +74,12 @@ class Presearcher:
         """How many searches every story is checked against."""
         return len(self._always)
 
-    def observe(self, keys: Iterable[Key]) -> None:
-        """Count one more story's terms. When the sample has grown enough, the searches'
-        terms are chosen again, a few at a time (``refine``)."""
+    def observe(self, words: Iterable[str], others: Iterable[Key] = ()) -> None:
+        """Count one more story's terms (``story_terms``). When the sample has grown
+        enough, the searches' terms are chosen again, a few at a time (``refine``)."""
+        self._word_counts.update(words)
         frequencies = self._frequencies
-        for key in keys:
+        for key in others:
             frequencies[key] = frequencies.get(key, 0) + 1
         self._seen += 1
         self._sample += 1
@@ -93,7 +102,11 @@ class Presearcher:
     def cost(self, key: Key) -> float:
         """How likely a story is to hold ``key``: its share of the sample (0..1000), plus
         a prior that orders the terms a small sample has not seen."""
-        share = 1000.0 * self._frequencies.get(key, 0) / self._sample
+        if key.startswith(WORD_PREFIX):
+            count = self._word_counts.get(key[len(WORD_PREFIX) :], 0)
+        else:
+            count = self._frequencies.get(key, 0)
+        share = 1000.0 * count / self._sample
         return share + _prior(key)
 
     def add(self, search: CompiledSearch) -> None:
@@ -105,7 +118,10 @@ class Presearcher:
             self._always.add(search.id)
             return
         for key in keys:
-            self._index.setdefault(key, set()).add(search.id)
+            if key.startswith(WORD_PREFIX):
+                self._words.setdefault(key[len(WORD_PREFIX) :], set()).add(search.id)
+            else:
+                self._index.setdefault(key, set()).add(search.id)
 
     def remove(self, search_id: int) -> None:
         if search_id not in self._searches:
@@ -116,11 +132,14 @@ class Presearcher:
             self._always.discard(search_id)
             return
         for key in keys:
-            holders = self._index.get(key)
+            index: dict[str, set[int]] = self._index
+            if key.startswith(WORD_PREFIX):
+                index, key = self._words, key[len(WORD_PREFIX) :]
+            holders = index.get(key)
             if holders is not None:
                 holders.discard(search_id)
                 if not holders:
-                    del self._index[key]
+                    del index[key]
 
     def searches(self) -> Iterable[CompiledSearch]:
         return self._searches.values()
@@ -129,13 +148,17 @@ class Presearcher:
         return self._searches.get(search_id)
 
     def candidates(
-        self, story: PreparedArticle, keys: Iterable[Key] | None = None
+        self, story: PreparedArticle, terms: tuple[set[str], set[Key]] | None = None
     ) -> list[CompiledSearch]:
         """The searches ``story`` could match, in id order (a superset of those it does).
-        ``keys``: the story's ``story_keys``, when already computed."""
+        ``terms``: the story's ``story_terms``, when already computed."""
+        words, others = story_terms(story) if terms is None else terms
         found = set(self._always)
+        by_word = self._words
+        for token in by_word.keys() & words:  # one C-level intersection, not a loop
+            found |= by_word[token]
         index = self._index
-        for key in story_keys(story) if keys is None else keys:
+        for key in others:
             holders = index.get(key)
             if holders:
                 found |= holders

@@ -123,12 +123,16 @@ class ServiceBase:
             )
             # alerts in a loop of their own: a tantivy commit must not hold back an alert
             self._alert_loop = FollowLoop(
-                self.store, [self._alerts], interval=alerts.follow_interval, name="alerts"
+                self.store,
+                [self._alerts],
+                interval=alerts.follow_interval,
+                name="alerts",
+                eager=True,
             ).start()
             followers: list[Follower] = [self.follower] if keeps_index else []
             followers.append(ChangeFeed(self.store, self.bus))
             followers.extend(extra)
-            self._loop = FollowLoop(self.store, followers, interval=alerts.follow_interval).start()
+            self._loop = FollowLoop(self.store, followers).start()
             return keeps_index
 
     def _poke_webhooks(self) -> None:

@@ -229,9 +229,11 @@ class AlertStore(Protocol):
         hits: Sequence[AlertHit],
         pending: Sequence[PendingStory] = (),
         settled: Sequence[int] = (),
+        published: Sequence[int] = (),
     ) -> list[FiredAlert] | None:
-        """Matches (grouped by story), outbox rows, awaited stories and the new position in
-        one durable transaction; None, writing nothing, when the position is not ``expect``."""
+        """Matches (grouped by story), outbox rows, awaited stories, the new position and the
+        live marks of ``published`` items in one durable transaction; None, writing nothing,
+        when the position is not ``expect``."""
 
     def saved_position(self, follower: str) -> int | None:
         """A store-kept follower's position, or None when it has never saved one."""

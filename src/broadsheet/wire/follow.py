@@ -79,6 +79,7 @@ class FollowLoop:
         *,
         interval: float = 0.1,
         name: str = "follow",
+        eager: bool = False,
     ) -> None:
         self._log = log
         self._followers = list(followers)
@@ -89,6 +90,7 @@ class FollowLoop:
         self._seen = -1
         self._thread: threading.Thread | None = None
         self._name = name
+        self._eager = eager  # after a round that read changes, look again at once
         self.errors = 0
 
     def add(self, follower: Follower) -> None:
@@ -131,12 +133,12 @@ class FollowLoop:
     def _run(self) -> None:
         busy = False
         while not self._stop.is_set():
-            # after a round that read changes, look again at once: more may have landed
             poked = busy or self._wake.wait(self._interval)
             self._wake.clear()
             if self._stop.is_set():
                 break
-            busy = self.run_once(force=poked) > 0
+            read = self.run_once(force=poked)
+            busy = self._eager and read > 0
 
     def stop(self) -> None:
         self._stop.set()

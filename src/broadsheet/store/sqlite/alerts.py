@@ -190,9 +190,12 @@ class AlertRows(SQLiteDatabase):
         hits: Sequence[AlertHit],
         pending: Sequence[PendingStory] = (),
         settled: Sequence[int] = (),
+        published: Sequence[int] = (),
     ) -> list[FiredAlert] | None:
         """Write matches (grouped into existing items where the story was already alerted),
-        their outbox rows, stories to await and the follower's new position, all at once.
+        their outbox rows, stories to await and the follower's new position, all at once;
+        ``published``: items this follower has published live since its last write (marked
+        delivered on the live channel in the same transaction).
 
         Returns the new inbox items, or None (nothing written) when the follower's saved
         position is no longer ``expect``: another process applied those changes first.
@@ -218,6 +221,7 @@ class AlertRows(SQLiteDatabase):
             )
             if position != expect or row is None:
                 save_follower_position(conn, follower, position)
+            _mark_live(conn, published, now)
             fired = _fired_items(conn, created)
         return fired
 
@@ -285,13 +289,8 @@ class AlertRows(SQLiteDatabase):
     def mark_live_delivered(self, item_ids: Sequence[int]) -> None:
         if not item_ids:
             return
-        now = now_us()
         with self._write(durable=True) as conn:
-            conn.executemany(
-                "UPDATE alert_outbox SET delivered_us = ?, attempts = attempts + 1"
-                " WHERE item_id = ? AND channel = 'live' AND delivered_us IS NULL",
-                [(now, i) for i in item_ids],
-            )
+            _mark_live(conn, item_ids, now_us())
 
     # ------------------------------------------------------------------ webhook channel
 
@@ -521,6 +520,14 @@ def _record_hit(conn: sqlite3.Connection, hit: AlertHit, now: int) -> int | None
             (item_id, now),
         )
     return item_id
+
+
+def _mark_live(conn: sqlite3.Connection, item_ids: Sequence[int], now: int) -> None:
+    conn.executemany(
+        "UPDATE alert_outbox SET delivered_us = ?, attempts = attempts + 1"
+        " WHERE item_id = ? AND channel = 'live' AND delivered_us IS NULL",
+        [(now, i) for i in item_ids],
+    )
 
 
 def _fired_items(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[FiredAlert]:
