@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -43,6 +44,20 @@ log = logging.getLogger(__name__)
 FOLLOWER_NAME = "alerts"
 _KINDS = frozenset({"stored", "updated", "annotated"})
 _SAMPLE = 300  # recent stories whose terms weigh the presearcher's choices
+
+
+class LRUPositions(OrderedDict[int, int]):
+    """A bounded map, oldest entries dropped first."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self._size = size
+
+    def __setitem__(self, key: int, value: int) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        if len(self) > self._size:
+            self.popitem(last=False)
 
 
 def fired_event(alert: FiredAlert) -> AlertFired:
@@ -88,6 +103,8 @@ class AlertFollower:
         self._live_position: int | None = None
         self._published: list[int] = []  # items published live, not yet marked in the store
         self._relative: dict[int, tuple[int, Query]] = {}
+        # article -> the log position its last decision with annotations had seen
+        self._evaluated: LRUPositions = LRUPositions(50_000)
         self.fired = 0  # inbox items this follower created
         self.published = 0  # AlertFired events it published
 
@@ -197,7 +214,18 @@ class AlertFollower:
         due: Sequence[PendingStory],
         now: datetime,
     ) -> tuple[list[AlertHit], list[PendingStory], list[int]]:
-        wanted = [c for c in changes if c.article_id is not None and c.kind in _KINDS]
+        # every change up to the horizon is committed, so the articles read below show
+        # at least its annotations: an "annotated" change at or before the horizon of an
+        # earlier decision on its article was already taken into account
+        horizon = self._store.max_seq()
+        evaluated = self._evaluated
+        wanted = [
+            c
+            for c in changes
+            if c.article_id is not None
+            and c.kind in _KINDS
+            and not (c.kind == "annotated" and evaluated.get(c.article_id, -1) >= c.seq)
+        ]
         ids = {c.article_id for c in wanted if c.article_id is not None}
         ids.update(p.article_id for p in due)
         articles = {a.id: a for a in self._store.get_articles(sorted(ids))}
@@ -251,7 +279,12 @@ class AlertFollower:
             if article is None:
                 continue  # deleted since
             prep, candidates = story(article)
+            seen_before = evaluated.get(article.id, -1)
+            if article.enrich_status is not None:
+                evaluated[article.id] = horizon
             if change.kind == "annotated":
+                if seen_before >= change.seq:
+                    continue  # decided on these annotations earlier in this batch
                 at = stored_times.get(article.id) or change.at or now
                 for search in candidates:
                     if search.annotations != "none" and check(search, prep):
