@@ -128,6 +128,7 @@ class ServiceBase:
                 interval=alerts.follow_interval,
                 name="alerts",
                 eager=True,
+                idle_round=1.0,  # waits that end by the clock; other processes' items
             ).start()
             followers: list[Follower] = [self.follower] if keeps_index else []
             followers.append(ChangeFeed(self.store, self.bus))

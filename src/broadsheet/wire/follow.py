@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -80,6 +81,7 @@ class FollowLoop:
         interval: float = 0.1,
         name: str = "follow",
         eager: bool = False,
+        idle_round: float | None = None,
     ) -> None:
         self._log = log
         self._followers = list(followers)
@@ -91,6 +93,9 @@ class FollowLoop:
         self._thread: threading.Thread | None = None
         self._name = name
         self._eager = eager  # after a round that read changes, look again at once
+        # also run every follower this often when the log has not moved (work that is due
+        # by the clock, or written by another process without a change to the log)
+        self._idle_round = idle_round
         self.errors = 0
 
     def add(self, follower: Follower) -> None:
@@ -132,8 +137,13 @@ class FollowLoop:
 
     def _run(self) -> None:
         busy = False
+        last = time.monotonic()
         while not self._stop.is_set():
             poked = busy or self._wake.wait(self._interval)
+            if self._idle_round is not None and time.monotonic() - last >= self._idle_round:
+                poked = True
+            if poked:
+                last = time.monotonic()
             self._wake.clear()
             if self._stop.is_set():
                 break
