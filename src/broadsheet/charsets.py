@@ -59,4 +59,3 @@ LABEL_ALIASES: dict[str, str] = {
     "ms-arab": "cp1256",
     "utf8": "utf-8",
 }
-
