@@ -92,7 +92,7 @@ def bench() -> None:
 @handle_errors
 def bench_extract(ctx: Context, directory: Path, ground_truth: Path | None, fmt: str) -> None:
     """Score Broadsheet's extraction against trafilatura (fast) in the same run."""
-    from ..extract.bench import run_extract_bench
+    from ..bench.extract import run_extract_bench
 
     gold = ground_truth or (directory / "ground-truth.json")
     report = run_extract_bench(directory, gold if gold.exists() else None)
@@ -123,7 +123,7 @@ def bench_search(
     """Build a reproducible synthetic corpus of N articles and time the query classes."""
     import tempfile
 
-    from ..search.bench import run_search_bench
+    from ..bench.search import run_search_bench
 
     with tempfile.TemporaryDirectory(prefix="broadsheet-bench-") as tmp:
         where = workdir or Path(tmp)

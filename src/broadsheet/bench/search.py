@@ -32,8 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from ..models import Article, Paragraph, StoredArticle
-from .index import SearchIndex
+from broadsheet.models import Article, Paragraph, StoredArticle
+from broadsheet.search.index import SearchIndex
 
 __all__ = ["SyntheticCorpus", "run_search_bench"]
 
@@ -272,7 +272,7 @@ def _make_queries(
 
 def _searchable_after(index: SearchIndex, workdir: Path, tries: int = 50) -> dict[str, float]:
     try:
-        from ..store import open_store
+        from broadsheet.store import open_store
     except ImportError:  # the store package is not there: time the index alone
         open_store = None  # type: ignore[assignment]
     store: Any = open_store(str(workdir / "bench-store.db")) if open_store is not None else None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from broadsheet.bench.search import SyntheticCorpus, run_search_bench
 from broadsheet.search import SearchIndex
-from broadsheet.search.bench import SyntheticCorpus, run_search_bench
 
 
 def test_bench_result_has_the_documented_shape(tmp_path: Path) -> None:

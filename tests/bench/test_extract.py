@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from broadsheet.bench.extract import load_pages, run_extract_bench
 from broadsheet.errors import ExtractionError
-from broadsheet.extract.bench import load_pages, run_extract_bench
 from tests.extract.conftest import (
     FERRY_LIST,
     FERRY_PARAGRAPHS,

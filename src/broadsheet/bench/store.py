@@ -1,4 +1,4 @@
-"""Store throughput benchmark: ``python -m broadsheet.store.bench --articles 2000 --bars 200000``.
+"""Store throughput benchmark: ``python -m broadsheet.bench.store --articles 2000 --bars 200000``.
 
 Prints one JSON object: saves per second for new stories, re-polls (unchanged), lightly
 edited copies from other outlets (near-duplicates), and price-bar rows per second. The text

@@ -1,6 +1,6 @@
 """Polling benchmark: fetch + parse of many feeds from a local server, then conditional re-polls.
 
-    python -m broadsheet.sources.bench [--feeds 500] [--items 50] [--workers 8]
+    python -m broadsheet.bench.sources [--feeds 500] [--items 50] [--workers 8]
 
 Target (docs/BENCHMARKS.md): 10,000 feeds an hour on one 2-core machine with conditional GET,
 i.e. 2.8 feeds/s. The server runs in this process on 127.0.0.1 (reached through the
@@ -20,10 +20,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-from ..config import FetchSettings
-from ..fetch import Fetcher
-from ..models import FetchResult
-from .feeds import parse_feed
+from broadsheet.config import FetchSettings
+from broadsheet.fetch import Fetcher
+from broadsheet.models import FetchResult
+from broadsheet.sources.feeds import parse_feed
 
 HOST = "bench-feeds.test"
 

@@ -1,4 +1,4 @@
-"""Benchmarks of the markets package (``python -m broadsheet.markets.bench``).
+"""Benchmarks of the markets package (``python -m broadsheet.bench.markets``).
 
 - price import: the bundled history into a fresh SQLite store (``load_bundled_prices``),
   and a synthetic CSV (random walks on real sessions) through ``import_prices``;
@@ -26,12 +26,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .calendar import expected_sessions
-from .chart import ChartMarker, render_chart_html, render_chart_png, render_chart_terminal
-from .clean import check_bars
-from .events import event_study, summarise
-from .frames import bars_frame, import_prices, load_bundled_prices
-from .providers import BundledProvider
+from broadsheet.markets.calendar import expected_sessions
+from broadsheet.markets.chart import (
+    ChartMarker,
+    render_chart_html,
+    render_chart_png,
+    render_chart_terminal,
+)
+from broadsheet.markets.clean import check_bars
+from broadsheet.markets.events import event_study, summarise
+from broadsheet.markets.frames import bars_frame, import_prices, load_bundled_prices
+from broadsheet.markets.providers import BundledProvider
 
 __all__ = ["run_bench", "write_synthetic_prices"]
 
@@ -89,7 +94,7 @@ def write_synthetic_prices(
 
 def run_bench(*, tickers: int = 40, repeat: int = 5, events: int = 10_000) -> dict[str, Any]:
     """Run every markets benchmark; returns the figures as a JSON-able dict."""
-    from ..store import open_store  # the store sits above markets: benchmarks only
+    from broadsheet.store import open_store
 
     out: dict[str, Any] = {}
     provider = BundledProvider()

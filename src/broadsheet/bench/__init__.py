@@ -1,0 +1,12 @@
+"""Benchmarks and fitting: code that measures Broadsheet or fits its bundled tables.
+
+Nothing at run time imports this package; ``broadsheet bench ...`` and
+``python -m broadsheet.bench.<module>`` do. Each module is imported on its own (they pull
+in what they measure, some of it heavy), so this package exports nothing.
+
+extract    ``broadsheet bench extract``: Broadsheet against trafilatura, same run
+search     ``broadsheet bench search``: a synthetic corpus, indexed, then timed
+store      ``python -m broadsheet.bench.store``: saves and price rows per second
+sources    ``python -m broadsheet.bench.sources``: polling many feeds from a local server
+markets    ``python -m broadsheet.bench.markets``: price import, charts, event studies
+"""
