@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from broadsheet.alerts.bench import SSEReceiver, read_sse
+from broadsheet.bench.alerts import SSEReceiver, read_sse
 from broadsheet.wire import AlertFired, event_from_json
 
 

@@ -9,4 +9,6 @@ search     ``broadsheet bench search``: a synthetic corpus, indexed, then timed
 store      ``python -m broadsheet.bench.store``: saves and price rows per second
 sources    ``python -m broadsheet.bench.sources``: polling many feeds from a local server
 markets    ``python -m broadsheet.bench.markets``: price import, charts, event studies
+alerts     ``broadsheet bench wire``: from a story stored to its alert on a live screen
+           (its stories and searches: ``alerts_corpus``)
 """

@@ -299,7 +299,7 @@ def bench_wire(
 
     With --sse, the subscriber is an SSE client of a `broadsheet serve` that follows the
     home given with --home (the stories and searches are written there)."""
-    from ..alerts.bench import run_wire_bench
+    from ..bench.alerts import run_wire_bench
 
     result = run_wire_bench(
         alerts=alerts_n,

@@ -12,8 +12,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ..demo.newswire import ANALYSTS, ECONOMISTS, OUTLETS
-from ..models import Annotations, Article, Entity, Paragraph, Quote, TickerMention
+from broadsheet.demo.newswire import ANALYSTS, ECONOMISTS, OUTLETS
+from broadsheet.models import Annotations, Article, Entity, Paragraph, Quote, TickerMention
 
 __all__ = ["GeneratedStory", "StoryMaker", "make_searches"]
 

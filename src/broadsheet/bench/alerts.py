@@ -1,6 +1,6 @@
 """``broadsheet bench wire``: from a story stored to its alert received by a live subscriber.
 
-In a temporary home: N generated saved searches (``corpus.make_searches``), a following
+In a temporary home: N generated saved searches (``alerts_corpus.make_searches``), a following
 service (the percolator, the index and the change feed, as ``serve`` runs them), and a
 writer thread with its own store connection — as another process would be — storing
 generated stories with their annotations at R a second for S seconds. The subscriber is
@@ -31,11 +31,12 @@ from typing import Any
 
 import httpx
 
-from ..config import Settings, StoreSettings
-from ..search import article_fields, matches, parse_query, prepare_article
-from ..store import Store, open_store
-from ..wire import AlertFired, event_from_json
-from .corpus import StoryMaker, make_searches
+from broadsheet.config import Settings, StoreSettings
+from broadsheet.search import article_fields, matches, parse_query, prepare_article
+from broadsheet.store import Store, open_store
+from broadsheet.wire import AlertFired, event_from_json
+
+from .alerts_corpus import StoryMaker, make_searches
 
 __all__ = ["BusReceiver", "SSEReceiver", "percentile", "read_sse", "run_wire_bench"]
 
@@ -301,7 +302,7 @@ def _write_elsewhere(
     """Run ``write_stories`` in another process (as a poller would be) and wait for it."""
     args = json.dumps([database, seed, source_ids, total, rate])
     code = (
-        "import json, sys; from broadsheet.alerts.bench import write_stories; "
+        "import json, sys; from broadsheet.bench.alerts import write_stories; "
         "write_stories(*json.loads(sys.argv[1]))"
     )
     done = subprocess.run(
