@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from broadsheet.extract.scoring import macro_scores, score_extraction, score_pages, shingles
+from broadsheet.bench.extract_scoring import macro_scores, score_extraction, score_pages, shingles
 
 # Crafted pairs covering each branch of the metric: exact, partial, empty prediction, empty
 # truth, short texts (< 4 tokens), repeated shingles, punctuation-only differences.

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from broadsheet.bench.extract_scoring import score_pages
 from broadsheet.errors import ExtractionError
 from broadsheet.extract import extract_html
-from broadsheet.extract.scoring import score_pages
 
 FLOORS = Path(__file__).resolve().parents[1] / "quality_floors.json"
 

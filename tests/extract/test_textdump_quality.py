@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from broadsheet.extract.scoring import score_extraction
+from broadsheet.bench.extract_scoring import score_extraction
 from broadsheet.extract.textdump import extract_textdump
 from broadsheet.models import Article
 

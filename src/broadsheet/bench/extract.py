@@ -5,8 +5,8 @@ memory first (reading and gunzipping are not timed), then times each extractor o
 pages, several rounds in alternating order, keeping each extractor's fastest round (the
 machine is shared; the fastest round is the least disturbed). Pages are HTML
 (``*.html``, ``*.htm``, ``*.html.gz``, e.g. ``extraction-dev/html/``) or visible-text dumps
-(``*.txt``, e.g. ``textdump-dev/text/``). Scores use :mod:`broadsheet.extract.scoring`, the
-reference metric. Extractors compared:
+(``*.txt``, e.g. ``textdump-dev/text/``). Scores use the reference metric,
+:mod:`broadsheet.bench.extract_scoring`. Extractors compared:
 
 - ``broadsheet``: :func:`extract_html` for HTML, ``extract_textdump`` for text dumps;
 - ``trafilatura-fast``: ``trafilatura.extract(page, fast=True)`` (for text dumps: the text
@@ -25,8 +25,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from broadsheet.bench.extract_scoring import macro_scores, score_extraction
 from broadsheet.errors import BroadsheetError, ExtractionError
-from broadsheet.extract.scoring import macro_scores, score_extraction
 
 __all__ = ["BenchReport", "ExtractorResult", "load_pages", "run_extract_bench"]
 

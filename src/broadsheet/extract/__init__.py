@@ -4,7 +4,6 @@ extract_document(doc)        dispatch on ``doc.media_type``; feed hints fill gap
 extract_html(body, url=, charset=)
 extract_textdump(text, url=) (``extract.textdump``: visible-text page dumps)
 decode_html(body, declared)  BOM > transport charset > <meta> > UTF-8 > cp1252
-score_extraction(truth, pred) the benchmark's shingle metric
 article_to_row(doc_id, article) the ``broadsheet extract`` JSON row
 """
 
@@ -19,7 +18,6 @@ from typing import TYPE_CHECKING
 from broadsheet.errors import ExtractionError
 from broadsheet.extract.encoding import decode_html
 from broadsheet.extract.html import extract_html
-from broadsheet.extract.scoring import score_extraction
 from broadsheet.textsafe import clean_article
 
 if TYPE_CHECKING:
@@ -32,7 +30,6 @@ __all__ = [
     "extract_document",
     "extract_html",
     "extract_text_document",
-    "score_extraction",
 ]
 
 _SUFFIXES = (".html.gz", ".htm.gz", ".html", ".htm", ".txt")
