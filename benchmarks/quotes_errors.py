@@ -22,9 +22,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from broadsheet.bench.quotes_fit import _jaccard, iter_split, load_docs, read_gold
 from broadsheet.enrich.quotes import _build, find_quotes
 from broadsheet.enrich.quotes_entities import entities_from_doc
-from broadsheet.enrich.quotes_fit import _jaccard, iter_split, load_docs, read_gold
 
 
 def _zero(*_: Any) -> float:

@@ -11,7 +11,7 @@ whole enrichment instead. --docbin reuses parses saved by an earlier run (spaCy 
 written there when the file does not exist yet). Timing goes to stderr as JSON.
 
 Then score: python /work/shared/tools/score_quotes.py SPLIT_DIR OUT.jsonl
-(--score prints the same figures from broadsheet.enrich.quotes_fit.score_predictions, which
+(--score prints the same figures from broadsheet.bench.quotes_fit.score_predictions, which
 also reads the training split's one malformed annotation line that the reference trips on.)
 """
 
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(json.dumps(report), file=sys.stderr)
     if args.score:
-        from broadsheet.enrich.quotes_fit import score_predictions
+        from broadsheet.bench.quotes_fit import score_predictions
 
         print(json.dumps(score_predictions(args.split_dir, predictions)))
     return 0

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from broadsheet.bench.quotes_fit import iter_split, score_predictions
 from broadsheet.enrich.nlp import load_nlp
 from broadsheet.enrich.quotes import find_quotes
 from broadsheet.enrich.quotes_entities import entities_from_doc
-from broadsheet.enrich.quotes_fit import iter_split, score_predictions
 from broadsheet.enrich.quotes_marks import straighten_quotes
 
 

@@ -12,4 +12,6 @@ sources          ``python -m broadsheet.bench.sources``: polling feeds from a lo
 markets          ``python -m broadsheet.bench.markets``: price import, charts, event studies
 alerts           ``broadsheet bench wire``: from a story stored to its alert on a live screen
 alerts_corpus    generated stories (with their annotations) and saved searches for it
+quotes_fit       ``python -m broadsheet.bench.quotes_fit``: fits the quote classifier and cut
+                 table on PolNeAR train; scores predictions as the reference scorer does
 """

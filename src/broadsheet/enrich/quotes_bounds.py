@@ -6,7 +6,7 @@ a content span starts a possible cut. The table holds, per kind of dependent (it
 dependency, its word or part of speech, whether a comma or dash comes before it, the
 pattern), how often the gold content ended right there given that it reached it; a cut is
 made at the first dependent whose rate is over one half. Fitted by
-``python -m broadsheet.enrich.quotes_fit TRAIN_DIR --bounds`` (train only).
+``python -m broadsheet.bench.quotes_fit TRAIN_DIR --bounds`` (train only).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Fit the cue weights of quote attribution on the PolNeAR training split.
 
-usage: python -m broadsheet.enrich.quotes_fit TRAIN_DIR [--docbin FILE] [--out FILE]
-                                                [--limit N] [--bounds] [--holdout N]
-                                                [--holdout-every K]
+usage: python -m broadsheet.bench.quotes_fit TRAIN_DIR [--docbin FILE] [--out FILE]
+                                               [--limit N] [--bounds] [--holdout N]
+                                               [--holdout-every K]
 
 ``--bounds`` fits the content cut table of ``quotes_bounds`` (``quotes_data/bounds.json``)
 instead of the classifier; fit it first, the classifier sees the cut contents.
@@ -10,7 +10,7 @@ instead of the classifier; fit it first, the classifier sees the cut contents.
 Every verb of every training article is turned into a candidate attribution (its pattern:
 clause, infinitive, object, preposition, quotation, "according to"); a candidate is right
 when the reference scorer would count it (content Jaccard >= 0.5, source overlapping).
-The smoothed precision of each ``lemma|pattern`` is written to ``quotes_data/weights.json``
+The smoothed precision of each ``lemma|pattern`` is written to ``quotes_data/model.json``
 with the threshold that maximises F1 on the training split. Only the training split is
 read: development and test data stay unseen.
 """
@@ -25,11 +25,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .nlp import load_nlp
-from .quotes import _build, _Candidate, _collect_candidates, candidate_features
-from .quotes_bounds import MIN_COUNT, cut_keys, cut_points
-from .quotes_entities import entities_from_doc
-from .quotes_marks import straighten_quotes
+from broadsheet.enrich import quotes as _quotes
+from broadsheet.enrich.nlp import load_nlp
+from broadsheet.enrich.quotes import _build, _Candidate, _collect_candidates, candidate_features
+from broadsheet.enrich.quotes_bounds import MIN_COUNT, cut_keys, cut_points
+from broadsheet.enrich.quotes_entities import entities_from_doc
+from broadsheet.enrich.quotes_marks import straighten_quotes
 
 __all__ = [
     "collect_examples",
@@ -43,6 +44,7 @@ __all__ = [
 ]
 
 _MARKS = '"“”‘’«»'
+_MODEL = Path(_quotes.__file__).resolve().parent / "quotes_data" / "model.json"
 
 
 def read_gold(ann: Path, text: str) -> list[dict[str, Any]]:
@@ -328,7 +330,7 @@ def fit_model(
     weights = {f: round(float(v), 4) for f, v in zip(names, w, strict=True) if abs(v) >= 1e-3}
     return {
         "about": "logistic regression over candidate features, fitted on PolNeAR train only "
-        "(python -m broadsheet.enrich.quotes_fit); keep a candidate when bias + sum >= cutoff",
+        "(python -m broadsheet.bench.quotes_fit); keep a candidate when bias + sum >= cutoff",
         "bias": round(b, 4),
         "cutoff": round(float(z[order[best]]), 4),
         "train_f1_estimate": round(float(f1[best]), 4),
@@ -402,9 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="fit quote-cue weights on PolNeAR train")
     parser.add_argument("train_dir", type=Path)
     parser.add_argument("--docbin", type=Path)
-    parser.add_argument(
-        "--out", type=Path, default=Path(__file__).parent / "quotes_data" / "model.json"
-    )
+    parser.add_argument("--out", type=Path, default=_MODEL)
     parser.add_argument("--limit", type=int, default=0, help="the first N texts only (--bounds)")
     parser.add_argument(
         "--bounds", action="store_true", help="fit the content cut table (bounds.json)"
