@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from broadsheet.bench.quotes_fit import _jaccard, iter_split, load_docs, read_gold
-from broadsheet.enrich.quotes import _build, find_quotes
-from broadsheet.enrich.quotes_entities import entities_from_doc
+from broadsheet.enrich.quotes import entities_from_doc, find_quotes
+from broadsheet.enrich.quotes.find import _build
 
 
 def _zero(*_: Any) -> float:

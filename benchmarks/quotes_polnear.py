@@ -6,7 +6,7 @@ usage: quotes_polnear.py SPLIT_DIR OUT.jsonl [--limit N] [--docbin FILE] [--anal
 SPLIT_DIR holds text/<doc>.txt. Each text is parsed with broadsheet.enrich.nlp.load_nlp() (sentence
 breaks at paragraph ends)
 (on the quote-straightened text, offsets unchanged) and entities come from the parse via
-quotes_entities.entities_from_doc; with --analyze, broadsheet.enrich.analyze_text does the
+enrich.quotes.entities_from_doc; with --analyze, broadsheet.enrich.analyze_text does the
 whole enrichment instead. --docbin reuses parses saved by an earlier run (spaCy DocBin,
 written there when the file does not exist yet). Timing goes to stderr as JSON.
 
@@ -26,9 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from broadsheet.enrich.nlp import load_nlp
-from broadsheet.enrich.quotes import find_quotes
-from broadsheet.enrich.quotes_entities import entities_from_doc
-from broadsheet.enrich.quotes_marks import straighten_quotes
+from broadsheet.enrich.quotes import entities_from_doc, find_quotes, straighten_quotes
 from broadsheet.models import Quote
 
 

@@ -9,9 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from broadsheet.enrich.nlp import load_nlp
-from broadsheet.enrich.quotes import find_quotes, quote_kind
-from broadsheet.enrich.quotes_entities import entities_from_doc
-from broadsheet.enrich.quotes_marks import find_quote_spans, straighten_quotes
+from broadsheet.enrich.quotes import (
+    entities_from_doc,
+    find_quote_spans,
+    find_quotes,
+    quote_kind,
+    straighten_quotes,
+)
 from broadsheet.models import Quote
 
 

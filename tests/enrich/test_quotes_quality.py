@@ -15,9 +15,7 @@ import pytest
 
 from broadsheet.bench.quotes_fit import iter_split, score_predictions
 from broadsheet.enrich.nlp import load_nlp
-from broadsheet.enrich.quotes import find_quotes
-from broadsheet.enrich.quotes_entities import entities_from_doc
-from broadsheet.enrich.quotes_marks import straighten_quotes
+from broadsheet.enrich.quotes import entities_from_doc, find_quotes, straighten_quotes
 
 
 def _shared() -> Path:

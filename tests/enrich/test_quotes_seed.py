@@ -12,9 +12,7 @@ from click.testing import CliRunner
 
 from broadsheet.cli import cli
 from broadsheet.enrich.nlp import load_nlp
-from broadsheet.enrich.quotes import find_quotes
-from broadsheet.enrich.quotes_entities import entities_from_doc
-from broadsheet.enrich.quotes_marks import straighten_quotes
+from broadsheet.enrich.quotes import entities_from_doc, find_quotes, straighten_quotes
 from broadsheet.models import Quote
 
 

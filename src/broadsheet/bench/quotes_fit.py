@@ -4,13 +4,13 @@ usage: python -m broadsheet.bench.quotes_fit TRAIN_DIR [--docbin FILE] [--out FI
                                                [--limit N] [--bounds] [--holdout N]
                                                [--holdout-every K]
 
-``--bounds`` fits the content cut table of ``quotes_bounds`` (``quotes_data/bounds.json``)
+``--bounds`` fits the content cut table of ``enrich.quotes.bounds`` (``data/bounds.json``)
 instead of the classifier; fit it first, the classifier sees the cut contents.
 
 Every verb of every training article is turned into a candidate attribution (its pattern:
 clause, infinitive, object, preposition, quotation, "according to"); a candidate is right
 when the reference scorer would count it (content Jaccard >= 0.5, source overlapping).
-The smoothed precision of each ``lemma|pattern`` is written to ``quotes_data/model.json``
+The smoothed precision of each ``lemma|pattern`` is written to ``data/model.json``
 with the threshold that maximises F1 on the training split. Only the training split is
 read: development and test data stay unseen.
 """
@@ -27,10 +27,14 @@ from typing import Any
 
 from broadsheet.enrich import quotes as _quotes
 from broadsheet.enrich.nlp import load_nlp
-from broadsheet.enrich.quotes import _build, _Candidate, _collect_candidates, candidate_features
-from broadsheet.enrich.quotes_bounds import MIN_COUNT, cut_keys, cut_points
-from broadsheet.enrich.quotes_entities import entities_from_doc
-from broadsheet.enrich.quotes_marks import straighten_quotes
+from broadsheet.enrich.quotes import entities_from_doc, straighten_quotes
+from broadsheet.enrich.quotes.bounds import MIN_COUNT, cut_keys, cut_points
+from broadsheet.enrich.quotes.find import (
+    _build,
+    _Candidate,
+    _collect_candidates,
+    candidate_features,
+)
 
 __all__ = [
     "collect_examples",
@@ -44,7 +48,7 @@ __all__ = [
 ]
 
 _MARKS = '"“”‘’«»'
-_MODEL = Path(_quotes.__file__).resolve().parent / "quotes_data" / "model.json"
+_MODEL = Path(_quotes.__file__).resolve().parent / "data" / "model.json"
 
 
 def read_gold(ann: Path, text: str) -> list[dict[str, Any]]:
@@ -212,7 +216,7 @@ def load_docs(split: Path, docbin: Path | None, limit: int = 0) -> list[Any]:
 
 
 def fit_bounds(split: Path, docs: list[Any], min_count: int = MIN_COUNT) -> dict[str, float]:
-    """The cut table of ``quotes_bounds``: for every candidate whose cue is a gold cue, and
+    """The cut table of ``enrich.quotes.bounds``: for every candidate whose cue is a gold cue, and
     every place its content could be cut that the gold content reaches, whether the gold
     content ends there; smoothed rates of keys seen at least ``min_count`` times."""
     rows = iter_split(split)

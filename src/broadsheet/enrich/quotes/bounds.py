@@ -61,7 +61,7 @@ def cut_keys(doc: Doc, k: int, dep: Token, pattern: str) -> list[str]:
 @lru_cache(maxsize=1)
 def load_cut_table() -> dict[str, float]:
     """Fitted cut rates by key ({} when the data file is missing)."""
-    path = resources.files(__package__) / "quotes_data" / "bounds.json"
+    path = resources.files(__package__) / "data" / "bounds.json"
     if not path.is_file():
         return {}
     data: dict[str, float] = json.loads(path.read_text("utf-8"))

@@ -4,10 +4,10 @@
 parse (a cue verb with its subject and its clause, quotation, infinitive or object;
 "according to X"; "X said:" before a quotation; "..., X said" after one), and from the
 quotation marks themselves. Which cue lemmas count under which pattern is data
-(``quotes_data/cues.json``, and ``quotes_data/weights.json`` fitted on the PolNeAR training
-split). Speakers get their canonical name from the entity mention covering the source
-span; a pronoun or a role noun ("the spokeswoman") resolves to the nearest fitting
-person or organisation mentioned before it.
+(``data/cues.json``, and ``data/model.json`` fitted on the PolNeAR training split).
+Speakers get their canonical name from the entity mention covering the source span; a
+pronoun or a role noun ("the spokeswoman") resolves to the nearest fitting person or
+organisation mentioned before it.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
-from ..models import Entity, EntityType, Quote, QuoteKind
-from .quotes_bounds import trim_tokens
-from .quotes_marks import QUOTE_CHARS, find_quote_spans
-from .quotes_speakers import SpeakerDetails, find_speaker_details
+from broadsheet.models import Entity, EntityType, Quote, QuoteKind
+
+from .bounds import trim_tokens
+from .marks import QUOTE_CHARS, find_quote_spans
+from .speakers import SpeakerDetails, find_speaker_details
 
 __all__ = ["find_quotes", "quote_kind"]
 
@@ -59,7 +60,7 @@ class _Lexicon:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
-    base = resources.files(__package__) / "quotes_data"
+    base = resources.files(__package__) / "data"
     cues: dict[str, Any] = json.loads((base / "cues.json").read_text("utf-8"))
     model: dict[str, Any] = {}
     model_file = base / "model.json"

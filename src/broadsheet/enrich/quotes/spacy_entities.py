@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from ..models import Entity, EntityType
+from broadsheet.models import Entity, EntityType
 
 __all__ = ["entities_from_doc"]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from ..models import Entity
+from broadsheet.models import Entity
 
 __all__ = ["SpeakerDetails", "find_speaker_details"]
 
