@@ -29,12 +29,9 @@ from broadsheet.enrich import quotes as _quotes
 from broadsheet.enrich.nlp import load_nlp
 from broadsheet.enrich.quotes import entities_from_doc, straighten_quotes
 from broadsheet.enrich.quotes.bounds import MIN_COUNT, cut_keys, cut_points
-from broadsheet.enrich.quotes.find import (
-    _build,
-    _Candidate,
-    _collect_candidates,
-    candidate_features,
-)
+from broadsheet.enrich.quotes.candidates import _Candidate, _collect_candidates
+from broadsheet.enrich.quotes.features import candidate_features
+from broadsheet.enrich.quotes.find import _build
 
 __all__ = [
     "collect_examples",

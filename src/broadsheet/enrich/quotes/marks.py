@@ -5,13 +5,16 @@ are paired within a paragraph; single quotes are left alone so nested quotes (``
 ‘no’ to me”``) and apostrophes never break the pairing. A paragraph that opens a quote and
 does not close it continues into the next paragraph when that one opens with a quote mark
 too (the newspaper convention for quotations running over several paragraphs).
+``quote_kind`` tells a direct quote, a mixed one and an indirect one apart by their marks.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["QUOTE_CHARS", "find_quote_spans", "straighten_quotes"]
+from broadsheet.models import QuoteKind
+
+__all__ = ["QUOTE_CHARS", "find_quote_spans", "quote_kind", "straighten_quotes"]
 
 # every character the reference scorer treats as a quote mark
 QUOTE_CHARS = '"“”‘’«»'
@@ -110,3 +113,27 @@ def straighten_quotes(text: str) -> str:
     offsets into the original text.
     """
     return text.translate(_STRAIGHT)
+
+
+def _has_quote_mark(body: str) -> bool:
+    """Whether ``body`` holds a quotation mark. An apostrophe between letters ("shouldn’t",
+    "Kim’s") is not one, although the reference scorer's kind rule counts it."""
+    for i, ch in enumerate(body):
+        if ch not in QUOTE_CHARS:
+            continue
+        if ch in "’'" and 0 < i < len(body) - 1 and body[i - 1].isalpha() and body[i + 1].isalpha():
+            continue
+        return True
+    return False
+
+
+def quote_kind(text: str) -> QuoteKind:
+    """The kind of a quote from its content text: direct when it opens with a quotation
+    mark, mixed when it holds one, indirect otherwise (the reference scorer's definition,
+    except that an apostrophe inside a word is not a quotation mark)."""
+    body = text.strip()
+    if body[:1] in QUOTE_CHARS:
+        return "direct"
+    if _has_quote_mark(body):
+        return "mixed"
+    return "indirect"

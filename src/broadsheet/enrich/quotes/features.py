@@ -1,0 +1,169 @@
+"""What the attribution classifier sees of a candidate, and its score.
+
+Features name the candidate's pattern, cue lemma, quoting, subject and length, and the
+context ``_mark_context`` sets (a cue nested in reported words; another speech verb in the
+sentence). Without a fitted model the hand lexicon decides (``_prior``).
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from .candidates import _Candidate
+from .lexicon import _Lexicon, _lexicon
+from .marks import quote_kind
+
+_FIRST_WORDS = frozenset(
+    {"that", "to", "the", "a", "an", "his", "her", "their", "it", "he", "she", "they", "we"}
+    | {"i", "what", "whether", "how", "if", "this", "there", "in", "for"}
+)
+
+
+def _prior(cand: _Candidate, lex: _Lexicon) -> bool:
+    """The hand-written lexicon's verdict, for cues the fitted weights have not seen."""
+    if cand.pattern in ("according", "colon"):
+        return True
+    if cand.pattern in ("ccomp", "bare-quote", "parataxis"):
+        return cand.lemma in lex.speech
+    if cand.pattern == "xcomp":
+        return cand.lemma in lex.intent
+    if cand.pattern == "dobj":
+        return cand.lemma in lex.object
+    return False
+
+
+def _bucket(n: int) -> str:
+    for limit in (1, 3, 7, 15, 31, 63):
+        if n <= limit:
+            return str(limit)
+    return "more"
+
+
+def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) -> list[str]:
+    """What the attribution classifier sees of one candidate."""
+    pattern, lemma = cand.pattern, cand.lemma
+    body = text[content[0] : content[1]]
+    quoted = {"direct": "q1", "mixed": "qm", "indirect": "q0"}[quote_kind(body)]
+    src = cand.source
+    if src is None:
+        subj = "none"
+    elif src.pos_ == "PRON":
+        subj = "pron-" + src.lower_
+    else:
+        subj = src.pos_ + "-" + (src.ent_type_ or "x")
+    feats = [
+        "p=" + pattern,
+        "l=" + lemma,
+        "lp=" + lemma + "|" + pattern,
+        "pq=" + pattern + "|" + quoted,
+        "ps=" + pattern + "|" + subj.split("-")[0],
+        "s=" + subj,
+        "plen=" + pattern + "|" + _bucket(len(body.split())),
+    ]
+    verb = cand.verb
+    if verb is not None:
+        feats.append("pt=" + pattern + "|" + verb.tag_)
+        feats.append("pd=" + pattern + "|" + verb.dep_)
+        feats.append("lt=" + lemma + "|" + verb.tag_)
+        if any(c.dep_ == "neg" for c in verb.children):
+            feats.append("neg")
+        if any(
+            c.dep_ == "aux" and c.lower_ in ("will", "would", "could", "might")
+            for c in verb.children
+        ):
+            feats.append("modal|" + pattern)
+    if cand.cue is not None and cand.cue[0] > content[1]:
+        feats.append("after|" + pattern)
+    if cand.cue is not None and _within_quotation(text, cand.cue[0]):
+        feats.append("inq|" + pattern)
+        feats.append("inql|" + lemma)
+    feats.append("lq=" + lemma + "|" + quoted)
+    if cand.sibling:
+        feats.append("sibling|" + pattern)
+        feats.append("siblingl|" + lemma)
+    if cand.nested:
+        feats.append("nested|" + pattern)
+        feats.append("nestedl|" + lemma)
+    lex = _lexicon()
+    cls = (
+        "speech"
+        if lemma in lex.speech
+        else "intent"
+        if lemma in lex.intent
+        else "object"
+        if lemma in lex.object
+        else "other"
+    )
+    feats.append("cp=" + cls + "|" + pattern)
+    feats.append("cpq=" + cls + "|" + pattern + "|" + quoted)
+    feats.append("psq=" + pattern + "|" + subj.split("-")[0] + "|" + quoted)
+
+    feats.append("ls=" + lemma + "|" + subj.split("-")[0])
+    if src is not None and verb is not None:
+        feats.append("dist=" + _bucket(abs(src.i - verb.i)))
+    if cand.cue is not None and content[0] < cand.cue[0] < content[1]:
+        feats.append("cue-inside|" + pattern)
+    if body[:5].lower().startswith("that "):
+        feats.append("that|" + pattern)
+    first = body.split(None, 1)[0].lower() if body.strip() else ""
+    if first in _FIRST_WORDS:
+        feats.append("lf=" + lemma + "|" + first)
+    if src is not None and src.pos_ == "NOUN":
+        feats.append("sl=" + src.lemma_.lower())
+        feats.append("sll=" + src.lemma_.lower() + "|" + lemma)
+    if verb is not None:
+        if verb.dep_ in ("xcomp", "ccomp", "conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+            feats.append("hl=" + verb.head.lemma_.lower() + "|" + verb.dep_)
+        feats.append("lpd=" + lemma + "|" + pattern + "|" + verb.dep_)
+    return feats
+
+
+def _within_quotation(text: str, pos: int) -> bool:
+    """Whether ``pos`` sits inside a quotation opened earlier in its paragraph (a cue in
+    someone's quoted words: "“... I heard Trump say he would win,” she said")."""
+    para = text[text.rfind("\n", 0, pos) + 1 : pos]
+    return (
+        para.count("“") > para.count("”")
+        or para.count('"') % 2 == 1
+        or para.count("''") % 2 == 1
+        or para.count("«") > para.count("»")
+    )
+
+
+def _score(cand: _Candidate, content: tuple[int, int], text: str) -> float:
+    """The classifier's score of a candidate (the hand lexicon's 1/-1 without a model)."""
+    lex = _lexicon()
+    if not lex.model:
+        return 1.0 if _prior(cand, lex) else -1.0
+    feats = candidate_features(cand, content, text)
+    return lex.bias + sum(lex.model.get(f, 0.0) for f in feats)
+
+
+_REPORTING = frozenset({"ccomp", "split", "parataxis", "bare-quote", "according", "colon"})
+
+
+def _mark_context(prepared: list[tuple[_Candidate, tuple[int, int]]], lex: _Lexicon) -> None:
+    """Context features for the classifier: ``nested``, the cue lies inside the reported
+    words of a speech cue ("she said that Trump wants ..."), and ``sibling``, another verb
+    of its sentence reports speech ("criticized X, saying ..."). Nested cues are attributed
+    less often than the outer one; siblings often share a speaker."""
+    spans = sorted(
+        content
+        for cand, content in prepared
+        if cand.pattern in _REPORTING and (cand.lemma in lex.speech or cand.verb is None)
+    )
+    starts = [s for s, _ in spans]
+    sentence = {cand.verb.i: cand.verb.sent.start for cand, _ in prepared if cand.verb is not None}
+    reporting: dict[int, set[int]] = {}
+    for cand, content in prepared:
+        if cand.cue is not None:
+            pos = cand.cue[0]
+            i = bisect.bisect_right(starts, pos)
+            cand.nested = any(
+                s <= pos < e and (s, e) != content for s, e in spans[max(0, i - 8) : i]
+            )
+        if cand.verb is not None and cand.pattern in _REPORTING and cand.lemma in lex.speech:
+            reporting.setdefault(sentence[cand.verb.i], set()).add(cand.verb.i)
+    for cand, _ in prepared:
+        if cand.verb is not None and not cand.nested:
+            cand.sibling = bool(reporting.get(sentence[cand.verb.i], set()) - {cand.verb.i})
