@@ -94,9 +94,9 @@ def _pattern(name: str) -> Callable[[], object]:
 
 
 def _byline_cut() -> Callable[[], object]:
-    from broadsheet.extract import html
+    from broadsheet.extract.html import metadata
 
-    return lambda: html._BYLINE_CUT.search(" " * 20_000 + "x")
+    return lambda: metadata._BYLINE_CUT.search(" " * 20_000 + "x")
 
 
 CASES: dict[str, tuple[str, Callable[[], Callable[[], object]]]] = {

@@ -12,7 +12,7 @@ patterns need milliseconds. The bound is CPU seconds of the matching thread (see
 tests/hang_guard.py), many times what they need.
 
 ``regexploit`` (a static ReDoS checker on PyPI) was also run over src/ during the audit; its
-only finding, the cubic ``_CREDIT_TEXT`` in extract/html.py, is bounded by its {2,120}
+only finding, the cubic ``_CREDIT_TEXT`` in extract/html/figures.py, is bounded by its {2,120}
 repetitions and is among the patterns checked here.
 """
 
@@ -133,7 +133,7 @@ def test_the_audit_sees_the_patterns_that_read_fetched_text() -> None:
         "broadsheet.extract.encoding._META_START",
         "broadsheet.sources.feeds._HTML_TAG",
         "broadsheet.sources.xmltext._ENTITY_HEAD",
-        "broadsheet.extract.html._CREDIT_TEXT",
+        "broadsheet.extract.html.figures._CREDIT_TEXT",
         "broadsheet.extract.textdump._BYLINE",
         "broadsheet.search.query._FIELD_RE",
     ):

@@ -9,7 +9,8 @@ import pytest
 from broadsheet.errors import ExtractionError
 from broadsheet.extract import extract_html
 from broadsheet.extract.boilerplate import BOILERPLATE, is_boilerplate
-from broadsheet.extract.html import clean_byline, join_names, parse_date, split_credit
+from broadsheet.extract.html.figures import split_credit
+from broadsheet.extract.html.metadata import clean_byline, join_names, parse_date
 from broadsheet.models import Article
 from tests.extract.conftest import (
     BOILERPLATE_TEXTS,
