@@ -1,0 +1,413 @@
+"""Finding the mentions: spaCy's spans, corrected and completed by the rules.
+
+Spans are cut at line breaks and slashes and stripped; well-known company names are taken
+whole; "Shanghai’s Fudan University" splits into a place and an organisation; organisation
+keywords retype spans and make organisations of untagged capitalised runs; "Party of" and
+"University of" take in the name after them; titles come off people's names; a short name
+given a person's role is a person; what is not a name is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from broadsheet.models import EntityType
+
+from .rules import _LABELS
+from .spans import _clean_span, _is_cap, _normalise_space, _Page, _segments, _Span
+
+_NOT_NAME_POS = frozenset(
+    {"VERB", "PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "ADV", "INTJ", "NUM"}
+)
+_MARKUP = frozenset("=|{}[]<>#*_\\")
+_NAME_PARTICLES = frozenset(
+    {"de", "van", "von", "bin", "al", "da", "di", "le", "la", "der", "den", "dos", "du"}
+)
+_HTML_ENTITY = re.compile(r"&#?\w+;")
+
+
+class _Mentions(_Page):
+    """The mention-finding steps of the rule layer, in the order ``run`` applies them."""
+
+    def _model_spans(self) -> list[_Span]:
+        out: list[_Span] = []
+        for ent in self.doc.ents:
+            type_ = _LABELS.get(ent.label_)
+            if type_ is None:
+                continue
+            for s, e in _segments(self.text, ent.start_char, ent.end_char):
+                s, e = _clean_span(self.text, s, e)
+                if e > s and not self.in_heading(s):
+                    out.append(_Span(s, e, type_))
+        return out
+
+    def _known_companies(self, spans: list[_Span]) -> list[_Span]:
+        """Well-known multi-word company names the model split or mistyped
+        ("Lockheed" ORG + "Martin" PERSON -> "Lockheed Martin" ORG)."""
+        pattern = self.rules.company_pattern
+        if pattern is None:
+            return spans
+        found = [
+            _Span(m.start(), m.end(), "ORG", rule=True)
+            for m in pattern.finditer(self.text)
+            if not self.in_heading(m.start())
+        ]
+        if not found:
+            return spans
+        kept = [
+            sp
+            for sp in spans
+            if not any(
+                sp.start < f.end and f.start < sp.end and sp.end - sp.start <= f.end - f.start
+                for f in found
+            )
+        ]
+        kept.extend(f for f in found if not any(k.start < f.end and f.start < k.end for k in kept))
+        return sorted(kept, key=lambda sp: sp.start)
+
+    def _split_possessives(self, spans: list[_Span]) -> list[_Span]:
+        """ "Shanghai’s Fudan University" -> PLACE "Shanghai" + ORG "Fudan University"."""
+        out: list[_Span] = []
+        for sp in spans:
+            surface = self.text[sp.start : sp.end]
+            m = re.search(r"[’']s\s+", surface)
+            if m is None or sp.type == "PERSON":
+                out.append(sp)
+                continue
+            left, right = surface[: m.start()], surface[m.end() :]
+            left_words, right_words = left.split(), right.split()
+            left_is_place = (
+                left.lower() in self.rules.places or left.lower() in self.rules.place_aliases
+            )
+            if (
+                left_words
+                and len(right_words) >= 2
+                and all(_is_cap(w) for w in left_words)
+                and all(_is_cap(w) or w.lower() in self.rules.name_connectors for w in right_words)
+                and (
+                    left_is_place
+                    or (
+                        self._has_keyword(right_words, self.rules.org_keywords_strong)
+                        and left.lower() not in self.rules.possessive_name_words
+                    )
+                )
+            ):
+                left_type: EntityType = sp.type
+                if left_is_place:
+                    left_type = "PLACE"
+                elif self._has_keyword(left_words, self.rules.org_keywords_strong):
+                    left_type = "ORG"
+                out.append(_Span(sp.start, sp.start + len(left), left_type))
+                out.append(_Span(sp.start + m.end(), sp.end, sp.type))
+            else:
+                out.append(sp)
+        return out
+
+    def _has_keyword(self, words: Sequence[str], keywords: frozenset[str]) -> bool:
+        return any(_is_cap(w) and w.lower().strip(",") in keywords for w in words)
+
+    def _type_by_keywords(self, spans: list[_Span]) -> None:
+        for sp in spans:
+            words = self.text[sp.start : sp.end].split()
+            low = self.text[sp.start : sp.end].lower()
+            if self._has_keyword(words, self.rules.org_keywords_strong) and sp.type != "EVENT":
+                sp.type = "ORG"
+            elif low in self.rules.places or low in self.rules.place_aliases:
+                sp.type = "PLACE"
+
+    def _tokens_between(self, start: int, end: int) -> Any:
+        return self.doc.char_span(start, end, alignment_mode="expand")
+
+    def _expand_right(self, tok_i: int) -> int:
+        """Index past the last token of a name continued by "of X", "for X and Y"."""
+        doc = self.doc
+        i = tok_i
+        end = tok_i
+        while i < len(doc):
+            tok = doc[i]
+            if tok.is_space or "\n" in tok.text:
+                break
+            if tok.lower_ in self.rules.name_connectors or (
+                tok.lower_ == "the"
+                and i > tok_i
+                and doc[i - 1].lower_ in self.rules.name_connectors
+            ):
+                i += 1
+                continue
+            if (
+                _is_cap(tok.text)
+                and tok.tag_ != "POS"
+                and tok.lower_ not in self.rules.person_title_words
+                and tok.ent_type_ != "PERSON"
+            ):
+                i += 1
+                end = i
+                continue
+            break
+        return end
+
+    def _extend_orgs(self, spans: list[_Span]) -> list[_Span]:
+        """ "Communist Party of" + "China’s" -> "Communist Party of China";
+        "University of California" + ", San Diego" -> one name."""
+        doc = self.doc
+        by_start = {sp.start: sp for sp in spans}
+        drop: set[int] = set()
+        for sp in spans:
+            if sp.type != "ORG":
+                continue
+            toks = self._tokens_between(sp.start, sp.end)
+            if toks is None or len(toks) == 0:
+                continue
+            after = toks.end
+            # a name cut before (or just after) its "of X"
+            if toks[-1].lower_ in ("of", "for"):
+                after -= 1
+            nxt = doc[after] if after < len(doc) else None
+            if nxt is not None and nxt.lower_ in ("of", "for") and after + 1 < len(doc):
+                new_end = self._expand_right(after)
+                if new_end > after + 1:
+                    last = doc[new_end - 1]
+                    sp.end = _clean_span(self.text, sp.start, last.idx + len(last))[1]
+            # "University of California, San Diego": a campus after a comma
+            surface = self.text[sp.start : sp.end]
+            if surface.lower().startswith("university of"):
+                m = re.match(r",\s+", self.text[sp.end :])
+                if m:
+                    other = by_start.get(sp.end + m.end())
+                    if other is not None and other.type == "PLACE":
+                        sp.end = other.end
+                        drop.add(id(other))
+        kept = [sp for sp in spans if id(sp) not in drop]
+        return self._absorb(kept)
+
+    def _absorb(self, spans: list[_Span]) -> list[_Span]:
+        """Drop spans contained in a longer one (the longer wins)."""
+        spans.sort(key=lambda s: (s.start, -(s.end - s.start)))
+        out: list[_Span] = []
+        for sp in spans:
+            if out and sp.start < out[-1].end:
+                if sp.end <= out[-1].end:
+                    continue  # inside the previous
+                if (sp.end - sp.start) > (out[-1].end - out[-1].start):
+                    out[-1] = sp
+                continue
+            out.append(sp)
+        return out
+
+    def _rule_orgs(self, spans: list[_Span]) -> list[_Span]:
+        """Untagged capitalised runs ending in an organisation keyword."""
+        doc = self.doc
+        owner: dict[int, _Span] = {}
+        for sp in spans:
+            for i in range(sp.start, sp.end):
+                owner[i] = sp
+        new: list[_Span] = []
+        for tok in doc:
+            if tok.lower_ not in self.rules.org_keywords_strong or not tok.text[:1].isupper():
+                continue
+            if self.in_heading(tok.idx):
+                continue
+            cur = owner.get(tok.idx)
+            if cur is not None and cur.type in ("ORG", "PERSON", "EVENT"):
+                continue
+            j = tok.i - 1
+            start_i = tok.i
+            while j >= 0:
+                t = doc[j]
+                o = owner.get(t.idx)
+                if o is not None and o.type in ("PERSON", "PLACE", "ORG") and o is not cur:
+                    break
+                if t.tag_ == "POS" and j - 1 >= 0 and _is_cap(doc[j - 1].text):
+                    prev_owner = owner.get(doc[j - 1].idx)
+                    if prev_owner is not None and prev_owner.type != "MISC":
+                        break
+                    j -= 1
+                    continue
+                if (
+                    _is_cap(t.text)
+                    and t.lower_ not in ("the", "a", "an")
+                    and t.lower_ not in self.rules.person_title_words
+                    and not t.is_sent_start
+                    and t.tag_ in ("NNP", "NNPS", "JJ", "NN", "NNS")
+                ):
+                    start_i = j
+                    j -= 1
+                    continue
+                if _is_cap(t.text) and t.is_sent_start and t.lower_ not in ("the", "a", "an"):
+                    if t.tag_ in ("NNP", "NNPS"):
+                        start_i = j
+                    break
+                break
+            end_i = tok.i + 1
+            if end_i < len(doc) and doc[end_i].lower_ in ("of", "for"):
+                end_i = max(end_i, self._expand_right(end_i))
+            if end_i - start_i < 2:
+                continue
+            s = doc[start_i].idx
+            e = doc[end_i - 1].idx + len(doc[end_i - 1])
+            s, e = _clean_span(self.text, s, e)
+            if e > s and "\n" not in self.text[s:e]:
+                new.append(_Span(s, e, "ORG", rule=True))
+        if not new:
+            return spans
+        # a rule span replaces model spans inside it; it yields to a longer overlapping span
+        merged = [
+            sp for sp in spans if not any(n.start <= sp.start and sp.end <= n.end for n in new)
+        ]
+        merged.extend(new)
+        return self._absorb(merged)
+
+    def _apply_titles(self, spans: list[_Span]) -> list[_Span]:
+        """Strip titles from people; drop entities that are part of a title phrase."""
+        doc = self.doc
+        phrase_ranges: list[tuple[int, int]] = []
+        lowers = [t.lower_ for t in doc]
+        first_words = {p[0] for p in self.rules.title_phrases}
+        for i, low in enumerate(lowers):
+            if low not in first_words:
+                continue
+            for phrase in self.rules.title_phrases:
+                n = len(phrase)
+                if tuple(lowers[i : i + n]) == phrase:
+                    last = doc[i + n - 1]
+                    phrase_ranges.append((doc[i].idx, last.idx + len(last)))
+                    break
+        out: list[_Span] = []
+        for sp in spans:
+            if sp.type != "PERSON" and any(
+                s <= sp.start and sp.end <= e and (sp.start, sp.end) != (s, e)
+                for s, e in phrase_ranges
+            ):
+                continue
+            if sp.type != "PERSON" and any((sp.start, sp.end) == r for r in phrase_ranges):
+                continue
+            if sp.type == "PERSON":
+                self._extend_person(sp)
+                for s, e in phrase_ranges:
+                    if s <= sp.start < e < sp.end:
+                        sp.start, sp.end = _clean_span(self.text, e, sp.end)
+                toks = self._tokens_between(sp.start, sp.end)
+                if toks is not None:
+                    k = 0
+                    while k < len(toks) - 1 and (
+                        toks[k].lower_ in self.rules.person_title_words
+                        or toks[k].lower_.rstrip(".") in self.rules.person_title_words
+                    ):
+                        k += 1
+                    if k:
+                        sp.start, sp.end = _clean_span(self.text, toks[k].idx, sp.end)
+                    # "Arcelor Chairman": an organisation followed by a title, no name
+                    j = len(toks)
+                    while j > k + 1 and toks[j - 1].lower_ in self.rules.person_title_words:
+                        j -= 1
+                    if j < len(toks) and toks[j - 1].i >= toks[k].i:
+                        last = toks[j - 1]
+                        sp.end = _clean_span(self.text, sp.start, last.idx + len(last))[1]
+                        sp.type = "ORG"
+            if sp.end > sp.start:
+                out.append(sp)
+        return out
+
+    def _people_by_role(self, spans: list[_Span]) -> None:
+        """A short capitalised name the model took for something else is a person when the
+        story gives it a person's role: "Odile Ferrand, the chief executive of ...",
+        "Ravi Castellano, who studies ...", "analyst Jane Roe"."""
+        doc = self.doc
+        titles = self.rules.person_title_words | {p[0] for p in self.rules.title_phrases}
+        for sp in spans:
+            if sp.type == "PERSON":
+                continue
+            toks = self._tokens_between(sp.start, sp.end)
+            if toks is None or not 2 <= len(toks) <= 3:
+                continue
+            if not all(t.is_alpha and t.text[:1].isupper() for t in toks):
+                continue
+            words = [t.text for t in toks]
+            if self._has_keyword(words, self.rules.org_keywords) or self._has_keyword(
+                words, self.rules.org_keywords_strong
+            ):
+                continue
+            after = toks.end
+            role = False
+            if after + 1 < len(doc) and doc[after].text == ",":
+                nxt = doc[after + 1]
+                if nxt.lower_ == "who":
+                    role = True
+                else:
+                    j = after + 1 + (nxt.lower_ in ("the", "a", "an"))
+                    window = [t.lower_.rstrip(".") for t in doc[j : j + 3]]
+                    role = any(w in titles for w in window)
+            before = toks.start - 1
+            if before >= 0 and doc[before].lower_.rstrip(".") in titles:
+                role = True
+            if role:
+                sp.type = "PERSON"
+
+    def _extend_person(self, sp: _Span) -> None:
+        """Take in up to two proper-noun tokens the model left off a name ("Park Sun" Ho)."""
+        doc = self.doc
+        toks = self._tokens_between(sp.start, sp.end)
+        if toks is None or len(toks) == 0:
+            return
+        i = toks.end
+        added = 0
+        while i < len(doc) and added < 2:
+            tok = doc[i]
+            if tok.tag_ != "NNP" or tok.ent_type_ or not tok.text[:1].isupper():
+                break
+            if tok.whitespace_ == "" and i + 1 < len(doc) and doc[i + 1].tag_ not in ("POS", "."):
+                break
+            sp.end = tok.idx + len(tok.text)
+            added += 1
+            i += 1
+        # and one the model left off the front ("Tarek" Nasrallah), unless it is a title
+        j = toks.start - 1
+        if j >= 0:
+            tok = doc[j]
+            if (
+                tok.tag_ == "NNP"
+                and not tok.ent_type_
+                and tok.is_alpha
+                and tok.text[:1].isupper()
+                and tok.whitespace_
+                and tok.lower_ not in self.rules.person_title_words
+                and tok.lower_ not in {p[0] for p in self.rules.title_phrases}
+                and not self._has_keyword([tok.text], self.rules.org_keywords)
+                and not self._has_keyword([tok.text], self.rules.org_keywords_strong)
+                # it must start the capitalised run: "Ministry Spokeswoman Jiang" is a title
+                and (j == 0 or not doc[j - 1].text[:1].isupper() or doc[j - 1].is_sent_start)
+            ):
+                sp.start = tok.idx
+
+    def _filter(self, spans: list[_Span]) -> list[_Span]:
+        out: list[_Span] = []
+        for sp in spans:
+            surface = self.text[sp.start : sp.end]
+            low = surface.lower()
+            if not any(c.isupper() for c in surface) or any(c in _MARKUP for c in surface):
+                continue
+            if _HTML_ENTITY.search(surface):
+                continue
+            if sp.type != "ORG" and _normalise_space(surface).lower() in self.rules.companies:
+                sp.type = "ORG"  # a well-known company the model took for a person or place
+            if low in self.rules.not_entities or low.rstrip(".") in self.rules.not_entities:
+                continue
+            toks = self._tokens_between(sp.start, sp.end)
+            if toks is not None and len(toks) == 1 and toks[0].pos_ in _NOT_NAME_POS:
+                continue
+            if sp.type == "PERSON":
+                words = surface.split()
+                if any(any(c.isdigit() for c in w) for w in words):
+                    continue
+                if not all(
+                    _is_cap(w) or w.lower() in _NAME_PARTICLES or w[0] in "-'’" for w in words
+                ):
+                    continue
+                if self._has_keyword(words, self.rules.org_keywords_strong) or (
+                    len(words) >= 2 and words[-1].lower() in self.rules.org_keywords
+                ):
+                    sp.type = "ORG"
+            out.append(sp)
+        return out
