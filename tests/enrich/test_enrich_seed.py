@@ -4,7 +4,6 @@ test time (never copied here); scores are pinned in tests/quality_floors.json.""
 from __future__ import annotations
 
 import json
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -18,28 +17,18 @@ from broadsheet.models import Annotations
 FLOORS = json.loads((Path(__file__).resolve().parents[1] / "quality_floors.json").read_text())
 
 
-def _shared() -> Path:
-    beside = Path(__file__).resolve().parents[2] / ".." / "shared"
-    if beside.is_dir():
-        return beside
-    return Path(os.environ.get("BROADSHEET_SHARED", "/work/shared"))
-
-
-SEED = _shared() / "seed"
 STOP = {"the", "a", "of", "in", "s", "share", "living", "three", "china", "north", "korea"}
 
 
 @lru_cache(maxsize=2)
-def _seed(which: str) -> tuple[str, dict[str, Any], Annotations]:
+def _read_seed(seed: Path, which: str) -> tuple[str, dict[str, Any], Annotations]:
     """The seed as a visible-text page dump ("dump") or as its gold article body ("body")."""
-    expected_path = SEED / "expected.json"
-    texts = sorted(SEED.glob("*.txt"))
-    if not expected_path.is_file() or not texts:
-        pytest.skip(f"seed not found at {SEED}")
+    expected_path = seed / "expected.json"
+    texts = sorted(seed.glob("*.txt"))
     if which == "dump":
         text = texts[0].read_text("utf-8")
     else:
-        gold = json.loads((SEED / "ground-truth.json").read_text("utf-8"))
+        gold = json.loads((seed / "ground-truth.json").read_text("utf-8"))
         text = gold[texts[0].stem]["articleBody"]
     expected = json.loads(expected_path.read_text("utf-8"))
     return text, expected, Enricher(quotes=False).analyze(text)
@@ -53,8 +42,8 @@ def _words(s: str) -> set[str]:
 
 
 @FORMS
-def test_seed_offsets_index_the_text(which: str) -> None:
-    text, _, ann = _seed(which)
+def test_seed_offsets_index_the_text(seed_dir: Path, which: str) -> None:
+    text, _, ann = _read_seed(seed_dir, which)
     for ent in ann.entities:
         assert text[ent.start : ent.end] == ent.text
     for fact in ann.facts:
@@ -62,8 +51,8 @@ def test_seed_offsets_index_the_text(which: str) -> None:
 
 
 @FORMS
-def test_seed_people(which: str) -> None:
-    _, expected, ann = _seed(which)
+def test_seed_people(seed_dir: Path, which: str) -> None:
+    _, expected, ann = _read_seed(seed_dir, which)
     people = {e.name for e in ann.entities if e.type == "PERSON"}
     found = [p for p in expected["people"]["must"] if p in people]
     assert len(found) >= FLOORS["seed_people_found"], sorted(
@@ -73,8 +62,8 @@ def test_seed_people(which: str) -> None:
 
 
 @FORMS
-def test_seed_aliases_resolve(which: str) -> None:
-    _, expected, ann = _seed(which)
+def test_seed_aliases_resolve(seed_dir: Path, which: str) -> None:
+    _, expected, ann = _read_seed(seed_dir, which)
     resolved = 0
     for alias, full in expected["people"]["aliases_resolved"].items():
         mentions = [e for e in ann.entities if e.text == alias]
@@ -85,8 +74,8 @@ def test_seed_aliases_resolve(which: str) -> None:
 
 @pytest.mark.parametrize(("group", "type_"), [("organizations", "ORG"), ("places", "PLACE")])
 @FORMS
-def test_seed_organisations_and_places(which: str, group: str, type_: str) -> None:
-    _, expected, ann = _seed(which)
+def test_seed_organisations_and_places(seed_dir: Path, which: str, group: str, type_: str) -> None:
+    _, expected, ann = _read_seed(seed_dir, which)
     names = {e.name for e in ann.entities if e.type == type_}
     names |= {e.text for e in ann.entities if e.type == type_}
     found = [n for n in expected[group]["must"] if n in names]
@@ -95,8 +84,8 @@ def test_seed_organisations_and_places(which: str, group: str, type_: str) -> No
 
 
 @FORMS
-def test_seed_facts(which: str) -> None:
-    _, expected, ann = _seed(which)
+def test_seed_facts(seed_dir: Path, which: str) -> None:
+    _, expected, ann = _read_seed(seed_dir, which)
     matched = 0
     for want in expected["facts"]["must"]:
         for fact in ann.facts:
@@ -112,8 +101,8 @@ def test_seed_facts(which: str) -> None:
 
 
 @FORMS
-def test_seed_fact_details(which: str) -> None:
-    _, _, ann = _seed(which)
+def test_seed_fact_details(seed_dir: Path, which: str) -> None:
+    _, _, ann = _read_seed(seed_dir, which)
     growth = next(f for f in ann.facts if f.text == "11.9 percent")
     assert (growth.value, growth.unit, growth.subject, growth.period_norm) == (
         11.9,

@@ -4,7 +4,6 @@ and agreement with the reference scorer, run as a subprocess."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -17,33 +16,21 @@ from broadsheet.bench.quotes_fit import iter_split, score_predictions
 from broadsheet.enrich.nlp import load_nlp
 from broadsheet.enrich.quotes import entities_from_doc, find_quotes, straighten_quotes
 
-
-def _shared() -> Path:
-    beside = Path(__file__).resolve().parents[2] / ".." / "shared"
-    if beside.is_dir():
-        return beside
-    return Path(os.environ.get("BROADSHEET_SHARED", "/work/shared"))
-
-
-SHARED = _shared()
-DEV = SHARED / "data" / "quotes-dev" / "dev"
-SCORER = SHARED / "tools" / "score_quotes.py"
 FLOORS = Path(__file__).resolve().parents[1] / "quality_floors.json"
 SUBSET = 0  # documents of dev to score; 0 = all 84 (about 20 s to parse)
 
 
 @pytest.fixture(scope="module")
 def dev_subset(
-    tmp_path_factory: pytest.TempPathFactory,
+    quotes_dev: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, dict[str, list[dict[str, Any]]]]:
-    if not (DEV / "attributions").is_dir():
-        pytest.skip(f"PolNeAR dev not found at {DEV}")
+    dev = quotes_dev
     root = tmp_path_factory.mktemp("polnear-dev")
     (root / "text").mkdir()
     (root / "attributions").mkdir()
-    rows = iter_split(DEV)[:SUBSET] if SUBSET else iter_split(DEV)
+    rows = iter_split(dev)[:SUBSET] if SUBSET else iter_split(dev)
     for doc_id, _, ann in rows:
-        shutil.copy(DEV / "text" / f"{doc_id}.txt", root / "text" / f"{doc_id}.txt")
+        shutil.copy(dev / "text" / f"{doc_id}.txt", root / "text" / f"{doc_id}.txt")
         shutil.copy(ann, root / "attributions" / ann.name)
     nlp = load_nlp()
     texts = [text for _, text, _ in rows]
@@ -64,10 +51,8 @@ def dev_subset(
 
 
 def test_offsets_agree_with_reference_scorer(
-    dev_subset: tuple[Path, dict[str, list[dict[str, Any]]]], tmp_path: Path
+    dev_subset: tuple[Path, dict[str, list[dict[str, Any]]]], tmp_path: Path, quotes_scorer: Path
 ) -> None:
-    if not SCORER.is_file():
-        pytest.skip(f"reference scorer not found at {SCORER}")
     root, predictions = dev_subset
     pred_file = tmp_path / "pred.jsonl"
     pred_file.write_text(
@@ -75,7 +60,7 @@ def test_offsets_agree_with_reference_scorer(
         encoding="utf-8",
     )
     done = subprocess.run(
-        [sys.executable, str(SCORER), str(root), str(pred_file)],
+        [sys.executable, str(quotes_scorer), str(root), str(pred_file)],
         capture_output=True,
         text=True,
         check=True,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -16,22 +15,10 @@ from broadsheet.enrich.quotes import entities_from_doc, find_quotes, straighten_
 from broadsheet.models import Quote
 
 
-def _shared() -> Path:
-    beside = Path(__file__).resolve().parents[2] / ".." / "shared"
-    if beside.is_dir():
-        return beside
-    return Path(os.environ.get("BROADSHEET_SHARED", "/work/shared"))
-
-
-SEED = _shared() / "seed"
-
-
 @pytest.fixture(scope="module")
-def seed() -> tuple[str, list[Quote], dict[str, Any]]:
-    if not (SEED / "expected.json").is_file() or not (SEED / "ground-truth.json").is_file():
-        pytest.skip(f"seed not found at {SEED}")
-    expected = json.loads((SEED / "expected.json").read_text("utf-8"))["quotes"]
-    truth = json.loads((SEED / "ground-truth.json").read_text("utf-8"))
+def seed(seed_dir: Path) -> tuple[str, list[Quote], dict[str, Any]]:
+    expected = json.loads((seed_dir / "expected.json").read_text("utf-8"))["quotes"]
+    truth = json.loads((seed_dir / "ground-truth.json").read_text("utf-8"))
     body = next(iter(truth.values()))["articleBody"]
     doc = load_nlp()(straighten_quotes(body))
     return body, find_quotes(doc, entities_from_doc(doc, body)), expected
@@ -96,13 +83,11 @@ def test_seed_speaker_details(seed: tuple[str, list[Quote], dict[str, Any]]) -> 
     assert not wrong, wrong
 
 
-def test_seed_must_quotes_through_analyze_on_the_page_dump(tmp_path: Path) -> None:
+def test_seed_must_quotes_through_analyze_on_the_page_dump(tmp_path: Path, seed_dir: Path) -> None:
     """What a user gets from `broadsheet analyze` on the scraped page itself: extraction,
     then enrichment; offsets index the extracted articleBody."""
-    dumps = sorted(SEED.glob("*.txt"))
-    if not dumps or not (SEED / "expected.json").is_file():
-        pytest.skip(f"seed not found at {SEED}")
-    expected = json.loads((SEED / "expected.json").read_text("utf-8"))["quotes"]
+    dumps = sorted(seed_dir.glob("*.txt"))
+    expected = json.loads((seed_dir / "expected.json").read_text("utf-8"))["quotes"]
     result = CliRunner().invoke(
         cli, ["--home", str(tmp_path), "analyze", str(dumps[0]), "--format", "jsonl"]
     )

@@ -1,45 +1,7 @@
-"""Shared fixtures for extraction tests: pages written for Broadsheet, and the shared data."""
+"""Pages written for Broadsheet's extraction tests (the shared data's fixtures are in the
+root conftest)."""
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
-
-import pytest
-
-# --------------------------------------------------------------------------- shared data
-
-
-def shared_dir() -> Path | None:
-    """The shared reference folder: $BROADSHEET_SHARED, ../shared beside the clone, /work/shared."""
-    candidates = [
-        os.environ.get("BROADSHEET_SHARED"),
-        str(Path(__file__).resolve().parents[2] / ".." / "shared"),
-        "/work/shared",
-    ]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate).resolve()
-    return None
-
-
-@pytest.fixture(scope="session")
-def extraction_dev() -> Path:
-    base = shared_dir()
-    folder = base / "data" / "extraction-dev" if base else None
-    if folder is None or not (folder / "ground-truth.json").exists():
-        pytest.skip("shared data/extraction-dev is not present on this machine")
-    return folder
-
-
-@pytest.fixture(scope="session")
-def reference_scorer() -> Path:
-    base = shared_dir()
-    script = base / "tools" / "score_extraction.py" if base else None
-    if script is None or not script.exists():
-        pytest.skip("shared tools/score_extraction.py is not present on this machine")
-    return script
-
 
 # --------------------------------------------------------------------------- hand-written pages
 # Everything below was written for these tests: the harbour, the ferries and the people are

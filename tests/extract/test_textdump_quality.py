@@ -1,9 +1,9 @@
-"""Text-dump extraction against the shared seed and dev set (skipped when they are absent)."""
+"""Text-dump extraction against the shared seed and dev set (skipped when they are absent,
+failed when they are absent in CI: see tests/shared_data.py)."""
 
 from __future__ import annotations
 
 import json
-import os
 import statistics
 from pathlib import Path
 from typing import Any
@@ -20,17 +20,6 @@ FLOORS = Path(__file__).resolve().parents[1] / "quality_floors.json"
 SEED_ID = "000_572ea1f0c8d1b358"
 
 
-def _shared() -> Path | None:
-    for candidate in (
-        os.environ.get("BROADSHEET_SHARED"),
-        str(Path(__file__).resolve().parents[2] / ".." / "shared"),
-        "/work/shared",
-    ):
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate).resolve()
-    return None
-
-
 def _precision_recall(truth: str, pred: str) -> tuple[float, float]:
     """Per-page precision and recall, counted as shared/tools/score_extraction.py does."""
     tp, fp, fn = score_extraction(truth, pred)
@@ -43,14 +32,10 @@ def _precision_recall(truth: str, pred: str) -> tuple[float, float]:
 
 
 @pytest.fixture(scope="module")
-def seed() -> tuple[Article, dict[str, Any], str]:
-    base = _shared()
-    folder = base / "seed" if base else None
-    if folder is None or not (folder / f"{SEED_ID}.txt").exists():
-        pytest.skip("shared seed/ is not present on this machine")
-    text = (folder / f"{SEED_ID}.txt").read_text(encoding="utf-8")
-    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
-    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+def seed(seed_dir: Path) -> tuple[Article, dict[str, Any], str]:
+    text = (seed_dir / f"{SEED_ID}.txt").read_text(encoding="utf-8")
+    expected = json.loads((seed_dir / "expected.json").read_text(encoding="utf-8"))
+    truth = json.loads((seed_dir / "ground-truth.json").read_text(encoding="utf-8"))
     return extract_textdump(text), expected["article"]["must"], truth[SEED_ID]["articleBody"]
 
 
@@ -90,15 +75,11 @@ def test_seed_boilerplate_not_in_body(seed: tuple[Article, dict[str, Any], str])
 # --------------------------------------------------------------------------- the dev set
 
 
-def test_textdump_dev_f1_above_floor() -> None:
-    base = _shared()
-    folder = base / "data" / "textdump-dev" if base else None
-    if folder is None or not (folder / "ground-truth.json").exists():
-        pytest.skip("shared data/textdump-dev is not present on this machine")
-    gold = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+def test_textdump_dev_f1_above_floor(textdump_dev: Path) -> None:
+    gold = json.loads((textdump_dev / "ground-truth.json").read_text(encoding="utf-8"))
     precisions, recalls = [], []
     for key, row in gold.items():
-        text = (folder / "text" / f"{key}.txt").read_text(encoding="utf-8")
+        text = (textdump_dev / "text" / f"{key}.txt").read_text(encoding="utf-8")
         body = extract_textdump(text, url=row.get("url")).body
         p, r = _precision_recall(row["articleBody"], body)
         precisions.append(p)

@@ -1,10 +1,9 @@
-"""Fixtures of the markets tests: recorded provider responses served on 127.0.0.1, the
-shared data directory, and the provider-contract parametrisation."""
+"""Fixtures of the markets tests: recorded provider responses served on 127.0.0.1, and the
+provider-contract parametrisation."""
 
 from __future__ import annotations
 
 import http.server
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,16 +15,6 @@ import pytest
 from broadsheet.config import FetchSettings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def shared_dir() -> Path | None:
-    """``../shared`` beside the clone, or ``$BROADSHEET_SHARED``; None when absent."""
-    here = Path(__file__).resolve().parents[3] / "shared"
-    env = Path(os.environ.get("BROADSHEET_SHARED", "/work/shared"))
-    for candidate in (here, env):
-        if candidate.is_dir():
-            return candidate
-    return None
 
 
 class _Recorded(http.server.BaseHTTPRequestHandler):

@@ -3,13 +3,12 @@ served from loopback and polled as feeds. 0 crashes; each problem is recorded on
 (``last_error``) or the entries are stored; no good stored entry is overwritten by a broken
 parse (a source whose feed becomes ill-formed keeps its stored articles unchanged).
 
-The documents are read at test time from the shared data (skipped when absent); nothing
-from them is copied into the repository.
+The documents are read at test time from the shared data (skipped when absent, failed when
+absent in CI: see tests/shared_data.py); nothing from them is copied into the repository.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import tarfile
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from broadsheet.pipeline import open_pipeline, poll_due
+from tests.shared_data import Shared
 
 from .helpers import Publisher, indexed_ids, make_settings, rss_feed, stored_ids
 
@@ -28,13 +28,6 @@ GROUPS = ("tests/illformed/", "tests/encoding/", "tests/entities/")
 HEADER = re.compile(rb"^Header:\s+([A-Za-z-]+):\s*(.*?)\s*$", re.MULTILINE)
 
 
-def _shared() -> Path:
-    here = Path(__file__).resolve().parents[2] / ".." / "shared"
-    if here.is_dir():
-        return here
-    return Path(os.environ.get("BROADSHEET_SHARED", "/work/shared"))
-
-
 @dataclass(frozen=True)
 class Sample:
     name: str
@@ -42,10 +35,7 @@ class Sample:
     content_type: str
 
 
-def _samples() -> list[Sample]:
-    path = _shared() / "data" / ARCHIVE
-    if not path.is_file():
-        pytest.skip(f"feedparser test documents not found at {path}")
+def _samples(path: Path) -> list[Sample]:
     out = []
     with tarfile.open(path) as tar:
         for member in tar.getmembers():
@@ -66,8 +56,8 @@ def _samples() -> list[Sample]:
 
 
 @pytest.fixture(scope="module")
-def samples() -> list[Sample]:
-    return _samples()
+def samples(shared: Shared) -> list[Sample]:
+    return _samples(shared.path("data", *ARCHIVE.split("/")))
 
 
 def test_every_document_polled_without_a_crash(

@@ -1,7 +1,8 @@
 """Scenario 7: feedparser's own test documents (BSD licensed) through parse_feed.
 
 The documents are read from ``shared/data/feeds/feedparser-6.0.14-tests.tar.gz`` at test time
-(never copied into this repository); the tests skip when the archive is absent.
+(never copied into this repository); the tests skip when the archive is absent, and fail
+when it is absent in CI (see tests/shared_data.py).
 
 * every well-formed, ill-formed, encoding and entity document: 0 uncaught exceptions (a
   :class:`FeedParseError` is a handled outcome, allowed only for documents that hold no feed);
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
 import tarfile
 from collections import Counter
@@ -29,6 +29,7 @@ from lxml import html as lxml_html
 from broadsheet.errors import FeedParseError
 from broadsheet.models import ParsedFeed
 from broadsheet.sources import parse_feed
+from tests.shared_data import Shared
 
 pytestmark = pytest.mark.shared_data
 
@@ -42,13 +43,6 @@ NOT_FEEDS = {
 }
 FLOORS = Path(__file__).resolve().parents[1] / "quality_floors.json"
 FLOOR_KEY = "feedparser_suite_expect_match"
-
-
-def shared_dir() -> Path:
-    relative = Path(__file__).resolve().parents[2] / ".." / "shared"
-    if relative.exists():
-        return relative
-    return Path(os.environ.get("BROADSHEET_SHARED", "/work/shared"))
 
 
 @dataclass(frozen=True)
@@ -83,10 +77,7 @@ def _comment_text(body: bytes) -> str:
 
 
 @cache
-def suite() -> tuple[SuiteDocument, ...]:
-    archive = shared_dir() / ARCHIVE
-    if not archive.exists():
-        return ()
+def suite(archive: Path) -> tuple[SuiteDocument, ...]:
     documents: list[SuiteDocument] = []
     with tarfile.open(archive) as tar:
         for member in tar.getmembers():
@@ -114,17 +105,17 @@ def suite() -> tuple[SuiteDocument, ...]:
 
 
 @pytest.fixture(scope="module")
-def documents() -> tuple[SuiteDocument, ...]:
-    found = suite()
+def documents(shared: Shared) -> tuple[SuiteDocument, ...]:
+    found = suite(shared.path(*ARCHIVE.split("/")))
     if not found:
-        pytest.skip(f"feedparser test documents not found under {shared_dir() / ARCHIVE}")
+        shared.missing(f"no feedparser test documents in {ARCHIVE}")
     return found
 
 
 @cache
-def outcomes() -> dict[str, ParsedFeed | FeedParseError]:
+def outcomes(documents: tuple[SuiteDocument, ...]) -> dict[str, ParsedFeed | FeedParseError]:
     results: dict[str, ParsedFeed | FeedParseError] = {}
-    for document in suite():
+    for document in documents:
         try:
             results[document.name] = parse_feed(
                 document.body, url="http://feeds.example/feed.xml", charset=document.charset
@@ -137,13 +128,13 @@ def outcomes() -> dict[str, ParsedFeed | FeedParseError]:
 def test_every_document_parses_without_crashing(documents: tuple[SuiteDocument, ...]) -> None:
     counts = Counter(d.group for d in documents)
     assert all(counts[group] > 10 for group in GROUPS), counts
-    results = outcomes()  # any exception other than FeedParseError fails the test here
+    results = outcomes(documents)  # any exception other than FeedParseError fails the test here
     refused = {name for name, r in results.items() if isinstance(r, FeedParseError)}
     assert refused == NOT_FEEDS
 
 
 def test_ill_formed_documents_report_problems(documents: tuple[SuiteDocument, ...]) -> None:
-    results = outcomes()
+    results = outcomes(documents)
     ill = [d for d in documents if d.group == "illformed" and d.name not in NOT_FEEDS]
     bozo = [d for d in ill if re.match(r"\s*bozo\b", d.expect)]
     assert len(bozo) >= 5
@@ -154,7 +145,7 @@ def test_ill_formed_documents_report_problems(documents: tuple[SuiteDocument, ..
 
 
 def test_well_formed_documents_report_no_xml_errors(documents: tuple[SuiteDocument, ...]) -> None:
-    results = outcomes()
+    results = outcomes(documents)
     clean = [d for d in documents if d.group == "wellformed" and "not bozo" in d.expect]
     assert len(clean) > 1000
     xml_errors = [
@@ -191,7 +182,7 @@ def _plain_text(markup: str) -> str:
 
 def expect_match_rate(documents: tuple[SuiteDocument, ...]) -> tuple[float, int, list[str]]:
     """Share of the Expect clauses about our fields that parse_feed reproduces."""
-    results = outcomes()
+    results = outcomes(documents)
     total = matched = 0
     misses: list[str] = []
     for document in documents:
@@ -244,7 +235,7 @@ def test_expected_values_survive(documents: tuple[SuiteDocument, ...]) -> None:
 def test_spot_checks(
     documents: tuple[SuiteDocument, ...], name: str, field: str | None, expected: str
 ) -> None:
-    result = outcomes()[name]
+    result = outcomes(documents)[name]
     assert isinstance(result, ParsedFeed)
     if field == "title":
         assert result.title == expected

@@ -54,7 +54,7 @@ def test_shingles_of_short_text_is_one_shingle() -> None:
     assert shingles("") == {}
 
 
-def test_agrees_with_reference_scorer(tmp_path: Path, reference_scorer: Path) -> None:
+def test_agrees_with_reference_scorer(tmp_path: Path, extraction_scorer: Path) -> None:
     gold = tmp_path / "gold.json"
     gold.write_text(json.dumps({k: {"articleBody": v} for k, v in TRUTH.items()}), "utf-8")
     preds = tmp_path / "pred.jsonl"
@@ -62,7 +62,7 @@ def test_agrees_with_reference_scorer(tmp_path: Path, reference_scorer: Path) ->
         "\n".join(json.dumps({"id": k, "articleBody": v}) for k, v in PRED.items()), "utf-8"
     )
     out = subprocess.run(
-        [sys.executable, str(reference_scorer), str(gold), str(preds)],
+        [sys.executable, str(extraction_scorer), str(gold), str(preds)],
         capture_output=True,
         text=True,
         check=True,
