@@ -1,10 +1,15 @@
-"""Quote attribution against PolNeAR dev (when the shared data is present): quality floors
-and agreement with the reference scorer, run as a subprocess."""
+"""Quote attribution on PolNeAR dev, scored as a user would score the product: what
+``broadsheet analyze DEV/text --plain --format jsonl`` writes (run as a subprocess, the
+shipped command), scored by the reference scorer ``shared/tools/score_quotes.py``. The
+floors are in tests/quality_floors.json. The fitting code's own scorer
+(``bench.quotes_fit.score_predictions``) must give the reference's figures on that output.
+
+All 84 documents of dev are analysed, about 15 s on the 2-core machine.
+"""
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,67 +18,58 @@ from typing import Any
 import pytest
 
 from broadsheet.bench.quotes_fit import iter_split, score_predictions
-from broadsheet.enrich.nlp import load_nlp
-from broadsheet.enrich.quotes import entities_from_doc, find_quotes, straighten_quotes
+
+pytestmark = pytest.mark.shared_data
 
 FLOORS = Path(__file__).resolve().parents[1] / "quality_floors.json"
-SUBSET = 0  # documents of dev to score; 0 = all 84 (about 20 s to parse)
 
 
 @pytest.fixture(scope="module")
-def dev_subset(
-    quotes_dev: Path, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, dict[str, list[dict[str, Any]]]]:
-    dev = quotes_dev
-    root = tmp_path_factory.mktemp("polnear-dev")
-    (root / "text").mkdir()
-    (root / "attributions").mkdir()
-    rows = iter_split(dev)[:SUBSET] if SUBSET else iter_split(dev)
-    for doc_id, _, ann in rows:
-        shutil.copy(dev / "text" / f"{doc_id}.txt", root / "text" / f"{doc_id}.txt")
-        shutil.copy(ann, root / "attributions" / ann.name)
-    nlp = load_nlp()
-    texts = [text for _, text, _ in rows]
-    predictions: dict[str, list[dict[str, Any]]] = {}
-    for (doc_id, text, _), doc in zip(
-        rows, nlp.pipe(straighten_quotes(t) for t in texts), strict=True
-    ):
-        quotes = find_quotes(doc, entities_from_doc(doc, text))
-        predictions[doc_id] = [
-            {
-                "content": list(q.content),
-                "source": list(q.source) if q.source else None,
-                "speaker": q.speaker,
-            }
-            for q in quotes
-        ]
-    return root, predictions
+def analyzed(quotes_dev: Path, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    """The rows ``broadsheet analyze --plain`` writes for every dev text."""
+    where = tmp_path_factory.mktemp("polnear-dev")
+    command = [sys.executable, "-m", "broadsheet.cli", "--home", str(where / "home")]
+    command += ["analyze", str(quotes_dev / "text"), "--plain", "--format", "jsonl"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
 
 
-def test_offsets_agree_with_reference_scorer(
-    dev_subset: tuple[Path, dict[str, list[dict[str, Any]]]], tmp_path: Path, quotes_scorer: Path
-) -> None:
-    root, predictions = dev_subset
-    pred_file = tmp_path / "pred.jsonl"
-    pred_file.write_text(
-        "".join(json.dumps({"id": k, "quotes": v}) + "\n" for k, v in predictions.items()),
-        encoding="utf-8",
-    )
+@pytest.fixture(scope="module")
+def reference(
+    quotes_dev: Path,
+    quotes_scorer: Path,
+    analyzed: list[dict[str, Any]],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, Any]:
+    """The reference scorer's figures for the product's output."""
+    predictions = tmp_path_factory.mktemp("polnear-scores") / "dev.jsonl"
+    predictions.write_text("".join(json.dumps(row) + "\n" for row in analyzed), "utf-8")
     done = subprocess.run(
-        [sys.executable, str(quotes_scorer), str(root), str(pred_file)],
+        [sys.executable, str(quotes_scorer), str(quotes_dev), str(predictions)],
         capture_output=True,
         text=True,
         check=True,
+        timeout=300,
     )
-    reference = json.loads(done.stdout)
-    ours = score_predictions(root, predictions)
+    scores: dict[str, Any] = json.loads(done.stdout)
+    return scores
+
+
+def test_offsets_agree_with_reference_scorer(
+    quotes_dev: Path, analyzed: list[dict[str, Any]], reference: dict[str, Any]
+) -> None:
+    ours = score_predictions(quotes_dev, {row["id"]: row["quotes"] for row in analyzed})
     assert ours == reference
     assert reference["attribution"]["f1"] > 0.3  # offsets index the text the scorer reads
 
 
-def test_quality_floors(dev_subset: tuple[Path, dict[str, list[dict[str, Any]]]]) -> None:
-    root, predictions = dev_subset
+def test_quality_floors(
+    quotes_dev: Path, analyzed: list[dict[str, Any]], reference: dict[str, Any]
+) -> None:
+    annotated = {doc_id for doc_id, _, _ in iter_split(quotes_dev)}
+    assert annotated <= {row["id"] for row in analyzed}  # every annotated document scored
+    assert reference["documents"] == len(annotated)
     floors = json.loads(FLOORS.read_text("utf-8"))
-    scores = score_predictions(root, predictions)
-    assert scores["attribution"]["f1"] >= floors["quotes_attribution_f1_dev"], scores
-    assert scores["content"]["f1"] >= floors["quotes_content_f1_dev"], scores
+    assert reference["attribution"]["f1"] >= floors["quotes_attribution_f1_dev"], reference
+    assert reference["content"]["f1"] >= floors["quotes_content_f1_dev"], reference
