@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
-from ..errors import InvalidRequestError, NotFoundError
-from ..search import Keyword, Or, Query, SortOrder, parse_query
+from ..errors import InvalidRequestError, NotFoundError, QuerySyntaxError
+from ..search import DateRange, Keyword, Or, Query, SortOrder, parse_query
 from ..search.analysis import keyword_value, name_part_key, name_parts
 from ..search.query import And
 from .base import ServiceBase
@@ -27,6 +27,10 @@ __all__ = ["NewsTasks"]
 
 # TOP: a story carried by twice as many outlets ranks as if it were this much newer
 _SOURCES_HOURS = 6.0
+# TOP: a story one of the user's active saved searches finds ranks as if this much newer
+# (each further saved search that finds it adds half as much again: log2)
+_SAVED_HOURS = 12.0
+_SAVED_MOST = 50  # saved searches consulted for TOP's ranking
 
 
 class NewsTasks(ServiceBase):
@@ -59,10 +63,16 @@ class NewsTasks(ServiceBase):
         )
 
     def top(
-        self, query: str = "", *, limit: int = 20, now: datetime | None = None
+        self,
+        query: str = "",
+        *,
+        limit: int = 20,
+        now: datetime | None = None,
+        owner: str = "local",
     ) -> list[StoryCluster]:
-        """Top stories now: one row per story cluster, ranked by how recent it is and how
-        many outlets carry it (optionally only stories matching ``query``)."""
+        """Top stories now: one row per story cluster, ranked by how recent it is, how many
+        outlets carry it and how many of ``owner``'s active saved searches find it
+        (optionally only stories matching ``query``)."""
         window = max(limit * 6, 60)
         page = self.search(query or "*", limit=window, sort="newest", now=now)
         clusters: dict[int, list[StoryHit]] = {}
@@ -72,8 +82,37 @@ class NewsTasks(ServiceBase):
             StoryCluster(story_id=key, lead=members[0], articles=members)
             for key, members in clusters.items()
         ]
-        rows.sort(key=_top_rank, reverse=True)
+        found = self._saved_search_finds(page.hits, owner, now)
+
+        def rank(cluster: StoryCluster) -> float:
+            saved = len({s for a in cluster.articles for s in found.get(a.id, ())})
+            return _top_rank(cluster) + _SAVED_HOURS * math.log2(1 + saved)
+
+        rows.sort(key=rank, reverse=True)
         return rows[:limit]
+
+    def _saved_search_finds(
+        self, hits: list[StoryHit], owner: str, now: datetime | None
+    ) -> dict[int, set[int]]:
+        """Which of ``owner``'s active saved searches find each of ``hits`` (by article id)."""
+        saved = self.store.list_saved_searches(owner=owner, active=True)[:_SAVED_MOST]
+        times = [h.when for h in hits if h.when is not None]
+        if not saved or not times:
+            return {}
+        wanted = {h.id for h in hits}
+        since = DateRange(min(times), None)
+        found: dict[int, set[int]] = {}
+        index = self.fresh_index()
+        for s in saved:
+            try:
+                tree = And((parse_query(s.query, now=now), since))
+            except QuerySyntaxError:  # kept from before a grammar change: it finds nothing
+                continue
+            results = index.search(tree, limit=len(hits), sort="newest", now=now)
+            for hit in results.hits:
+                if hit.article_id in wanted:
+                    found.setdefault(hit.article_id, set()).add(s.id)
+        return found
 
     def read(self, article_id: int) -> ArticleView:
         """One story with its annotations (each with the sentence behind it), its earlier
