@@ -99,7 +99,10 @@ def progress_bar(ctx: Context, label: str, total: int | None) -> Iterator[Callab
         yield update
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    invoke_without_command=True,
+)
 @click.option(
     "--home",
     type=click.Path(path_type=Path),
@@ -135,7 +138,8 @@ def cli(
 
     Subscribe to feeds (add, import-opml, poll), take in pages, text dumps and WARC
     archives (ingest), then search, read and export what you have. Run
-    `broadsheet demo` to see it all work offline.
+    `broadsheet demo` to see it all work offline. `broadsheet` alone, on a terminal,
+    opens the terminal app (`broadsheet terminal`).
     """
     logging.basicConfig(
         level=logging.WARNING - 10 * min(verbose, 2),
@@ -162,6 +166,11 @@ def cli(
     ctx.obj = Context(
         settings=settings, out=make_console(), err=make_console(stderr=True), enrich=enrich
     )
+    if ctx.invoked_subcommand is None:  # `broadsheet` alone: the app on a terminal, else help
+        if sys.stdin.isatty() and sys.stdout.isatty() and "terminal" in cli.commands:
+            ctx.invoke(cli.commands["terminal"])
+        else:
+            click.echo(ctx.get_help())
 
 
 def emit_json(obj: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -34,9 +35,9 @@ from .render import clean, styled
 @click.option(
     "--events",
     type=int,
-    default=24,
-    show_default=True,
-    help="Market events to report on (each covered by 2-3 outlets).",
+    default=None,
+    help="Market events to report on, each covered by 2-3 outlets (default: 40 in the "
+    "terminal, 24 in the walkthrough).",
 )
 @click.option(
     "--steps",
@@ -57,24 +58,41 @@ from .render import clean, styled
     is_flag=True,
     help="Subscribe to a few real public feeds instead (needs network access).",
 )
+@click.option(
+    "--no-terminal",
+    is_flag=True,
+    help="Print a walkthrough and exit instead of opening the terminal (for scripts and CI; "
+    "also what happens when standard output is not a terminal).",
+)
+@click.option(
+    "--pace",
+    type=click.FloatRange(min=0.5),
+    default=8.0,
+    show_default=True,
+    help="In the terminal: seconds between stories published by the live wire.",
+)
 @pass_ctx
 @handle_errors
 def demo(
     ctx: Context,
     start: object,
     end: object,
-    events: int,
+    events: int | None,
     steps: int,
     seed: int,
     demo_home: Path | None,
     live: bool,
+    no_terminal: bool,
+    pace: float,
 ) -> None:
     """Run the whole product offline on a simulated news wire.
 
     A local server on 127.0.0.1 publishes RSS feeds and article pages (one outlet as
     plain-text page dumps) generated from real facts: the bundled price history's large
     moves and Federal Reserve rate decisions. Broadsheet subscribes, polls, extracts,
-    enriches, stores and indexes them, then shows what an analyst would look at.
+    enriches, stores and indexes them. On a terminal, the terminal app opens on the wire,
+    which keeps publishing while it is open (TOP, READ, GP AAPL, ALRT...); with
+    --no-terminal, a printed walkthrough shows what an analyst would look at.
     """
     from ..demo.run import run_demo
 
@@ -85,6 +103,13 @@ def demo(
 
     home = demo_home or choose_demo_home(ctx.settings.home)
     settings = ctx.settings.model_copy(update={"home": home})
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if not no_terminal and interactive:
+        _terminal_demo(ctx, settings, _day(start), _day(end), events or 40, seed, pace)
+        return
+    if not no_terminal:
+        ctx.err.print("not a terminal: printing the walkthrough (--no-terminal)")
+    events = events or 24
     out = ctx.out
     out.print(Rule(Text("Broadsheet demo — SIMULATED WIRE", style="bold")))
     report = run_demo(
@@ -137,6 +162,27 @@ def demo(
         f"  {cmd} people 'Maria Okafor'\n"
         f"  {cmd} chart AAPL\n"
         f"  {cmd} event-study 'ticker:AAPL'"
+    )
+
+
+def _terminal_demo(
+    ctx: Context, settings: Settings, start: date, end: date, events: int, seed: int, pace: float
+) -> None:
+    """The terminal on the live demo wire: it opens at once and stories keep arriving."""
+    from ..demo.live import LiveDemo
+    from ..service import open_service
+    from ..tui import run_terminal
+
+    wire = LiveDemo(settings, start=start, end=end, seed=seed, max_events=events, pace=pace)
+    try:
+        with open_service(wire.settings, enrich=ctx.enrich, follow=True) as svc:
+            wire.attach(svc)
+            run_terminal(svc, feed=wire, history=wire.settings.home / "terminal-history")
+    finally:
+        wire.close()
+    ctx.out.print(
+        f"The demo archive is in {settings.home}. Open it again with "
+        f"`broadsheet --home {settings.home} terminal`."
     )
 
 
