@@ -36,6 +36,7 @@ class Panes(Horizontal):
 
     async def show(self, panel: Panel, *, beside: bool = False) -> None:
         """Open ``panel`` in the active pane, or in a new pane beside it."""
+        panel.wants_focus = True
         panels = self.panels
         active = self.active if self.active in panels else (panels[-1] if panels else None)
         if active is None:
@@ -49,7 +50,6 @@ class Panes(Horizontal):
             await self.mount(panel, after=target)
             await target.remove()
         self.active = panel
-        panel.focus_main()
 
     async def close_active(self) -> bool:
         """Close the active pane (the last one stays); whether one was closed."""

@@ -79,6 +79,7 @@ class Panel(Vertical):
         super().__init__()
         self.command = command
         self.border_title = clean(title or command)
+        self.wants_focus = False  # take the keyboard once the first load is done
         self._error = Static("", classes="panel-error")
         self._error.display = False
 
@@ -111,10 +112,13 @@ class Panel(Vertical):
     async def _load(self, quiet: bool) -> None:
         if not quiet:
             self.loading = True
+        focus = self.wants_focus
+        self.wants_focus = False
         try:
             await self.load()
             self.clear_error()
         except QuerySyntaxError as exc:
+            focus = False  # the command line takes it, pointing at the mistake
             self.show_error(exc.reason)
             self.on_query_error(exc)
         except BroadsheetError as exc:
@@ -124,6 +128,8 @@ class Panel(Vertical):
             self.show_error(f"could not load: {exc!r}")
         finally:
             self.loading = False
+            if focus:
+                self.focus_main()
 
     async def load(self) -> None:
         """Fetch and show this panel's content (runs in a worker)."""

@@ -94,8 +94,11 @@ def render_chart(
     text.append("\n")
     if bars:
         first, mid, last = bars[0].date, bars[n // 2].date, bars[-1].date
-        gap = max(1, plot_w - 30)
-        axis = f"{first}{' ' * (gap // 2)}{mid}{' ' * (gap - gap // 2)}{last}"
+        if plot_w >= 36:
+            gap = plot_w - 30
+            axis = f"{first}{' ' * (gap // 2)}{mid}{' ' * (gap - gap // 2)}{last}"
+        else:
+            axis = f"{first}{' ' * max(1, plot_w - 20)}{last}"
         text.append(" " * _AXIS + axis[:plot_w], style=colors["axis"])
     return text
 

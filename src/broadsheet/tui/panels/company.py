@@ -50,7 +50,8 @@ def describe_company(view: CompanyView) -> Table:
 
 class DescriptionPanel(Panel):
     DEFAULT_CSS = """
-    DescriptionPanel #des-body { height: auto; padding: 0 1; }
+    DescriptionPanel #des-scroll { height: auto; max-height: 60%; }
+    DescriptionPanel #des-body { height: auto; padding: 0 1 1 1; }
     DescriptionPanel StoryTable { height: 1fr; }
     """
 

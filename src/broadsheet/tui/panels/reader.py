@@ -162,7 +162,8 @@ class ReaderPanel(Panel):
         if ann.topics:
             extras.append("topics: " + ", ".join(ann.topics))
         if self.view.others:
-            extras.append(f"{len(self.view.others)} other sources (o)")
+            n = len(self.view.others)
+            extras.append(f"{n} other source{'s' if n > 1 else ''} (o)")
         if versions > 1:
             extras.append(f"{versions} versions (v)")
         counts = {k: sum(m.kind == k for m in self.marks) for k in ("person", "company", "quote")}

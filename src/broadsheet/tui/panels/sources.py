@@ -113,7 +113,7 @@ class SourcesPanel(Panel):
         text = plain(s.url, "bold")
         text.append_text(
             plain(
-                f"\n{s.kind} · added {when(s.added_at)} · last success {when(s.last_success_at)}"
+                f"\n{s.kind} · last success {when(s.last_success_at)}"
                 f" · {s.error_count} errors in a row"
             )
         )
