@@ -17,7 +17,7 @@ from pathlib import Path
 from broadsheet.config import Settings, load_settings
 from broadsheet.models import Article, Paragraph
 
-__all__ = ["FIXED_NOW", "STORIES", "build_archive", "archive_settings"]
+__all__ = ["FIXED_NOW", "STORIES", "archive_settings", "build_archive"]
 
 FIXED_NOW = datetime(2008, 10, 20, 12, 0, 0, tzinfo=UTC)
 

@@ -113,8 +113,8 @@ class AlertsPanel(Panel):
             self.table.move_cursor(row=min(current, len(saved) - 1))
         self.note.update(
             plain(
-                f"{len(saved)} alert{'' if len(saved) == 1 else 's'} · a: add · p: pause/resume · d: delete · e: preview · "
-                "a saved search's name is also a command"
+                f"{len(saved)} alert{'' if len(saved) == 1 else 's'} · a: add · "
+                "p: pause/resume · d: delete · e: preview · a saved search's name is also a command"
             )
         )
         self.show_inbox()
