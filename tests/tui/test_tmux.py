@@ -113,8 +113,8 @@ def test_demo_session_typed_in_tmux(tmp_path: Path, terminal: Callable[[str], Te
     env["TERM"] = "xterm-256color"
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items() if k in _PASS)
     command = (
-        f"env -u COLUMNS -u LINES {exports} {shlex.quote(sys.executable)} -m broadsheet.cli --home {home} demo "
-        f"--events {EVENTS} --pace 6; echo EXIT=$? > {log}; sleep 30"
+        f"env -u COLUMNS -u LINES {exports} {shlex.quote(sys.executable)} -m broadsheet.cli "
+        f"--home {home} demo --events {EVENTS} --pace 6; echo EXIT=$? > {log}; sleep 30"
     )
     term = terminal(command)
 
