@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup test test-all lint format bench bench-extract bench-search demo clean docs
+.PHONY: setup test test-all lint format bench bench-extract bench-search demo demo-print clean docs
 
 setup: $(STAMP)
 
@@ -40,8 +40,12 @@ bench-extract: setup
 bench-search: setup
 	$(BIN)/broadsheet bench search --articles 100000 --format json
 
+# the terminal on the live demo wire (on a terminal); `make demo-print` for the printed walkthrough
 demo: setup
 	$(BIN)/broadsheet demo
+
+demo-print: setup
+	$(BIN)/broadsheet demo --no-terminal
 
 docs: setup
 	$(BIN)/python -m broadsheet.cli.docs > docs/cli.md

@@ -1,6 +1,7 @@
-"""The demo path end to end: ``python -m broadsheet.cli --home H demo --events 6 --steps 3``
-exits 0 and prints the SIMULATED WIRE notice, a search result and a chart; the archive it
-leaves behind is consistent (integrity, index agrees with the store)."""
+"""The demo path end to end: ``python -m broadsheet.cli --home H demo --no-terminal
+--events 6 --steps 3`` (the printed walkthrough, for scripts and CI) exits 0 and prints the
+SIMULATED WIRE notice, a search result and a chart; the archive it leaves behind is
+consistent (integrity, index agrees with the store)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def test_demo_runs_offline_and_shows_the_product(home: Path) -> None:
             "--home",
             str(home),
             "demo",
+            "--no-terminal",
             "--events",
             "6",
             "--steps",

@@ -14,11 +14,13 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
-from .commands import complete_command
+from .commands import COMMANDS, complete_command
 from .history import CommandHistory
 from .text import clean
 
 __all__ = ["CommandBar", "CommandInput"]
+
+MNEMONICS = frozenset(c.name for c in COMMANDS)
 
 
 class _Completion(Suggester):
@@ -56,7 +58,10 @@ class CommandInput(Input):
 
     def action_complete(self) -> None:
         if self._suggestion and self._suggestion != self.value:
-            self.value = self._suggestion
+            head, sep, rest = self._suggestion.partition(" ")
+            if head.upper() in MNEMONICS:
+                head = head.upper()
+            self.value = head + sep + rest
             self.cursor_position = len(self.value)
         else:
             self.screen.focus_next()
