@@ -30,6 +30,7 @@ from .alerts import AlertWatch, FiredAlert
 from .commandline import CommandBar
 from .commands import CommandError, ParsedCommand, alert_parts, parse_command
 from .feed import Feed
+from .guard import guarded
 from .history import CommandHistory
 from .palette import BroadsheetCommands
 from .panels import (
@@ -167,7 +168,7 @@ class BroadsheetApp(App[None]):
         self.set_interval(1.0, self._show_wire)
         if self.live:
             self.pump_events()
-        self.run_worker(self._load_saved(), group="saved")
+        self.run_worker(guarded(self._load_saved(), self, "alerts"), group="saved")
         self.command_bar.input.focus()
 
     async def on_unmount(self) -> None:
@@ -201,7 +202,7 @@ class BroadsheetApp(App[None]):
     def alerts_changed(self, *, reload: bool = False) -> None:
         self.status.unread = self.alerts.unread
         if reload:
-            self.run_worker(self._load_saved(), group="saved")
+            self.run_worker(guarded(self._load_saved(), self, "alerts"), group="saved")
         for panel in self.panes.panels:
             if isinstance(panel, AlertsPanel):
                 panel.show_inbox()
@@ -230,7 +231,7 @@ class BroadsheetApp(App[None]):
         elif cmd.name == "THEME":
             self.theme = cmd.words[0].lower() if cmd.words else self._other_theme()
         elif cmd.name == "ALRT" and cmd.words:
-            self.run_worker(self._add_alert(line, cmd), group="edit")
+            self.run_worker(guarded(self._add_alert(line, cmd), self, "ALRT"), group="edit")
         else:
             self._open(self._panel_for(line, cmd), beside=beside)
 
@@ -266,7 +267,9 @@ class BroadsheetApp(App[None]):
         beside = beside or self.split_next
         self.split_next = False
         self.command_bar.input.placeholder = self._placeholder()
-        self.run_worker(self.panes.show(panel, beside=beside), group="panes")
+        self.run_worker(
+            guarded(self.panes.show(panel, beside=beside), self, "panes"), group="panes"
+        )
 
     async def _add_alert(self, line: str, cmd: ParsedCommand) -> None:
         name, query = alert_parts(cmd)
@@ -300,7 +303,10 @@ class BroadsheetApp(App[None]):
                     more = sub.get(left)
                     if more is not None:
                         batch.append(more)
-                self.post_message(self.LiveEvents(LiveBatch.of(batch)))
+                try:
+                    self.post_message(self.LiveEvents(LiveBatch.of(batch)))
+                except Exception:  # never let the reader die: the next batch may go through
+                    log.exception("live events not delivered")
         finally:
             sub.close()
 
@@ -310,7 +316,9 @@ class BroadsheetApp(App[None]):
     def deliver(self, batch: LiveBatch) -> None:
         """Hand a batch of events to every open panel; check the new stories for alerts."""
         if batch.stored:
-            self.run_worker(self._check_alerts(batch.stored), group="alerts")
+            self.run_worker(
+                guarded(self._check_alerts(batch.stored), self, "alerts"), group="alerts"
+            )
         for panel in self.panes.panels:
             try:
                 panel.on_live(batch)
@@ -355,7 +363,7 @@ class BroadsheetApp(App[None]):
         return "TOP · N <query> · READ <id> · GP <ticker> · ALRT · SRC · HELP"
 
     def action_close_pane(self) -> None:
-        self.run_worker(self.panes.close_active(), group="panes")
+        self.run_worker(guarded(self.panes.close_active(), self, "panes"), group="panes")
 
     def action_cycle(self, step: int) -> None:
         self.panes.cycle(step)

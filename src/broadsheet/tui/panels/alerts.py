@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from ..forms import AskScreen
+from ..guard import guarded
 from ..text import plain, when
 from .base import Live, Panel
 
@@ -163,7 +164,9 @@ class AlertsPanel(Panel):
     def ask_new(self) -> None:
         def saved(values: list[str] | None) -> None:
             if values:
-                self.run_worker(self._add(values[0], values[1]), group="edit")
+                self.run_worker(
+                    guarded(self._add(values[0], values[1]), self.app, "ALRT"), group="edit"
+                )
 
         self.app.push_screen(
             AskScreen(
@@ -188,12 +191,15 @@ class AlertsPanel(Panel):
         if selected is None:
             return
         active = self.table.get_cell(str(selected), "state").plain == "active"
-        self.run_worker(self._edit(self.host.svc.set_search_active, selected, not active))
+        fn = self.host.svc.set_search_active
+        self.run_worker(guarded(self._edit(fn, selected, not active), self.app, "ALRT"))
 
     def delete_selected(self) -> None:
         selected = self._selected()
         if selected is not None:
-            self.run_worker(self._edit(self.host.svc.remove_search, selected))
+            self.run_worker(
+                guarded(self._edit(self.host.svc.remove_search, selected), self.app, "ALRT")
+            )
 
     async def _edit(self, fn: Callable[..., object], *args: object) -> None:
         try:
@@ -207,7 +213,8 @@ class AlertsPanel(Panel):
     def preview_selected(self) -> None:
         selected = self._selected()
         if selected is not None:
-            self.run_worker(self._preview(self.table.get_cell(str(selected), "query").plain))
+            query = self.table.get_cell(str(selected), "query").plain
+            self.run_worker(guarded(self._preview(query), self.app, "ALRT preview"))
 
     async def _preview(self, query: str) -> None:
         svc = self.host.svc

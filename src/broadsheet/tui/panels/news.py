@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from ...errors import QuerySyntaxError
 from ...search import And, DateRange, parse_query
+from ..guard import guarded
 from ..text import plain
 from .base import Live, Panel, StoryTable
 
@@ -76,7 +77,7 @@ class NewsPanel(Panel):
 
     def on_live(self, live: Live) -> None:
         if live.stored:
-            self.run_worker(self._arrivals(list(live.stored)), group="live")
+            self.run_worker(guarded(self._arrivals(list(live.stored)), self.app, "N"), group="live")
 
     async def _arrivals(self, ids: list[int]) -> None:
         """Stories stored since the search ran that match it go on top."""

@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from ..forms import AskScreen
+from ..guard import guarded
 from ..text import plain, when
 from .base import Live, Panel
 
@@ -103,7 +104,9 @@ class SourcesPanel(Panel):
         key = event.row_key.value
         if key is None:
             return
-        self.run_worker(self._detail(int(key)), exclusive=True, group="detail")
+        self.run_worker(
+            guarded(self._detail(int(key)), self.app, "SRC"), exclusive=True, group="detail"
+        )
 
     async def _detail(self, source_id: int) -> None:
         try:
@@ -159,12 +162,14 @@ class SourcesPanel(Panel):
         paused = self.table.get_cell(str(selected), "state").plain == "paused"
         svc = self.host.svc
         fn = svc.resume_source if paused else svc.pause_source
-        self.run_worker(self._edit(fn, selected))
+        self.run_worker(guarded(self._edit(fn, selected), self.app, "SRC"))
 
     def remove_selected(self) -> None:
         selected = self._selected()
         if selected is not None:
-            self.run_worker(self._edit(self.host.svc.remove_source, selected))
+            self.run_worker(
+                guarded(self._edit(self.host.svc.remove_source, selected), self.app, "SRC")
+            )
 
     async def _edit(self, fn: Callable[[int], object], source_id: int) -> None:
         try:
