@@ -98,6 +98,18 @@ def test_errors_show_in_the_app_and_never_crash_it(svc: Service) -> None:
     run(svc, script)
 
 
+def test_a_bad_first_command_opens_top_and_points_at_it(svc: Service) -> None:
+    app = BroadsheetApp(svc, clock=lambda: FIXED_NOW, live=False, first="GP")
+
+    async def go() -> None:
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.panes.active, TopPanel)
+            assert "needs an argument" in str(app.command_bar.query_one("#command-error").render())
+
+    asyncio.run(go())
+
+
 def test_history_is_kept_between_sessions(svc: Service, tmp_path: Path) -> None:
     path = tmp_path / "terminal-history"
 

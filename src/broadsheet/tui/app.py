@@ -131,6 +131,12 @@ class BroadsheetApp(App[None]):
         self.alerts = AlertWatch(svc, clock=self.clock)
         self.history = CommandHistory(history)
         self.first = first
+        self._first_line = first
+        self._first_error: CommandError | None = None
+        try:
+            parse_command(first)
+        except CommandError as exc:  # a bad --command: open on TOP and say what was wrong
+            self._first_error, self.first = exc, "TOP"
         self.start_theme = theme
         self.live = live
         self.split_next = False
@@ -170,6 +176,8 @@ class BroadsheetApp(App[None]):
             self.pump_events()
         self.run_worker(guarded(self._load_saved(), self, "alerts"), group="saved")
         self.command_bar.input.focus()
+        if self._first_error is not None:
+            self.point_at(self._first_line, self._first_error.position, self._first_error.message)
 
     async def on_unmount(self) -> None:
         if self.feed is not None:

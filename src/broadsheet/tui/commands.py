@@ -97,7 +97,6 @@ class ParsedCommand:
     words: tuple[str, ...] = ()  # the argument split like a shell would (quotes kept whole)
 
 
-_HEAD = re.compile(r"\s*(\S+)\s*")
 _DAY = re.compile(r"\d{4}-\d\d-\d\d$")
 
 
@@ -106,20 +105,23 @@ def parse_command(line: str, saved: Iterable[str] = ()) -> ParsedCommand:
 
     ``saved``: the names of the user's saved searches, which work as mnemonics too.
     """
-    m = _HEAD.match(line)
-    if m is None:
+    stripped = line.lstrip()
+    if not stripped:
         raise CommandError("type a command, e.g. TOP, N <query>, HELP", 0)
-    head, offset = m.group(1), m.end()
+    start = len(line) - len(stripped)
+    head = stripped.split(None, 1)[0]
+    after = stripped[len(head) :]
+    offset = start + len(head) + len(after) - len(after.lstrip())
     argument = line[offset:].strip()
     mnemonic = head.upper()
     spec = _BY_NAME.get(mnemonic)
     if spec is None:
         for name in saved:
             if name.casefold() == head.casefold():
-                return ParsedCommand("SAVED", name, m.start(1))
+                return ParsedCommand("SAVED", name, start)
         if head.isdigit():  # a bare story id reads it
-            return ParsedCommand("READ", head, m.start(1), (head,))
-        raise CommandError(f"unknown command {head!r}; HELP lists them", m.start(1))
+            return ParsedCommand("READ", head, start, (head,))
+        raise CommandError(f"unknown command {head!r}; HELP lists them", start)
     if spec.needs_argument and not argument:
         raise CommandError(f"{spec.name} needs an argument: {spec.usage}", len(line.rstrip()))
     try:
@@ -158,18 +160,21 @@ def _check(cmd: ParsedCommand, line: str) -> None:
         raise CommandError("THEME is amber or paper", cmd.offset)
 
 
-_ALERT_ADD = re.compile(
-    r"""\s*ADD\s+(?:"([^"]*)"|'([^']*)'|(\S+))\s*(.*)$""", re.IGNORECASE | re.DOTALL
-)
-
-
 def alert_parts(cmd: ParsedCommand) -> tuple[str, str]:
-    """``ALRT ADD <name> <query>``: the name and the query as typed after it."""
-    m = _ALERT_ADD.match(cmd.argument)
-    if m is None:
+    """``ALRT ADD <name> <query>``: the name (quoted when it has spaces) and the query as
+    typed after it."""
+    rest = cmd.argument.lstrip()[3:].lstrip()  # after ADD (checked by parse_command)
+    if rest[:1] in ("'", '"'):
+        close = rest.find(rest[0], 1)
+        if close < 0:
+            raise CommandError("the alert's name has no closing quote", cmd.offset)
+        name, query = rest[1:close], rest[close + 1 :]
+    else:
+        name = rest.split(None, 1)[0] if rest else ""
+        query = rest[len(name) :]
+    if not name or not query.strip():
         raise CommandError("ALRT ADD needs a name and a query", cmd.offset)
-    name = next(g for g in m.groups()[:3] if g is not None)
-    return name, m.group(4).strip()
+    return name, query.strip()
 
 
 def scope_query(scope: str) -> str:
