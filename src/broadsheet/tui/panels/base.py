@@ -3,6 +3,7 @@ the panel instead of raised, live updates from the bus, and the list of stories.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -117,6 +118,10 @@ class Panel(Vertical):
         try:
             await self.load()
             self.clear_error()
+        except asyncio.CancelledError:  # a newer load replaced this one: it takes the focus
+            self.wants_focus = self.wants_focus or focus
+            focus = False
+            raise
         except QuerySyntaxError as exc:
             focus = False  # the command line takes it, pointing at the mistake
             self.show_error(exc.reason)
