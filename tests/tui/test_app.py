@@ -98,6 +98,17 @@ def test_errors_show_in_the_app_and_never_crash_it(svc: Service) -> None:
     run(svc, script)
 
 
+def test_a_saved_search_runs_by_its_name(svc: Service) -> None:
+    async def script(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        await type_command(pilot, "apple")  # the archive's saved search: ticker:AAPL
+        news = app.panes.active
+        assert isinstance(news, NewsPanel) and news.query_text == "ticker:AAPL"
+        assert news.table.row_count == 3  # the three Apple stories
+
+    run(svc, script)
+
+
 def test_a_bad_first_command_opens_top_and_points_at_it(svc: Service) -> None:
     app = BroadsheetApp(svc, clock=lambda: FIXED_NOW, live=False, first="GP")
 
