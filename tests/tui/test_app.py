@@ -98,6 +98,18 @@ def test_errors_show_in_the_app_and_never_crash_it(svc: Service) -> None:
     run(svc, script)
 
 
+def test_a_story_opened_while_a_command_still_opens_replaces_it(svc: Service) -> None:
+    async def script(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        app.run_command("N apple")
+        app.read_story(CLUSTERED)  # Enter on a headline before the search's pane is in
+        await settle(pilot)
+        assert [type(p) for p in app.panes.panels] == [ReaderPanel]
+        assert app.panes.active is app.panes.panels[0]
+
+    run(svc, script)
+
+
 def test_a_saved_search_runs_by_its_name(svc: Service) -> None:
     async def script(pilot: Pilot[None]) -> None:
         app = pilot.app

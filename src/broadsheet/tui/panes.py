@@ -3,6 +3,8 @@ the focused pane, or beside it when asked (Ctrl+O, ``o`` on a story, Enter on a 
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.containers import Horizontal
 from textual.widget import Widget
 
@@ -18,6 +20,9 @@ class Panes(Horizontal):
     def __init__(self, *panels: Panel) -> None:
         super().__init__(*panels, id="panes")
         self.active: Panel | None = panels[0] if panels else None
+        # one change of panes at a time: a story opened while the previous command's panel
+        # is still replacing its pane goes where that panel ends up, not after a removed one
+        self._changing = asyncio.Lock()
 
     @property
     def panels(self) -> list[Panel]:
@@ -36,6 +41,10 @@ class Panes(Horizontal):
 
     async def show(self, panel: Panel, *, beside: bool = False) -> None:
         """Open ``panel`` in the active pane, or in a new pane beside it."""
+        async with self._changing:
+            await self._show(panel, beside=beside)
+
+    async def _show(self, panel: Panel, *, beside: bool) -> None:
         panel.wants_focus = True
         panels = self.panels
         active = self.active if self.active in panels else (panels[-1] if panels else None)
@@ -53,6 +62,10 @@ class Panes(Horizontal):
 
     async def close_active(self) -> bool:
         """Close the active pane (the last one stays); whether one was closed."""
+        async with self._changing:
+            return await self._close_active()
+
+    async def _close_active(self) -> bool:
         panels = self.panels
         if len(panels) <= 1 or self.active not in panels:
             return False
