@@ -98,6 +98,9 @@ def terminal(tmp_path: Path) -> Iterator[Callable[[str], Terminal]]:
         term.close()
 
 
+_STORY_ROW = re.compile(r"│ \d{4}-\d\d-\d\d \d\d:\d\d  \S")
+
+
 def _published(screen: str) -> int:
     m = re.search(r"(\d+)/\d+ published", screen)
     return int(m.group(1)) if m else 0
@@ -121,7 +124,10 @@ def test_demo_session_typed_in_tmux(tmp_path: Path, terminal: Callable[[str], Te
     # the app opens on the live wire and TOP fills in
     term.wait_for(lambda s: "SIMULATED" in s and "sources" in s, "the demo wire's TOP")
     term.type("TOP", escape=False)  # the command line has the keyboard when the app opens
-    term.wait_for(lambda s: "╭─ TOP" in s and "Open beside" in s, "TOP with its list focused")
+    term.wait_for(
+        lambda s: "╭─ TOP" in s and "Open beside" in s and _STORY_ROW.search(s) is not None,
+        "TOP's stories, the list focused",
+    )
 
     # Enter on the highlighted headline reads it
     term.keys("Enter")
