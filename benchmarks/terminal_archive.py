@@ -23,7 +23,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from broadsheet.search.bench import SyntheticCorpus, build_bench_index
+from broadsheet.bench.search import SyntheticCorpus, build_bench_index
 from broadsheet.store import open_store
 
 

@@ -1,4 +1,4 @@
-"""Alerts as they fire in the terminal (saved searches matched against new stories), and the
+"""Alerts in the terminal (the alerts engine's inbox and its live events), and the
 saved-search boost of TOP."""
 
 from __future__ import annotations
@@ -14,38 +14,47 @@ from broadsheet.tui.alerts import AlertWatch
 from .archive import FIXED_NOW
 
 
-def _ids(svc: Service) -> list[int]:
-    return [a.id for a in svc.store.latest_articles(limit=50)]
+def _store_story(svc: Service, headline: str, text: str, when: datetime) -> int:
+    saved = svc.pipeline.ingest_article(
+        Article(
+            paragraphs=(Paragraph(text),),
+            headline=headline,
+            published_at=when,
+            url=f"https://alerts.example/{abs(hash(headline))}",
+        ),
+        guid=headline,
+        first_seen_at=when,
+    )
+    svc.pipeline.flush()
+    assert saved.article_id is not None
+    return saved.article_id
 
 
-def test_alerts_fire_once_per_story_and_alert(svc: Service) -> None:
-    svc.save_search("ibm", "org:IBM OR ticker:IBM")
-    svc.save_search("quiet", "headline:nothingmatchesthis")
-    svc.save_search("paused", "ticker:AAPL", active=False)
-    watch = AlertWatch(svc, clock=lambda: FIXED_NOW)
-    fired = watch.check(_ids(svc))
-    names = sorted((a.name, a.headline) for a in fired)
-    # "apple" (ticker:AAPL, from the archive) fires once per Apple story: the two outlets'
-    # reports of one story are one alert
-    assert ("ibm", "IBM Profit Beats Forecasts on Software Sales") in names
-    apple = [a for a in fired if a.name == "apple"]
-    assert len(apple) == 2
-    assert len({a.story_id for a in apple}) == 2
-    assert not [a for a in fired if a.name in ("quiet", "paused")]
-    assert watch.unread == len(fired)
-    assert watch.check(_ids(svc)) == []  # the same stories again: nothing new
-    watch.mark_read(apple[0].article_id)
-    assert watch.unread == len(fired) - 1
-    watch.mark_read()
-    assert watch.unread == 0 and len(watch.inbox()) == len(fired)
-
-
-def test_a_paused_alert_stops_firing_after_reload(svc: Service) -> None:
+def test_the_inbox_comes_from_the_alerts_engine(svc: Service) -> None:
+    svc.add_alert("ferries", "ferry")
     watch = AlertWatch(svc)
-    watch.reload()
-    svc.set_search_active("apple", False)
-    watch.reload()
-    assert watch.check(_ids(svc)) == []
+    watch.refresh()
+    before = {a.article_id for a in watch.inbox()}
+    story = _store_story(
+        svc, "Harbour trust orders two ferries", "The trust ordered a ferry.", FIXED_NOW
+    )
+    watch.refresh()
+    new = [a for a in watch.inbox() if a.article_id not in before]
+    assert [(a.name, a.article_id, a.read) for a in new] == [("ferries", story, False)]
+    assert new[0].published_at == FIXED_NOW
+    unread = watch.unread
+    watch.mark_read(story)
+    assert watch.unread == unread - 1
+    assert all(a.read for a in watch.inbox() if a.article_id == story)
+
+
+def test_pop_ups_are_this_users_alert_events(svc: Service) -> None:
+    from broadsheet.wire import AlertFired, ArticleStored
+
+    mine = AlertFired(7, FIXED_NOW, 1, "local", "fed", 10, 10, "Fed cuts", FIXED_NOW, 3)
+    theirs = AlertFired(8, FIXED_NOW, 2, "someone", "x", 11, 11, "Other", FIXED_NOW, 4)
+    fired = AlertWatch(svc).fired([mine, theirs, ArticleStored(9, FIXED_NOW, 12, None)])
+    assert [(a.name, a.article_id, a.headline) for a in fired] == [("fed", 10, "Fed cuts")]
 
 
 def test_top_ranks_up_what_saved_searches_find(tmp_path: Path) -> None:

@@ -1,25 +1,23 @@
-"""Alerts in the terminal: the user's active saved searches matched against each new story,
-an inbox of what fired, and how many are unread.
+"""Alerts in the terminal, from the alerts engine (``broadsheet.alerts`` behind the service):
+what fired comes live as ``AlertFired`` events on the service's bus (pop-ups), and the inbox
+and its unread count are the service's (``svc.inbox``, ``svc.mark_read``).
 
-The matching uses the one query language in memory (``search.matches`` on the stored
-article and its annotations), so an alert fires on exactly the stories its search finds.
-Each alert fires once per story: a second outlet's report of a story that already fired, or
-the same story's annotations arriving after its text, adds nothing to the inbox.
+``AlertWatch`` keeps the last inbox page read, so the screen reads the inbox and the unread
+count without touching the archive; ``refresh`` and ``mark_read`` run on a service thread.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ..errors import BroadsheetError, NotFoundError
-from ..search import Query, article_fields, matches, parse_query, prepare_article
+from ..wire import AlertFired, Event
 
 if TYPE_CHECKING:
-    from ..service import Service
+    from ..service import InboxItemView, Service
 
 __all__ = ["AlertWatch", "FiredAlert"]
 
@@ -33,84 +31,47 @@ class FiredAlert:
     headline: str | None
     source: str | None
     at: datetime  # when it fired
+    published_at: datetime | None = None
     read: bool = False
+    item_id: int | None = None
+
+
+def _from_item(item: InboxItemView) -> FiredAlert:
+    e = item.entry
+    return FiredAlert(
+        e.search_id, e.name, e.article_id, e.story_id, e.headline, item.source, e.fired_at,
+        item.published_at, item.read, e.item_id,
+    )  # fmt: skip
 
 
 class AlertWatch:
-    """The user's alerts as they fire (see the module's docstring). ``check`` runs on a
-    service thread; the inbox may be read from any thread."""
+    """The user's alerts as they fire (see the module's docstring)."""
 
-    def __init__(
-        self,
-        svc: Service,
-        *,
-        owner: str = "local",
-        clock: Callable[[], datetime] | None = None,
-        keep: int = 500,
-    ) -> None:
+    def __init__(self, svc: Service, *, owner: str = "local", keep: int = 200) -> None:
         self._svc = svc
         self._owner = owner
-        self._clock = clock or (lambda: datetime.now(UTC))
         self._keep = keep
         self._lock = threading.Lock()
-        self._alerts: list[tuple[int, str, Query]] = []
-        self._fired: set[tuple[int, int]] = set()
         self._inbox: list[FiredAlert] = []
-        self._loaded = False
 
-    def reload(self) -> None:
-        """Read the active saved searches again (after one is added, paused or removed)."""
-        compiled: list[tuple[int, str, Query]] = []
-        for view in self._svc.saved_searches(owner=self._owner):
-            s = view.search
-            if not s.active:
-                continue
-            try:
-                compiled.append((s.id, s.name, parse_query(s.query)))
-            except BroadsheetError:  # saved before the grammar changed: it cannot fire
-                continue
-        with self._lock:
-            self._alerts = compiled
-            self._loaded = True
+    def fired(self, events: Iterable[Event]) -> list[FiredAlert]:
+        """This user's alerts among ``events`` (for the pop-ups), oldest first."""
+        return [
+            FiredAlert(
+                e.alert_id, e.name, e.article_id, e.story_id, e.headline, None, e.at or e.stored_at
+            )
+            for e in events
+            if isinstance(e, AlertFired) and e.owner == self._owner
+        ]
 
-    def check(self, article_ids: Iterable[int]) -> list[FiredAlert]:
-        """The alerts these newly stored (or newly annotated) stories fire, added to the
-        inbox, newest first."""
-        if not self._loaded:
-            self.reload()
+    def refresh(self) -> None:
+        """Read the inbox again (on a service thread)."""
+        page = self._svc.inbox(owner=self._owner, limit=self._keep)
         with self._lock:
-            alerts = list(self._alerts)
-        if not alerts:
-            return []
-        store = self._svc.store
-        fired: list[FiredAlert] = []
-        for article_id in dict.fromkeys(article_ids):
-            try:
-                art = store.get_article(article_id)
-            except NotFoundError:  # deleted since
-                continue
-            prepared = prepare_article(article_fields(art, store.get_annotations(article_id)))
-            story = art.story_id or art.id
-            for alert_id, name, tree in alerts:
-                with self._lock:
-                    if (alert_id, story) in self._fired:
-                        continue
-                if not matches(tree, prepared):
-                    continue
-                hit = FiredAlert(
-                    alert_id, name, art.id, art.story_id, art.headline, art.source_name,
-                    self._clock(),
-                )  # fmt: skip
-                with self._lock:
-                    if (alert_id, story) in self._fired:
-                        continue
-                    self._fired.add((alert_id, story))
-                    self._inbox.insert(0, hit)
-                    del self._inbox[self._keep :]
-                fired.append(hit)
-        return fired
+            self._inbox = [_from_item(i) for i in page.items]
 
     def inbox(self) -> list[FiredAlert]:
+        """The inbox as last read, newest first."""
         with self._lock:
             return list(self._inbox)
 
@@ -120,9 +81,14 @@ class AlertWatch:
             return sum(not a.read for a in self._inbox)
 
     def mark_read(self, article_id: int | None = None) -> None:
-        """Mark one story's alerts read (every alert with None)."""
+        """Mark one story's items read (every item with None), then read the inbox again
+        (on a service thread)."""
         with self._lock:
-            self._inbox = [
-                replace(a, read=True) if article_id in (None, a.article_id) else a
+            ids = [
+                a.item_id
                 for a in self._inbox
+                if not a.read and a.item_id is not None and article_id in (None, a.article_id)
             ]
+        if ids:
+            self._svc.mark_read(ids, owner=self._owner)
+            self.refresh()

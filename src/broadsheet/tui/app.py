@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,7 +128,7 @@ class BroadsheetApp(App[None]):
         self.feed = feed
         self.clock = clock or (lambda: datetime.now(UTC))
         self.runner = ServiceRunner()
-        self.alerts = AlertWatch(svc, clock=self.clock)
+        self.alerts = AlertWatch(svc)
         self.history = CommandHistory(history)
         self.first = first
         self._first_line = first
@@ -203,8 +203,8 @@ class BroadsheetApp(App[None]):
         self.command_bar.input.focus()
 
     def read_story(self, article_id: int, *, beside: bool = False) -> None:
-        self.alerts.mark_read(article_id)
-        self.status.unread = self.alerts.unread
+        if any(a.article_id == article_id and not a.read for a in self.alerts.inbox()):
+            self.run_worker(guarded(self._mark_read(article_id), self, "alerts"), group="read")
         self._open(ReaderPanel(f"READ {article_id}", article_id), beside=beside)
 
     def alerts_changed(self, *, reload: bool = False) -> None:
@@ -215,10 +215,15 @@ class BroadsheetApp(App[None]):
             if isinstance(panel, AlertsPanel):
                 panel.show_inbox()
 
+    async def _mark_read(self, article_id: int) -> None:
+        await self.runner.call(self.alerts.mark_read, article_id)
+        self.alerts_changed()
+
     async def _load_saved(self) -> None:
-        views = await self.runner.call(self.svc.saved_searches)
+        views = await self.runner.call(self.svc.alerts)
         self.saved = {v.search.name: v.search.query for v in views}
-        await self.runner.call(self.alerts.reload)
+        await self.runner.call(self.alerts.refresh)
+        self.alerts_changed()
 
     # ------------------------------------------------------------------ commands
 
@@ -282,7 +287,7 @@ class BroadsheetApp(App[None]):
     async def _add_alert(self, line: str, cmd: ParsedCommand) -> None:
         name, query = alert_parts(cmd)
         try:
-            await self.runner.call(self.svc.save_search, name, query)
+            await self.runner.call(self.svc.add_alert, name, query)
         except QuerySyntaxError as exc:
             self.point_at(line, line.rfind(query) + exc.position, exc.reason)
             return
@@ -322,29 +327,30 @@ class BroadsheetApp(App[None]):
         self.deliver(message.batch)
 
     def deliver(self, batch: LiveBatch) -> None:
-        """Hand a batch of events to every open panel; check the new stories for alerts."""
-        if batch.stored:
-            self.run_worker(
-                guarded(self._check_alerts(batch.stored), self, "alerts"), group="alerts"
-            )
+        """Hand a batch of events to every open panel; pop up the alerts that fired."""
+        fired = self.alerts.fired(batch.events)
+        if fired:
+            self._pop_up(fired)
+            self.run_worker(guarded(self._read_inbox(), self, "alerts"), group="alerts")
         for panel in self.panes.panels:
             try:
                 panel.on_live(batch)
             except Exception:  # one panel's bug must not stop the others updating
                 log.exception("live update failed in %s", panel.command)
 
-    async def _check_alerts(self, ids: Iterable[int]) -> None:
-        fired = await self.runner.call(self.alerts.check, list(ids))
-        for alert in reversed(fired):
+    def _pop_up(self, fired: list[FiredAlert]) -> None:
+        for alert in fired:
             self.fired.append(alert)
             self.notify(
                 clean(alert.headline or "(no headline)"),
-                title=f"ALERT {clean(alert.name)} · {clean(alert.source or '')}",
+                title=f"ALERT {clean(alert.name)}",
                 severity="warning",
                 timeout=12,
             )
-        if fired:
-            self.alerts_changed()
+
+    async def _read_inbox(self) -> None:
+        await self.runner.call(self.alerts.refresh)
+        self.alerts_changed()
 
     # ------------------------------------------------------------------ actions
 

@@ -39,7 +39,7 @@ def _previews(svc: Service, queries: list[str]) -> list[SearchPreview | None]:
     out: list[SearchPreview | None] = []
     for q in queries:
         try:
-            out.append(svc.preview_search(q, days=7, examples=3, now=moment))
+            out.append(svc.preview_alert(q, 7, examples=3, now=moment))
         except Exception:  # a query the grammar no longer takes: shown as such
             out.append(None)
     return out
@@ -92,14 +92,16 @@ class AlertsPanel(Panel):
 
     async def load(self) -> None:
         svc = self.host.svc
-        saved = await self.call(svc.saved_searches)
+        saved = await self.call(svc.alerts)
         previews = await self.call(_previews, svc, [s.search.query for s in saved])
+        await self.call(self.host.alerts.refresh)
         current = self.table.cursor_row
         self.table.clear(columns=True)
         self.table.add_column("name", key="name")
         self.table.add_column("query", key="query")
         self.table.add_column("state", key="state", width=7)
         self.table.add_column("per day (7 d)", key="rate", width=13)
+        self.table.add_column("fired", key="fired", width=6)
         for view, preview in zip(saved, previews, strict=True):
             s = view.search
             rate = "—" if preview is None else f"{preview.per_day:.1f}"
@@ -108,6 +110,7 @@ class AlertsPanel(Panel):
                 plain(s.query),
                 Text("active" if s.active else "paused", style="" if s.active else "dim"),
                 Text(rate),
+                Text(str(view.stats.fired)),
                 key=str(s.id),
             )
         if saved:
@@ -127,14 +130,14 @@ class AlertsPanel(Panel):
         unread = sum(not a.read for a in fired)
         self.inbox_title.update(plain(f"INBOX · {len(fired)} fired · {unread} unread"))
         self.inbox.clear(columns=True)
-        self.inbox.add_column("fired", width=16)
+        self.inbox.add_column("published", width=16)
         self.inbox.add_column("alert")
         self.inbox.add_column("headline")
         self.inbox.add_column("source")
         for k, a in enumerate(fired):
             style = "" if a.read else "bold"
             self.inbox.add_row(
-                Text(when(a.at), style="dim"),
+                Text(when(a.published_at), style="dim"),
                 plain(a.name, style),
                 plain(a.headline or "(no headline)", style),
                 plain(a.source or "", "dim"),
@@ -147,10 +150,7 @@ class AlertsPanel(Panel):
         if key is None:
             return
         if event.data_table is self.inbox:
-            article_id = int(key.split(":")[0])
-            self.host.alerts.mark_read(article_id)
-            self.host.alerts_changed()
-            self.host.read_story(article_id)
+            self.host.read_story(int(key.split(":")[0]))  # marks its alerts read
         else:
             query = self.table.get_cell(key, "query").plain
             self.host.run_command(f"N {query}")
@@ -178,7 +178,7 @@ class AlertsPanel(Panel):
 
     async def _add(self, name: str, query: str) -> None:
         try:
-            await self.call(self.host.svc.save_search, name, query)
+            await self.call(self.host.svc.add_alert, name, query)
         except Exception as exc:
             self.show_error(f"alert not added: {exc}")
             return
@@ -191,14 +191,15 @@ class AlertsPanel(Panel):
         if selected is None:
             return
         active = self.table.get_cell(str(selected), "state").plain == "active"
-        fn = self.host.svc.set_search_active
-        self.run_worker(guarded(self._edit(fn, selected, not active), self.app, "ALRT"))
+        svc = self.host.svc
+        fn = svc.pause_alert if active else svc.resume_alert
+        self.run_worker(guarded(self._edit(fn, selected), self.app, "ALRT"))
 
     def delete_selected(self) -> None:
         selected = self._selected()
         if selected is not None:
             self.run_worker(
-                guarded(self._edit(self.host.svc.remove_search, selected), self.app, "ALRT")
+                guarded(self._edit(self.host.svc.remove_alert, selected), self.app, "ALRT")
             )
 
     async def _edit(self, fn: Callable[..., object], *args: object) -> None:
@@ -219,7 +220,7 @@ class AlertsPanel(Panel):
     async def _preview(self, query: str) -> None:
         svc = self.host.svc
         moment = await self.call(archive_now, svc)
-        preview = await self.call(svc.preview_search, query, days=7, examples=3, now=moment)
+        preview = await self.call(svc.preview_alert, query, 7, examples=3, now=moment)
         text = plain(
             f"Over the 7 days to {when(moment)} it would have fired {preview.matches} times "
             f"({preview.per_day:.1f} a day)",
