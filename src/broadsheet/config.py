@@ -66,6 +66,13 @@ class FetchSettings(_Section):
         ),
     )
     retry_attempts: int = Field(2, description="Retries of a transient failure within one fetch.")
+    warc_out: Path | None = Field(
+        None,
+        description=(
+            "A folder to write everything fetched into as gzipped WARC files (an archive "
+            "of your own crawl, to replay with `broadsheet ingest` or `broadsheet batch`)."
+        ),
+    )
     backoff_base: float = Field(0.5, description="Base seconds of retry backoff (jittered).")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import (  # noqa: F401  (importing registers the commands)
     cmd_alerts,
     cmd_articles,
+    cmd_batch,
     cmd_demo,
     cmd_markets,
     cmd_measure,

@@ -122,6 +122,11 @@ def progress_bar(ctx: Context, label: str, total: int | None) -> Iterator[Callab
     metavar="HOST",
     help="Let HOST resolve to a private or loopback address (feeds on your LAN).",
 )
+@click.option(
+    "--warc-out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write everything fetched into this folder as WARC (archive your crawl).",
+)
 @click.option("--no-enrich", is_flag=True, help="Skip entities, quotes and facts on ingest.")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.version_option(package_name="broadsheet")
@@ -131,6 +136,7 @@ def cli(
     home: Path | None,
     config_file: Path | None,
     allow_hosts: tuple[str, ...],
+    warc_out: Path | None,
     no_enrich: bool,
     verbose: int,
 ) -> None:
@@ -153,11 +159,13 @@ def cli(
         settings = load_settings(config_file, overrides)
     except BroadsheetError as exc:
         raise click.UsageError(str(exc)) from exc
-    if allow_hosts:
-        fetch = settings.fetch.model_copy(
-            update={"allow_private_hosts": tuple(settings.fetch.allow_private_hosts) + allow_hosts}
-        )
-        settings = settings.model_copy(update={"fetch": fetch})
+    if allow_hosts or warc_out:
+        update: dict[str, Any] = {}
+        if allow_hosts:
+            update["allow_private_hosts"] = tuple(settings.fetch.allow_private_hosts) + allow_hosts
+        if warc_out:
+            update["warc_out"] = warc_out
+        settings = settings.model_copy(update={"fetch": settings.fetch.model_copy(update=update)})
     try:
         settings.home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -30,6 +30,7 @@ from ..errors import (
 )
 from ..models import FetchResult
 from ..textsafe import clean_text
+from .archive import WarcArchive
 from .backoff import parse_retry_after, retry_backoff
 from .decode import ACCEPT_ENCODING, make_decoder
 from .guard import DeadlineState, GuardedBackend, Resolver, check_url
@@ -182,11 +183,14 @@ class Fetcher:
         self._rng_lock = threading.Lock()
         self._hosts: dict[str, threading.BoundedSemaphore] = {}
         self._hosts_lock = threading.Lock()
+        self.archive = WarcArchive(settings.warc_out) if settings.warc_out else None
 
     # ----------------------------------------------------------------- lifecycle
 
     def close(self) -> None:
         self._client.close()
+        if self.archive is not None:
+            self.archive.close()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -223,7 +227,10 @@ class Fetcher:
         attempt = 0
         while True:
             try:
-                return self._follow(url, headers, etag, last_modified)
+                result = self._follow(url, headers, etag, last_modified)
+                if self.archive is not None:
+                    self.archive.record(result)
+                return result
             except _Transient as transient:
                 retry_after = transient.retry_after
                 if retry_after is not None and retry_after > MAX_RETRY_AFTER_SLEEP:

@@ -1,6 +1,6 @@
 """The chain that joins the stages: for one item, for a batch, and the polling scheduler."""
 
-from .ingest import BatchReport, IngestOutcome, Pipeline, open_pipeline
+from .ingest import BatchReport, IngestOutcome, Pipeline, open_pipeline, read_document
 from .poll import (
     PollOutcome,
     add_source,
@@ -22,5 +22,6 @@ __all__ = [
     "open_pipeline",
     "poll_due",
     "poll_source",
+    "read_document",
     "watch",
 ]

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..search import IndexFollower, SearchBackend
     from ..store import Store
 
-__all__ = ["BatchReport", "IngestOutcome", "Pipeline", "open_pipeline"]
+__all__ = ["BatchReport", "IngestOutcome", "Pipeline", "open_pipeline", "read_document"]
 
 log = logging.getLogger(__name__)
 
@@ -160,20 +160,13 @@ class Pipeline:
         self, doc: Document, *, source_id: int | None = None, guid: str | None = None
     ) -> IngestOutcome:
         """Extract, enrich, store and index one document. Never raises for bad input."""
-        from ..extract import extract_document
-
         try:
-            article = extract_document(doc)
+            article, identity = read_document(doc, guid=guid)
         except ExtractionError as exc:
             return IngestOutcome(uri=doc.uri, status="failed", error=f"extraction: {exc}")
         except Exception as exc:  # a parser bug must not kill a batch
             log.exception("extraction crashed on %s", doc.uri)
             return IngestOutcome(uri=doc.uri, status="failed", error=f"extraction crashed: {exc!r}")
-        is_web = doc.uri.startswith(("http://", "https://"))
-        if article.url is None and is_web:
-            article = _with_url(article, doc.uri)
-        # a local file is identified by its path: edited text becomes a new version
-        identity = guid or doc.guid or (None if is_web else f"file:{Path(doc.uri).resolve()}")
         return self.ingest_article(
             article, source_id=source_id, guid=identity, first_seen_at=doc.fetched_at
         )
@@ -185,7 +178,10 @@ class Pipeline:
         source_id: int | None = None,
         guid: str | None = None,
         first_seen_at: datetime | None = None,
+        annotations: Annotations | None = None,
     ) -> IngestOutcome:
+        """Store and index one article; annotate it, unless ``annotations`` made elsewhere
+        (a bulk job) come with it. Never raises for bad input."""
         uri = article.canonical_url or article.url or (article.headline or "?")
         try:
             saved: SaveResult = self.store.save_article(
@@ -197,7 +193,11 @@ class Pipeline:
             return IngestOutcome(
                 uri=uri, status=saved.status, article_id=saved.article_id, headline=article.headline
             )
-        _, enriched = self._annotate(saved.article_id, article.body)
+        if annotations is not None:
+            self.store.save_annotations(saved.article_id, annotations)
+            enriched = True
+        else:
+            _, enriched = self._annotate(saved.article_id, article.body)
         self._mark_written()
         return IngestOutcome(
             uri=uri,
@@ -349,10 +349,20 @@ class Pipeline:
         return report
 
 
-def _with_url(article: Article, url: str) -> Article:
+def read_document(doc: Document, *, guid: str | None = None) -> tuple[Article, str | None]:
+    """The article in ``doc`` and the identity it is stored under (``ExtractionError`` when it
+    has none): a web document by its URL and feed guid; a local file by its path, so edited
+    text becomes a new version. The same for ``ingest`` and bulk jobs (``batch``)."""
     from dataclasses import replace
 
-    return replace(article, url=url)
+    from ..extract import extract_document
+
+    article = extract_document(doc)
+    is_web = doc.uri.startswith(("http://", "https://"))
+    if article.url is None and is_web:
+        article = replace(article, url=doc.uri)
+    identity = guid or doc.guid or (None if is_web else f"file:{Path(doc.uri).resolve()}")
+    return article, identity
 
 
 def open_pipeline(

@@ -20,6 +20,7 @@ from ..config import Settings
 from ..wire import Bus
 from .alerts import AlertTasks, AlertView, InboxItemView, InboxPage
 from .archive import ArchiveTasks, FileRow, input_files
+from .batch import BatchTasks
 from .markets import MarketTasks
 from .searches import SearchPreview
 from .sources import OpmlImport, PollReport, SourceTasks
@@ -76,7 +77,7 @@ __all__ = [
 ]
 
 
-class Service(ArchiveTasks, SourceTasks, MarketTasks, AlertTasks):
+class Service(ArchiveTasks, SourceTasks, MarketTasks, AlertTasks, BatchTasks):
     """Every user task over one archive (see the module's docstring)."""
 
     def __enter__(self) -> Service:
