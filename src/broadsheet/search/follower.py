@@ -32,11 +32,15 @@ try:
 except ImportError:  # pragma: no cover - Windows: no continuous-follower detection
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["LOCK_FILE", "IndexFollower"]
+__all__ = ["LOCK_FILE", "ONE_SHOT_WAIT", "IndexFollower"]
 
 log = logging.getLogger(__name__)
 
 LOCK_FILE = "follower.lock"
+# How long a one-shot command waits for another one-shot writer of the index (one that
+# catches up and lets go in a moment). A writer held longer (a long reindex) is left to
+# finish: the next process to look at the index catches it up.
+ONE_SHOT_WAIT = 10.0
 
 
 class IndexFollower:
@@ -111,7 +115,7 @@ class IndexFollower:
         """Changes in the store the index has not applied (as far as this process knows)."""
         return max(0, self.store.max_seq() - self.index.refresh())
 
-    def catch_up(self, *, wait: float = 60.0) -> int:
+    def catch_up(self, *, wait: float = ONE_SHOT_WAIT) -> int:
         """Apply what the store has that the index lacks; returns changes read.
 
         A continuous follower applies at once. A one-shot follower leaves the work to a
