@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 from rich.table import Table
 from rich.text import Text
 
-from ..service import AlertView, SearchPreview
 from .app import Context, cli, emit_json, handle_errors, pass_ctx
 from .cmd_measure import bench
 from .render import clean, plural, styled, when
+
+if TYPE_CHECKING:
+    from ..service import AlertView, SearchPreview
 
 _USER = click.option(
     "--user",

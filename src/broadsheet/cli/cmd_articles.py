@@ -7,18 +7,20 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..service import ArticleView, Sentences
 from ..textsafe import neutralise_formula
 from .app import Context, cli, emit_json, handle_errors, pass_ctx, progress_bar
 from .exit_codes import ExitCode
 from .render import clean, clean_json, context_around, highlight_snippet, plural, styled, when
+
+if TYPE_CHECKING:
+    from ..service import ArticleView
 
 
 @cli.command()
@@ -194,6 +196,8 @@ def _print_article(ctx: Context, view: ArticleView) -> None:
 
 
 def _print_annotations(ctx: Context, view: ArticleView) -> None:
+    from ..service import Sentences
+
     body, ann = view.article.body, view.annotations
     sentences = Sentences(body)
     if ann.entities:

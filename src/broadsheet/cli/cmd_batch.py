@@ -9,7 +9,6 @@ import click
 from rich.text import Text
 
 from ..config import Settings
-from ..store import is_server_url
 from .app import Context, cli, handle_errors, pass_ctx, progress_bar
 from .exit_codes import ExitCode
 from .render import clean, styled
@@ -96,6 +95,8 @@ def batch(
 def _store_settings(settings: Settings, store_url: str) -> Settings:
     """Settings for the store at ``store_url``: a SQLite file's folder is its home (its
     search index beside it, as in every home); a server store keeps this home's index."""
+    from ..store import is_server_url
+
     if is_server_url(store_url) or Path(store_url).expanduser() == Path(settings.database):
         store = settings.store.model_copy(update={"url": store_url})
         return settings.model_copy(update={"store": store})

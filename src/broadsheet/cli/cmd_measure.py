@@ -6,13 +6,16 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..service import FileRow
 from .app import Context, cli, emit_json, handle_errors, pass_ctx, progress_bar
 from .exit_codes import ExitCode
 from .render import styled
+
+if TYPE_CHECKING:
+    from ..service import FileRow
 
 
 @cli.command()

@@ -5,16 +5,19 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 from rich.text import Text
 
 from ..errors import BroadsheetError
-from ..service import PollReport, SourceView
 from .app import Context, cli, emit_json, handle_errors, pass_ctx
 from .exit_codes import ExitCode
 from .render import clean, styled, when
+
+if TYPE_CHECKING:
+    from ..service import PollReport, SourceView
 
 
 def _sources_table(sources: list[SourceView]) -> Table:

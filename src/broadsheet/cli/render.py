@@ -15,7 +15,6 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from ..search import HIGHLIGHT_END, HIGHLIGHT_START
 from ..textsafe import clean_text
 
 __all__ = [
@@ -63,6 +62,8 @@ def when(value: datetime | None) -> str:
 
 def highlight_snippet(snippet: str) -> Text:
     """A snippet with its matched terms in bold yellow."""
+    from ..search import HIGHLIGHT_END, HIGHLIGHT_START
+
     text = Text()
     rest = snippet
     while HIGHLIGHT_START in rest:
