@@ -21,6 +21,7 @@ from ..wire import Bus
 from .alerts import AlertTasks, AlertView, InboxItemView, InboxPage
 from .archive import ArchiveTasks, FileRow, input_files
 from .batch import BatchTasks
+from .live import LiveTasks
 from .markets import MarketTasks
 from .searches import SearchPreview
 from .sources import OpmlImport, PollReport, SourceTasks
@@ -77,7 +78,7 @@ __all__ = [
 ]
 
 
-class Service(ArchiveTasks, SourceTasks, MarketTasks, AlertTasks, BatchTasks):
+class Service(ArchiveTasks, SourceTasks, MarketTasks, AlertTasks, BatchTasks, LiveTasks):
     """Every user task over one archive (see the module's docstring)."""
 
     def __enter__(self) -> Service:
