@@ -29,7 +29,9 @@ class LiveTasks(ServiceBase):
                 break
         for change in self.store.changes_since(max(0, after_seq), limit=limit * 4):
             if change.kind == "stored" and change.article_id is not None:
-                events.append(ArticleStored(change.seq, change.at, change.article_id, change.source_id))
+                events.append(
+                    ArticleStored(change.seq, change.at, change.article_id, change.source_id)
+                )
         return events
 
 

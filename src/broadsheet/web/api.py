@@ -71,9 +71,7 @@ def me(principal: Me) -> dict[str, Any]:
 
 
 @router.get("/top", tags=["news"], summary="Top stories: one row per story cluster")
-def top(
-    request: Request, principal: Me, q: str = "", limit: Limit = 20
-) -> dict[str, Any]:
+def top(request: Request, principal: Me, q: str = "", limit: Limit = 20) -> dict[str, Any]:
     rows = svc(request).top(q, limit=limit, owner=principal.owner)
     return {"items": [r.to_json() for r in rows], "next_cursor": None}
 
@@ -116,9 +114,7 @@ def person(request: Request, name: Annotated[str, Path(min_length=1, max_length=
 
 
 @router.get("/companies/{ticker}", tags=["markets"], summary="A company and its news")
-def company(
-    request: Request, ticker: Annotated[str, Path(min_length=1, max_length=100)]
-) -> Any:
+def company(request: Request, ticker: Annotated[str, Path(min_length=1, max_length=100)]) -> Any:
     return svc(request).company(ticker).to_json()
 
 
@@ -246,9 +242,11 @@ def inbox(
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Any:
-    return svc(request).inbox(
-        owner=principal.owner, unread=unread, cursor=cursor, limit=limit
-    ).to_json()
+    return (
+        svc(request)
+        .inbox(owner=principal.owner, unread=unread, cursor=cursor, limit=limit)
+        .to_json()
+    )
 
 
 @router.post("/inbox/read", tags=["alerts"], summary="Mark inbox items read (or unread)")

@@ -46,7 +46,7 @@ def create_app(
         version=_version(),
         description="News and markets, read like an analyst: the REST API of `broadsheet "
         "serve`. Every resource has the same JSON form as the command line's "
-        "`--format json`. Errors are `{\"error\": {\"code\", \"message\"}}`.",
+        '`--format json`. Errors are `{"error": {"code", "message"}}`.',
         openapi_url="/openapi.json",
         docs_url=None,
         redoc_url=None,

@@ -34,9 +34,7 @@ def _svc(request: Request) -> Any:
     return request.app.state.svc
 
 
-def render(
-    request: Request, name: str, context: dict[str, Any], status: int = 200
-) -> Response:
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
     principal = getattr(request.state, "principal", None)
     data = {"me": principal, "csrf": principal.csrf if principal else "", "t": text, "u": safe_url}
     data.update(context)
@@ -409,4 +407,3 @@ def admin_change_user(
         made = svc.reset_second_factor(name)
         return render(request, "admin.html", {"users": svc.users(), "made": made, "msg": ""})
     raise WebError(404, "not_found", "no such action")
-

@@ -11,7 +11,7 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
@@ -122,8 +122,8 @@ async def _crash_response(path: str, send: Send) -> None:
 
 
 _CRASH_PAGE = (
-    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Server error · "
-    "Broadsheet</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main>"
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Server error · '
+    'Broadsheet</title><link rel="stylesheet" href="/static/app.css"></head><body><main>'
     "<h1>Server error</h1><p>The server failed; see its log.</p></main></body></html>"
 )
 
@@ -225,8 +225,8 @@ def _from_bearer(request: Request, credentials: HTTPAuthorizationCredentials | N
 
 def api_principal(
     request: Request,
-    credentials: HTTPAuthorizationCredentials | None = Depends(bearer_scheme),
-    cookie: str | None = Depends(cookie_scheme),
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    cookie: Annotated[str | None, Depends(cookie_scheme)],
 ) -> Principal:
     """Who calls the API: a bearer token, else the session cookie (whose state changes must
     carry the CSRF header). 401 otherwise."""

@@ -16,7 +16,7 @@ import contextlib
 import json
 import threading
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
@@ -97,7 +97,7 @@ def parse_event_id(value: str | None) -> tuple[int, int] | None:
     responses={200: {"content": {"text/event-stream": {}}}},
     response_class=StreamingResponse,
 )
-async def stream(request: Request, principal: Principal = Depends(api_principal)) -> Any:
+async def stream(request: Request, principal: Annotated[Principal, Depends(api_principal)]) -> Any:
     check_origin(request)  # a page of another site may not open a user's stream
     svc = request.app.state.svc
     if not getattr(svc, "following", True):
