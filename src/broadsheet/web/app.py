@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import BroadsheetError
 from .errors import WebError, code_for, error_body, status_for
+from .render import safe_url, text
 from .security import LoginRequired, SecurityHeaders
 
 __all__ = ["create_app"]
@@ -58,6 +59,7 @@ def create_app(
     app.state.reader_key = secrets.token_bytes(32)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
+    templates.env.globals.update(t=text, u=safe_url)
     app.state.templates = templates
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -97,7 +99,13 @@ def _error_response(
     return templates.TemplateResponse(
         request,
         "error.html",
-        {"status": status, "code": code, "message": message, "me": principal},
+        {
+            "status": status,
+            "code": code,
+            "message": message,
+            "me": principal,
+            "csrf": principal.csrf if principal else "",
+        },
         status_code=status,
         headers=headers,
     )

@@ -9,10 +9,11 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import BroadsheetError, MarketDataError, NotFoundError, QuerySyntaxError
 from .errors import WebError, status_for
-from .render import article_html, chart_svg, safe_url, snippet_html, text
+from .render import article_html, chart_svg, snippet_html
 from .security import (
     PRE_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -25,7 +26,28 @@ from .security import (
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+async def form_guard(request: Request) -> None:
+    """Every form post carries its CSRF token and comes from this site, checked before the
+    form's fields are: a cross-site post is 403, whatever else it lacks."""
+    if request.method != "POST":
+        return
+    form = await request.form()
+    offered = str(form.get("csrf") or "")
+    if request.url.path == "/login":
+        check_origin(request)
+        cookie = request.cookies.get(PRE_CSRF_COOKIE, "")
+        if not cookie or not hmac.compare_digest(cookie.encode(), offered.encode()):
+            raise WebError(403, "forbidden", "the login form expired: load it again")
+        return
+    principal = await run_in_threadpool(page_principal, request)
+    check_csrf(request, principal, offered)
+
+
+router = APIRouter(
+    include_in_schema=False,
+    default_response_class=HTMLResponse,
+    dependencies=[Depends(form_guard)],
+)
 Me = Annotated[Principal, Depends(page_principal)]
 Csrf = Annotated[str, Form(max_length=200)]
 
@@ -36,7 +58,7 @@ def _svc(request: Request) -> Any:
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
     principal = getattr(request.state, "principal", None)
-    data = {"me": principal, "csrf": principal.csrf if principal else "", "t": text, "u": safe_url}
+    data = {"me": principal, "csrf": principal.csrf if principal else ""}
     data.update(context)
     return request.app.state.templates.TemplateResponse(request, name, data, status_code=status)
 
@@ -73,10 +95,6 @@ def login(
     csrf: Csrf,
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    check_origin(request)
-    cookie = request.cookies.get(PRE_CSRF_COOKIE, "")
-    if not cookie or not hmac.compare_digest(cookie.encode(), csrf.encode()):
-        raise WebError(403, "forbidden", "the login form expired: load it again")
     client = (request.headers.get("user-agent") or "")[:200]
     try:
         done = _svc(request).login(name, password, code, client=client)
