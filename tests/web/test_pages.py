@@ -25,7 +25,7 @@ from .helpers import Person, csrf_of, login, store_story, story
 STRICT = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
 }
 
