@@ -12,7 +12,7 @@ import pytest
 from broadsheet.errors import AuthError, ThrottledError
 from broadsheet.service import Service
 
-from .helpers import PASSWORD, T0, enrol
+from .helpers import PASSWORD, T0, Enrolled, enrol
 
 
 def test_a_code_of_the_step_before_now_or_after_is_accepted(svc: Service) -> None:
@@ -202,3 +202,22 @@ def test_a_success_does_not_count_as_a_failure(svc: Service) -> None:
         svc.login("alice", "wrong password 99", "123456", now=T0)
     with pytest.raises(ThrottledError):  # ... and then no more
         svc.login("alice", PASSWORD, alice.code(T0, 1), now=T0)
+
+
+def test_a_password_is_the_same_however_its_accents_are_typed(svc: Service) -> None:
+    composed = "caf\u00e9 au lait, s'il vous pla\u00eet"
+    decomposed = "cafe\u0301 au lait, s'il vous plai\u0302t"
+    assert composed != decomposed
+    zoe = Enrolled("zoe", composed, svc.add_user("zoe", composed))
+    assert svc.login("zoe", decomposed, zoe.code(T0), now=T0).user.name == "zoe"
+
+
+def test_changing_ones_own_password_needs_the_current_one(svc: Service) -> None:
+    alice = enrol(svc, "alice")
+    kept = svc.login("alice", PASSWORD, alice.code(T0), now=T0)
+    with pytest.raises(AuthError):
+        svc.change_password("alice", "not the password", "a brand new passphrase")
+    svc.change_password("alice", PASSWORD, "a brand new passphrase", keep_session=kept.session)
+    assert svc.session_user(kept.session, now=T0) is not None
+    at = T0 + timedelta(minutes=1)
+    svc.login("alice", "a brand new passphrase", alice.code(at), now=at)
