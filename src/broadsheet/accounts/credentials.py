@@ -16,6 +16,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import unicodedata
 
 import pyotp
 from argon2 import PasswordHasher, Type
@@ -97,11 +98,11 @@ class Passwords:
         self._dummy: str | None = None
 
     def hash(self, password: str) -> str:
-        return self._hasher.hash(password)
+        return self._hasher.hash(_normal(password))
 
     def verify(self, password_hash: str, password: str) -> bool:
         try:
-            return self._hasher.verify(password_hash, password)
+            return self._hasher.verify(password_hash, _normal(password))
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
@@ -120,6 +121,12 @@ class Passwords:
         self.verify(self._dummy, password)
 
 
+def _normal(password: str) -> str:
+    """NFKC, so that the same password typed on another keyboard or system (composed or
+    decomposed accents, full-width forms) is the same password (NIST SP 800-63B 5.1.1.2)."""
+    return unicodedata.normalize("NFKC", password)
+
+
 def check_user_name(name: str) -> str:
     """The name, or ``InvalidRequestError``: 1-64 ASCII letters, digits, '.', '_', '-', '@',
     starting with a letter or digit."""
@@ -136,6 +143,7 @@ def check_user_name(name: str) -> str:
 def check_new_password(password: str, *, name: str | None = None) -> str:
     """The password, or ``InvalidRequestError``: 12 to 128 characters, any characters, not
     the user's name. No composition rules (ASVS 5.0 V6.2)."""
+    password = _normal(password)
     if len(password) < PASSWORD_MIN:
         raise InvalidRequestError(f"a password needs at least {PASSWORD_MIN} characters")
     if len(password) > PASSWORD_MAX:

@@ -148,6 +148,26 @@ class Accounts:
         self._end_sessions_but(user.id, keep_session)
         return self.store.get_user(user.id)
 
+    def change_password(
+        self,
+        name: str,
+        current_password: str,
+        new_password: str,
+        *,
+        keep_session: str | None = None,
+        now: datetime | None = None,
+    ) -> User:
+        """A user changing their own password proves the current one first (a wrong one
+        counts towards the login throttle and raises ``AuthError``)."""
+        moment = _now(now)
+        user = self.user(name)
+        check_new_password(new_password, name=user.name)
+        attempt = self._claim(user.name, moment)
+        if not self.passwords.verify(user.password_hash, current_password):
+            raise AuthError("wrong password")
+        self.store.forget_login_attempt(attempt)
+        return self.set_password(name, new_password, keep_session=keep_session)
+
     def reset_second_factor(self, name: str) -> Enrolment:
         """A new TOTP key and new recovery codes; the old ones stop working at once."""
         user = self.user(name)
@@ -174,16 +194,7 @@ class Accounts:
         now: datetime | None = None,
     ) -> OpenSession:
         moment = _now(now)
-        account = _account_key(name)
-        attempt = self.store.claim_login_attempt(
-            account, now=moment, window=THROTTLE_WINDOW, limit=THROTTLE_LIMIT
-        )
-        if attempt is None:
-            retry = self.store.login_retry_at(
-                account, now=moment, window=THROTTLE_WINDOW, limit=THROTTLE_LIMIT
-            )
-            wait = (retry - moment).total_seconds() if retry else THROTTLE_WINDOW
-            raise ThrottledError(wait)
+        attempt = self._claim(name, moment)
         user = self.store.find_user(name) if 0 < len(name) <= 200 else None
         if user is None or len(password) > 4 * 128:
             self.passwords.dummy_verify(password[:512])
@@ -195,7 +206,22 @@ class Accounts:
         self.store.forget_login_attempt(attempt)
         if self.passwords.needs_rehash(user.password_hash):
             self.store.set_password_hash(user.id, self.passwords.hash(password))
+        self.prune_sessions(now=moment)  # everyone's expired sessions, now and then
         return self._open_session(user, client, moment)
+
+    def _claim(self, name: str, moment: datetime) -> int:
+        """One attempt on the account's throttle, or ``ThrottledError``."""
+        account = _account_key(name)
+        attempt = self.store.claim_login_attempt(
+            account, now=moment, window=THROTTLE_WINDOW, limit=THROTTLE_LIMIT
+        )
+        if attempt is None:
+            retry = self.store.login_retry_at(
+                account, now=moment, window=THROTTLE_WINDOW, limit=THROTTLE_LIMIT
+            )
+            wait = (retry - moment).total_seconds() if retry else THROTTLE_WINDOW
+            raise ThrottledError(wait)
+        return attempt
 
     def _second_factor(self, user: User, code: str, moment: datetime) -> bool:
         code = (code or "").strip()

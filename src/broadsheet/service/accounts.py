@@ -221,6 +221,22 @@ class AccountTasks(ServiceBase):
             self.accounts.set_password(name, new_password, keep_session=keep_session)
         )
 
+    def change_password(
+        self,
+        name: str,
+        current_password: str,
+        new_password: str,
+        *,
+        keep_session: str | None = None,
+    ) -> UserView:
+        """A user's own change: the current password first (``AuthError`` when wrong,
+        throttled like logins); then as ``set_password``."""
+        return UserView.of(
+            self.accounts.change_password(
+                name, current_password, new_password, keep_session=keep_session
+            )
+        )
+
     def reset_second_factor(self, name: str) -> NewUser:
         """A new TOTP key and recovery codes (shown once); the old ones stop working."""
         return _new_user(self.accounts.reset_second_factor(name))
