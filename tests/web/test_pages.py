@@ -256,28 +256,29 @@ def test_the_pages_show_the_archive(client: TestClient, ann: Person, svc: Any, c
     assert "otpauth://totp/" in added.text and svc.user("cy").name == "cy"
 
 
-def test_change_password_needs_the_old_one_and_a_code(client: TestClient, ann: Person) -> None:
+def test_change_password_needs_the_old_one(app: Any, client: TestClient, ann: Person) -> None:
     login(client, ann)
     token = csrf_of(client)
-    wrong = client.post(
-        "/account/password",
-        data={"csrf": token, "current": "nope", "code": ann.totp.now(), "new": "x" * 20},
-        follow_redirects=True,
-    )
-    assert "Not changed" in wrong.text
-    time.sleep(0)  # a fresh code: the recovery codes are fresh by construction
-    done = client.post(
-        "/account/password",
-        data={
-            "csrf": token,
-            "current": ann.password,
-            "code": ann.recovery.pop(),
-            "new": "a new long password 42",
-        },
-        follow_redirects=True,
-    )
-    assert "Password changed" in done.text
-    assert client.get("/api/v1/me").status_code == 200  # this session stays
+    with TestClient(app, base_url="https://testserver") as other:
+        login(other, ann)
+        wrong = client.post(
+            "/account/password",
+            data={"csrf": token, "current": "nope", "new": "x" * 20},
+            follow_redirects=True,
+        )
+        assert "Not changed: wrong password" in wrong.text
+        assert other.get("/api/v1/me").status_code == 200
+        done = client.post(
+            "/account/password",
+            data={"csrf": token, "current": ann.password, "new": "a new long password 42"},
+            follow_redirects=True,
+        )
+        assert "Password changed" in done.text
+        assert client.get("/api/v1/me").status_code == 200  # this session stays
+        assert other.get("/api/v1/me").status_code == 401  # the others end
+    ann.password = "a new long password 42"
+    with TestClient(app, base_url="https://testserver") as again:
+        assert login(again, ann).status_code == 303
 
 
 def test_pages_show_only_the_users_own(app: Any, svc: Any, ann: Person, bob: Person) -> None:

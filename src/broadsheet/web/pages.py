@@ -26,6 +26,7 @@ from .security import (
 
 __all__ = ["router"]
 
+
 async def form_guard(request: Request) -> None:
     """Every form post carries its CSRF token and comes from this site, checked before the
     form's fields are: a cross-site post is 403, whatever else it lacks."""
@@ -358,25 +359,18 @@ def change_password(
     principal: Me,
     csrf: Csrf,
     current: Annotated[str, Form(max_length=1000)],
-    code: Annotated[str, Form(max_length=100)],
     new: Annotated[str, Form(max_length=1000)],
 ) -> Response:
-    """The current password and a fresh second-factor code prove it is the user (checked
-    by a login whose session is ended at once); then the new password, other sessions end."""
+    """The current password first (throttled like logins); the other sessions end."""
     check_csrf(request, principal, csrf)
-    svc = _svc(request)
     try:
-        proof = svc.login(principal.owner, current, code, client="password change")
+        _svc(request).change_password(
+            principal.owner, current, new, keep_session=principal.session_cookie
+        )
     except BroadsheetError as exc:
         status, _, _ = status_for(exc)
-        if status not in (401, 429):
-            raise
-        return _back("/account", msg="Not changed: wrong password or code.")
-    svc.logout(proof.session)
-    try:
-        svc.set_password(principal.owner, new, keep_session=principal.session_cookie)
-    except BroadsheetError as exc:
-        return _back("/account", msg=f"Not changed: {exc}")
+        reason = "wrong password" if status == 401 else str(exc)
+        return _back("/account", msg=f"Not changed: {reason}.")
     return _back("/account", msg="Password changed; your other sessions have ended.")
 
 
