@@ -4,12 +4,10 @@ tokens and sessions, and each user seeing only their own alerts and inbox."""
 
 from __future__ import annotations
 
-import warnings
 import re
 import time
+import warnings
 from typing import Any
-
-import pytest
 
 with warnings.catch_warnings():  # starlette's notice about httpx's successor
     warnings.simplefilter("ignore")

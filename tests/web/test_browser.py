@@ -15,7 +15,6 @@ Without chromium the test skips on a developer's machine and fails in CI (``CI``
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -86,8 +85,10 @@ PAYLOADS = [
 HOSTILE_PAGE = """<html><head><title>Payload page <script>alert('xss-p1')</script></title>
 <meta property="og:site_name" content="<img src=x onerror=alert('xss-p2')>"></head>
 <body onload="alert('xss-p3')"><article><h1>Payload page <svg onload=alert('xss-p4')></h1>
-<p>Copper payload: <img src=x onerror="alert('xss-p5')"> and <a href="javascript:alert('xss-p6')">a link</a>.</p>
-<p><script>alert('xss-p7')</script>A second paragraph about copper, with <iframe src="javascript:alert(1)"></iframe>.</p>
+<p>Copper payload: <img src=x onerror="alert('xss-p5')">
+and <a href="javascript:alert('xss-p6')">a link</a>.</p>
+<p><script>alert('xss-p7')</script>A second paragraph about copper,
+with <iframe src="javascript:alert(1)"></iframe>.</p>
 </article></body></html>"""
 
 NICKEL_PAGE = """<html><head><title>Nickel miners strike in Sulawesi</title>
@@ -360,7 +361,8 @@ def test_hostile_stories_run_no_script_anywhere(site: dict[str, Any], browser: A
     ]
     paths += [f"/articles/{aid}" for aid in site["hostile"]]
     found = page.evaluate(
-        "fetch('/api/v1/search?q=payload%20page').then(r => r.json()).then(j => j.items.map(i => i.id))"
+        "fetch('/api/v1/search?q=payload%20page')"
+        ".then(r => r.json()).then(j => j.items.map(i => i.id))"
     )
     assert found, "the ingested hostile page is searchable"
     paths += [f"/articles/{aid}" for aid in found]
@@ -380,7 +382,8 @@ def test_hostile_stories_run_no_script_anywhere(site: dict[str, Any], browser: A
             _shot(page, "hostile-article")
         assert (
             page.evaluate(
-                "document.querySelectorAll('main script, main iframe, main object, main svg[onload], main img[onerror]').length"
+                "document.querySelectorAll('main script, main iframe, main object, "
+                "main svg[onload], main img[onerror]').length"
             )
             == 0
         ), path

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import WebError
 from .security import Principal, api_principal
@@ -38,6 +38,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         },
     }
     for status, text in (
+        (400, "A body that is not JSON"),
         (401, "No valid credentials"),
         (403, "Forbidden (CSRF, Origin, or not an admin)"),
         (404, "Not found"),
@@ -45,6 +46,50 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         (429, "Throttled"),
     )
 }
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class StoryOut(_Open):
+    """A story in a list (the CLI's `search --format json` item)."""
+
+    id: int
+    headline: str | None
+    source: str | None
+    published_at: str | None
+    first_seen_at: str | None = None
+    snippet: str = ""
+    story_id: int | None = None
+
+
+class SearchOut(_Open):
+    query: str
+    total: int
+    items: list[StoryOut]
+    next_cursor: str | None
+
+
+class AlertOut(_Open):
+    """An alert (saved search), as `broadsheet alert list --format json` gives it."""
+
+    id: int
+    name: str
+    query: str
+    owner: str
+    active: bool
+    state: Literal["active", "paused"]
+    created_at: str | None
+    fired: int
+    last_fired_at: str | None
+    channels: list[str]
+
+
+class AlertsOut(_Open):
+    items: list[AlertOut]
+    next_cursor: str | None
+
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(api_principal)], responses=_ERRORS)
 Me = Annotated[Principal, Depends(api_principal)]
@@ -76,7 +121,31 @@ def top(request: Request, principal: Me, q: str = "", limit: Limit = 20) -> dict
     return {"items": [r.to_json() for r in rows], "next_cursor": None}
 
 
-@router.get("/search", tags=["news"], summary="Stories matching a query (the query language)")
+_ALERT_LINKS = {
+    name: {"operationId": op, "parameters": {"alert": "$response.body#/id"}}
+    for name, op in (
+        ("GetAlert", "get_alert"),
+        ("PauseAlert", "pause_alert"),
+        ("ResumeAlert", "resume_alert"),
+        ("RemoveAlert", "remove_alert"),
+    )
+}
+_ARTICLE_LINK = {
+    "GetArticle": {
+        "operationId": "get_article",
+        "parameters": {"article_id": "$response.body#/items/0/id"},
+    }
+}
+
+
+@router.get(
+    "/search",
+    tags=["news"],
+    summary="Stories matching a query (the query language)",
+    operation_id="search",
+    response_model=SearchOut,
+    responses={200: {"description": "A page of stories", "links": _ARTICLE_LINK}},
+)
 def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=2000, description="a query")],
@@ -88,12 +157,22 @@ def search(
     return page.to_json()
 
 
-@router.get("/articles", tags=["news"], summary="The newest stories, a page at a time")
+@router.get(
+    "/articles",
+    tags=["news"],
+    summary="The newest stories, a page at a time",
+    response_model=SearchOut,
+)
 def articles(request: Request, cursor: Cursor = None, limit: Limit = 20) -> dict[str, Any]:
     return svc(request).search("*", limit=limit, cursor=cursor, sort="newest").to_json()
 
 
-@router.get("/articles/{article_id}", tags=["news"], summary="One story, read like an analyst")
+@router.get(
+    "/articles/{article_id}",
+    tags=["news"],
+    summary="One story, read like an analyst",
+    operation_id="get_article",
+)
 def article(request: Request, article_id: Annotated[int, Path(ge=1, le=_ID_MAX)]) -> Any:
     return svc(request).read(article_id).to_json()
 
@@ -183,13 +262,23 @@ class AlertIn(BaseModel):
 AlertRef = Annotated[str, Path(min_length=1, max_length=100, description="id or name")]
 
 
-@router.get("/alerts", tags=["alerts"], summary="Your alerts (saved searches)")
+@router.get(
+    "/alerts", tags=["alerts"], summary="Your alerts (saved searches)", response_model=AlertsOut
+)
 def alerts(request: Request, principal: Me) -> dict[str, Any]:
     views = svc(request).alerts(owner=principal.owner)
     return {"items": [v.to_json() for v in views], "next_cursor": None}
 
 
-@router.post("/alerts", tags=["alerts"], status_code=201, summary="Save a search as an alert")
+@router.post(
+    "/alerts",
+    tags=["alerts"],
+    status_code=201,
+    summary="Save a search as an alert",
+    operation_id="add_alert",
+    response_model=AlertOut,
+    responses={201: {"description": "The alert", "links": _ALERT_LINKS}},
+)
 def add_alert(request: Request, principal: Me, body: AlertIn) -> Any:
     view = svc(request).add_alert(
         body.name, body.query, owner=principal.owner, webhook=body.webhook
@@ -206,22 +295,46 @@ def preview_alert(
     return svc(request).preview_alert(q, days).to_json()
 
 
-@router.get("/alerts/{alert}", tags=["alerts"], summary="One of your alerts")
+@router.get(
+    "/alerts/{alert}",
+    tags=["alerts"],
+    summary="One of your alerts",
+    operation_id="get_alert",
+    response_model=AlertOut,
+)
 def get_alert(request: Request, principal: Me, alert: AlertRef) -> Any:
     return svc(request).alert(alert, owner=principal.owner).to_json()
 
 
-@router.post("/alerts/{alert}/pause", tags=["alerts"], summary="Pause an alert")
+@router.post(
+    "/alerts/{alert}/pause",
+    tags=["alerts"],
+    summary="Pause an alert",
+    operation_id="pause_alert",
+    response_model=AlertOut,
+)
 def pause_alert(request: Request, principal: Me, alert: AlertRef) -> Any:
     return svc(request).pause_alert(alert, owner=principal.owner).to_json()
 
 
-@router.post("/alerts/{alert}/resume", tags=["alerts"], summary="Resume an alert")
+@router.post(
+    "/alerts/{alert}/resume",
+    tags=["alerts"],
+    summary="Resume an alert",
+    operation_id="resume_alert",
+    response_model=AlertOut,
+)
 def resume_alert(request: Request, principal: Me, alert: AlertRef) -> Any:
     return svc(request).resume_alert(alert, owner=principal.owner).to_json()
 
 
-@router.delete("/alerts/{alert}", tags=["alerts"], summary="Remove an alert and its inbox")
+@router.delete(
+    "/alerts/{alert}",
+    tags=["alerts"],
+    summary="Remove an alert and its inbox",
+    operation_id="remove_alert",
+    response_model=AlertOut,
+)
 def remove_alert(request: Request, principal: Me, alert: AlertRef) -> Any:
     return svc(request).remove_alert(alert, owner=principal.owner).to_json()
 
@@ -283,12 +396,34 @@ def tokens(request: Request, principal: Me) -> dict[str, Any]:
     return {"items": [t.to_json() for t in found], "next_cursor": None}
 
 
-@router.post("/tokens", tags=["account"], status_code=201, summary="A new API token (shown once)")
+@router.post(
+    "/tokens",
+    tags=["account"],
+    status_code=201,
+    summary="A new API token (shown once)",
+    operation_id="add_token",
+    responses={
+        201: {
+            "description": "The token, shown once",
+            "links": {
+                "RevokeToken": {
+                    "operationId": "revoke_token",
+                    "parameters": {"token_id": "$response.body#/id"},
+                }
+            },
+        }
+    },
+)
 def add_token(request: Request, principal: Me, body: TokenIn) -> dict[str, Any]:
     return svc(request).add_token(principal.owner, body.label).to_json()
 
 
-@router.delete("/tokens/{token_id}", tags=["account"], summary="Revoke one of your tokens")
+@router.delete(
+    "/tokens/{token_id}",
+    tags=["account"],
+    summary="Revoke one of your tokens",
+    operation_id="revoke_token",
+)
 def revoke_token(
     request: Request, principal: Me, token_id: Annotated[int, Path(ge=1, le=_ID_MAX)]
 ) -> Any:

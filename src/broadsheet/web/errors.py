@@ -64,8 +64,8 @@ def status_for(exc: BaseException) -> tuple[int, str, dict[str, Any]]:
         return 503, "unavailable", {}
     if isinstance(exc, bs_errors.SourceError | bs_errors.FetchError):
         return 422, "invalid_request", {}
-    if isinstance(exc, bs_errors.ConfigError):
-        return 500, "server_error", {}
+    if isinstance(exc, bs_errors.ConfigError):  # in a request: a value the user gave
+        return 422, "invalid_request", {}
     if isinstance(exc, bs_errors.BroadsheetError):
         # e.g. a duplicate name refused by the store, an invalid value
         return 422, "invalid_request", {}
