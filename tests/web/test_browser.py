@@ -18,6 +18,7 @@ import os
 import socket
 import subprocess
 import sys
+import tarfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,6 +100,43 @@ NICKEL_PAGE = """<html><head><title>Nickel miners strike in Sulawesi</title>
 </article></body></html>"""
 
 
+SANITIZER_ARCHIVE = ("data", "feeds", "feedparser-6.0.14-tests.tar.gz")
+
+
+def _sanitizer_cases() -> list[tuple[str, str]]:
+    """feedparser's sanitizer test documents (``wellformed/sanitize/``) from the shared
+    data, as (case name, the hostile markup they carry, unescaped): every text and
+    attribute value of each document. Empty without the shared data (its own tests
+    report that; here the project's payloads still run)."""
+    from xml.etree import ElementTree
+
+    from tests.shared_data import locate_shared
+
+    shared = locate_shared(os.environ)
+    if shared.root is None or not shared.root.joinpath(*SANITIZER_ARCHIVE).exists():
+        return []
+    cases = []
+    with tarfile.open(shared.root.joinpath(*SANITIZER_ARCHIVE)) as tar:
+        for member in tar.getmembers():
+            if "/sanitize/" not in member.name or not member.name.endswith(".xml"):
+                continue
+            data = tar.extractfile(member)
+            if data is None:
+                continue
+            try:
+                root = ElementTree.fromstring(data.read())
+            except ElementTree.ParseError:
+                continue
+            parts = []
+            for node in root.iter():
+                parts.extend(v for v in node.attrib.values() if "<" in v or ":" in v)
+                if node.text and node.text.strip():
+                    parts.append(node.text.strip())
+            if parts:
+                cases.append((Path(member.name).stem, " ".join(parts)[:4000]))
+    return sorted(cases)
+
+
 def _port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -138,6 +176,20 @@ def site(tmp_path_factory: pytest.TempPathFactory, chromium: Path) -> Iterator[d
                     aid, Annotations(entities=(Entity(at, at + len(p), "PERSON", p, p),))
                 )
             hostile.append(aid)
+        sanitizer = []
+        for name, markup in _sanitizer_cases():
+            sanitizer.append(
+                store_story(
+                    svc,
+                    story(
+                        f"Sanitizer {name} {markup[:200]}",
+                        f"Sanitizer case {name}: {markup}",
+                        url=f"https://ledger.example/sanitize/{name}",
+                        site=f"Feed {markup[:60]}",
+                    ),
+                    annotate=False,
+                )
+            )
         svc.add_alert(f"alert {PAYLOADS[1]}", "payload", owner="ann")
         svc.catch_up_alerts()
     pages = home.parent / "pages"
@@ -177,6 +229,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, chromium: Path) -> Iterator[d
             "recovery": list(made.recovery_codes),
             "copper": copper,
             "hostile": hostile,
+            "sanitizer": sanitizer,
             "env": env,
         }
     finally:
@@ -360,6 +413,20 @@ def test_hostile_stories_run_no_script_anywhere(site: dict[str, Any], browser: A
         "/alerts?preview=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",
     ]
     paths += [f"/articles/{aid}" for aid in site["hostile"]]
+    # feedparser's sanitizer cases: every one in the search listings (headline and
+    # snippet), every fifteenth as a whole article
+    if site["sanitizer"]:
+        listing = "/search?q=sanitizer"
+        for _ in range(len(site["sanitizer"]) // 20 + 1):
+            paths.append(listing)
+            page.goto(site["base"] + listing)
+            more = page.locator("a", has_text="More")
+            if more.count() == 0:
+                break
+            listing = more.first.get_attribute("href") or ""
+        paths += [f"/articles/{aid}" for aid in site["sanitizer"][::15]]
+    elif _strict():
+        pytest.fail("feedparser's sanitizer cases are missing from the shared data")
     found = page.evaluate(
         "fetch('/api/v1/search?q=payload%20page')"
         ".then(r => r.json()).then(j => j.items.map(i => i.id))"
