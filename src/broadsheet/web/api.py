@@ -5,12 +5,15 @@ X-CSRF-Token header on state changes. Each user sees only their own alerts and i
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import WebError
+
+if TYPE_CHECKING:
+    from ..service import Service
 from .security import Principal, api_principal
 
 __all__ = ["router"]
@@ -98,8 +101,8 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 _ID_MAX = 2**62
 
 
-def svc(request: Request) -> Any:
-    return request.app.state.svc
+def svc(request: Request) -> Service:
+    return cast("Service", request.app.state.svc)
 
 
 # ------------------------------------------------------------------------------ who I am

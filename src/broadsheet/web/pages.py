@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import BroadsheetError, MarketDataError, NotFoundError, QuerySyntaxError
@@ -61,7 +62,8 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     principal = getattr(request.state, "principal", None)
     data = {"me": principal, "csrf": principal.csrf if principal else ""}
     data.update(context)
-    return request.app.state.templates.TemplateResponse(request, name, data, status_code=status)
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, name, data, status_code=status)
 
 
 def _back(path: str, **flash: str) -> RedirectResponse:
@@ -317,14 +319,15 @@ def _admin(principal: Principal) -> None:
 @router.get("/account")
 def account(request: Request, principal: Me, msg: str = "") -> Response:
     svc = _svc(request)
+    current = principal.session.id if principal.session is not None else None
     return render(
         request,
         "account.html",
         {
-            "sessions": svc.sessions(principal.owner, current=principal.session.id),
+            "sessions": svc.sessions(principal.owner, current=current),
             "tokens": svc.tokens(principal.owner),
             "recovery_left": svc.recovery_codes_left(principal.owner),
-            "current": principal.session.id if principal.session else None,
+            "current": current,
             "msg": msg,
         },
     )
