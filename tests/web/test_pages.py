@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 
 with warnings.catch_warnings():  # starlette's notice about httpx's successor
@@ -279,6 +280,45 @@ def test_change_password_needs_the_old_one(app: Any, client: TestClient, ann: Pe
     ann.password = "a new long password 42"
     with TestClient(app, base_url="https://testserver") as again:
         assert login(again, ann).status_code == 303
+
+
+def test_a_new_second_factor_needs_the_password_and_a_code(
+    app: Any, client: TestClient, ann: Person
+) -> None:
+    login(client, ann)
+    token = csrf_of(client)
+    wrong = client.post(
+        "/account/second-factor",
+        data={"csrf": token, "current": "nope", "code": "123456"},
+        follow_redirects=True,
+    )
+    assert "Not renewed" in wrong.text
+    made = client.post(
+        "/account/second-factor",
+        data={"csrf": token, "current": ann.password, "code": ann.recovery.pop()},
+    )
+    uri = re.search(r'<code id="totp-uri">([^<]+)</code>', made.text)
+    assert uri is not None
+    codes = re.findall(r"<li><code>([^<]+)</code></li>", made.text)
+    assert len(codes) == 10
+    old_recovery = ann.recovery.pop()
+    ann.totp = pyotp.parse_uri(uri.group(1).replace("&amp;", "&"))
+    with TestClient(app, base_url="https://testserver") as again:
+        page = again.get("/login")
+        refused = again.post(
+            "/login",
+            data={
+                "name": "ann",
+                "password": ann.password,
+                "code": old_recovery,
+                "csrf": _form_token(page.text),
+            },
+            follow_redirects=False,
+        )
+        assert refused.status_code == 401
+        ann.recovery = codes
+        assert login(again, ann).status_code == 303
+    assert client.get("/api/v1/me").status_code == 200
 
 
 def test_pages_show_only_the_users_own(app: Any, svc: Any, ann: Person, bob: Person) -> None:

@@ -377,6 +377,31 @@ def change_password(
     return _back("/account", msg="Password changed; your other sessions have ended.")
 
 
+@router.post("/account/second-factor")
+def new_second_factor(
+    request: Request,
+    principal: Me,
+    csrf: Csrf,
+    current: Annotated[str, Form(max_length=1000)],
+    code: Annotated[str, Form(max_length=100)],
+) -> Response:
+    """A new TOTP key and ten new recovery codes for the user, shown once. The password and
+    a code of the current second factor prove it is them: a login (throttled like any
+    other) whose session is ended at once."""
+    check_csrf(request, principal, csrf)
+    svc = _svc(request)
+    try:
+        proof = svc.login(principal.owner, current, code, client="second factor renewal")
+    except BroadsheetError as exc:
+        status, _, _ = status_for(exc)
+        if status not in (401, 429):
+            raise
+        return _back("/account", msg="Not renewed: wrong password or code.")
+    svc.logout(proof.session)
+    made = svc.reset_second_factor(principal.owner)
+    return render(request, "second_factor.html", {"made": made})
+
+
 # ------------------------------------------------------------------------------ admin
 
 
