@@ -4,6 +4,8 @@ contract outside checks use (password on standard input; the token as the last l
 from __future__ import annotations
 
 import json
+import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -107,4 +109,68 @@ def test_passwd_reset_and_remove(tmp_path: Path) -> None:
     run(home, "user", "remove", "alice")
     with open_service(Settings(home=home), enrich=False) as svc:
         assert svc.users() == []
-    run(home, "user", "remove", "alice", code=ExitCode.NOT_FOUND)
+
+
+def _expect(fd: int, wanted: str, seen: list[str], seconds: float = 60.0) -> None:
+    """Read the terminal until ``wanted`` appears in what came since the last match."""
+    import os
+    import select
+    import time
+
+    deadline = time.monotonic() + seconds
+    buffer = ""
+    while wanted not in buffer:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        assert ready, f"timed out waiting for {wanted!r}; got {buffer!r}"
+        try:
+            chunk = os.read(fd, 4096).decode("utf-8", "replace")
+        except OSError:  # the child closed the terminal
+            chunk = ""
+        assert chunk, f"the command ended before {wanted!r}; got {buffer!r}"
+        buffer += chunk
+    seen.append(buffer)
+
+
+def test_on_a_terminal_the_password_is_asked_twice(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    home = tmp_path / "home"
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: broadsheet with the pseudo-terminal as its terminal
+        os.execv(
+            sys.executable,
+            [sys.executable, "-m", "broadsheet.cli", "--home", str(home), "user", "add", "dana"],
+        )
+    seen: list[str] = []
+    try:
+        _expect(fd, "password:", seen)
+        os.write(fd, f"{PASSWORD}\n".encode())
+        _expect(fd, "Repeat for confirmation:", seen)
+        os.write(fd, b"a different password entirely\n")
+        _expect(fd, "password:", seen)  # a mismatch is asked again
+        os.write(fd, f"{PASSWORD}\n".encode())
+        _expect(fd, "Repeat for confirmation:", seen)
+        os.write(fd, f"{PASSWORD}\n".encode())
+        _expect(fd, "otpauth://", seen)
+        while True:  # the rest of the output, to the end
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen.append(chunk.decode("utf-8", "replace"))
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)  # never leave it waiting for a password
+        raise
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert "do not match" in "".join(seen)
+    assert PASSWORD not in "".join(seen)  # never echoed
+    codes = re.findall(r"[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}", "".join(seen))
+    assert len(set(codes)) == 10
+    with open_service(Settings(home=home), enrich=False) as svc:
+        assert [u.name for u in svc.users()] == ["dana"]
