@@ -48,6 +48,9 @@ def _seed(home: Path, users: int, stories: int) -> dict[str, str]:
     with open_service(load_settings(None, {"home": home}), enrich=False) as svc:
         for n in range(users):
             uris[f"user{n}"] = svc.add_user(f"user{n}", PASSWORD).totp_uri
+            # a standing alert each: the stories ingested meanwhile fire some of them live
+            word = WORDS[n % len(WORDS)]
+            svc.add_alert(f"{word} watch", word, owner=f"user{n}")
         for i in range(stories):
             words = rng.sample(WORDS, 4)
             svc.store.save_article(
