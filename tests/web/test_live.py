@@ -268,3 +268,31 @@ def test_a_reader_app_lists_reads_and_marks_stories(
         svc.revoke_token("ann", svc.tokens("ann")[0].id)
         gone = app.get("/reader/api/0/user-info", headers=headers)
         assert gone.status_code == 401 and gone.headers["X-Reader-Google-Bad-Token"] == "true"
+
+
+def test_a_stream_that_falls_behind_catches_up_from_the_store(
+    live: LiveServer, svc: Any, ann: Person, monkeypatch: Any
+) -> None:
+    """A stream whose queue overflows loses nothing and repeats nothing: it reads what it
+    could not hold from the store."""
+    import broadsheet.web.stream as stream
+
+    monkeypatch.setattr(stream, "_QUEUE", 2)
+    svc.add_alert("copper", "copper", owner="ann")
+    client = SSE(f"{live.url}/api/v1/stream", _bearer(ann))
+    time.sleep(0.3)
+    for n in range(12):  # stored at once: their alerts are published in a burst
+        svc.store.save_article(
+            story(f"Copper burst {n}", f"Copper moved, {n}.", url=f"https://ledger.example/b{n}")
+        )
+    svc.poke()
+    got: list[int] = []
+    deadline = time.monotonic() + 20
+    while len(got) < 12 and time.monotonic() < deadline:
+        _, data = client.next("alert.fired", timeout=max(0.1, deadline - time.monotonic()))
+        got.append(data["item_id"])
+    client.stop()
+    assert len(got) == 12 and len(set(got)) == 12
+    assert sorted(got) == got
+    items = {i.entry.item_id for i in svc.inbox(owner="ann").items}
+    assert set(got) == items

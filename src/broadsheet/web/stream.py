@@ -29,6 +29,7 @@ __all__ = ["Hub", "router"]
 
 router = APIRouter()
 _QUEUE = 1000
+_REPLAY = 500  # alerts (and stories) read back from the store per round
 
 
 class Hub:
@@ -36,40 +37,63 @@ class Hub:
 
     def __init__(self, bus: Any) -> None:
         self._bus = bus
-        self._clients: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[Event]]] = set()
+        self._clients: set[tuple[asyncio.AbstractEventLoop, _Client]] = set()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
-    def join(self) -> asyncio.Queue[Event]:
-        queue: asyncio.Queue[Event] = asyncio.Queue(_QUEUE)
+    def join(self) -> _Client:
+        client = _Client()
         with self._lock:
-            self._clients.add((asyncio.get_running_loop(), queue))
+            self._clients.add((asyncio.get_running_loop(), client))
             if self._thread is None:
-                subscription = self._bus.subscribe([AlertFired, ArticleStored])
+                subscription = self._bus.subscribe([AlertFired, ArticleStored], maxsize=100_000)
                 self._thread = threading.Thread(
                     target=self._run, args=(subscription,), name="sse-hub", daemon=True
                 )
                 self._thread.start()
-        return queue
+        return client
 
-    def leave(self, queue: asyncio.Queue[Event]) -> None:
+    def leave(self, client: _Client) -> None:
         with self._lock:
-            self._clients = {c for c in self._clients if c[1] is not queue}
+            self._clients = {c for c in self._clients if c[1] is not client}
 
     def _run(self, subscription: Any) -> None:
         for event in subscription:  # ends when the bus closes
             with self._lock:
                 clients = list(self._clients)
-            for loop, queue in clients:
+            for loop, client in clients:
                 with contextlib.suppress(RuntimeError):  # a loop that has closed
-                    loop.call_soon_threadsafe(_offer, queue, event)
+                    loop.call_soon_threadsafe(_offer, client, event)
 
 
-def _offer(queue: asyncio.Queue[Event], event: Event) -> None:
-    if queue.full():  # a stream that cannot keep up loses its oldest; resume reads the store
-        with contextlib.suppress(asyncio.QueueEmpty):
-            queue.get_nowait()
-    queue.put_nowait(event)
+class _Behind(Event):
+    """Put in a stream's queue in place of what it could not hold: read the store."""
+
+
+_BEHIND = _Behind(0, None)
+
+
+class _Client:
+    """One open stream: its queue, and whether it fell behind (then the queue holds only
+    ``_BEHIND`` and the stream reads what it missed from the store)."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[Event] = asyncio.Queue(_QUEUE)
+        self.behind = False
+
+
+def _offer(client: _Client, event: Event) -> None:
+    if client.behind:
+        return  # it will read this one from the store
+    if client.queue.full():
+        # a stream that cannot keep up: its queue becomes a note to catch up from the
+        # store (where every alert and story is), so nothing is lost and nothing repeats
+        while not client.queue.empty():
+            client.queue.get_nowait()
+        client.behind = True
+        client.queue.put_nowait(_BEHIND)
+        return
+    client.queue.put_nowait(event)
 
 
 def _hub(request: Request) -> Hub:
@@ -103,7 +127,7 @@ async def stream(request: Request, principal: Annotated[Principal, Depends(api_p
     if not getattr(svc, "following", True):
         raise WebError(503, "unavailable", "this server does not follow the archive")
     hub = _hub(request)
-    queue = hub.join()  # before reading the store: nothing falls between the two
+    client = hub.join()  # before reading the store: nothing falls between the two
     try:
         resume = parse_event_id(
             request.headers.get("last-event-id") or request.query_params.get("last_event_id")
@@ -115,7 +139,7 @@ async def stream(request: Request, principal: Annotated[Principal, Depends(api_p
             item, seq = resume
             missed = await asyncio.to_thread(svc.missed_events, principal.owner, item, seq)
     except BaseException:
-        hub.leave(queue)
+        hub.leave(client)
         raise
     heartbeat = float(request.app.state.heartbeat)
 
@@ -130,18 +154,32 @@ async def stream(request: Request, principal: Annotated[Principal, Depends(api_p
                     yield text
             while True:
                 try:
-                    event = await asyncio.wait_for(queue.get(), timeout=heartbeat)
+                    event = await asyncio.wait_for(client.queue.get(), timeout=heartbeat)
                 except TimeoutError:
                     if await request.is_disconnected():
                         return
                     yield ": heartbeat\n\n"
+                    continue
+                if event is _BEHIND:
+                    client.behind = False  # what arrives from now on is queued again
+                    while True:
+                        caught = await asyncio.to_thread(
+                            svc.missed_events, principal.owner, item, seq, limit=_REPLAY
+                        )
+                        for old in caught:
+                            sent = _frame(old, principal.owner, item, seq)
+                            if sent is not None:
+                                text, item, seq = sent
+                                yield text
+                        if len(caught) < _REPLAY:
+                            break
                     continue
                 sent = _frame(event, principal.owner, item, seq)
                 if sent is not None:
                     text, item, seq = sent
                     yield text
         finally:
-            hub.leave(queue)
+            hub.leave(client)
 
     return StreamingResponse(
         events(),
