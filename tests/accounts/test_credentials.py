@@ -10,6 +10,7 @@ from argon2 import extract_parameters
 
 from broadsheet.accounts import Passwords, check_new_password, check_user_name, csrf_token
 from broadsheet.accounts.credentials import (
+    is_common_password,
     new_recovery_codes,
     normalise_recovery_code,
     totp_step_of,
@@ -71,13 +72,50 @@ def test_names_and_passwords() -> None:
     for bad in ("", "-x", ".x", "a b", "a/b", "ü", "a\nb", "<script>", "A" * 65):
         with pytest.raises(InvalidRequestError):
             check_user_name(bad)
-    assert check_new_password("x" * 12) == "x" * 12
+    assert check_new_password("tram sofa kiwi") == "tram sofa kiwi"
+    assert check_new_password("x7#Lp9!qRz2@") == "x7#Lp9!qRz2@"
     assert check_new_password("pässwörd ünïcode ✓") == "pässwörd ünïcode ✓"
     for bad in ("x" * 11, "x" * 129, "twelve chars\x00"):
         with pytest.raises(InvalidRequestError):
             check_new_password(bad)
     with pytest.raises(InvalidRequestError):
         check_new_password("administrator", name="Administrator")
+
+
+def test_the_commonest_long_passwords_are_refused() -> None:
+    common = [
+        "password1234",
+        "Password123!",
+        "P@ssw0rd2024!",
+        "123456789012",
+        "987654321098",
+        "abcdefghijkl",
+        "qwertyuiopas",
+        "qwerty123456",
+        "1q2w3e4r5t6y",
+        "1qaz2wsx3edc",
+        "zxcvbnm12345",
+        "aaaaaaaaaaaa",
+        "abababababab",
+        "iloveyou1234",
+        "broadsheet2024",
+        "adminadmin12",
+        "alice1234567",  # the user's name with digits
+    ]
+    for password in common:
+        assert is_common_password(password, name="alice"), password
+        with pytest.raises(InvalidRequestError, match="first any attacker tries"):
+            check_new_password(password, name="alice")
+    fine = [
+        "correct horse battery staple",
+        "tram sofa kiwi",
+        "x7#Lp9!qRz2@",
+        "wrong password 00",  # a common word, but more around it
+        "alice in the kitchen at noon",
+        "café au lait, s'il vous plaît",
+    ]
+    for password in fine:
+        assert not is_common_password(password, name="alice"), password
 
 
 def test_add_user_refuses_bad_input_and_existing_names(svc: Service) -> None:

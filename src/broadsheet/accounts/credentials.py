@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import itertools
 import secrets
 import unicodedata
 
@@ -40,6 +41,7 @@ __all__ = [
     "check_user_name",
     "csrf_token",
     "hash_secret",
+    "is_common_password",
     "is_totp_code",
     "new_public_id",
     "new_recovery_codes",
@@ -114,10 +116,16 @@ class Passwords:
         except InvalidHashError:
             return True
 
-    def dummy_verify(self, password: str) -> None:
-        """Spend what a real verification spends (unknown users: the same timing)."""
+    def prepare(self) -> None:
+        """Make the hash ``dummy_verify`` checks against (one hash's time, once), so that
+        the first unknown name costs no more than the first known one."""
         if self._dummy is None:
             self._dummy = self.hash(secrets.token_urlsafe(16))
+
+    def dummy_verify(self, password: str) -> None:
+        """Spend what a real verification spends (unknown users: the same timing)."""
+        self.prepare()
+        assert self._dummy is not None
         self.verify(self._dummy, password)
 
 
@@ -140,9 +148,87 @@ def check_user_name(name: str) -> str:
     return name
 
 
+# what the most common passwords of 12 characters or more are made of (keyboard rows,
+# counting, the same few words with digits): a password that is only these is refused
+_SEQUENCES = (
+    "0123456789",
+    "abcdefghijklmnopqrstuvwxyz",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+    "1q2w3e4r5t6y7u8i9o0p",
+    "qazwsxedcrfvtgbyhnujmikolp",
+)
+_COMMON_WORDS = (
+    "password",
+    "passw0rd",
+    "p@ssword",
+    "p@ssw0rd",
+    "broadsheet",
+    "qwerty",
+    "letmein",
+    "iloveyou",
+    "welcome",
+    "admin",
+    "administrator",
+    "changeme",
+    "secret",
+    "monkey",
+    "dragon",
+    "football",
+    "baseball",
+    "sunshine",
+    "princess",
+    "master",
+    "login",
+)
+
+
+def _neighbours(a: str, b: str) -> bool:
+    """Whether ``b`` repeats ``a`` or comes just after or before it in a sequence."""
+    if a == b:
+        return True
+    for seq in _SEQUENCES:
+        i = seq.find(a)
+        if i >= 0 and b in (seq[i + 1 : i + 2], seq[max(i - 1, 0) : i]):
+            return True
+    return False
+
+
+def _sequence_steps(text: str) -> int:
+    """How many neighbouring pairs of ``text`` repeat or step along a sequence."""
+    return sum(1 for a, b in itertools.pairwise(text) if _neighbours(a, b))
+
+
+def is_common_password(password: str, *, name: str | None = None) -> bool:
+    """Whether ``password`` is made only of what the most guessed long passwords are made
+    of: a few distinct characters, keyboard rows or counting, common words or the user's
+    name with digits and symbols around them (ASVS 5.0 V6.2.4; this is no list of breached
+    passwords, which Broadsheet does not ship or fetch)."""
+    text = "".join(ch for ch in _normal(password).lower() if not ch.isspace())
+    if len(set(text)) <= 3:
+        return True
+    if len(text) > 1 and _sequence_steps(text) >= 0.8 * (len(text) - 1):
+        return True
+    words = [*_COMMON_WORDS, *([name.lower()] if name and len(name) >= 3 else [])]
+    rest = text
+    for word in sorted(words, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    if rest == text:
+        return False
+    leftover = "".join(ch for ch in rest if ch.isalpha())
+    return (
+        len(leftover) < 3
+        or len(set(rest)) <= 3
+        or (len(rest) > 1 and _sequence_steps(rest) >= 0.8 * (len(rest) - 1))
+    )
+
+
 def check_new_password(password: str, *, name: str | None = None) -> str:
     """The password, or ``InvalidRequestError``: 12 to 128 characters, any characters, not
-    the user's name. No composition rules (ASVS 5.0 V6.2)."""
+    the user's name, not one of the commonest forms (``is_common_password``). No
+    composition rules (ASVS 5.0 V6.2)."""
     password = _normal(password)
     if len(password) < PASSWORD_MIN:
         raise InvalidRequestError(f"a password needs at least {PASSWORD_MIN} characters")
@@ -152,6 +238,12 @@ def check_new_password(password: str, *, name: str | None = None) -> str:
         raise InvalidRequestError("a password cannot contain a NUL character")
     if name is not None and password.strip().lower() == name.lower():
         raise InvalidRequestError("a password cannot be the user's name")
+    if is_common_password(password, name=name):
+        raise InvalidRequestError(
+            "that password is among the first any attacker tries (repeats, keyboard rows, "
+            "counting, common words or the user's name with digits); choose another, "
+            "for instance four or five unrelated words"
+        )
     return password
 
 

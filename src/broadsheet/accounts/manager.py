@@ -194,6 +194,7 @@ class Accounts:
         now: datetime | None = None,
     ) -> OpenSession:
         moment = _now(now)
+        self.passwords.prepare()  # before anything is decided: the same for every name
         attempt = self._claim(name, moment)
         user = self.store.find_user(name) if 0 < len(name) <= 200 else None
         if user is None or len(password) > 4 * 128:
