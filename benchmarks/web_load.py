@@ -32,8 +32,24 @@ from typing import Any
 import httpx
 import pyotp
 
-WORDS = ["copper", "strike", "nickel", "rates", "inflation", "harbor", "shipping", "wheat",
-         "bank", "oil", "chip", "earnings", "merger", "lawsuit", "drought", "port"]
+WORDS = [
+    "copper",
+    "strike",
+    "nickel",
+    "rates",
+    "inflation",
+    "harbor",
+    "shipping",
+    "wheat",
+    "bank",
+    "oil",
+    "chip",
+    "earnings",
+    "merger",
+    "lawsuit",
+    "drought",
+    "port",
+]
 PASSWORD = "benchmark user password 2026"
 
 
@@ -56,8 +72,9 @@ def _seed(home: Path, users: int, stories: int) -> dict[str, str]:
             svc.store.save_article(
                 Article(
                     paragraphs=(
-                        Paragraph(f"The {words[0]} market moved as {words[1]} news spread, "
-                                  f"story {i}."),
+                        Paragraph(
+                            f"The {words[0]} market moved as {words[1]} news spread, story {i}."
+                        ),
                         Paragraph(f"Traders watched {words[2]} and {words[3]} closely."),
                     ),
                     headline=f"{words[0].title()} and {words[1]}: report {i}",
@@ -110,8 +127,16 @@ async def _stream(client: httpx.AsyncClient, stop: asyncio.Event, counts: dict[s
         return
 
 
-async def _user(base: str, name: str, uri: str, stats: Stats, until: float, think: float,
-                counts: dict[str, int], rng: random.Random) -> None:
+async def _user(
+    base: str,
+    name: str,
+    uri: str,
+    stats: Stats,
+    until: float,
+    think: float,
+    counts: dict[str, int],
+    rng: random.Random,
+) -> None:
     totp = pyotp.parse_uri(uri)
     jar: dict[str, str] = {}
 
@@ -127,16 +152,29 @@ async def _user(base: str, name: str, uri: str, stats: Stats, until: float, thin
         client.headers["cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
 
     async with httpx.AsyncClient(
-        base_url=base, timeout=30, follow_redirects=False,
+        base_url=base,
+        timeout=30,
+        follow_redirects=False,
         event_hooks={"response": [keep_cookies]},
     ) as client:
         page = await _timed(stats, "login form", client.get("/login"))
         if page is None:
             return
         pre = re.search(r'name="csrf" value="([^"]+)"', page.text)
-        done = await _timed(stats, "login", client.post("/login", data={
-            "name": name, "password": PASSWORD, "code": totp.now(),
-            "csrf": pre.group(1) if pre else "", "next": "/"}))
+        done = await _timed(
+            stats,
+            "login",
+            client.post(
+                "/login",
+                data={
+                    "name": name,
+                    "password": PASSWORD,
+                    "code": totp.now(),
+                    "csrf": pre.group(1) if pre else "",
+                    "next": "/",
+                },
+            ),
+        )
         if done is None or done.status_code != 303:
             stats.errors.append(f"login failed for {name}")
             return
@@ -164,16 +202,30 @@ async def _user(base: str, name: str, uri: str, stats: Stats, until: float, thin
             elif roll < 0.9:
                 await _timed(stats, "inbox", client.get("/inbox"))
             elif roll < 0.95:
-                await _timed(stats, "api search", client.get(
-                    "/api/v1/search", params={"q": rng.choice(WORDS)}))
+                await _timed(
+                    stats,
+                    "api search",
+                    client.get("/api/v1/search", params={"q": rng.choice(WORDS)}),
+                )
             elif csrf:
                 word = rng.choice(WORDS)
-                r = await _timed(stats, "save alert", client.post(
-                    "/api/v1/alerts", json={"name": f"{word} {rng.randrange(10**6)}", "query": word},
-                    headers={"X-CSRF-Token": csrf}))
+                r = await _timed(
+                    stats,
+                    "save alert",
+                    client.post(
+                        "/api/v1/alerts",
+                        json={"name": f"{word} {rng.randrange(10**6)}", "query": word},
+                        headers={"X-CSRF-Token": csrf},
+                    ),
+                )
                 if r is not None and r.status_code == 201:
-                    await _timed(stats, "remove alert", client.delete(
-                        f"/api/v1/alerts/{r.json()['id']}", headers={"X-CSRF-Token": csrf}))
+                    await _timed(
+                        stats,
+                        "remove alert",
+                        client.delete(
+                            f"/api/v1/alerts/{r.json()['id']}", headers={"X-CSRF-Token": csrf}
+                        ),
+                    )
         stop.set()
         stream.cancel()
 
@@ -184,18 +236,26 @@ def _pct(values: list[float], p: float) -> float:
 
 
 def _summary(values: list[float]) -> dict[str, float]:
-    return {"n": len(values), "p50": _pct(values, 50), "p95": _pct(values, 95),
-            "p99": _pct(values, 99), "max": round(max(values), 1),
-            "mean": round(statistics.fmean(values), 1)}
+    return {
+        "n": len(values),
+        "p50": _pct(values, 50),
+        "p95": _pct(values, 95),
+        "p99": _pct(values, 99),
+        "max": round(max(values), 1),
+        "mean": round(statistics.fmean(values), 1),
+    }
 
 
-async def _run(base: str, uris: dict[str, str], seconds: float, think: float) -> tuple[Stats, dict[str, int]]:
+async def _run(
+    base: str, uris: dict[str, str], seconds: float, think: float
+) -> tuple[Stats, dict[str, int]]:
     stats, counts = Stats(), {"alerts": 0}
     until = time.monotonic() + seconds
     rng = random.Random(2026)
     tasks = [
-        asyncio.create_task(_user(base, name, uri, stats, until, think, counts,
-                                  random.Random(rng.random())))
+        asyncio.create_task(
+            _user(base, name, uri, stats, until, think, counts, random.Random(rng.random()))
+        )
         for name, uri in uris.items()
     ]
     await asyncio.gather(*tasks)
@@ -245,10 +305,16 @@ def main() -> None:
                 (folder / "s.html").write_text(
                     f"<html><head><title>{word.title()} news {n}</title></head><body><article>"
                     f"<h1>{word.title()} news {n}</h1><p>Fresh {word} news, item {n}, "
-                    f"as traders watched the {word} market.</p></article></body></html>")
+                    f"as traders watched the {word} market.</p></article></body></html>"
+                )
                 proc = await asyncio.create_subprocess_exec(
-                    *cmd, "ingest", str(folder), env=env,
-                    stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+                    *cmd,
+                    "ingest",
+                    str(folder),
+                    env=env,
+                    stdout=asyncio.subprocess.DEVNULL,
+                    stderr=asyncio.subprocess.DEVNULL,
+                )
                 await proc.wait()
                 ingested += 1
                 n += 1
