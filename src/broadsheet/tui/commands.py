@@ -38,7 +38,9 @@ class CommandSpec:
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("TOP", "TOP [topic|ticker|person]", "Top stories now, one row per story"),
     CommandSpec("N", "N <query>", "News search in the query language", True),
-    CommandSpec("READ", "READ <id>", "Read a story like an analyst", True),
+    CommandSpec(
+        "READ", "READ <id> [ALL]", "Read a story like an analyst (ALL: every attribution)", True
+    ),
     CommandSpec("CN", "CN <ticker>", "Company news", True),
     CommandSpec("DES", "DES <ticker>", "The company: price, key figures, people", True),
     CommandSpec("GP", "GP <ticker> [from] [to]", "Price chart with news markers", True),
@@ -137,8 +139,12 @@ def parse_command(line: str, saved: Iterable[str] = ()) -> ParsedCommand:
 
 
 def _check(cmd: ParsedCommand, line: str) -> None:
-    if cmd.name == "READ" and not (len(cmd.words) == 1 and cmd.words[0].isdigit()):
-        raise CommandError("READ needs a story id (a number)", cmd.offset)
+    if cmd.name == "READ" and not (
+        len(cmd.words) in (1, 2)
+        and cmd.words[0].isdigit()
+        and (len(cmd.words) == 1 or cmd.words[1].upper() == "ALL")
+    ):
+        raise CommandError("READ needs a story id (a number), then ALL or nothing", cmd.offset)
     if cmd.name == "GP":
         for _k, word in enumerate(cmd.words[1:3], start=1):
             if not _DAY.match(word):

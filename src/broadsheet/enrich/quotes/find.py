@@ -17,9 +17,10 @@ from collections.abc import Callable, Sequence
 
 from spacy.tokens import Doc
 
-from broadsheet.models import Entity, EntityType, Quote
+from broadsheet.models import Entity, Quote, SpeakerType
 
 from .candidates import _attach_quotes, _Candidate, _collect_candidates, _noun_span
+from .classes import classify_cue
 from .content import _clip, _content, _continuations, _paragraph_bounds
 from .features import _mark_context, _score
 from .lexicon import _lexicon
@@ -81,29 +82,35 @@ def _build(
         seen.add(content)
         source_span: tuple[int, int] | None = None
         speaker: str | None = None
-        speaker_type: EntityType | None = None
+        speaker_type: SpeakerType | None = None
         if cand.source is not None:
             source_span = _clip(_noun_span(cand.source), cand.source.idx, breaks)
             if source_span[0] < content[1] and content[0] < source_span[1]:
                 source_span = (cand.source.idx, cand.source.idx + len(cand.source.text))
             speaker, speaker_type = _resolve(cand.source, source_span, ents, lex, text)
         title = affiliation = None
-        if speaker is not None and speaker_type in ("PERSON", None):
+        if speaker_type == "GROUP" and source_span is not None:
+            # "Pentagon officials": the group's organisation, when an entity names one
+            org = ents.covering(*source_span)
+            affiliation = org.name if org is not None and org.type == "ORG" else None
+        elif speaker is not None and speaker_type in ("PERSON", None):
             if details is None:
                 details = find_speaker_details(doc, entities)
             found = details.get(speaker)
             if found is not None:
                 title, affiliation = found.title, found.affiliation
                 speaker_type = speaker_type or "PERSON"
+        kind = quote_kind(text[content[0] : content[1]])
         quote = Quote(
             content=content,
             source=source_span,
             cue=cand.cue,
             speaker=speaker,
-            kind=quote_kind(text[content[0] : content[1]]),
+            kind=kind,
             speaker_type=speaker_type,
             speaker_title=title,
             speaker_affiliation=affiliation,
+            cue_class=classify_cue(cand, kind == "direct"),
         )
         out.append((cand, quote))
     out.extend(_continuations(text, out, quotes))
