@@ -21,7 +21,7 @@ from broadsheet.models import Entity, Quote, SpeakerType
 
 from .candidates import _attach_quotes, _Candidate, _collect_candidates, _noun_span
 from .classes import classify_cue
-from .content import _clip, _content, _continuations, _paragraph_bounds
+from .content import _clip, _content, _continuations, _paragraph_bounds, _signed
 from .features import _mark_context, _score
 from .lexicon import _lexicon
 from .marks import find_quote_spans, quote_kind
@@ -114,6 +114,23 @@ def _build(
         )
         out.append((cand, quote))
     out.extend(_continuations(text, out, quotes))
+    taken = [q.content for _, q in out]
+    for content, source_span, cue in _signed(text, quotes):
+        if any(a < content[1] and content[0] < b for a, b in taken):
+            continue
+        ent = ents.covering(*source_span)
+        speaker = ent.name if ent is not None else text[source_span[0] : source_span[1]]
+        signed = _Candidate(content, None, cue, "signed", "signed")
+        quote = Quote(
+            content=content,
+            source=source_span,
+            cue=cue,
+            speaker=speaker,
+            kind="direct",
+            speaker_type=ent.type if ent is not None else None,
+            cue_class="speech",
+        )
+        out.append((signed, quote))
     out.sort(key=lambda pair: pair[1].content)
     return out
 
