@@ -38,9 +38,7 @@ class CommandSpec:
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("TOP", "TOP [topic|ticker|person]", "Top stories now, one row per story"),
     CommandSpec("N", "N <query>", "News search in the query language", True),
-    CommandSpec(
-        "READ", "READ <id> [ALL]", "Read a story like an analyst (ALL: every attribution)", True
-    ),
+    CommandSpec("READ", "READ <id>", "Read a story like an analyst", True),
     CommandSpec("CN", "CN <ticker>", "Company news", True),
     CommandSpec("DES", "DES <ticker>", "The company: price, key figures, people", True),
     CommandSpec("GP", "GP <ticker> [from] [to]", "Price chart with news markers", True),
