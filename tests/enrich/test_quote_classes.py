@@ -57,6 +57,17 @@ def _one(body: str, words: str) -> Quote:
             "writing",
         ),
         (
+            "Cargo through Calder fell 4 percent in March, according to customs figures "
+            "released on Friday.",
+            "Cargo through Calder fell",
+            "writing",
+        ),
+        (
+            "Cargo through Calder fell 4 percent in March, according to Ines Molnar.",
+            "Cargo through Calder fell",
+            "speech",
+        ),
+        (
             "Ines Molnar believes the new tariffs will drive cargo to rival ports.",
             "the new tariffs will drive cargo",
             "thought",

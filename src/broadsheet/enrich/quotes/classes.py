@@ -98,9 +98,11 @@ def classify_cue(cand: _Candidate, direct: bool) -> CueClass:
 
 
 def _written_source(source: Token, c: _Classes) -> bool:
-    return source.pos_ == "NOUN" and (
-        source.lemma_.lower() in c.writing_places or source.lemma_.lower() in c.writing
-    )
+    """ "a report", "the study", "census figures", "court records" """
+    if source.pos_ != "NOUN":
+        return False
+    words = {source.lemma_.lower(), source.lower_}
+    return bool(words & c.writing_places or words & c.writing)
 
 
 def _written_place(verb: Token, c: _Classes) -> bool:
