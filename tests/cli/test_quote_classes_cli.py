@@ -8,9 +8,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from broadsheet.cli import cli
+from broadsheet.config import load_settings
+from broadsheet.errors import InvalidRequestError
+from broadsheet.models import CUE_CLASSES
+from broadsheet.service import open_service
 
 PARAGRAPHS = [
     "“We will reopen the eastern quay by June,” said Ines Molnar, the harbour master of "
@@ -80,3 +85,15 @@ def test_read_quotes_and_people_show_speech_and_writing_unless_asked(tmp_path: P
     everything = json.loads(run(home, "people", "Ines Molnar", "--format", "json", "--all-quotes"))
     words = " ".join(q["text"] for q in everything["quotes"])
     assert "new tariffs" in words and "take at least a month" not in words
+
+    # the service the web calls: the same default, every class on request, a clear error
+    with open_service(load_settings(None, {"home": home}), enrich=False) as svc:
+        view = svc.read(int(article_id))
+        assert {q.cue_class for q in view.annotations.quotes} == {"speech", "writing"}
+        every_class = svc.read(int(article_id), cue_classes=CUE_CLASSES).annotations.quotes
+        assert len(every_class) == len(every)
+        only = svc.quotes("quay", cue_classes=["thought"])
+        assert only and {q.cue_class for q in only} == {"thought"}
+        assert [q.to_json()["cue_class"] for q in only] == ["thought"] * len(only)
+        with pytest.raises(InvalidRequestError, match="unknown quote class 'rumour'"):
+            svc.quotes("quay", cue_classes=["rumour"])  # type: ignore[list-item]
