@@ -18,6 +18,7 @@ story missing every required term cannot match, so skipping it never loses an al
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,11 +35,13 @@ from ..search import (
     PreparedArticle,
     Query,
     Term,
+    compile_matcher,
     matches,
     parse_query,
 )
 from ..search.analysis import name_part_key
 from ..search.fields import INDEXED_KEYWORD_FIELDS, INDEXED_TEXT_FIELDS, NAME_FIELDS
+from ..search.query import Matcher
 from ..store import SavedSearch
 
 __all__ = [
@@ -90,6 +93,8 @@ class CompiledSearch:
     tree: Query
     relative: bool  # since:7d, today...: parsed again at match time
     annotations: AnnotationNeed
+    # ``tree`` compiled (a relative tree is compiled again when parsed again)
+    matcher: Matcher = dataclasses.field(compare=False, repr=False)
 
     def tree_at(self, now: datetime) -> Query:
         return parse_query(self.query, now=now) if self.relative else self.tree
@@ -111,6 +116,7 @@ def compile_search(search: SavedSearch) -> CompiledSearch:
         tree=tree,
         relative=first != second,
         annotations=_annotation_need(tree),
+        matcher=compile_matcher(tree),
     )
 
 

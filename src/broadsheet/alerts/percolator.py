@@ -3,10 +3,11 @@
 ``AlertFollower`` follows the store's change log (a ``wire.Follower``: ``FollowLoop`` runs
 it in every following process, and one-shot commands such as ``inbox`` call ``catch_up``).
 For each batch of changes it finds the candidate searches with the presearcher, checks them
-with ``search.matches`` on the story's fields and annotations, and writes the matches, their
-outbox rows and its new position in one durable transaction (``AlertStore.record_alerts``):
-exactly once across crashes, and when two processes follow at once, only the first to write
-a batch keeps it (the other reads on from the new position).
+(``search.matches``, compiled once per search) on the story's fields and annotations, and
+writes the matches, their outbox rows and its new position in one durable transaction
+(``AlertStore.record_alerts``): exactly once across crashes, and when two processes follow
+at once, only the first to write a batch keeps it (the other reads on from the new
+position).
 
 Annotations arrive in a later change than the story. A search that does not use them is
 decided when the story is stored. One that uses them only positively (``ticker:AAPL``) fires
@@ -28,10 +29,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from ..errors import QuerySyntaxError
 from ..models import Annotations, StoredArticle
-from ..search import PreparedArticle, Query, article_fields, matches, prepare_article
+from ..search import PreparedArticle, article_fields, compile_matcher, prepare_article
+from ..search.query import Matcher
 from ..store import AlertHit, Change, FiredAlert, PendingStory, Store
 from ..wire import AlertFired, Bus
 from .compile import CompiledSearch, compile_search, count_keys, story_terms
@@ -40,20 +43,22 @@ from .presearch import Presearcher
 __all__ = ["FOLLOWER_NAME", "AlertFollower", "fired_event"]
 
 log = logging.getLogger(__name__)
+_V = TypeVar("_V")
 
 FOLLOWER_NAME = "alerts"
 _KINDS = frozenset({"stored", "updated", "annotated"})
 _SAMPLE = 300  # recent stories whose terms weigh the presearcher's choices
+_TOKENISED = 500  # stories whose tokens are kept for their next change
 
 
-class LRUPositions(OrderedDict[int, int]):
+class LRUPositions(OrderedDict[int, _V]):
     """A bounded map, oldest entries dropped first."""
 
     def __init__(self, size: int) -> None:
         super().__init__()
         self._size = size
 
-    def __setitem__(self, key: int, value: int) -> None:
+    def __setitem__(self, key: int, value: _V) -> None:
         super().__setitem__(key, value)
         self.move_to_end(key)
         if len(self) > self._size:
@@ -102,9 +107,12 @@ class AlertFollower:
         self._awaits = 0
         self._live_position: int | None = None
         self._published: list[int] = []  # items published live, not yet marked in the store
-        self._relative: dict[int, tuple[int, Query]] = {}
+        self._relative: dict[int, tuple[int, Matcher]] = {}
+        # the stories last tokenised (article -> version, tokens): a story's annotations
+        # arrive in a later change, and its text is not tokenised twice
+        self._tokenised: LRUPositions[tuple[int, PreparedArticle]] = LRUPositions(_TOKENISED)
         # article -> the log position its last decision with annotations had seen
-        self._evaluated: LRUPositions = LRUPositions(50_000)
+        self._evaluated: LRUPositions[int] = LRUPositions(50_000)
         self.fired = 0  # inbox items this follower created
         self.published = 0  # AlertFired events it published
 
@@ -237,17 +245,21 @@ class AlertFollower:
 
         def check(search: CompiledSearch, prep: PreparedArticle) -> bool:
             if not search.relative:
-                return matches(search.tree, prep)
+                return search.matcher(prep)
             # a relative tree changes only with the second (parse_query's precision)
             cached = relative.get(search.id)
             if cached is None or cached[0] != second:
-                cached = relative[search.id] = (second, search.tree_at(now))
-            return matches(cached[1], prep)
+                cached = relative[search.id] = (second, compile_matcher(search.tree_at(now)))
+            return cached[1](prep)
 
         def story(article: StoredArticle) -> tuple[PreparedArticle, list[CompiledSearch]]:
             if article.id not in prepared:
                 fields = article_fields(article, self._annotations(article))
                 prep = prepare_article(fields)
+                earlier = self._tokenised.get(article.id)
+                if earlier is not None and earlier[0] == article.version:
+                    prep.reuse(earlier[1])  # its annotations came: the text is the same
+                self._tokenised[article.id] = (article.version, prep)
                 terms = story_terms(prep)
                 pre.observe(*terms)
                 prepared[article.id] = (prep, pre.candidates(prep, terms))

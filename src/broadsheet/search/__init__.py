@@ -2,6 +2,7 @@
 
 parse_query(text, now=None) -> Query       (raises QuerySyntaxError with .position)
 matches(query, fields) -> bool             (one article in memory, for saved searches)
+compile_matcher(query)                     (the same, compiled once for many articles)
 open_search(settings) -> SearchBackend     (tantivy by default; see ``contract``)
 SearchIndex(path | None)                   (tantivy; catch_up, rebuild, search, last_seq)
 IndexFollower(index, store, lock_dir)      (which process keeps the index caught up)
@@ -36,6 +37,7 @@ from .query import (
     PreparedArticle,
     Query,
     Term,
+    compile_matcher,
     matches,
     parse_query,
     prepare_article,
@@ -66,6 +68,7 @@ __all__ = [
     "SortOrder",
     "Term",
     "article_fields",
+    "compile_matcher",
     "matches",
     "open_search",
     "parse_query",

@@ -28,8 +28,9 @@ from .security import Principal, api_principal, check_origin
 __all__ = ["Hub", "router"]
 
 router = APIRouter()
-_QUEUE = 1000
+_QUEUE = 20_000  # events a stream may have waiting before it reads the store instead
 _REPLAY = 500  # alerts (and stories) read back from the store per round
+_DRAIN = 2000  # events the hub hands over (and a stream writes) in one round
 
 
 class Hub:
@@ -58,12 +59,20 @@ class Hub:
             self._clients = {c for c in self._clients if c[1] is not client}
 
     def _run(self, subscription: Any) -> None:
-        for event in subscription:  # ends when the bus closes
+        for first in subscription:  # ends when the bus closes
+            # what else is waiting goes in the same hand-over: one wake-up of each event
+            # loop per round, not per event (a story fires ~10 alerts at once)
+            batch = [first]
+            while len(batch) < _DRAIN:
+                more = subscription.get(0)
+                if more is None:
+                    break
+                batch.append(more)
             with self._lock:
                 clients = list(self._clients)
             for loop, client in clients:
                 with contextlib.suppress(RuntimeError):  # a loop that has closed
-                    loop.call_soon_threadsafe(_offer, client, event)
+                    loop.call_soon_threadsafe(_offer_all, client, batch)
 
 
 class _Behind(Event):
@@ -80,6 +89,11 @@ class _Client:
     def __init__(self) -> None:
         self.queue: asyncio.Queue[Event] = asyncio.Queue(_QUEUE)
         self.behind = False
+
+
+def _offer_all(client: _Client, events: list[Event]) -> None:
+    for event in events:
+        _offer(client, event)
 
 
 def _offer(client: _Client, event: Event) -> None:
@@ -174,10 +188,21 @@ async def stream(request: Request, principal: Annotated[Principal, Depends(api_p
                         if len(caught) < _REPLAY:
                             break
                     continue
-                sent = _frame(event, principal.owner, item, seq)
-                if sent is not None:
-                    text, item, seq = sent
-                    yield text
+                # this event and every one already waiting go out in one write
+                frames: list[str] = []
+                while True:
+                    if event is _BEHIND:
+                        client.queue.put_nowait(event)  # handled first in the next round
+                        break
+                    sent = _frame(event, principal.owner, item, seq)
+                    if sent is not None:
+                        text, item, seq = sent
+                        frames.append(text)
+                    if len(frames) >= _DRAIN or client.queue.empty():
+                        break
+                    event = client.queue.get_nowait()
+                if frames:
+                    yield "".join(frames)
         finally:
             hub.leave(client)
 
