@@ -75,3 +75,36 @@ def test_sse_receiver_records_alerts_from_a_stream() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_missed_events_are_not_hidden_by_other_users_alerts(tmp_path) -> None:
+    """A stream resuming after many other users' alerts still gets every one of its own,
+    a round at a time, and then learns there are no more."""
+    from broadsheet.config import load_settings
+    from broadsheet.service import open_service
+
+    from .helpers import store_story, story
+
+    settings = load_settings(None, {"home": tmp_path / "home"})
+    with open_service(settings, enrich=False) as svc:
+        svc.add_alert("copper", "copper", owner="bob")
+        for n in range(10):
+            store_story(svc.store, story(f"Copper {n}", "Copper rose.", url=f"https://a.ex/{n}"))
+        svc.catch_up_alerts()
+        svc.add_alert("copper", "copper", owner="ann")
+        time.sleep(0.01)  # an alert fires for what is stored after it was made
+        for n in range(10, 13):
+            store_story(svc.store, story(f"Copper {n}", "Copper rose.", url=f"https://a.ex/{n}"))
+        svc.catch_up_alerts()
+        got: list[int] = []
+        item = 0
+        while True:
+            events = svc.missed_events("ann", item, svc.store.max_seq(), limit=2)
+            alerts = [e for e in events if isinstance(e, AlertFired)]
+            assert all(e.owner == "ann" for e in alerts)
+            got.extend(e.item_id for e in alerts)
+            if len(alerts) < 2:
+                break
+            item = alerts[-1].item_id
+        assert len(got) == 3 and len(set(got)) == 3
+        assert set(got) == {e.item_id for e in svc.store.inbox_entries("ann")}

@@ -99,8 +99,11 @@ class BusReceiver(_Receiver):
         self._subscription.close()
 
 
-def read_sse(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
-    """(event name, data) of each server-sent event in a stream of lines."""
+def read_sse(
+    lines: Iterator[str], on_id: Callable[[str], None] | None = None
+) -> Iterator[tuple[str, str]]:
+    """(event name, data) of each server-sent event in a stream of lines; ``on_id`` is told
+    each ``id:`` (what a reconnecting client sends back as ``Last-Event-ID``)."""
     name, data = "message", list[str]()
     for line in lines:
         if not line:
@@ -116,6 +119,8 @@ def read_sse(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
                 name = value
             elif field == "data":
                 data.append(value)
+            elif field == "id" and on_id is not None and "\0" not in value:
+                on_id(value)
 
 
 class SSEReceiver(_Receiver):
@@ -130,14 +135,24 @@ class SSEReceiver(_Receiver):
         self.connected = threading.Event()
 
     def _run(self) -> None:
-        timeout = httpx.Timeout(connect=5.0, read=1.0, write=5.0, pool=5.0)
+        # as a browser's EventSource: a stream that breaks is opened again with the last id
+        # it saw, so the server sends what was missed (a slow server is not a lost alert)
+        timeout = httpx.Timeout(connect=5.0, read=5.0, write=5.0, pool=5.0)
+        last_id: list[str] = []
+
+        def saw(value: str) -> None:
+            last_id[:] = [value]
+
         with httpx.Client(timeout=timeout, trust_env=False) as client:
             while not self._stop.is_set():
+                headers = dict(self._headers)
+                if last_id:
+                    headers["Last-Event-ID"] = last_id[0]
                 try:
-                    with client.stream("GET", self._url, headers=self._headers) as response:
+                    with client.stream("GET", self._url, headers=headers) as response:
                         response.raise_for_status()
                         self.connected.set()
-                        for _name, data in read_sse(response.iter_lines()):
+                        for _name, data in read_sse(response.iter_lines(), saw):
                             self._take(data)
                             if self._stop.is_set():
                                 return

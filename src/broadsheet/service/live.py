@@ -20,19 +20,32 @@ class LiveTasks(ServiceBase):
         self, owner: str, after_item: int, after_seq: int, *, limit: int = 500
     ) -> list[Event]:
         """``owner``'s alerts created after inbox item ``after_item`` and the stories stored
-        after change ``after_seq``, oldest first (at most ``limit`` of each)."""
-        events: list[Event] = []
-        for fired in self.store.fired_alerts_after(max(0, after_item), limit=limit * 4):
-            if fired.owner == owner:
-                events.append(_alert_event(fired))
-            if len(events) >= limit:
+        after change ``after_seq``, oldest first (at most ``limit`` of each: fewer than
+        ``limit`` of both means there are no more)."""
+        # pages of the log are read until ``limit`` are found (or the log ends): another
+        # user's alerts or other kinds of change never hide what comes after them
+        alerts: list[FiredAlert] = []
+        after = max(0, after_item)
+        while len(alerts) < limit:
+            page = self.store.fired_alerts_after(after, limit=limit * 4)
+            alerts.extend(f for f in page if f.owner == owner)
+            if len(page) < limit * 4:
                 break
-        for change in self.store.changes_since(max(0, after_seq), limit=limit * 4):
-            if change.kind == "stored" and change.article_id is not None:
-                events.append(
-                    ArticleStored(change.seq, change.at, change.article_id, change.source_id)
-                )
-        return events
+            after = page[-1].item_id
+        events: list[Event] = [_alert_event(f) for f in alerts[:limit]]
+        stories: list[Event] = []
+        after = max(0, after_seq)
+        while len(stories) < limit:
+            changes = self.store.changes_since(after, limit=limit * 4)
+            stories.extend(
+                ArticleStored(c.seq, c.at, c.article_id, c.source_id)
+                for c in changes
+                if c.kind == "stored" and c.article_id is not None
+            )
+            if len(changes) < limit * 4:
+                break
+            after = changes[-1].seq
+        return events + stories[:limit]
 
 
 def _alert_event(fired: FiredAlert) -> AlertFired:

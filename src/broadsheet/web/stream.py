@@ -148,23 +148,37 @@ async def stream(request: Request, principal: Annotated[Principal, Depends(api_p
         )
         if resume is None:
             item, seq = await asyncio.to_thread(svc.live_position)
-            missed: list[Event] = []
         else:
             item, seq = resume
-            missed = await asyncio.to_thread(svc.missed_events, principal.owner, item, seq)
     except BaseException:
         hub.leave(client)
         raise
     heartbeat = float(request.app.state.heartbeat)
 
+    async def replay() -> AsyncIterator[str]:
+        """What the store holds after the stream's position, a round at a time."""
+        nonlocal item, seq
+        while True:
+            caught = await asyncio.to_thread(
+                svc.missed_events, principal.owner, item, seq, limit=_REPLAY
+            )
+            frames: list[str] = []
+            for old in caught:
+                sent = _frame(old, principal.owner, item, seq)
+                if sent is not None:
+                    text, item, seq = sent
+                    frames.append(text)
+            if frames:
+                yield "".join(frames)
+            if len(caught) < _REPLAY:
+                return
+
     async def events() -> AsyncIterator[str]:
         nonlocal item, seq
         try:
             yield f"retry: 2000\nid: {item}.{seq}\n: connected\n\n"
-            for event in missed:
-                sent = _frame(event, principal.owner, item, seq)
-                if sent is not None:
-                    text, item, seq = sent
+            if resume is not None:  # every round of what was missed, then the live events
+                async for text in replay():
                     yield text
             while True:
                 try:
@@ -176,17 +190,8 @@ async def stream(request: Request, principal: Annotated[Principal, Depends(api_p
                     continue
                 if event is _BEHIND:
                     client.behind = False  # what arrives from now on is queued again
-                    while True:
-                        caught = await asyncio.to_thread(
-                            svc.missed_events, principal.owner, item, seq, limit=_REPLAY
-                        )
-                        for old in caught:
-                            sent = _frame(old, principal.owner, item, seq)
-                            if sent is not None:
-                                text, item, seq = sent
-                                yield text
-                        if len(caught) < _REPLAY:
-                            break
+                    async for text in replay():
+                        yield text
                     continue
                 # this event and every one already waiting go out in one write
                 frames: list[str] = []
