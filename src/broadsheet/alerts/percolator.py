@@ -237,6 +237,10 @@ class AlertFollower:
         ids = {c.article_id for c in wanted if c.article_id is not None}
         ids.update(p.article_id for p in due)
         articles = {a.id: a for a in self._store.get_articles(sorted(ids))}
+        # every annotated story's annotations in one read, not one transaction per story
+        notes = self._store.get_annotations_many(
+            sorted(i for i, a in articles.items() if a.enrich_status is not None)
+        )
         annotated_ids = [c.article_id for c in wanted if c.kind == "annotated"]
         stored_times = self._store.stored_times(a for a in annotated_ids if a is not None)
         prepared: dict[int, tuple[PreparedArticle, list[CompiledSearch]]] = {}
@@ -254,7 +258,7 @@ class AlertFollower:
 
         def story(article: StoredArticle) -> tuple[PreparedArticle, list[CompiledSearch]]:
             if article.id not in prepared:
-                fields = article_fields(article, self._annotations(article))
+                fields = article_fields(article, notes.get(article.id) or Annotations())
                 prep = prepare_article(fields)
                 earlier = self._tokenised.get(article.id)
                 if earlier is not None and earlier[0] == article.version:

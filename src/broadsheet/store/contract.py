@@ -154,6 +154,10 @@ class AnnotationStore(Protocol):
     def get_annotations(self, article_id: int) -> Annotations:
         """Exactly as saved (empty when not enriched)."""
 
+    def get_annotations_many(self, article_ids: Iterable[int]) -> dict[int, Annotations]:
+        """Several articles' annotations read at once (one snapshot); an article that is
+        gone is left out."""
+
 
 @runtime_checkable
 class PeopleStore(Protocol):

@@ -7,7 +7,7 @@ reconnects can ask for what came after the last event it saw. Each has one JSON 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
@@ -52,11 +52,13 @@ class Event:
     at: datetime | None
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key, value in data.items():
-            if isinstance(value, datetime):
-                data[key] = value.isoformat()
-        return {"type": self.type, **data}
+        # every field is a scalar: read them directly (``asdict`` deep-copies, and was a
+        # tenth of the live stream's time at a thousand alerts a second)
+        data: dict[str, Any] = {"type": self.type}
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            data[spec.name] = value.isoformat() if isinstance(value, datetime) else value
+        return data
 
 
 @dataclass(frozen=True, slots=True)
