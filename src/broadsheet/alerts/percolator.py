@@ -165,6 +165,14 @@ class AlertFollower:
         stories = self._store.latest_articles(_SAMPLE)
         return [prepare_article(article_fields(a, self._annotations(a))) for a in stories]
 
+    def _read_annotations(self, stories: Sequence[StoredArticle]) -> dict[int, Annotations]:
+        many = getattr(self._store, "get_annotations_many", None)
+        if many is not None:  # one read transaction for the batch
+            found: dict[int, Annotations] = many([a.id for a in stories])
+            return found
+        # a backend from before the contract had it (merged from a branch): one each
+        return {a.id: self._annotations(a) for a in stories}
+
     def _annotations(self, article: StoredArticle) -> Annotations:
         if article.enrich_status is None:
             return Annotations()
@@ -238,8 +246,8 @@ class AlertFollower:
         ids.update(p.article_id for p in due)
         articles = {a.id: a for a in self._store.get_articles(sorted(ids))}
         # every annotated story's annotations in one read, not one transaction per story
-        notes = self._store.get_annotations_many(
-            sorted(i for i, a in articles.items() if a.enrich_status is not None)
+        notes = self._read_annotations(
+            [a for _i, a in sorted(articles.items()) if a.enrich_status is not None]
         )
         annotated_ids = [c.article_id for c in wanted if c.kind == "annotated"]
         stored_times = self._store.stored_times(a for a in annotated_ids if a is not None)
