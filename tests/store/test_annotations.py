@@ -373,3 +373,18 @@ def test_quotes_stored_before_cue_classes_read_as_speech(tmp_path: Path) -> None
             " VALUES (1, 1, 0, 5, 'direct', 'rumour')"
         )
     conn.close()
+
+
+def test_annotations_of_many_articles_read_at_once(store: SQLiteStore) -> None:
+    first = _save(store)
+    second = _save(store, body=BODY + " More.", url="https://news.example/b")
+    bare = _save(store, body=BODY + " Again.", url="https://news.example/c")
+    store.save_annotations(first, _full_annotations())
+    store.save_annotations(second, Annotations(topics=("economy",)))
+    many = store.get_annotations_many([first, 999, second, bare])
+    assert many == {
+        first: store.get_annotations(first),
+        second: Annotations(topics=("economy",)),
+        bare: Annotations(),
+    }
+    assert many[first] == _full_annotations()
