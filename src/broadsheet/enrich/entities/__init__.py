@@ -50,7 +50,10 @@ class _Annotator(_Mentions, _Names):
     def run(self) -> list[Entity]:
         spans = self._model_spans()
         spans = self._known_companies(spans)
+        spans = self._untagged_places(spans)
         spans = self._split_possessives(spans)
+        spans = self._initials(spans)
+        spans = self._particle_names(spans)
         self._type_by_keywords(spans)
         spans = self._extend_orgs(spans)
         spans = self._rule_orgs(spans)

@@ -26,6 +26,12 @@ _NAME_PARTICLES = frozenset(
     {"de", "van", "von", "bin", "al", "da", "di", "le", "la", "der", "den", "dos", "du"}
 )
 _HTML_ENTITY = re.compile(r"&#?\w+;")
+_TRAILING_NUMBER = re.compile(r"\s\d[\d\s,.:/-]*$")
+_BRANDED_PRODUCT = re.compile(r"[ie][A-Z][a-z]+(?: [A-Z0-9][\w]*)?")  # iPhone, iPad Pro, eBook
+_INITIAL = re.compile(r"[A-Z]\.")
+_PARTICLE_NAME = re.compile(
+    r"((?:[A-Z][a-z]+[ ]){1,3})(?:al|el|ad|bin|ben|ibn)(?:-|[ ])([A-Z][a-z]+)(?![\w-])"
+)
 
 
 class _Mentions(_Page):
@@ -39,9 +45,130 @@ class _Mentions(_Page):
                 continue
             for s, e in _segments(self.text, ent.start_char, ent.end_char):
                 s, e = _clean_span(self.text, s, e)
+                e = self._drop_trailing_numbers(s, e, type_)
                 if e > s and not self.in_heading(s):
                     out.append(_Span(s, e, type_))
         return out
+
+    def _drop_trailing_numbers(self, start: int, end: int, type_: EntityType) -> int:
+        """A date or a score the model ran into a name ("JOHANNESBURG 1996-08-22",
+        "Kent 255-3") comes off; a plain number stays on an organisation or a product
+        ("Channel 4", "Boeing 737")."""
+        if type_ not in ("PERSON", "PLACE", "ORG"):
+            return end
+        m = _TRAILING_NUMBER.search(self.text, start, end)
+        if m is None or m.start() == start:
+            return end
+        if type_ == "ORG" and not any(c in m.group(0) for c in "-/:"):
+            return end
+        return _clean_span(self.text, start, m.start())[1]
+
+    def _untagged_places(self, spans: list[_Span]) -> list[_Span]:
+        """Known places the model left untagged — mostly in capitals, as in datelines
+        ("BONN", "KUALA LUMPUR") — written with a capital and inside no other mention."""
+        pattern = self.rules.place_pattern
+        if pattern is None:
+            return spans
+        taken = bytearray(len(self.text) + 1)
+        for sp in spans:
+            taken[sp.start : sp.end] = b"\x01" * (sp.end - sp.start)
+        found: list[_Span] = []
+        for m in pattern.finditer(self.text):
+            s, e = m.start(), m.end()
+            if not self.text[s].isupper() or any(taken[s:e]) or self.in_heading(s):
+                continue
+            words = m.group(0).split()
+            if not all(_is_cap(w) or w.lower() in self.rules.name_connectors for w in words):
+                continue
+            # a capitalised word before or after makes it part of a longer name
+            before = self.text[max(0, s - 40) : s].split()
+            after = self.text[e : e + 40].split()
+            if (before and _is_cap(before[-1]) and not self._line_start(s)) or (
+                after and _is_cap(after[0]) and not m.group(0).isupper()
+            ):
+                continue
+            found.append(_Span(s, e, "PLACE", rule=True))
+        if not found:
+            return spans
+        return sorted(spans + found, key=lambda sp: sp.start)
+
+    def _initials(self, spans: list[_Span]) -> list[_Span]:
+        """An initial and a surname are one person: "D. Fulton", where the model tagged the
+        initial alone (or nothing but the surname)."""
+        doc = self.doc
+        changed = False
+        for sp in spans:
+            if sp.type not in ("PERSON", "MISC", "ORG"):
+                continue
+            toks = self._tokens_between(sp.start, sp.end)
+            if toks is None or not len(toks):
+                continue
+            if len(toks) == 1 and _INITIAL.fullmatch(toks[0].text) and toks.end < len(doc):
+                nxt = doc[toks.end]
+                if nxt.is_alpha and nxt.text[:1].isupper() and toks[0].whitespace_:
+                    sp.end, sp.type, changed = nxt.idx + len(nxt.text), "PERSON", True
+                    continue
+            if sp.type == "PERSON":
+                j = toks.start - 1
+                while j >= 0 and _INITIAL.fullmatch(doc[j].text) and doc[j].whitespace_:
+                    sp.start, changed = doc[j].idx, True
+                    j -= 1
+        return self._absorb(spans) if changed else spans
+
+    def _particle_names(self, spans: list[_Span]) -> list[_Span]:
+        """Full names joined by a particle that the model missed or cut ("Omar Hassan
+        al-Bashir", "Osama bin Laden"), found from a surname it did tag as a person: the
+        particle, the surname and up to three capitalised words before it (titles off)."""
+        surnames = {
+            self.text[sp.start : sp.end]
+            for sp in spans
+            if sp.type == "PERSON" and " " not in self.text[sp.start : sp.end].strip()
+        }
+        surnames = {w for w in surnames if len(w) >= 3 and w[:1].isupper() and w.isalpha()}
+        if not surnames:
+            return spans
+        owner = bytearray(len(self.text) + 1)  # 1: inside a mention other than a person's
+        for sp in spans:
+            if sp.type != "PERSON":
+                owner[sp.start : sp.end] = b"\x01" * (sp.end - sp.start)
+        ends = {sp.end for sp in spans if sp.type == "PERSON"}
+        found: list[_Span] = []
+        for m in _PARTICLE_NAME.finditer(self.text):
+            if m.group(2) not in surnames or self.in_heading(m.start()):
+                continue
+            start = m.start(2) - 1
+            while start > 0 and self.text[start - 1] in "-‐‑ ":
+                start -= 1
+            start = self.text.rfind(" ", 0, start) + 1  # the particle
+            taken = 0
+            for word in reversed(m.group(1).split()):
+                at = self.text.rfind(word, m.start(1), start)
+                low = word.lower().rstrip(".")
+                if at < 0 or low in self.rules.person_title_words or owner[at]:
+                    break
+                if low in self.rules.not_entities or taken == 3:
+                    break
+                start, taken = at, taken + 1
+            if not taken or (
+                m.end() in ends
+                and any(
+                    sp.start <= start and sp.end == m.end() for sp in spans if sp.type == "PERSON"
+                )
+            ):
+                continue
+            found.append(_Span(start, m.end(), "PERSON", rule=True))
+        if not found:
+            return spans
+        kept = [sp for sp in spans if not any(f.start < sp.end and sp.start < f.end for f in found)]
+        return sorted(kept + found, key=lambda sp: sp.start)
+
+    def _known_place(self, sp: _Span) -> bool:
+        low = _normalise_space(self.text[sp.start : sp.end]).lower()
+        return low in self.rules.places or low in self.rules.place_aliases
+
+    def _line_start(self, pos: int) -> bool:
+        line = self.text.rfind("\n", 0, pos)
+        return not self.text[line + 1 : pos].strip()
 
     def _known_companies(self, spans: list[_Span]) -> list[_Span]:
         """Well-known multi-word company names the model split or mistyped
@@ -112,10 +239,10 @@ class _Mentions(_Page):
         for sp in spans:
             words = self.text[sp.start : sp.end].split()
             low = self.text[sp.start : sp.end].lower()
-            if self._has_keyword(words, self.rules.org_keywords_strong) and sp.type != "EVENT":
+            if low in self.rules.places or low in self.rules.place_aliases:
+                sp.type = "PLACE"  # "West Bank": a known place, whatever its words
+            elif self._has_keyword(words, self.rules.org_keywords_strong) and sp.type != "EVENT":
                 sp.type = "ORG"
-            elif low in self.rules.places or low in self.rules.place_aliases:
-                sp.type = "PLACE"
 
     def _tokens_between(self, start: int, end: int) -> Any:
         return self.doc.char_span(start, end, alignment_mode="expand")
@@ -212,6 +339,8 @@ class _Mentions(_Page):
             cur = owner.get(tok.idx)
             if cur is not None and cur.type in ("ORG", "PERSON", "EVENT"):
                 continue
+            if cur is not None and cur.type == "PLACE" and self._known_place(cur):
+                continue  # "West Bank" is a place, "Bank" notwithstanding
             j = tok.i - 1
             start_i = tok.i
             while j >= 0:
@@ -394,6 +523,10 @@ class _Mentions(_Page):
                 sp.type = "ORG"  # a well-known company the model took for a person or place
             if low in self.rules.not_entities or low.rstrip(".") in self.rules.not_entities:
                 continue
+            if _normalise_space(low) in self.rules.products or _BRANDED_PRODUCT.fullmatch(surface):
+                sp.type = "PRODUCT"  # "iPhone": a product, not its maker
+                out.append(sp)
+                continue
             toks = self._tokens_between(sp.start, sp.end)
             if toks is not None and len(toks) == 1 and toks[0].pos_ in _NOT_NAME_POS:
                 continue
@@ -402,7 +535,11 @@ class _Mentions(_Page):
                 if any(any(c.isdigit() for c in w) for w in words):
                     continue
                 if not all(
-                    _is_cap(w) or w.lower() in _NAME_PARTICLES or w[0] in "-'’" for w in words
+                    _is_cap(w)
+                    or w.lower() in _NAME_PARTICLES
+                    or w[0] in "-'’"
+                    or w.split("-")[0].lower() in _NAME_PARTICLES  # "al-Bashir"
+                    for w in words
                 ):
                     continue
                 if self._has_keyword(words, self.rules.org_keywords_strong) or (
