@@ -29,6 +29,13 @@ _HTML_ENTITY = re.compile(r"&#?\w+;")
 _TRAILING_NUMBER = re.compile(r"\s\d[\d\s,.:/-]*$")
 _BRANDED_PRODUCT = re.compile(r"[ie][A-Z][a-z]+(?: [A-Z0-9][\w]*)?")  # iPhone, iPad Pro, eBook
 _INITIAL = re.compile(r"[A-Z]\.")
+_SCORE = re.compile(
+    r"(?<![\w.-])\d{1,3}-\d{1,3}(?![\w.-])|(?<=[a-z] )\d{1,3} [A-Z][a-z]+ \d{1,3}\b"
+)
+_TEAM_AFTER = re.compile(
+    r"[ ]\d{1,3}(?:[ ,;\n]|$)|[ ](?:beat|beats|drew|draw|v|vs\.?|lost to|defeated)[ ]"
+)
+_TEAM_BEFORE = re.compile(r"(?:[ ]v|vs\.?|beat|against|drew with)[ ]$")
 _PARTICLE_NAME = re.compile(
     r"((?:[A-Z][a-z]+[ ]){1,3})(?:al|el|ad|bin|ben|ibn)(?:-|[ ])([A-Z][a-z]+)(?![\w-])"
 )
@@ -161,6 +168,24 @@ class _Mentions(_Page):
             return spans
         kept = [sp for sp in spans if not any(f.start < sp.end and sp.start < f.end for f in found)]
         return sorted(kept + found, key=lambda sp: sp.start)
+
+    def _teams(self, spans: list[_Span]) -> None:
+        """In a sports report (several scores), a city or region followed by a score, or
+        beating or drawing with another, is a team: an organisation ("Chicago 5 Houston 3",
+        "Leicestershire 22 points", "Somerset beat Kent"). Countries stay places, as
+        national sides are usually written (CoNLL's convention too)."""
+        if len(_SCORE.findall(self.text)) < 3:
+            return
+        for sp in spans:
+            if sp.type != "PLACE":
+                continue
+            name = _normalise_space(self.text[sp.start : sp.end]).lower()
+            if name in self.rules.countries or name in self.rules.place_aliases:
+                continue
+            after = self.text[sp.end : sp.end + 24]
+            before = self.text[max(0, sp.start - 12) : sp.start]
+            if _TEAM_AFTER.match(after) or _TEAM_BEFORE.search(before):
+                sp.type = "ORG"
 
     def _known_place(self, sp: _Span) -> bool:
         low = _normalise_space(self.text[sp.start : sp.end]).lower()
