@@ -35,6 +35,7 @@ _SCORE = re.compile(
 _TEAM_AFTER = re.compile(
     r"[ ]\d{1,3}(?:[ ,;\n]|$)|[ ](?:beat|beats|drew|draw|v|vs\.?|lost to|defeated)[ ]"
 )
+_TABLE_ROW = re.compile(r"^[A-Z][\w. ]{1,30} \d{1,3} \d{1,3}\b", re.MULTILINE)  # standings
 _TEAM_BEFORE = re.compile(r"(?:[ ]v|vs\.?|beat|against|drew with)[ ]$")
 _PARTICLE_NAME = re.compile(
     r"((?:[A-Z][a-z]+[ ]){1,3})(?:al|el|ad|bin|ben|ibn)(?:-|[ ])([A-Z][a-z]+)(?![\w-])"
@@ -170,11 +171,12 @@ class _Mentions(_Page):
         return sorted(kept + found, key=lambda sp: sp.start)
 
     def _teams(self, spans: list[_Span]) -> None:
-        """In a sports report (several scores), a city or region followed by a score, or
-        beating or drawing with another, is a team: an organisation ("Chicago 5 Houston 3",
+        """In a sports report (several scores or table rows), a city or region followed by a
+        score, or beating or drawing with another, is a team: an organisation
+        ("Chicago 5 Houston 3",
         "Leicestershire 22 points", "Somerset beat Kent"). Countries stay places, as
         national sides are usually written (CoNLL's convention too)."""
-        if len(_SCORE.findall(self.text)) < 3:
+        if len(_SCORE.findall(self.text)) + len(_TABLE_ROW.findall(self.text)) < 3:
             return
         for sp in spans:
             if sp.type != "PLACE":
