@@ -74,3 +74,19 @@ def test_a_dateline_place_in_capitals_is_found_without_its_date() -> None:
     got = _by_text("TOKYO 2026-03-02\nJapan's central bank held its key rate on Monday.")
     assert got.get("TOKYO", ("", ""))[0] == "PLACE"
     assert not any("2026" in text for text in got)
+
+
+def test_result_lines_name_teams_and_events_are_not_organisations() -> None:
+    got = _by_text(
+        "SOCCER - NORTHERN LEAGUE RESULTS\n"
+        "Results of Northern League matches on Saturday:\n"
+        "Harbourside 2 Westfield Rovers 1\n"
+        "Leeds 0 Carlisle 3\n"
+        "England 1 Wales 1\n\n"
+        "Harbourside meet Carlisle in the Northern Cup next week."
+    )
+    assert got["Westfield Rovers"][0] == "ORG"
+    assert got["Leeds"][0] == "ORG" and got["Carlisle"][0] == "ORG"
+    assert got["England"][0] == "PLACE"  # a national side keeps its country's type
+    assert got["Northern Cup"][0] == "EVENT"
+    assert "SOCCER" not in got

@@ -56,6 +56,7 @@ class _Annotator(_Mentions, _Names):
         spans = self._particle_names(spans)
         self._type_by_keywords(spans)
         self._teams(spans)
+        spans = self._score_lines(spans)
         spans = self._extend_orgs(spans)
         spans = self._rule_orgs(spans)
         self._people_by_role(spans)

@@ -41,6 +41,9 @@ _TEAM_AFTER = re.compile(
     r"[ ]\d{1,3}(?:[ ,;\n]|$)|[ ](?:beat|beats|drew|draw|v|vs\.?|lost to|defeated)[ ]"
 )
 _TABLE_ROW = re.compile(r"^[A-Z][\w. ]{1,30} \d{1,3} \d{1,3}\b", re.MULTILINE)  # standings
+_SCORE_LINE = re.compile(
+    r"^([A-Z][^\d\n()]{1,40}?)[ ](\d{1,3})[ ]([A-Z][^\d\n()]{1,40}?)[ ](\d{1,3})[ ]?$", re.MULTILINE
+)
 _TEAM_BEFORE = re.compile(r"(?:[ ]v|vs\.?|beat|against|drew with)[ ]$")
 _PARTICLE_NAME = re.compile(
     r"((?:[A-Z][a-z]+[ ]){1,3})(?:al|el|ad|bin|ben|ibn)(?:-|[ ])([A-Z][a-z]+)(?![\w-])"
@@ -234,6 +237,36 @@ class _Mentions(_Page):
             before = self.text[max(0, sp.start - 12) : sp.start]
             if _TEAM_AFTER.match(after) or _TEAM_BEFORE.search(before):
                 sp.type = "ORG"
+
+    def _score_lines(self, spans: list[_Span]) -> list[_Span]:
+        """A result line, "Ajax 2 PSV Eindhoven 1", names two teams: organisations, whatever
+        the model took them for (countries stay places); sides it missed are added."""
+        found: list[tuple[int, int]] = []
+        for m in _SCORE_LINE.finditer(self.text):
+            for g in (1, 3):
+                s, e = _clean_span(self.text, m.start(g), m.end(g))
+                if e > s:
+                    found.append((s, e))
+        if not found:
+            return spans
+        out = list(spans)
+        for s, e in found:
+            name = _normalise_space(self.text[s:e]).lower()
+            if name in self.rules.countries or name in self.rules.place_aliases:
+                continue
+            if name in self.rules.not_entities or not self.text[s].isupper():
+                continue
+            inside = [
+                sp
+                for sp in out
+                if (s <= sp.start and sp.end <= e) or (sp.type == "MISC" and sp.start == s)
+            ]
+            if any(sp.start < e and s < sp.end for sp in out if sp not in inside):
+                continue
+            for sp in inside:
+                out.remove(sp)
+            out.append(_Span(s, e, "ORG", rule=True))
+        return sorted(out, key=lambda sp: sp.start)
 
     def _known_place(self, sp: _Span) -> bool:
         low = _normalise_space(self.text[sp.start : sp.end]).lower()
