@@ -29,6 +29,7 @@ _HTML_ENTITY = re.compile(r"&#?\w+;")
 _TRAILING_NUMBER = re.compile(r"\s\d[\d\s,.:/-]*$")
 _BRANDED_PRODUCT = re.compile(r"[ie][A-Z][a-z]+(?: [A-Z0-9][\w]*)?")  # iPhone, iPad Pro, eBook
 _INITIAL = re.compile(r"[A-Z]\.")
+_WORD = re.compile(r"[A-Za-z][A-Za-z.]*")
 _NAME_BREAK = re.compile(r"[ ][-–—][ ]|[ ]\d[\d.,]*[ ](?=[A-Z])")
 _BRACKETED = re.compile(r"[ ]?\([ ]?([A-Za-z][A-Za-z. ]{1,30}?)[ ]?\)")
 _DATELINE_REST = re.compile(
@@ -123,31 +124,62 @@ class _Mentions(_Page):
     def _untagged_places(self, spans: list[_Span]) -> list[_Span]:
         """Known places the model left untagged — mostly in capitals, as in datelines
         ("BONN", "KUALA LUMPUR") — written with a capital and inside no other mention."""
-        pattern = self.rules.place_pattern
-        if pattern is None:
+        places = self.rules.places
+        if not places:
             return spans
         taken = bytearray(len(self.text) + 1)
         for sp in spans:
             taken[sp.start : sp.end] = b"\x01" * (sp.end - sp.start)
         found: list[_Span] = []
-        for m in pattern.finditer(self.text):
-            s, e = m.start(), m.end()
-            if not self.text[s].isupper() or any(taken[s:e]) or self.in_heading(s):
+        for s, e in self._known_place_runs():
+            if any(taken[s:e]) or self.in_heading(s):
                 continue
-            words = m.group(0).split()
+            surface = self.text[s:e]
+            words = surface.split()
             if not all(_is_cap(w) or w.lower() in self.rules.name_connectors for w in words):
                 continue
             # a capitalised word before or after makes it part of a longer name
             before = self.text[max(0, s - 40) : s].split()
             after = self.text[e : e + 40].split()
             if (before and _is_cap(before[-1]) and not self._line_start(s)) or (
-                after and _is_cap(after[0]) and not m.group(0).isupper()
+                after and _is_cap(after[0]) and not surface.isupper()
             ):
                 continue
             found.append(_Span(s, e, "PLACE", rule=True))
         if not found:
             return spans
         return sorted(spans + found, key=lambda sp: sp.start)
+
+    def _known_place_runs(self) -> list[tuple[int, int]]:
+        """Runs of up to four words, the first capitalised, that spell a known place (any
+        case), longest first, left to right, not overlapping: set look-ups per word, not one
+        regular expression of every place tried at every character."""
+        text, places = self.text, self.rules.places
+        words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        out: list[tuple[int, int]] = []
+        i = 0
+        while i < len(words):
+            s = words[i][0]
+            if not text[s].isupper() or (s and text[s - 1] in "&.-"):
+                i += 1
+                continue
+            hit = 0
+            for n in (4, 3, 2, 1):
+                j = i + n - 1
+                if j >= len(words) or any(
+                    text[words[k][1] : words[k + 1][0]] != " " for k in range(i, j)
+                ):
+                    continue
+                e = words[j][1]
+                name = text[s:e].lower()
+                if name in places or name.rstrip(".") in places:
+                    hit = n
+                    if name not in places:
+                        e -= 1
+                    out.append((s, e))
+                    break
+            i += hit or 1
+        return out
 
     def _initials(self, spans: list[_Span]) -> list[_Span]:
         """An initial and a surname are one person: "D. Fulton", where the model tagged the

@@ -50,7 +50,6 @@ class EntityRules:
     company_pattern: re.Pattern[str] | None = None  # the same names, as written in text
     products: frozenset[str] = frozenset()  # product names ("iphone"): PRODUCT, not ORG
     event_words: frozenset[str] = frozenset()  # a name ending so is an event ("U.S. Open")
-    place_pattern: re.Pattern[str] | None = None  # the places, any case, for untagged ones
 
 
 def _as_written(word: str) -> str:
@@ -90,12 +89,6 @@ def load_entity_rules() -> EntityRules:
         companies=frozenset(k.lower() for k in aliases if " " in k),
         products=frozenset(w.lower() for w in raw.get("products", ())),
         event_words=frozenset(w.lower() for w in raw.get("event_words", ())),
-        place_pattern=re.compile(
-            r"(?<![\w&.-])(?:"
-            + "|".join(re.escape(p) for p in sorted(raw["places"], key=len, reverse=True))
-            + r")(?![\w&-])",
-            re.IGNORECASE,
-        ),
         company_pattern=re.compile(
             r"(?<![\w&-])(?:"
             + "|".join(
