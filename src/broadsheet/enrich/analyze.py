@@ -104,11 +104,13 @@ class Enricher:
 
     def parse_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Any]:
         """Full parses of many texts, in order, in batches (``nlp.pipe``)."""
-        pairs = ((prepare_text(t[:MAX_CHARS]), t[:MAX_CHARS]) for t in texts)
-        for doc, text in self.nlp.pipe(pairs, batch_size=batch_size, as_tuples=True):
+        pairs = (
+            (prepared, (t, prepared)) for t in texts for prepared in [prepare_text(t[:MAX_CHARS])]
+        )
+        for doc, (text, prepared) in self.nlp.pipe(pairs, batch_size=batch_size, as_tuples=True):
             if self.fast_tagger is not None:
                 doc = self.fast_tagger(doc)
-            yield restore_text(doc, text, prepare_text(text))
+            yield restore_text(doc, text[:MAX_CHARS], prepared)
 
     def analyze(self, text: str) -> Annotations:
         """Annotations of one article text."""
