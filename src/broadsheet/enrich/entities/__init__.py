@@ -53,6 +53,7 @@ class _Annotator(_Mentions, _Names):
         spans = self._untagged_places(spans)
         spans = self._split_possessives(spans)
         spans = self._initials(spans)
+        spans = self._untagged_initials(spans)
         spans = self._particle_names(spans)
         self._type_by_keywords(spans)
         self._teams(spans)

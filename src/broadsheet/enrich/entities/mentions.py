@@ -204,6 +204,28 @@ class _Mentions(_Page):
                     j -= 1
         return self._absorb(spans) if changed else spans
 
+    def _untagged_initials(self, spans: list[_Span]) -> list[_Span]:
+        """An initial and a proper-noun surname the model left untagged ("A. Giles")."""
+        doc = self.doc
+        taken = bytearray(len(self.text) + 1)
+        for sp in spans:
+            taken[sp.start : sp.end] = b"\x01" * (sp.end - sp.start)
+        found: list[_Span] = []
+        for tok in doc[:-1]:
+            if len(tok.text) != 2 or not _INITIAL.fullmatch(tok.text) or not tok.whitespace_:
+                continue
+            nxt = doc[tok.i + 1]
+            if tok.i and (doc[tok.i - 1].text[:1].isupper() and not doc[tok.i - 1].is_punct):
+                continue  # inside a longer capitalised run
+            if nxt.pos_ != "PROPN" or not nxt.is_alpha or not nxt.text[:1].isupper():
+                continue
+            if taken[tok.idx] or taken[nxt.idx] or self.in_heading(tok.idx):
+                continue
+            found.append(_Span(tok.idx, nxt.idx + len(nxt.text), "PERSON", rule=True))
+        if not found:
+            return spans
+        return sorted(spans + found, key=lambda sp: sp.start)
+
     def _particle_names(self, spans: list[_Span]) -> list[_Span]:
         """Full names joined by a particle that the model missed or cut ("Omar Hassan
         al-Bashir", "Osama bin Laden"), found from a surname it did tag as a person: the
