@@ -17,7 +17,8 @@ few sites, so a model fitted on them learns those sites. This tool makes many mo
 3. ``label``: the article is what Broadsheet's HTML extractor keeps (``extract_html``).
    A page is kept when that article has at least 25 words, at least 90% of its 4-token
    shingles appear in the dump, and (trafilatura pages) every "with" snippet is in it and
-   no "without" snippet is.
+   no "without" snippet is. Pages mostly in Chinese, Japanese or Korean are left out (the
+   features count space-separated words).
 
 Output (``OUT``): ``text/<id>.txt`` and ``ground-truth.json`` (``{id: {articleBody, url,
 site, source}}``), the layout of ``textdump-dev``. ``site`` (host name without ``www.``)
@@ -123,6 +124,7 @@ _BLOCK = frozenset(
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _WS = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")  # kana, CJK, hangul
 
 
 def render_text(page: bytes | str) -> str:
@@ -242,6 +244,8 @@ def build(trafilatura: Path, htmldate: Path, out: Path) -> dict[str, dict[str, s
         dump = render_text(body)
         if len(_TOKEN.findall(article)) < 25 or not dump.strip():
             continue
+        if len(_UNSPACED.findall(article)) > 0.2 * len(article):
+            continue  # scripts written without spaces: the features count words
         gold_sh = _shingles(article)
         if len(gold_sh & _shingles(dump)) < 0.9 * len(gold_sh):
             continue

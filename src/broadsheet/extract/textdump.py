@@ -14,6 +14,7 @@ The weights are data (``textdump_data/weights.json``), fitted by
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Sequence
@@ -38,6 +39,7 @@ from broadsheet.extract.textdump_features import (
     WORD,
     Line,
     context_features,
+    headline_anchor,
     is_prose,
     line_features,
     split_lines,
@@ -76,6 +78,9 @@ class TextdumpModel:
     gap_p: float = 0.0  # a line scoring below this is doubtful (kept only if >= threshold)
     extend_p: float = 1.0  # prose just below the story is kept down to this score...
     extend_gap: int = 0  # ...across at most this many skipped lines in a row
+    anchor_boost: float = 0.0  # a cluster starting just below the headline weighs 1 + this
+    fill_gap: int = 0  # holes of at most this many lines inside the story are filled...
+    fill_p: float = 1.0  # ...with their lines scoring at least this (not furniture)
 
 
 def _stage(data: dict[str, object], names: Sequence[str]) -> _Stage:
@@ -101,6 +106,9 @@ def load_model() -> TextdumpModel:
         float(data.get("gap_p", 0.0)),
         float(data.get("extend_p", 1.0)),
         int(data.get("extend_gap", 0)),
+        float(data.get("anchor_boost", 0.0)),
+        int(data.get("fill_gap", 0)),
+        float(data.get("fill_p", 1.0)),
     )
 
 
@@ -317,12 +325,20 @@ def _find_image(lines: Sequence[Line], lo: int, hi: int) -> tuple[Image | None, 
 
 
 def _main_cluster(
-    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], gap: int, gap_p: float
+    kept: Sequence[int],
+    lines: Sequence[Line],
+    probs: Sequence[float],
+    gap: int,
+    gap_p: float,
+    anchor: int = -1,
+    boost: float = 0.0,
 ) -> list[int]:
     """The kept lines of the heaviest cluster.
 
     Clusters are split where ``gap`` lines in a row score below ``gap_p`` (a bar at or above
-    the keep threshold, so doubtful lines separate as well as dropped ones do).
+    the keep threshold, so doubtful lines separate as well as dropped ones do). A cluster
+    that starts within 20 lines below the headline ``anchor`` weighs ``1 + boost`` times
+    its score mass: a short story there beats a longer list of teasers further down.
     """
     if gap <= 0 or not kept:
         return list(kept)
@@ -335,7 +351,12 @@ def _main_cluster(
                 clusters.append([])
             clusters[-1].append(i)
         run = run + 1 if probs[i] < gap_p else 0
-    return max(clusters, key=lambda c: sum(probs[i] * lines[i].n for i in c))
+
+    def weight(c: list[int]) -> float:
+        mass = sum(probs[i] * lines[i].n for i in c)
+        return mass * (1.0 + boost) if c and anchor >= 0 and 0 < c[0] - anchor <= 20 else mass
+
+    return max(clusters, key=weight)
 
 
 _NOTICE = re.compile(
@@ -376,6 +397,32 @@ def _extend_story(
             skipped += 1
             if skipped > gap:
                 break
+    return out
+
+
+def _fill_holes(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], gap: int, low: float
+) -> list[int]:
+    """Keep the headings, list items and short lines that sit between two kept lines.
+
+    A story is one region: a hole of at most ``gap`` lines inside it is story too, except
+    lines scoring below ``low``, page furniture and photo credits.
+    """
+    if gap <= 0 or len(kept) < 2:
+        return list(kept)
+    out = [kept[0]]
+    for a, b in itertools.pairwise(kept):
+        if 1 < b - a <= gap + 1:
+            out.extend(
+                i
+                for i in range(a + 1, b)
+                if probs[i] >= low
+                and lines[i].n > 0
+                and not (lines[i].boiler and lines[i].n <= 12)
+                and not _furniture(lines[i])
+                and not _is_credit(lines[i])
+            )
+        out.append(b)
     return out
 
 
@@ -488,8 +535,10 @@ def read_article(
         if lines[best].n == 0:
             raise ExtractionError("no article text found in the dump")
         kept = [best]
-    kept = _main_cluster(kept, lines, probs, model.gap, model.gap_p)
+    anchor = headline_anchor(lines) if model.anchor_boost > 0 else -1
+    kept = _main_cluster(kept, lines, probs, model.gap, model.gap_p, anchor, model.anchor_boost)
     kept = _extend_story(kept, lines, probs, model.extend_p, model.extend_gap)
+    kept = _fill_holes(kept, lines, probs, model.fill_gap, model.fill_p)
     kept = _trim_head(_trim_tail(kept, lines), lines)
     first = next(
         (i for i in kept if _opens_story(lines[i])),
