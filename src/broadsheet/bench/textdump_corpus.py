@@ -222,7 +222,8 @@ def build(trafilatura: Path, htmldate: Path, out: Path) -> dict[str, dict[str, s
 
     evaldata = json.loads(_git(trafilatura, "show", "HEAD:tests/evaldata.json"))
     by_file = {v["file"]: (u, v) for u, v in evaldata.items()}
-    for path in _files(trafilatura, "tests/eval", "tests/cache"):
+    # the evaluation folders first: a page also in the cache is kept with its URL
+    for path in _files(trafilatura, "tests/eval") + _files(trafilatura, "tests/cache"):
         if path.endswith((".html", ".htm")):
             url, v = by_file.get(path.rsplit("/", 1)[-1], (None, {}))
             snip = {"with": v.get("with", []), "without": v.get("without", [])}
@@ -231,8 +232,9 @@ def build(trafilatura: Path, htmldate: Path, out: Path) -> dict[str, dict[str, s
     for meta in ("tests/eval_default.json", "tests/eval_mediacloud_2020.json"):
         for u, v in json.loads(_git(htmldate, "show", f"HEAD:{meta}")).items():
             urls[v["file"]] = u
-    for path in _files(htmldate, "tests/eval", "tests/test_set", "tests/cache"):
-        add(htmldate, path, urls.get(path.rsplit("/", 1)[-1]), "hd", {})
+    for folder in ("tests/eval", "tests/test_set", "tests/cache"):
+        for path in _files(htmldate, folder):
+            add(htmldate, path, urls.get(path.rsplit("/", 1)[-1]), "hd", {})
 
     (out / "text").mkdir(parents=True, exist_ok=True)
     truth: dict[str, dict[str, str]] = {}
