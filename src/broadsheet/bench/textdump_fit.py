@@ -14,7 +14,9 @@ gold text: a line is article when most of its 4-token shingles are in the gold b
 lines: when they appear as a whole line of it).
 
 Knobs (environment): TEXTDUMP_L2 (ridge strength, default 10), TEXTDUMP_PAGE_NORM (weight of
-each page in the fit, default 3), TEXTDUMP_FOLDS (default 5).
+each page in the fit, default 3), TEXTDUMP_FOLDS (default 5), TEXTDUMP_DEV_WEIGHT (weight of a
+development page against a corpus page, default 3: the development dumps are news pages
+drawn the way the extractor is measured on, the corpus is many kinds of page).
 
 The model is two logistic regressions fitted with numpy (Newton steps, L2): stage 1 over
 the per-line features, stage 2 over each line's stage-1 score and its neighbours' scores
@@ -61,6 +63,7 @@ TOKEN = re.compile(r"\w+")
 PAGE_NORM = float(os.environ.get("TEXTDUMP_PAGE_NORM", "3"))
 L2 = float(os.environ.get("TEXTDUMP_L2", "10"))
 FOLDS = int(os.environ.get("TEXTDUMP_FOLDS", "5"))
+DEV_WEIGHT = float(os.environ.get("TEXTDUMP_DEV_WEIGHT", "3"))
 
 
 # ----------------------------------------------------------------------------- metric
@@ -197,6 +200,8 @@ def prepare(pages: list[Page]) -> list[Doc]:
         if not lines:
             continue
         y, w = labels(lines, page.gold)
+        if page.source == "dev":  # pages of the kind the extractor is measured on
+            w = w * DEV_WEIGHT
         docs.append(Doc(page, lines, np.array(line_features(lines)), y, w, GoldScorer(page.gold)))
     return docs
 
@@ -267,12 +272,17 @@ def fit(docs: list[Doc], *, search_pages: int = 400) -> TextdumpModel:
         np.vstack(ctx), np.concatenate([d.y for d in docs]), np.concatenate([d.w for d in docs])
     )
     base = TextdumpModel(stage1, stage2, 0.5)
-    step = max(1, len(docs) // search_pages)
-    sample = docs[::step]
+    # knobs are chosen on every development page and a sample of the others, a development
+    # page counting DEV_WEIGHT times (as in the fit)
+    others = [d for d in docs if d.page.source != "dev"]
+    step = max(1, len(others) // search_pages)
+    sample = [d for d in docs if d.page.source == "dev"] + others[::step]
     scored = [(d, _probs(d, base)) for d in sample]
+    reps = [round(DEV_WEIGHT) if d.page.source == "dev" else 1 for d in sample]
 
     def score(model: TextdumpModel) -> float:
-        return macro([d.scorer(_read(d, p, model)) for d, p in scored])[0]
+        pairs = [d.scorer(_read(d, p, model)) for d, p in scored]
+        return macro([pr for pr, k in zip(pairs, reps, strict=True) for _ in range(k)])[0]
 
     best, best_f = base, -1.0
     for t in np.arange(0.3, 0.71, 0.05):

@@ -4,9 +4,11 @@ A text dump is what a browser shows of a page with the tags taken away: menus, p
 lists, share buttons, cookie and browser notices and related-story lists sit beside the
 article as plain lines. :func:`extract_textdump` splits the dump into lines, scores every
 line with a two-stage logistic model over general features (length, sentence punctuation,
-stopwords, capitals, digits, position against the densest run of prose; then the
-neighbours' scores), keeps the article's lines, and reads the headline, byline, date, the
-lead image's title, caption and credit, and the section headings around them.
+stopwords, capitals, digits, links run together, position against the densest run of prose
+and against the headline anchor; then the neighbours' scores near and 30 lines away),
+keeps the article's lines as one region (the cluster below the headline weighs more; holes
+inside it are filled), and reads the headline, byline, date, the lead image's title,
+caption and credit, and the section headings around them.
 
 The weights are data (``textdump_data/weights.json``), fitted by
 ``benchmarks/train_textdump.py``; nothing is downloaded or fitted at run time.
@@ -38,6 +40,7 @@ from broadsheet.extract.textdump_features import (
     URLISH,
     WORD,
     Line,
+    consent_words,
     context_features,
     headline_anchor,
     is_prose,
@@ -368,8 +371,10 @@ _NOTICE = re.compile(
 
 def _furniture(line: Line) -> bool:
     """A line of page furniture: a short one naming it, or a notice of any length."""
-    if not line.boiler or line.n >= 40:
+    if not line.boiler:
         return False
+    if line.n >= 40:  # a long consent notice: cookies, partners, privacy, settings...
+        return consent_words(line.text.lower()) >= 3
     return line.n <= 12 or bool(_NOTICE.search(line.text))
 
 
@@ -434,10 +439,15 @@ def _trim_tail(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
     few short lines after it (a pitch's one-sentence blurb, a browser list).
     """
     kept = list(kept)
-    # a short notice among the last few lines, with only short lines below it
+    # a short notice among the last few lines (kept, or passed over just above a kept
+    # line), with only short lines from there on
     for k in range(max(1, len(kept) - 4), len(kept)):
         line = lines[kept[k]]
-        if line.boiler and line.n <= 12 and all(lines[j].n < 30 for j in kept[k + 1 :]):
+        notice = line.boiler and line.n <= 12
+        passed = any(_furniture(lines[j]) for j in range(kept[k - 1] + 1, kept[k]))
+        if (notice and all(lines[j].n < 30 for j in kept[k + 1 :])) or (
+            passed and all(lines[j].n < 30 for j in kept[k:])
+        ):
             kept = kept[:k]
             break
     end = len(kept)

@@ -29,6 +29,7 @@ __all__ = [
     "URLISH",
     "WORD",
     "Line",
+    "consent_words",
     "context_features",
     "headline_anchor",
     "is_prose",
@@ -144,6 +145,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "anchor_before",
     "anchor_near",
     "link_like",
+    "consent",
 )
 
 
@@ -159,6 +161,20 @@ class Line:
     boiler: bool = False  # names page furniture (share, cookies, subscribe...)
     n: int = 0  # number of words
     credit: bool = False  # carries a photo credit ("Photo: ...", "... /Getty Images")
+
+
+# Words of consent, privacy and account notices; three different ones make a notice of
+# any length (a story about cookies or privacy rarely has three in one paragraph).
+_CONSENT = re.compile(
+    r"\b(?:cookies?|consent|privacy|partners|accept|preferences|personali[sz]ed|"
+    r"third[- ]part(?:y|ies)|browser|javascript|subscri\w*|newsletters?|log in|sign in|"
+    r"ad ?blocker|settings|data protection|datenschutz)\b"
+)
+
+
+def consent_words(text: str) -> int:
+    """How many different consent/notice words ``text`` has (lower-case it first)."""
+    return len(set(_CONSENT.findall(text)))
 
 
 _GLUE = re.compile(r"[a-z\u00df-\u00ff][A-Z\u00c0-\u00de]")
