@@ -218,6 +218,7 @@ _COMMENTS_MARKER = re.compile(
 _RELATED_MARKER = re.compile(
     r"^(?:related(?: stories| articles| posts| news| content)?|tags?|"
     r"(?:more|other) (?:stories|news|articles)(?: from \w+)?|recommended(?: for you| stories)?|"
+    r"more (?:from|in|on) \w+(?: \w+){0,4}|"
     r"read next|share this(?: article| story)?)\s*:?$",
     re.IGNORECASE,
 )
@@ -248,7 +249,20 @@ def _cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) -
             # comment threads can outgrow the story; share bars above it have little prose
             if after < before or (comments and before >= 100):
                 return [k for k in kept if k < i]
+            if not comments and _teaser_list(lines, [k for k in kept if k > i]):
+                return [k for k in kept if k < i]
     return list(kept)
+
+
+def _teaser_list(lines: Sequence[Line], below: Sequence[int]) -> bool:
+    """Kept lines below a "Related" line that read as a list of teasers: most of their
+    prose lines are short summaries right under a title-like line (a story's sections
+    run to more than one paragraph each)."""
+    prose = [i for i in below if lines[i].prose]
+    if len(prose) < 2:
+        return False
+    teasers = sum(1 for i in prose if lines[i].n <= 50 and i > 0 and _title_like(lines[i - 1]))
+    return teasers * 3 >= len(prose) * 2
 
 
 def _opens_story(line: Line) -> bool:

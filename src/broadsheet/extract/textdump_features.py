@@ -495,6 +495,7 @@ def line_features(lines: Sequence[Line]) -> list[list[float]]:
                 1.0
                 if (not line.prose and titlecase_ratio(words) >= 0.6 and 3 <= line.n <= 16)
                 else 0.0,
+                min(consent_words(text.lower()) if line.boiler else 0, 4) / 4.0,
             ]
         )
     return out
