@@ -298,6 +298,11 @@ def fit(docs: list[Doc], *, search_pages: int = 400) -> TextdumpModel:
         f = score(model)
         if f > best_f + 1e-6:
             best, best_f = model, f
+    for anchor_p in (0.1, 0.2, 0.3):
+        model = replace(best, anchor_p=anchor_p)
+        f = score(model)
+        if f > best_f + 1e-6:
+            best, best_f = model, f
     for fill_gap in (3, 8, 20):
         for fill_p in (0.02, 0.1, 0.2):
             model = replace(best, fill_gap=fill_gap, fill_p=fill_p)
@@ -362,6 +367,7 @@ def write_weights(model: TextdumpModel) -> None:
         "anchor_boost": model.anchor_boost,
         "fill_gap": model.fill_gap,
         "fill_p": model.fill_p,
+        "anchor_p": model.anchor_p,
         "stage1": stage_json(model.stage1, FEATURE_NAMES),
         "stage2": stage_json(model.stage2, CONTEXT_NAMES),
     }
@@ -423,6 +429,7 @@ def main(argv: list[str]) -> None:
             model.anchor_boost,
             model.fill_gap,
             model.fill_p,
+            model.anchor_p,
             L2,
         )
         _by_source(docs, score_docs(docs, model))

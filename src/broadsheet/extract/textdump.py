@@ -84,6 +84,7 @@ class TextdumpModel:
     anchor_boost: float = 0.0  # a cluster starting just below the headline weighs 1 + this
     fill_gap: int = 0  # holes of at most this many lines inside the story are filled...
     fill_p: float = 1.0  # ...with their lines scoring at least this (not furniture)
+    anchor_p: float = 1.0  # prose right below the headline anchor is kept down to this score
 
 
 def _stage(data: dict[str, object], names: Sequence[str]) -> _Stage:
@@ -112,6 +113,7 @@ def load_model() -> TextdumpModel:
         float(data.get("anchor_boost", 0.0)),
         int(data.get("fill_gap", 0)),
         float(data.get("fill_p", 1.0)),
+        float(data.get("anchor_p", 1.0)),
     )
 
 
@@ -254,6 +256,13 @@ def _cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) -
     return list(kept)
 
 
+def _teaser_title(line: Line) -> bool:
+    """A teaser's headline: 4-20 words, not a sentence, not a list item."""
+    return (
+        4 <= line.n <= 20 and not line.prose and not line.bullet and not _ends_statement(line.text)
+    )
+
+
 def _teaser_list(lines: Sequence[Line], below: Sequence[int]) -> bool:
     """Kept lines below a "Related" line that read as a list of teasers: most of their
     prose lines are short summaries right under a title-like line (a story's sections
@@ -261,7 +270,7 @@ def _teaser_list(lines: Sequence[Line], below: Sequence[int]) -> bool:
     prose = [i for i in below if lines[i].prose]
     if len(prose) < 2:
         return False
-    teasers = sum(1 for i in prose if lines[i].n <= 50 and i > 0 and _title_like(lines[i - 1]))
+    teasers = sum(1 for i in prose if lines[i].n <= 50 and i > 0 and _teaser_title(lines[i - 1]))
     return teasers * 3 >= len(prose) * 2
 
 
@@ -390,6 +399,31 @@ def _furniture(line: Line) -> bool:
     if line.n >= 40:  # a long consent notice: cookies, partners, privacy, settings...
         return consent_words(line.text.lower()) >= 3
     return line.n <= 12 or bool(_NOTICE.search(line.text))
+
+
+def _below_anchor(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], anchor: int, low: float
+) -> list[int]:
+    """Add the run of prose right below the headline anchor, down to score ``low``.
+
+    A short story scores lower than a long list of teasers or a sidebar; the run that starts
+    within 8 lines below the headline (after the byline and date) is the story all the same.
+    The run ends after 3 lines in a row that are not such prose.
+    """
+    if anchor < 0 or low >= 1.0:
+        return list(kept)
+    add: list[int] = []
+    skipped = 0
+    for j in range(anchor + 1, min(len(lines), anchor + 400)):
+        line = lines[j]
+        if line.prose and probs[j] >= low and not _furniture(line) and not _is_credit(line):
+            add.append(j)
+            skipped = 0
+            continue
+        skipped += 1
+        if (add and skipped > 2) or (not add and j - anchor > 8):
+            break
+    return sorted(set(kept).union(add))
 
 
 def _extend_story(
@@ -559,7 +593,8 @@ def read_article(
         if lines[best].n == 0:
             raise ExtractionError("no article text found in the dump")
         kept = [best]
-    anchor = headline_anchor(lines) if model.anchor_boost > 0 else -1
+    anchor = headline_anchor(lines) if model.anchor_boost > 0 or model.anchor_p < 1 else -1
+    kept = _below_anchor(kept, lines, probs, anchor, model.anchor_p)
     kept = _main_cluster(kept, lines, probs, model.gap, model.gap_p, anchor, model.anchor_boost)
     kept = _extend_story(kept, lines, probs, model.extend_p, model.extend_gap)
     kept = _fill_holes(kept, lines, probs, model.fill_gap, model.fill_p)

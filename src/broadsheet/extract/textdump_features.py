@@ -205,6 +205,7 @@ def _title_candidate(line: Line) -> bool:
         and not (line.boiler and line.n <= 8)
         and not line.text.endswith((".", ":", ";", ","))
         and not DATE_RE.search(line.text)
+        and not _BYLINE_START.match(line.text)
     )
 
 
@@ -214,16 +215,18 @@ def headline_anchor(lines: Sequence[Line]) -> int:
     A headline is a title-like line (4-30 words, no full stop) that is usually repeated on
     the page (breadcrumbs, share text) and followed within a few lines by a byline or a date
     line, and then by running prose. Each candidate scores on those three signs; the prose
-    sign counts the prose words in the 40 lines below it, against the page's heaviest such
-    window, so a teaser headline above a one-line summary scores less than the real one.
+    sign counts the prose words (consent notices left out) in the 40 lines below it, against
+    the page's heaviest such window, so a teaser headline above a one-line summary scores
+    less than the real one; the nearer the byline and the prose, the better.
     """
     n = len(lines)
     if n == 0:
         return -1
     counts = Counter(line.text.lower() for line in lines)
     prose_cum = [0]
-    for line in lines:
-        prose_cum.append(prose_cum[-1] + (min(line.n, 80) if line.prose else 0))
+    for line in lines:  # consent and sign-up notices read as prose but are not the story
+        story = line.prose and not (line.boiler and consent_words(line.text.lower()) >= 3)
+        prose_cum.append(prose_cum[-1] + (min(line.n, 80) if story else 0))
     below = [prose_cum[min(n, i + 41)] - prose_cum[i + 1] for i in range(n)]
     top = max(below) or 1
     best, best_score = -1, 0.0
@@ -240,12 +243,12 @@ def headline_anchor(lines: Sequence[Line]) -> int:
             score -= 1.0
         if line.n <= 4:
             score -= 0.5
-        header = any(_header_line(lines[j]) for j in range(i + 1, min(n, i + 6)))
-        if header:
-            score += 1.5
+        header = next((j for j in range(i + 1, min(n, i + 6)) if _header_line(lines[j])), -1)
+        if header >= 0:
+            score += 1.8 - 0.3 * (header - i)
         first_prose = next((j for j in range(i + 1, min(n, i + 16)) if lines[j].prose), -1)
         if first_prose >= 0:
-            score += 1.0 - 0.06 * (first_prose - i)
+            score += 1.0 - 0.1 * (first_prose - i)
         if titlecase_ratio(line.words) >= 0.6:
             score += 0.3
         if score > best_score:
