@@ -63,6 +63,11 @@ TOKEN = re.compile(r"\w+")
 PAGE_NORM = float(os.environ.get("TEXTDUMP_PAGE_NORM", "3"))
 L2 = float(os.environ.get("TEXTDUMP_L2", "10"))
 FOLDS = int(os.environ.get("TEXTDUMP_FOLDS", "5"))
+# Prose right below the headline anchor is kept down to this score. Chosen by design, not by
+# the knob search: with the weights fitted on everything, 0.2 against off (1.0) cost 0.003
+# F1 on dev and 0.001 on the corpus, in-sample, and left 18 pages with nothing of the story
+# instead of 23 (a short story losing to teasers or a sidebar, issue 12's unseen failure).
+ANCHOR_P = 0.2
 DEV_WEIGHT = float(os.environ.get("TEXTDUMP_DEV_WEIGHT", "3"))
 
 
@@ -298,11 +303,9 @@ def fit(docs: list[Doc], *, search_pages: int = 400) -> TextdumpModel:
         f = score(model)
         if f > best_f + 1e-6:
             best, best_f = model, f
-    for anchor_p in (0.1, 0.2, 0.3):
-        model = replace(best, anchor_p=anchor_p)
-        f = score(model)
-        if f > best_f + 1e-6:
-            best, best_f = model, f
+    # fixed, not searched: the run below the headline anchor is kept down to ANCHOR_P
+    best = replace(best, anchor_p=ANCHOR_P)
+    best_f = score(best)
     for fill_gap in (3, 8, 20):
         for fill_p in (0.02, 0.1, 0.2):
             model = replace(best, fill_gap=fill_gap, fill_p=fill_p)
