@@ -530,7 +530,9 @@ CONTEXT_NAMES: tuple[str, ...] = (
 
 
 def context_features(
-    lines: Sequence[Line], probs: Sequence[float], feats: Sequence[Sequence[float]]
+    lines: Sequence[Line],
+    probs: Sequence[float],
+    feats: Sequence[Sequence[float]] | npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
     """Second-stage features: each line's first-stage score beside its neighbours'.
 
