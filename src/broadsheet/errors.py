@@ -17,7 +17,8 @@
     │   └── IndexBusyError          another process holds the right to write the search index
     ├── QuerySyntaxError            a malformed query (carries ``position``)
     ├── InvalidRequestError         a request's other parameters are invalid (a cursor, a range)
-    └── MarketDataError             prices could not be read or are invalid
+    ├── MarketDataError             prices could not be read or are invalid
+    └── WireError                   NATS JetStream could not be reached or refused a request
 
 Exit codes for the command line are mapped from this tree in ``broadsheet.cli.exit_codes``.
 """
@@ -43,6 +44,7 @@ __all__ = [
     "SourceError",
     "StoreError",
     "TooManyRedirectsError",
+    "WireError",
 ]
 
 
@@ -134,3 +136,7 @@ class InvalidRequestError(BroadsheetError):
 
 class MarketDataError(BroadsheetError):
     """Prices could not be read or are invalid."""
+
+
+class WireError(BroadsheetError):
+    """The message wire (NATS JetStream) could not be reached or refused a request."""
