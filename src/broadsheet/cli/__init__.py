@@ -12,6 +12,7 @@ from . import (  # noqa: F401  (importing registers the commands)
     cmd_people,
     cmd_sources,
     cmd_terminal,
+    cmd_worker,
 )
 from .app import cli
 

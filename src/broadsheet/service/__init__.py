@@ -43,6 +43,7 @@ from .views import (
     annotations_json,
     article_record,
 )
+from .wire import WirePublished, WireStatus, WireTasks
 
 __all__ = [
     "AlertView",
@@ -68,6 +69,8 @@ __all__ = [
     "StoryCluster",
     "StoryHit",
     "VersionView",
+    "WirePublished",
+    "WireStatus",
     "annotations_json",
     "article_record",
     "input_files",
@@ -77,7 +80,7 @@ __all__ = [
 ]
 
 
-class Service(ArchiveTasks, SourceTasks, MarketTasks, AlertTasks, BatchTasks):
+class Service(ArchiveTasks, SourceTasks, MarketTasks, AlertTasks, BatchTasks, WireTasks):
     """Every user task over one archive (see the module's docstring)."""
 
     def __enter__(self) -> Service:

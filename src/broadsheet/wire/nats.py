@@ -82,6 +82,7 @@ class NatsLink:
         self._lock = threading.Lock()
         self._connect_lock = asyncio.Lock()
         self.closed = False
+        self.max_payload = 1024 * 1024  # the server's own figure, once connected
 
     # ------------------------------------------------------------------ the loop
 
@@ -128,6 +129,7 @@ class NatsLink:
                     raise WireError(f"cannot reach NATS at {self.url}: {exc!r}") from exc
                 js = nc.jetstream(timeout=10)
                 self._nc = nc
+                self.max_payload = nc.max_payload or self.max_payload
                 await self._ensure_streams(js)
                 self._js = js
         assert self._js is not None
