@@ -63,3 +63,14 @@ def delete_streams(wire: WireSettings) -> None:
         await nc.close()
 
     asyncio.run(go())
+
+
+def wire_env(wire: WireSettings) -> dict[str, str]:
+    """The environment that points a CLI subprocess at ``wire``'s streams."""
+    return {
+        "BROADSHEET_WIRE__URL": wire.url or "",
+        "BROADSHEET_WIRE__PREFIX": wire.prefix,
+        "BROADSHEET_WIRE__STREAM": wire.stream,
+        "BROADSHEET_WIRE__ACK_WAIT": str(wire.ack_wait),
+        "BROADSHEET_WIRE__MAX_DELIVER": str(wire.max_deliver),
+    }

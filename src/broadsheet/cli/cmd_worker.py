@@ -82,7 +82,7 @@ def wire_publish(ctx: Context, urls: tuple[str, ...], force: bool, fmt: str) -> 
     with ctx.service() as svc:
         result = svc.wire_publish(list(urls), force=force)
     if fmt == "json":
-        emit_json(result)
+        emit_json(result.to_json())
         return
     ctx.out.print(f"published {result.published} fetch jobs ({result.repeats} already waiting)")
 
@@ -104,7 +104,7 @@ def wire_status(ctx: Context, dead: int, fmt: str) -> None:
     with ctx.service() as svc:
         status = svc.wire_status(dead=dead)
     if fmt == "json":
-        emit_json(status)
+        emit_json(status.to_json())
         return
     streams = Table(title=f"Streams on {clean(status.data['url'])}")
     for col in ("stream", "subjects", "messages", "bytes"):
