@@ -22,7 +22,15 @@ from broadsheet.wire.nats import NatsLink
 from broadsheet.workers.jobs import JobError, article_from_json, article_to_json, read_job
 
 from ..nats_server import delete_streams, unique_wire, wire_env
-from ..reliability.helpers import Publisher, cli_command, cli_env, page, rss_feed, story, write_config
+from ..reliability.helpers import (
+    Publisher,
+    cli_command,
+    cli_env,
+    page,
+    rss_feed,
+    story,
+    write_config,
+)
 
 
 @pytest.fixture
