@@ -25,6 +25,7 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Coroutine, Iterable, Iterator
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import WireError
@@ -321,27 +322,76 @@ class NatsSubscription(_BoundedQueue):
 
 
 class NatsBus:
-    """The ``Bus`` over JetStream (see the module). ``publish`` waits for the server's ack:
-    an event is stored (or known to be a repeat) when it returns."""
+    """The ``Bus`` over JetStream (see the module).
 
-    def __init__(self, settings: WireSettings, *, link: NatsLink | None = None) -> None:
+    ``publish`` never waits for the server: the publish is sent at once and its ack awaited
+    in the background, at most ``window`` at a time (a publisher further ahead waits for the
+    oldest: backpressure). ``flush`` waits for every ack and raises ``WireError`` when any
+    publish since the last flush failed; a publisher that keeps a position (the change
+    publisher of the workers) flushes before it saves it.
+    """
+
+    def __init__(
+        self, settings: WireSettings, *, link: NatsLink | None = None, window: int = 1000
+    ) -> None:
         self.link = link or NatsLink(settings)
         self._owns = link is None
         self._lock = threading.Lock()
         self._subs: list[NatsSubscription] = []
+        self._pending: deque[Future[None]] = deque()
+        self._window = max(1, window)
+        self._failures: list[str] = []
         self.published = 0
         self.repeats = 0
+        self.failed = 0
+
+    async def _send(self, subject: str, payload: bytes, msg_id: str) -> None:
+        try:
+            js = await self.link.js()
+            ack = await js.publish(subject, payload, timeout=10, headers={"Nats-Msg-Id": msg_id})
+        except Exception as exc:
+            with self._lock:
+                self.failed += 1
+                self._failures.append(f"{subject}: {exc!r}")
+            log.warning("publish to %s failed: %r", subject, exc)
+            return
+        with self._lock:
+            if ack.duplicate:
+                self.repeats += 1
+            else:
+                self.published += 1
 
     def publish(self, event: Event) -> None:
         payload = json.dumps(event.to_json(), separators=(",", ":")).encode()
-        fresh = self.link.publish(
-            subject_of(self.link.prefix, event), payload, msg_id=event_id(event)
+        if self.link.closed:
+            raise WireError("the NATS connection is closed")
+        future = asyncio.run_coroutine_threadsafe(
+            self._send(subject_of(self.link.prefix, event), payload, event_id(event)),
+            self.link.loop,
         )
         with self._lock:
-            if fresh:
-                self.published += 1
-            else:
-                self.repeats += 1
+            self._pending.append(future)
+            while self._pending and self._pending[0].done():
+                self._pending.popleft()
+            oldest = self._pending[0] if len(self._pending) > self._window else None
+        if oldest is not None:
+            oldest.result(30)
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Wait for the acks of everything published; ``WireError`` if any publish failed."""
+        with self._lock:
+            pending = list(self._pending)
+        for future in pending:
+            try:
+                future.result(timeout)
+            except TimeoutError as exc:
+                raise WireError(f"NATS at {self.link.url} did not acknowledge in time") from exc
+        with self._lock:
+            while self._pending and self._pending[0].done():
+                self._pending.popleft()
+            failures, self._failures = self._failures, []
+        if failures:
+            raise WireError(f"{len(failures)} publishes failed: {failures[-1]}")
 
     def subscribe(
         self, types: Iterable[type[Event]] | None = None, *, maxsize: int = 10_000
@@ -363,6 +413,11 @@ class NatsBus:
             return len(self._subs)
 
     def close(self) -> None:
+        if not self.link.closed:
+            try:
+                self.flush(10)
+            except WireError as exc:  # what was not acknowledged is published again later
+                log.warning("closing the bus: %s", exc)
         with self._lock:
             subs, self._subs = self._subs, []
         for sub in subs:

@@ -115,6 +115,7 @@ class ChangePublisher:
                     event = event_from_change(change)
                     if event is not None:
                         self._bus.publish(event)
+                self._bus.flush()  # every event acknowledged before the position moves
                 self.position = changes[-1].seq
                 read += len(changes)
                 if self.position > self._store.follower_position(PUBLISHER):
