@@ -73,4 +73,5 @@ def wire_env(wire: WireSettings) -> dict[str, str]:
         "BROADSHEET_WIRE__STREAM": wire.stream,
         "BROADSHEET_WIRE__ACK_WAIT": str(wire.ack_wait),
         "BROADSHEET_WIRE__MAX_DELIVER": str(wire.max_deliver),
+        "BROADSHEET_WIRE__MAX_ACK_PENDING": str(wire.max_ack_pending),
     }

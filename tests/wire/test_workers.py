@@ -227,3 +227,39 @@ def test_poison_jobs_go_to_the_dead_letters(
     assert "dead letters: 3" in table.stdout
     assert "/gone[bold]" in table.stdout  # text from outside shown as text
     assert "\x1b" not in table.stdout
+
+
+def test_a_slow_stage_gets_backpressure(home: Path, publisher: Publisher) -> None:
+    wire = unique_wire(ack_wait=30.0, max_deliver=2, max_ack_pending=3)
+    crew = Workers(home, write_config(home, fetch_articles=True), wire)
+    release = threading.Event()
+
+    def slow(_headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        release.wait(30)
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, page(7)
+
+    publisher.routes["/slow.html"] = slow
+    link = NatsLink(wire)
+    try:
+        for n in range(20):
+            job = {"kind": "url", "url": f"{publisher.base}/slow.html?n={n}"}
+            link.publish(f"{wire.prefix}.jobs.fetch", json.dumps(job).encode())
+        crew.start("fetch", "--concurrency", "4")  # it would take 4 x 8 jobs if let
+
+        def held() -> bool:
+            try:
+                return _consumer(crew.status(), "fetch")["ack_pending"] == 3
+            except (StopIteration, AssertionError, ValueError):
+                return False
+
+        _wait(held)
+        for _ in range(3):
+            fetch = _consumer(crew.status(), "fetch")
+            assert fetch["ack_pending"] <= 3  # no more handed out than the stage may hold
+            assert fetch["pending"] >= 10  # the rest wait in the stream
+            time.sleep(0.5)
+    finally:
+        release.set()
+        link.close()
+        crew.stop()
+        delete_streams(wire)
