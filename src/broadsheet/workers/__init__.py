@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
-from .jobs import JOB_STAGES, JobError, Outgoing, job_id
+from .jobs import JOB_STAGES, JobError, Outgoing, Result, job_id
 from .runner import EVENT_STAGES, STAGES, ChangePublisher, WorkerStats, run_stage
 from .status import read_status
 
@@ -38,6 +38,7 @@ __all__ = [
     "STAGES",
     "ChangePublisher",
     "JobError",
+    "Result",
     "WorkerStats",
     "publish_fetch_jobs",
     "read_status",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, get_args
@@ -26,6 +27,7 @@ __all__ = [
     "JOB_STAGES",
     "JobError",
     "Outgoing",
+    "Result",
     "article_from_json",
     "article_to_json",
     "document_from_json",
@@ -49,6 +51,16 @@ class Outgoing:
     stage: str
     payload: dict[str, Any]
     msg_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a job made: the next stage's jobs, and ``then``, run once they are published
+    (bookkeeping that must not be written before its jobs are safe, such as a polled feed's
+    validators: written first, a redelivered poll would be answered "not modified")."""
+
+    jobs: list[Outgoing]
+    then: Callable[[], object] | None = None
 
 
 def job_id(stage: str, *parts: object) -> str:

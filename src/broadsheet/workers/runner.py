@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import WireError
 from ..wire import event_from_change
 from ..wire.nats import NatsBus, NatsLink
-from .jobs import JOB_STAGES, JobError, Outgoing, read_job
+from .jobs import JOB_STAGES, JobError, Outgoing, Result, read_job
 
 if TYPE_CHECKING:
     from ..config import WireSettings
@@ -175,7 +175,7 @@ class _Runner:
         *,
         concurrency: int,
         stop: threading.Event,
-        handle: Callable[[dict[str, Any]], list[Outgoing]] | None,
+        handle: Callable[[dict[str, Any]], Result] | None,
         wake: Callable[[], object] | None,
         after: Callable[[], object] | None,
         idle_every: float,
@@ -241,9 +241,11 @@ class _Runner:
             return
         try:
             job = read_job(msg.data)
-            out = await self._call(self.handle, job)
-            for item in out:
+            result: Result = await self._call(self.handle, job)
+            for item in result.jobs:
                 await self._publish(item)
+            if result.then is not None:
+                await self._call(result.then)
         except JobError as exc:
             await self._dead(msg, str(exc), tries)
             return
@@ -334,7 +336,7 @@ def run_stage(
     *,
     stop: threading.Event,
     concurrency: int = 1,
-    handle: Callable[[dict[str, Any]], list[Outgoing]] | None = None,
+    handle: Callable[[dict[str, Any]], Result] | None = None,
     wake: Callable[[], object] | None = None,
     after: Callable[[], object] | None = None,
     idle_every: float = 1.0,

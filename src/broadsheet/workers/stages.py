@@ -19,6 +19,7 @@ from ..models import Document
 from .jobs import (
     JobError,
     Outgoing,
+    Result,
     article_from_json,
     article_to_json,
     document_from_json,
@@ -35,7 +36,7 @@ __all__ = ["Stage", "make_stage"]
 
 log = logging.getLogger(__name__)
 
-Stage = Callable[[dict[str, Any]], list[Outgoing]]
+Stage = Callable[[dict[str, Any]], Result]
 
 
 def _now() -> datetime:
@@ -56,17 +57,17 @@ class Stages:
 
     # ------------------------------------------------------------------ fetch
 
-    def fetch(self, job: dict[str, Any]) -> list[Outgoing]:
+    def fetch(self, job: dict[str, Any]) -> Result:
         kind = field(job, "kind", str)
         if kind == "source":
             return self._poll(field(job, "source_id", int))
         if kind == "url":
-            return self._url(field(job, "url", str))
+            return Result(self._url(field(job, "url", str)))
         if kind == "page":
-            return self._page(job)
+            return Result(self._page(job))
         raise JobError(f"unknown fetch job kind {kind!r}")
 
-    def _poll(self, source_id: int) -> list[Outgoing]:
+    def _poll(self, source_id: int) -> Result:
         from ..pipeline import entries_to_read, record_failure, record_success
         from ..sources import parse_feed
 
@@ -74,16 +75,16 @@ class Stages:
         try:
             source = pipe.store.get_source(source_id)
         except NotFoundError:
-            return []  # unsubscribed since the job was published
+            return Result([])  # unsubscribed since the job was published
         if source.paused:
-            return []
+            return Result([])
         try:
             result = pipe.fetcher.fetch(
                 source.url, etag=source.etag, last_modified=source.last_modified
             )
             if result.status == 304:
                 record_success(pipe, source, result)
-                return []
+                return Result([])
             fetched_at = _now()
             if source.kind == "page":
                 doc = Document(
@@ -103,9 +104,9 @@ class Stages:
         except (BroadsheetError, OSError, ValueError) as exc:
             # the source's failure, recorded with its backoff (as ``poll`` does): done
             record_failure(pipe, source, exc)
-            return []
-        record_success(pipe, source, result)
-        return out
+            return Result([])
+        # the feed's validators are kept once its entries' jobs are safe in the stream
+        return Result(out, lambda: record_success(pipe, source, result))
 
     def _url(self, url: str) -> list[Outgoing]:
         from ..pipeline import looks_like_feed
@@ -193,9 +194,10 @@ class Stages:
 
     # ------------------------------------------------------------------ extract
 
-    def extract(self, job: dict[str, Any]) -> list[Outgoing]:
+    def extract(self, job: dict[str, Any]) -> Result:
         doc = document_from_json(job.get("doc"))
-        return [self._store_job(doc, optional(job, "source_id", int), optional(job, "guid", str))]
+        source_id, guid = optional(job, "source_id", int), optional(job, "guid", str)
+        return Result([self._store_job(doc, source_id, guid)])
 
     def _store_job(self, doc: Document, source_id: int | None, guid: str | None) -> Outgoing:
         from ..pipeline import read_document
@@ -214,7 +216,7 @@ class Stages:
 
     # ------------------------------------------------------------------ store
 
-    def store(self, job: dict[str, Any]) -> list[Outgoing]:
+    def store(self, job: dict[str, Any]) -> Result:
         article = article_from_json(job.get("article"))
         first_seen = optional(job, "first_seen_at", str)
         try:
@@ -227,33 +229,33 @@ class Stages:
         except NotFoundError as exc:  # its source was removed meanwhile
             raise JobError(f"store: {exc}") from exc
         if not self.enrich or saved.article_id is None:
-            return []
+            return Result([])
         if saved.status not in ("new", "new_version"):
-            return []
+            return Result([])
         stored = self.pipeline.store.get_article(saved.article_id)
         payload = {"article_id": stored.id, "version": stored.version}
-        return [Outgoing("enrich", payload, job_id("enrich", stored.id, stored.version))]
+        return Result([Outgoing("enrich", payload, job_id("enrich", stored.id, stored.version))])
 
     # ------------------------------------------------------------------ enrich
 
-    def enrich_job(self, job: dict[str, Any]) -> list[Outgoing]:
+    def enrich_job(self, job: dict[str, Any]) -> Result:
         article_id = field(job, "article_id", int)
         version = field(job, "version", int)
         store = self.pipeline.store
         try:
             article = store.get_article(article_id)
         except NotFoundError:
-            return []  # deleted since
+            return Result([])  # deleted since
         if article.version != version:
-            return []  # a newer version has a job of its own
+            return Result([])  # a newer version has a job of its own
         try:
             annotations = self.pipeline.enricher.analyze(article.body)
         except Exception as exc:  # the article is kept and marked, never lost
             message = str(exc) if isinstance(exc, EnrichmentError) else repr(exc)
             store.mark_enrich_failed(article_id, message)
-            return []
+            return Result([])
         store.save_annotations(article_id, annotations)
-        return []
+        return Result([])
 
 
 def make_stage(stages: Stages, name: str) -> Stage:
