@@ -225,6 +225,7 @@ def _run(
         svc = open_service(settings, enrich=False)
         over_nats = settings.wire.url is not None and sse is None
         follower: subprocess.Popen[str] | None = None
+        follower_cpu: float | None = None
         try:
             receiver: _Receiver = BusReceiver(svc.bus) if sse is None else SSEReceiver(sse, token)
             receiver.start()
@@ -262,7 +263,7 @@ def _run(
             if follower is not None:
                 from .wire_nats import stop_follower
 
-                stop_follower(follower)
+                follower_cpu = stop_follower(follower)
             svc.close()
     finally:
         writer.close()
@@ -284,6 +285,8 @@ def _run(
         "subscriber": "sse" if sse else ("nats" if over_nats else "bus"),
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu, 2),
+        # with --wire: the following process (percolator, change feed, publishes to NATS)
+        "follower_cpu_s": follower_cpu,
     }
     return result
 
