@@ -14,10 +14,13 @@
     ├── EnrichmentError             annotation failed (the article is stored anyway)
     ├── StoreError                  the system of record refused an operation
     │   ├── NotFoundError           no such article / source / ticker
+    │   ├── AlreadyExistsError      a name already taken (a user)
     │   └── IndexBusyError          another process holds the right to write the search index
     ├── QuerySyntaxError            a malformed query (carries ``position``)
     ├── InvalidRequestError         a request's other parameters are invalid (a cursor, a range)
     ├── MarketDataError             prices could not be read or are invalid
+    ├── AuthError                   a login failed (one message for every cause)
+    ├── ThrottledError              too many failed logins for an account (``retry_after``)
     └── WireError                   NATS JetStream could not be reached or refused a request
 
 Exit codes for the command line are mapped from this tree in ``broadsheet.cli.exit_codes``.
@@ -26,6 +29,8 @@ Exit codes for the command line are mapped from this tree in ``broadsheet.cli.ex
 from __future__ import annotations
 
 __all__ = [
+    "AlreadyExistsError",
+    "AuthError",
     "BlockedURLError",
     "BodyTooLargeError",
     "BroadsheetError",
@@ -43,6 +48,7 @@ __all__ = [
     "QuerySyntaxError",
     "SourceError",
     "StoreError",
+    "ThrottledError",
     "TooManyRedirectsError",
     "WireError",
 ]
@@ -115,6 +121,10 @@ class NotFoundError(StoreError):
     """No such article, source or security."""
 
 
+class AlreadyExistsError(StoreError):
+    """The name is taken (a user)."""
+
+
 class IndexBusyError(StoreError):
     """Another process holds the search index's writer; it will catch the index up."""
 
@@ -140,3 +150,22 @@ class MarketDataError(BroadsheetError):
 
 class WireError(BroadsheetError):
     """The message wire (NATS JetStream) could not be reached or refused a request."""
+
+
+class AuthError(BroadsheetError):
+    """A login (or a credential) was refused. The message is the same whatever the cause:
+    unknown user, wrong password, wrong or replayed code."""
+
+    def __init__(self, message: str = "wrong name, password or code") -> None:
+        super().__init__(message)
+
+
+class ThrottledError(BroadsheetError):
+    """Too many failed logins for one account lately; ``retry_after`` seconds to wait."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = max(1.0, float(retry_after))
+        super().__init__(
+            "too many failed logins for this account; "
+            f"try again in {int(self.retry_after + 0.999)} s"
+        )

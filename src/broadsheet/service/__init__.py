@@ -18,6 +18,16 @@ from typing import Any
 
 from ..config import Settings
 from ..wire import Bus
+from .accounts import (
+    AccountTasks,
+    Login,
+    NewToken,
+    NewUser,
+    SessionInfo,
+    SessionView,
+    TokenView,
+    UserView,
+)
 from .alerts import AlertTasks, AlertView, InboxItemView, InboxPage
 from .archive import ArchiveTasks, FileRow, input_files
 from .batch import BatchTasks
@@ -55,6 +65,9 @@ __all__ = [
     "FileRow",
     "InboxItemView",
     "InboxPage",
+    "Login",
+    "NewToken",
+    "NewUser",
     "OpmlImport",
     "PersonView",
     "PollReport",
@@ -65,9 +78,13 @@ __all__ = [
     "SearchPreview",
     "Sentences",
     "Service",
+    "SessionInfo",
+    "SessionView",
     "SourceView",
     "StoryCluster",
     "StoryHit",
+    "TokenView",
+    "UserView",
     "VersionView",
     "WirePublished",
     "WireStatus",
@@ -80,7 +97,9 @@ __all__ = [
 ]
 
 
-class Service(ArchiveTasks, SourceTasks, MarketTasks, AlertTasks, BatchTasks, WireTasks):
+class Service(
+    ArchiveTasks, SourceTasks, MarketTasks, AlertTasks, BatchTasks, AccountTasks, WireTasks
+):
     """Every user task over one archive (see the module's docstring)."""
 
     def __enter__(self) -> Service:
