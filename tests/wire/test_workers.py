@@ -179,10 +179,9 @@ def test_a_worker_killed_mid_job_loses_nothing(
     assert status["dead_letters"] == 0
     time.sleep(3)  # a late repeat would be stored now
     assert sorted(h or "" for h in _headlines(home)) == expected  # each once
-    asked = [path for path, _ in publisher.hits]
-    assert asked.count("/feed.xml") == 1
-    assert len(asked_slow) == 2  # the killed worker's job, redelivered
-    assert asked.count("/story/0.html") == 1
+    # the killed worker's page job, redelivered once (any other job it held unacknowledged
+    # comes back too, and is done again without a second copy: checked above)
+    assert len(asked_slow) == 2
 
 
 def _consumer_ready(workers: Workers, stage: str) -> bool:
