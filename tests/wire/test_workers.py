@@ -262,3 +262,71 @@ def test_a_slow_stage_gets_backpressure(home: Path, publisher: Publisher) -> Non
         link.close()
         crew.stop()
         delete_streams(wire)
+
+
+def test_store_and_enrich_workers_annotate_and_announce(home: Path, wire: WireSettings) -> None:
+    """Enrichment on: a store job becomes a story, an enrich job its annotations (the real
+    spaCy model), and both changes are published as events on the stream."""
+    import sys
+
+    from broadsheet.wire import ArticleStored, ArticleUpdated
+    from broadsheet.wire.nats import NatsBus
+
+    config = home.parent / "enrich.toml"
+    config.write_text("[enrich]\nenabled = true\n", "utf-8")
+    env = cli_env() | wire_env(wire)
+    base = [sys.executable, "-m", "broadsheet.cli", "--home", str(home), "--config", str(config)]
+    bus = NatsBus(wire)
+    procs = []
+    try:
+        events = bus.subscribe([ArticleStored, ArticleUpdated])
+        headline, paragraphs = story(3)
+        article = Article(
+            paragraphs=tuple(Paragraph(p) for p in paragraphs),
+            headline=headline,
+            url="http://127.0.0.1/story/3.html",
+        )
+        job = {"article": article_to_json(article), "source_id": None, "guid": None}
+        bus.link.publish(f"{wire.prefix}.jobs.store", json.dumps(job).encode())
+        for stage in ("store", "enrich"):
+            procs.append(
+                subprocess.Popen(
+                    [*base, "worker", stage],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+        seen: list[object] = []
+
+        def annotated() -> bool:
+            event = events.get(0.5)
+            if event is not None:
+                seen.append(event)
+            return any(isinstance(e, ArticleUpdated) and e.what == "annotations" for e in seen)
+
+        _wait(annotated, timeout=120)
+        assert isinstance(seen[0], ArticleStored)
+        store = open_store(str(home / "broadsheet.db"))
+        try:
+            [stored] = list(store.iter_articles())
+            assert stored.headline == headline and stored.enrich_status == "ok"
+            people = {e.text for e in store.get_annotations(stored.id).entities}
+            assert any(
+                name in people
+                for name in (
+                    "Ines Calloway",
+                    "Tobias Renner",
+                    "Priya Halvorsen",
+                    "Osric Mbeki",
+                    "Lena Vartanian",
+                )
+            )
+        finally:
+            store.close()
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            proc.wait(30)
+        bus.close()
