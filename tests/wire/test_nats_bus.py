@@ -49,6 +49,25 @@ def test_events_round_trip_between_two_connections(wire: WireSettings) -> None:
         subscriber.close()
 
 
+def test_an_asyncio_consumer_reads_the_same_events(wire: WireSettings) -> None:
+    import asyncio
+
+    bus = NatsBus(wire)
+    try:
+        sub = bus.subscribe([ArticleStored])
+
+        async def first() -> object:
+            async for event in sub.aiter():
+                return event
+            return None
+
+        bus.publish(ArticleStored(4, None, 8, None))
+        got = asyncio.run(asyncio.wait_for(first(), 10))
+        assert isinstance(got, ArticleStored) and got.article_id == 8
+    finally:
+        bus.close()
+
+
 def test_a_repeated_event_is_dropped_by_the_server(wire: WireSettings) -> None:
     bus = NatsBus(wire)
     try:

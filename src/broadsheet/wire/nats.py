@@ -24,7 +24,7 @@ import json
 import logging
 import threading
 from collections import deque
-from collections.abc import Coroutine, Iterable, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -317,6 +317,13 @@ class NatsSubscription(_BoundedQueue):
     def __iter__(self) -> Iterator[Event]:
         while not self._closed:
             event = self.get(0.5)
+            if event is not None:
+                yield event
+
+    async def aiter(self, poll: float = 0.25) -> AsyncIterator[Event]:
+        """The events for an asyncio consumer (as ``InProcessBus``'s subscriptions)."""
+        while not self._closed:
+            event = await asyncio.to_thread(self.get, poll)
             if event is not None:
                 yield event
 
