@@ -228,8 +228,18 @@ class _Runner:
     async def _slot(self, sub: Any) -> None:
         while not self.stop.is_set():
             msgs = await self._fetch(sub, _BATCH)
-            for msg in msgs:
-                await self._one(msg)
+            # while this worker lives and holds a job, it tells the server so: a job is
+            # redelivered when its worker died, not because a loaded machine was slow
+            beats = [asyncio.ensure_future(self._heartbeat(msg)) for msg in msgs]
+            try:
+                for msg, beat in zip(msgs, beats, strict=True):
+                    try:
+                        await self._one(msg)
+                    finally:
+                        beat.cancel()
+            finally:
+                for beat in beats:
+                    beat.cancel()
             await self._idle(force=bool(msgs) and self.stage in ("store", "enrich"))
 
     async def _one(self, msg: Any) -> None:
@@ -260,6 +270,15 @@ class _Runner:
             return
         await msg.ack_sync(timeout=10)
         self.stats.done += 1
+
+    async def _heartbeat(self, msg: Any) -> None:
+        every = max(0.2, self.link.settings.ack_wait / 3)
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await msg.in_progress()
+            except Exception as exc:  # the connection is back soon, or the job comes back
+                log.debug("in-progress signal failed: %r", exc)
 
     async def _publish(self, item: Outgoing) -> None:
         js = await self.link.js()
