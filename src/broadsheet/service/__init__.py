@@ -31,6 +31,7 @@ from .accounts import (
 from .alerts import AlertTasks, AlertView, InboxItemView, InboxPage
 from .archive import ArchiveTasks, FileRow, input_files
 from .batch import BatchTasks
+from .live import LiveTasks
 from .markets import MarketTasks
 from .searches import SearchPreview
 from .sources import OpmlImport, PollReport, SourceTasks
@@ -98,7 +99,14 @@ __all__ = [
 
 
 class Service(
-    ArchiveTasks, SourceTasks, MarketTasks, AlertTasks, BatchTasks, AccountTasks, WireTasks
+    ArchiveTasks,
+    SourceTasks,
+    MarketTasks,
+    AlertTasks,
+    BatchTasks,
+    AccountTasks,
+    LiveTasks,
+    WireTasks,
 ):
     """Every user task over one archive (see the module's docstring)."""
 
