@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -124,3 +125,32 @@ def test_bad_names_are_refused() -> None:
 
     with pytest.raises(ConfigError):
         load_settings(None, {"wire": {"prefix": "a.b>"}})
+
+
+def test_a_following_service_publishes_the_change_log_over_jetstream(
+    tmp_path: Path, wire: WireSettings
+) -> None:
+    """With wire.url set, what ``serve`` or ``poll --watch`` follows reaches a subscriber on
+    another connection (another process, another machine) as typed events."""
+    from broadsheet.models import Article, Paragraph
+    from broadsheet.service import open_service
+    from broadsheet.store import open_store
+
+    settings = load_settings(None, {"home": tmp_path / "home", "wire": wire.model_dump()})
+    elsewhere = NatsBus(wire)
+    try:
+        events = elsewhere.subscribe([ArticleStored])
+        with open_service(settings, enrich=False, follow=True) as svc:
+            assert isinstance(svc.bus, NatsBus)
+            writer = open_store(settings.database)  # another process's write
+            try:
+                saved = writer.save_article(
+                    Article(paragraphs=(Paragraph("Ferry fares rise."),), headline="Fares"),
+                    guid="wire-1",
+                )
+            finally:
+                writer.close()
+            got = events.get(10)
+        assert isinstance(got, ArticleStored) and got.article_id == saved.article_id
+    finally:
+        elsewhere.close()
