@@ -97,6 +97,8 @@ def stop_follower(proc: subprocess.Popen[str]) -> float | None:
         proc.kill()
         proc.wait()
         return None
+    finally:
+        proc.stdout.close()
     try:
         return round(float(line), 2)
     except ValueError:
