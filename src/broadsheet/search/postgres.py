@@ -231,10 +231,17 @@ class _Sql:
                 clauses.append("date < %s")
                 self.params.append(node.end)
             return f"coalesce({' AND '.join(clauses)}, false)" if clauses else "date IS NOT NULL"
-        if isinstance(node, And):
-            return "(" + " AND ".join(self.where(p) for p in node.parts) + ")"
-        if isinstance(node, Or):
-            return "(" + " OR ".join(self.where(p) for p in node.parts) + ")"
+        if isinstance(node, And | Or):
+            # the parts on ``doc`` become one tsquery: one condition on the full-text index
+            # per level (and RUM answers two conditions with a negation in one scan wrongly)
+            on_doc = [q for q in map(_doc_tsquery, node.parts) if q is not None]
+            joiner = " AND " if isinstance(node, And) else " OR "
+            clauses = []
+            if on_doc:
+                self.params.append(f"({(' & ' if joiner == ' AND ' else ' | ').join(on_doc)})")
+                clauses.append("doc @@ %s::tsquery")
+            clauses.extend(self.where(p) for p in node.parts if _doc_tsquery(p) is None)
+            return "(" + joiner.join(clauses) + ")"
         if isinstance(node, Not):
             return f"NOT coalesce({self.where(node.part)}, false)"
         assert isinstance(node, MatchAll)
