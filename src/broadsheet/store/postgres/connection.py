@@ -69,66 +69,107 @@ def translate(sql: str) -> tuple[str, bool]:
 
 def _store_error(exc: psycopg.Error) -> StoreError:
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if isinstance(exc, pg_errors.UniqueViolation):
-        # the wording SQLite uses, which callers turn into "already exists" messages
-        return StoreError(f"UNIQUE constraint failed: {message}")
+    # SQLite's wording, which callers match (a UNIQUE failure is "already exists")
+    for kind, words in _SQLITE_WORDS:
+        if isinstance(exc, kind):
+            return StoreError(f"{words} constraint failed: {message}")
     return StoreError(message)
 
 
+_SQLITE_WORDS: tuple[tuple[type[psycopg.Error], str], ...] = (
+    (pg_errors.UniqueViolation, "UNIQUE"),
+    (pg_errors.CheckViolation, "CHECK"),
+    (pg_errors.NotNullViolation, "NOT NULL"),
+    (pg_errors.ForeignKeyViolation, "FOREIGN KEY"),
+)
+
+
 class PgCursor:
-    """The rows and counts of one statement, as ``sqlite3.Cursor`` gives them."""
+    """The rows and counts of one statement, as ``sqlite3.Cursor`` gives them. In a write
+    transaction statements are pipelined: the server's answer is waited for only when the
+    caller reads it, so writes whose results nobody reads travel together."""
 
-    __slots__ = ("_rows", "lastrowid", "rowcount")
+    __slots__ = ("_cur", "_pipeline", "_returns_id", "_rowcount", "_rows")
 
-    def __init__(self, rows: list[Any], rowcount: int, lastrowid: int | None) -> None:
-        self._rows = rows
-        self.rowcount = rowcount
-        self.lastrowid = lastrowid
+    def __init__(
+        self, cur: psycopg.Cursor[Any], pipeline: psycopg.Pipeline | None, returns_id: bool
+    ) -> None:
+        self._cur = cur
+        self._pipeline = pipeline
+        self._returns_id = returns_id
+        self._rows: list[Any] | None = None
+        self._rowcount = -1
+
+    def _load(self) -> list[Any]:
+        if self._rows is None:
+            try:
+                if self._pipeline is not None:
+                    self._pipeline.sync()
+                self._rows = self._cur.fetchall() if self._cur.description is not None else []
+                self._rowcount = self._cur.rowcount
+            except psycopg.Error as exc:
+                raise _store_error(exc) from exc
+        return self._rows
+
+    @property
+    def rowcount(self) -> int:
+        self._load()
+        return self._rowcount
+
+    @property
+    def lastrowid(self) -> int | None:
+        rows = self._load()
+        return int(rows[0][0]) if self._returns_id and rows else None
 
     def fetchone(self) -> Any:
-        return self._rows[0] if self._rows else None
+        rows = self._load()
+        return rows[0] if rows else None
 
     def fetchall(self) -> list[Any]:
-        return list(self._rows)
+        return list(self._load())
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self._rows)
+        return iter(self._load())
 
 
 class PgConnection:
     """One pooled psycopg connection behind the part of ``sqlite3.Connection`` the role code
-    uses."""
+    uses (``pipeline``: inside a pipelined write transaction)."""
 
-    __slots__ = ("raw",)
+    __slots__ = ("pipeline", "raw")
 
-    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+    def __init__(
+        self, raw: psycopg.Connection[Any], pipeline: psycopg.Pipeline | None = None
+    ) -> None:
         self.raw = raw
+        self.pipeline = pipeline
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> PgCursor:
         text, returns_id = translate(sql)
+        cur = self.raw.cursor()
         try:
-            with self.raw.cursor() as cur:
-                cur.execute(text, tuple(params))
-                rows = cur.fetchall() if cur.description is not None else []
-                rowcount = cur.rowcount
+            cur.execute(text, tuple(params))
         except psycopg.Error as exc:
             raise _store_error(exc) from exc
-        lastrowid = int(rows[0][0]) if returns_id and rows else None
-        return PgCursor(rows, rowcount, lastrowid)
+        result = PgCursor(cur, self.pipeline, returns_id)
+        if self.pipeline is None:
+            result._load()
+        return result
 
     def executemany(self, sql: str, seq: Any) -> PgCursor:
         params = [tuple(p) for p in seq]
-        if not params:
-            return PgCursor([], 0, None)
         text, _ = translate(sql)
         text = text.removesuffix(" RETURNING id")
-        try:
-            with self.raw.cursor() as cur:
+        cur = self.raw.cursor()
+        if params:
+            try:
                 cur.executemany(text, params)
-                rowcount = cur.rowcount
-        except psycopg.Error as exc:
-            raise _store_error(exc) from exc
-        return PgCursor([], rowcount, None)
+            except psycopg.Error as exc:
+                raise _store_error(exc) from exc
+        result = PgCursor(cur, self.pipeline, False)
+        result._rows = []  # executemany returns no rows
+        result._rowcount = cur.rowcount if params and self.pipeline is None else -1
+        return result
 
 
 def public_url(url: str) -> str:
@@ -235,10 +276,10 @@ class PostgresDatabase:
         del durable
         with self._connection() as raw:
             try:
-                with raw.transaction():
+                with raw.pipeline() as pipeline, raw.transaction():
                     if lock:
                         raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                    yield PgConnection(raw)
+                    yield PgConnection(raw, pipeline)
             except psycopg.Error as exc:
                 raise _store_error(exc) from exc
 
