@@ -550,6 +550,11 @@ class PostgresSearch:
             self._last_seq = seq
         return done
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics of ``search_docs`` (after a bulk load)."""
+        with self._conn() as conn:
+            conn.execute("ANALYZE search_docs")
+
     # ------------------------------------------------------------------ reading
 
     def count(self) -> int:
@@ -610,6 +615,17 @@ class PostgresSearch:
             for r in rows
         ]
         return SearchResults(total=int(total_row[0]) if total_row else 0, hits=hits)
+
+
+def index_rows(
+    index: PostgresSearch, items: Iterable[tuple[StoredArticle, Annotations | None]]
+) -> int:
+    """Write articles straight into ``index`` (bulk loads such as the benchmark's, of
+    articles that are not in a store); its position in the change log is kept."""
+    rows = [_row(article, annotations) for article, annotations in items]
+    with index._lock:
+        index._apply(rows, [], index.last_seq)
+    return len(rows)
 
 
 def _annotations(store: IndexedStore, article_id: int) -> Annotations | None:
