@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import (  # noqa: F401  (importing registers the commands)
+    cmd_accounts,
     cmd_alerts,
     cmd_articles,
     cmd_batch,

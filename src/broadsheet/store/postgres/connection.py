@@ -38,7 +38,15 @@ from broadsheet.errors import StoreError
 __all__ = ["WRITE_LOCK", "PgConnection", "PostgresDatabase", "public_url", "translate"]
 
 WRITE_LOCK = 0x62_726F_6164  # "broad": the key of the store's write lock
-_RETURNS_ID = ("sources", "saved_searches", "alert_items", "alert_outbox")
+_RETURNS_ID = (
+    "sources",
+    "saved_searches",
+    "alert_items",
+    "alert_outbox",
+    "users",
+    "api_tokens",
+    "login_failures",
+)
 _INSERT_INTO = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
 _POOL_MAX = 8
 _CONNECT_TIMEOUT = 10

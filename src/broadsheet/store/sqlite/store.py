@@ -1,7 +1,7 @@
 """The system of record on SQLite: ``SQLiteStore`` implements every role of
 ``broadsheet.store.contract.Store`` — sources, articles (versions, stories, tombstones),
-annotations, people, price bars, saved searches, alerts (inbox, outbox), and the change
-log followers read.
+annotations, people, price bars, saved searches, alerts (inbox, outbox), accounts, and the
+change log followers read.
 
 Connections, transactions and durability: ``connection``. Each role's SQL: the modules
 beside this one.
@@ -16,6 +16,7 @@ from datetime import date, datetime
 from broadsheet.errors import NotFoundError, StoreError
 from broadsheet.models import Annotations, Article, PriceBar, SaveResult, StoredArticle
 from broadsheet.store.dedupe import content_hash, minhash, normalize_text
+from broadsheet.store.sqlite.accounts import AccountRows
 from broadsheet.store.sqlite.alerts import AlertRows
 from broadsheet.store.sqlite.annotations import (
     build_person_profile,
@@ -55,7 +56,7 @@ from broadsheet.textsafe import clean_article, clean_text
 __all__ = ["SQLiteStore", "StoreRows", "open_sqlite"]
 
 
-class StoreRows(SourceRows, SavedSearchRows, AlertRows):
+class StoreRows(SourceRows, SavedSearchRows, AlertRows, AccountRows):
     """Every role of ``Store`` over the connections of ``SQLiteDatabase`` (or of a backend
     that provides the same ``_use`` / ``_read`` / ``_write``, as PostgreSQL's does)."""
 
