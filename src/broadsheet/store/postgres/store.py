@@ -23,7 +23,10 @@ from broadsheet.store.types import WebhookJob
 __all__ = ["PostgresStore", "open_postgres"]
 
 
-class PostgresStore(PostgresDatabase, StoreRows):
+# The role code is typed against sqlite3.Connection and runs on PgConnection, which offers
+# the same calls (execute, executemany, fetchone/fetchall, rowcount, lastrowid): hence the
+# ignore on the overridden _use/_read/_write.
+class PostgresStore(PostgresDatabase, StoreRows):  # type: ignore[misc]
     """Thread- and process-safe store on one PostgreSQL database: every role of ``Store``."""
 
     def __enter__(self) -> PostgresStore:
