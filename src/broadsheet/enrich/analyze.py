@@ -234,6 +234,7 @@ def annotations_to_dict(annotations: Annotations) -> dict[str, object]:
                 "cue": list(q.cue) if q.cue else None,
                 "speaker": q.speaker,
                 "kind": q.kind,
+                "cue_class": q.cue_class,
             }
             for q in annotations.quotes
         ],

@@ -24,7 +24,7 @@ Roles:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -32,6 +32,7 @@ from typing import Protocol, runtime_checkable
 from broadsheet.models import (
     Annotations,
     Article,
+    CueClass,
     PriceBar,
     SaveResult,
     Source,
@@ -156,7 +157,11 @@ class AnnotationStore(Protocol):
 
 @runtime_checkable
 class PeopleStore(Protocol):
-    def quotes_by_speaker(self, name: str, limit: int = 50) -> list[SpeakerQuote]: ...
+    def quotes_by_speaker(
+        self, name: str, limit: int = 50, cue_classes: Collection[CueClass] | None = None
+    ) -> list[SpeakerQuote]:
+        """Quotes attributed to ``name``, newest first; only those whose cue is of
+        ``cue_classes`` when given (a group's quotes are never a person's)."""
 
     def person_profile(self, name: str) -> PersonProfile | None: ...
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from broadsheet.models import QuoteKind
+from broadsheet.models import CueClass, QuoteKind
 
 __all__ = [
     "AccountSession",
@@ -94,6 +94,7 @@ class SpeakerQuote:
     title: str | None
     affiliation: str | None
     date: str  # YYYY-MM-DD of the article
+    cue_class: CueClass = "speech"  # what the cue reports: speech, writing, thought, action
 
 
 @dataclass(frozen=True, slots=True)

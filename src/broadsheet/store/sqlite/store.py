@@ -10,11 +10,18 @@ beside this one.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date, datetime
 
 from broadsheet.errors import NotFoundError, StoreError
-from broadsheet.models import Annotations, Article, PriceBar, SaveResult, StoredArticle
+from broadsheet.models import (
+    Annotations,
+    Article,
+    CueClass,
+    PriceBar,
+    SaveResult,
+    StoredArticle,
+)
 from broadsheet.store.dedupe import content_hash, minhash, normalize_text
 from broadsheet.store.sqlite.accounts import AccountRows
 from broadsheet.store.sqlite.alerts import AlertRows
@@ -280,10 +287,13 @@ class StoreRows(SourceRows, SavedSearchRows, AlertRows, AccountRows):
             require_article(conn, article_id)
             return read_annotations(conn, article_id)
 
-    def quotes_by_speaker(self, name: str, limit: int = 50) -> list[SpeakerQuote]:
-        """Quotes attributed to ``name`` (case-insensitive), newest article first."""
+    def quotes_by_speaker(
+        self, name: str, limit: int = 50, cue_classes: Collection[CueClass] | None = None
+    ) -> list[SpeakerQuote]:
+        """Quotes attributed to ``name`` (case-insensitive), newest article first; only
+        those whose cue is of ``cue_classes`` (speech, writing, thought, action) when given."""
         with self._use() as conn:
-            return find_speaker_quotes(conn, [name], limit)
+            return find_speaker_quotes(conn, [name], limit, cue_classes)
 
     def person_profile(self, name: str) -> PersonProfile | None:
         """Everything the archive says about one person (name or entity id), or None."""
