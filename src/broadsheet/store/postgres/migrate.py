@@ -3,8 +3,9 @@
 As on SQLite (``broadsheet.store.sqlite.migrate``): each file runs in its own transaction
 together with its row in ``schema_migrations``, so a crash leaves the database at a whole
 version; a transaction-scoped advisory lock makes two processes opening a fresh database at
-once apply each migration exactly once. The numbering is PostgreSQL's own (0001 holds the
-schema of SQLite's 0001-0007).
+once apply each migration exactly once. The numbering is PostgreSQL's own: 0001 holds the
+schema of SQLite's 0001-0007, 0002 is SQLite's 0008 (accounts), 0003 SQLite's 0009 (quote
+cue classes).
 """
 
 from __future__ import annotations
