@@ -2,7 +2,7 @@
 
 The server is looked for at ``$BROADSHEET_TEST_POSTGRES`` (a libpq URL of any database on
 it), else ``postgresql://postgres@127.0.0.1:5432/test``. When it cannot be reached the test
-skips on a developer's machine, and FAILS when ``BROADSHEET_REQUIRE_POSTGRES`` or ``CI`` is
+skips on a developer's machine, and FAILS when ``BROADSHEET_REQUIRE_POSTGRES``, ``BROADSHEET_CI`` or ``CI`` is
 set (``.ci/run`` sets the first): in CI the PostgreSQL half of the suite can never pass by
 being skipped.
 """
@@ -28,7 +28,9 @@ def server_url() -> str:
 
 
 def required() -> bool:
-    return bool(os.environ.get(ENV_REQUIRE) or os.environ.get("CI"))
+    return bool(
+        os.environ.get(ENV_REQUIRE) or os.environ.get("CI") or os.environ.get("BROADSHEET_CI")
+    )
 
 
 def unavailable(why: str) -> NoReturn:

@@ -11,6 +11,7 @@ from . import (  # noqa: F401  (importing registers the commands)
     cmd_markets,
     cmd_measure,
     cmd_people,
+    cmd_serve,
     cmd_sources,
     cmd_store,
     cmd_terminal,

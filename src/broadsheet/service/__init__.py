@@ -31,6 +31,7 @@ from .accounts import (
 from .alerts import AlertTasks, AlertView, InboxItemView, InboxPage
 from .archive import ArchiveTasks, FileRow, input_files
 from .batch import BatchTasks
+from .live import LiveTasks
 from .markets import MarketTasks
 from .searches import SearchPreview
 from .sources import OpmlImport, PollReport, SourceTasks
@@ -94,7 +95,9 @@ __all__ = [
 ]
 
 
-class Service(ArchiveTasks, SourceTasks, MarketTasks, AlertTasks, BatchTasks, AccountTasks):
+class Service(
+    ArchiveTasks, SourceTasks, MarketTasks, AlertTasks, BatchTasks, AccountTasks, LiveTasks
+):
     """Every user task over one archive (see the module's docstring)."""
 
     def __enter__(self) -> Service:
