@@ -2,9 +2,9 @@
 
 The server is looked for at ``$BROADSHEET_TEST_POSTGRES`` (a libpq URL of any database on
 it), else ``postgresql://postgres@127.0.0.1:5432/test``. When it cannot be reached the test
-skips on a developer's machine, and FAILS when ``BROADSHEET_REQUIRE_POSTGRES``, ``BROADSHEET_CI`` or ``CI`` is
-set (``.ci/run`` sets the first): in CI the PostgreSQL half of the suite can never pass by
-being skipped.
+skips on a developer's machine, and FAILS when ``BROADSHEET_REQUIRE_POSTGRES``,
+``BROADSHEET_CI`` or ``CI`` is set (``.ci/run`` sets the first two): in CI the PostgreSQL
+half of the suite can never pass by being skipped.
 """
 
 from __future__ import annotations
