@@ -15,6 +15,7 @@ from . import (  # noqa: F401  (importing registers the commands)
     cmd_sources,
     cmd_store,
     cmd_terminal,
+    cmd_worker,
 )
 from .app import cli
 
