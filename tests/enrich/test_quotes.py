@@ -344,3 +344,45 @@ def test_they_after_a_plural_group_is_not_the_organisation_named_earlier() -> No
     quotes = _quotes(text)
     q = _find(text, quotes, "they want to avoid")
     assert q.speaker is None, q
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "source"),
+    [
+        (
+            "The governor wants a new bridge, which he said the state should pay for.",
+            "which he said the state should pay for",
+            "he",
+        ),
+        (
+            "The rules, which Democrats say could hurt small farms, were approved.",
+            "which Democrats say could hurt small farms",
+            "Democrats",
+        ),
+    ],
+)
+def test_a_cue_inside_a_relative_clause_reports_the_whole_clause(
+    text: str, content: str, source: str
+) -> None:
+    from broadsheet.enrich.quotes.candidates import _collect_candidates
+
+    doc = load_nlp()(text)
+    found = [
+        (text[c.content[0] : c.content[1]], c.source.text if c.source is not None else None)
+        for c in _collect_candidates(doc, None, text, [])
+        if c.pattern == "relative"
+    ]
+    assert (content, source) in found
+
+
+def test_said_yes_or_so_is_an_answer_with_its_speaker() -> None:
+    from broadsheet.enrich.quotes.candidates import _collect_candidates
+
+    text = "Most voters were asked about the plan, and 55 percent said yes."
+    doc = load_nlp()(text)
+    found = [
+        (text[c.content[0] : c.content[1]], c.source.text if c.source is not None else None)
+        for c in _collect_candidates(doc, None, text, [])
+        if c.pattern == "answer"
+    ]
+    assert found == [("yes", "percent")]

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import Publisher
+from tests.pg import fresh_database
+
+from .helpers import STORE, Publisher
 
 
 @pytest.fixture
@@ -22,3 +24,18 @@ def home(tmp_path: Path) -> Path:
     path = tmp_path / "home"
     path.mkdir()
     return path
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def scenario_store(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Scenarios 14-16 on SQLite, and on PostgreSQL (scenario 19: the same runs, the same
+    counts, with ``store.url`` naming a fresh database)."""
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    with fresh_database("bs_scenario19") as url:
+        STORE["url"] = url
+        try:
+            yield url
+        finally:
+            STORE["url"] = None

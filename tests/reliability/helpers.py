@@ -149,6 +149,11 @@ def rss_feed(
 BODY_CAP = 15 * 1024 * 1024
 
 
+# Where the archive of a scenario lives: None for the default SQLite file in the home, or a
+# postgresql:// URL (scenario 19: scenarios 14-16 on PostgreSQL; see conftest.scenario_store)
+STORE: dict[str, str | None] = {"url": None}
+
+
 def make_settings(
     home: Path,
     *,
@@ -172,6 +177,7 @@ def make_settings(
             },
             "poll": {"workers": 4, "fetch_articles": fetch_articles, "interval": interval},
             "enrich": {"enabled": False},
+            **({"store": {"url": STORE["url"]}} if STORE["url"] else {}),
         },
     )
 
@@ -197,6 +203,8 @@ def write_config(home: Path, *, fetch_articles: bool, max_body_bytes: int = BODY
 def cli_env() -> dict[str, str]:
     """The environment for CLI subprocesses, without any BROADSHEET_* from the caller."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BROADSHEET_")}
+    if STORE["url"]:
+        env["BROADSHEET_STORE__URL"] = STORE["url"]
     env["PYTHONUNBUFFERED"] = "1"
     env["COLUMNS"] = "200"  # wide tables: rich wraps cells in narrow terminals
     return env

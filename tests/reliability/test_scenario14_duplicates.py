@@ -32,6 +32,10 @@ from .helpers import (
 BIG_FEED = 64 * 1024 * 1024
 
 
+# on SQLite and on PostgreSQL (scenario 19)
+pytestmark = pytest.mark.usefixtures("scenario_store")
+
+
 def _feed_entries(unique: int) -> list[tuple[str, int]]:
     """``unique`` stories, plus repeats of some (same guid) and syndicated copies of others
     (another guid and link, the same text): neither may add a row."""

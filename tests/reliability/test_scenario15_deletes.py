@@ -25,6 +25,10 @@ STORIES = 12
 DELETED = (1, 4, 7, 10)
 
 
+# on SQLite and on PostgreSQL (scenario 19)
+pytestmark = pytest.mark.usefixtures("scenario_store")
+
+
 def _search_headlines(home: Path, query: str) -> list[str]:
     done = run_cli(home, None, "search", query, "--format", "jsonl", "-n", "100")
     assert done.returncode == 0, done.stderr

@@ -33,6 +33,9 @@ from .helpers import (
     write_config,
 )
 
+# on SQLite and on PostgreSQL (scenario 19)
+pytestmark = pytest.mark.usefixtures("scenario_store")
+
 
 def _kill_at_random_points(cmd: list[str], kills: int, seed: int, window: float) -> list[float]:
     rng = random.Random(seed)

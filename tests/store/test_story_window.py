@@ -4,7 +4,6 @@ template weeks apart (a weekly wrap, an earnings formula) is a different story."
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -29,9 +28,9 @@ def _article(url: str, n: int, when: datetime) -> Article:
 
 
 @pytest.mark.parametrize(("gap_days", "same_story"), [(0, True), (1, True), (30, False)])
-def test_story_window(tmp_path: Path, gap_days: int, same_story: bool) -> None:
+def test_story_window(store_location: str, gap_days: int, same_story: bool) -> None:
     start = datetime(2011, 5, 2, 20, 0, tzinfo=UTC)
-    with open_store(str(tmp_path / "b.db")) as store:
+    with open_store(store_location) as store:
         first = store.save_article(_article("https://a.example/1", 6, start))
         second = store.save_article(
             _article("https://b.example/2", 7, start + timedelta(days=gap_days))

@@ -222,7 +222,7 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return p50, p99
 
 
-def _time_queries(index: SearchIndex, queries: list[str], runs: int = 3) -> dict[str, float]:
+def _time_queries(index: Any, queries: list[str], runs: int = 3) -> dict[str, float]:
     """Each query is run ``runs`` times and its median kept (this 2-core machine is shared:
     a single run's time is often one scheduler slice of someone else's work)."""
     for q in queries[:10]:  # warm up caches
@@ -337,6 +337,59 @@ def build_bench_index(
     return index
 
 
+def build_postgres_index(
+    corpus: SyntheticCorpus,
+    url: str,
+    method: str,
+    progress: Callable[[int, int], None] | None = None,
+    keep: dict[int, str] | None = None,
+) -> Any:
+    """Fill PostgreSQL search (``search_docs`` in the empty database at ``url``) with the
+    corpus, ranked with ``method`` ("rum" or "gin"), then ANALYZE it."""
+    from broadsheet.search.postgres import PostgresSearch, index_rows
+
+    index = PostgresSearch(url, method=method)  # type: ignore[arg-type]
+    done = 0
+    for batch in corpus.batches(2000):
+        if keep:
+            for article in batch:
+                if article.id in keep:
+                    keep[article.id] = article.body
+        done += index_rows(index, ((a, None) for a in batch))
+        if progress is not None:
+            progress(done, corpus.size)
+    index.analyze()
+    return index
+
+
+def _searchable_after_postgres(index: Any, url: str, tries: int = 50) -> dict[str, float]:
+    """Saved in the PostgreSQL store, then found by PostgreSQL search (its catch-up)."""
+    from broadsheet.store import open_store
+
+    store = open_store(url)
+    samples = []
+    try:
+        for k in range(tries):
+            token = f"zzfresh{k}marker"
+            t0 = time.perf_counter()
+            store.save_article(
+                Article(
+                    paragraphs=(Paragraph(f"A fresh report mentions {token} among others."),),
+                    headline=f"Fresh story {k}",
+                    published_at=datetime.now(UTC),
+                    url=f"https://bench.example/fresh/{k}",
+                )
+            )
+            index.catch_up(store)
+            while index.search(token, limit=1).total < 1:
+                time.sleep(0.001)
+            samples.append((time.perf_counter() - t0) * 1000)
+    finally:
+        store.close()
+    p50, p99 = _percentiles(samples)
+    return {"p50": round(p50, 3), "p99": round(p99, 3)}
+
+
 def run_search_bench(
     articles: int,
     *,
@@ -345,8 +398,13 @@ def run_search_bench(
     queries_per_class: int = 200,
     progress: Callable[[int, int], None] | None = None,
     timings: dict[str, float] | None = None,
+    backend: str = "tantivy",
+    postgres_url: str | None = None,
 ) -> dict[str, Any]:
     """Build the corpus in ``workdir``, time the four query classes and store-to-searchable.
+
+    ``backend``: "tantivy", or "postgres-rum" / "postgres-gin" (PostgreSQL search in the
+    empty database at ``postgres_url``, ranked with RUM or with GIN and ts_rank).
 
     Returns ``{"articles", "queries": {"one"|"two"|"phrase"|"filtered": {"p50_ms","p99_ms"}},
     "searchable_after_ms": {"p50","p99"}}``. ``timings`` (if given) receives ``build_s``.
@@ -356,6 +414,23 @@ def run_search_bench(
     pick = random.Random(seed + 2)
     bodies = {pick.randint(1, articles): "" for _ in range(queries_per_class)}
     t0 = time.perf_counter()
+    if backend != "tantivy":
+        if not postgres_url:
+            raise ValueError(f"the {backend} search benchmark needs a PostgreSQL database URL")
+        method = backend.removeprefix("postgres-")
+        pg = build_postgres_index(corpus, postgres_url, method, progress, bodies)
+        if timings is not None:
+            timings["build_s"] = round(time.perf_counter() - t0, 1)
+        try:
+            queries = _make_queries(corpus, bodies, queries_per_class, seed)
+            return {
+                "articles": articles,
+                "backend": f"postgres-{pg.method}",
+                "queries": {name: _time_queries(pg, qs) for name, qs in queries.items()},
+                "searchable_after_ms": _searchable_after_postgres(pg, postgres_url),
+            }
+        finally:
+            pg.close()
     index = build_bench_index(corpus, workdir / "index", progress, bodies)
     if timings is not None:
         timings["build_s"] = round(time.perf_counter() - t0, 1)

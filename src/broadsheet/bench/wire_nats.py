@@ -82,6 +82,10 @@ def start_follower(settings: Any) -> subprocess.Popen[str]:
     line = proc.stdout.readline().strip()
     if line != "ready":
         proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        if proc.stdin is not None:
+            proc.stdin.close()
         raise RuntimeError("the following process did not start")
     return proc
 
@@ -98,7 +102,7 @@ def stop_follower(proc: subprocess.Popen[str]) -> float | None:
         proc.wait()
         return None
     finally:
-        proc.stdout.close()
+        proc.stdout.close()  # its pipe, closed here rather than by the garbage collector
     try:
         return round(float(line), 2)
     except ValueError:

@@ -13,6 +13,7 @@ from . import (  # noqa: F401  (importing registers the commands)
     cmd_people,
     cmd_serve,
     cmd_sources,
+    cmd_store,
     cmd_terminal,
     cmd_worker,
 )

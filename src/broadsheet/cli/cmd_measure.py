@@ -173,14 +173,36 @@ def bench_enrich(ctx: Context, directory: Path, rounds: int, cpu: int, fmt: str)
     help="Where to build the corpus (default: a temporary directory).",
 )
 @click.option(
+    "--backend",
+    type=click.Choice(["tantivy", "postgres-rum", "postgres-gin"]),
+    default="tantivy",
+    show_default=True,
+    help="The search backend timed (PostgreSQL: ranked with RUM, or GIN and ts_rank).",
+)
+@click.option(
+    "--postgres",
+    "postgres_url",
+    metavar="URL",
+    help="An empty PostgreSQL database for the postgres backends (postgresql://...).",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @pass_ctx
 @handle_errors
 def bench_search(
-    ctx: Context, articles: int, queries: int, seed: int, workdir: Path | None, fmt: str
+    ctx: Context,
+    articles: int,
+    queries: int,
+    seed: int,
+    workdir: Path | None,
+    backend: str,
+    postgres_url: str | None,
+    fmt: str,
 ) -> None:
     """Build a reproducible synthetic corpus of N articles and time the query classes."""
+    if backend != "tantivy" and not postgres_url:
+        raise click.UsageError(f"--backend {backend} needs --postgres URL (an empty database)")
     import tempfile
 
     from ..bench.search import run_search_bench
@@ -195,6 +217,8 @@ def bench_search(
                 seed=seed,
                 queries_per_class=queries,
                 progress=lambda done, total: update(done, total),
+                backend=backend,
+                postgres_url=postgres_url,
             )
     if fmt == "json":
         emit_json(result)

@@ -14,7 +14,7 @@ from ..errors import BroadsheetError
 from ..models import CUE_CLASSES, Annotations, Document
 from ..pipeline import BatchReport
 from .news import NewsTasks
-from .views import ArticleView, annotations_json
+from .views import ArticleView, StoreCopyView, annotations_json
 
 __all__ = ["ArchiveTasks", "FileRow", "input_files"]
 
@@ -100,6 +100,16 @@ class ArchiveTasks(NewsTasks):
         finally:
             if not self.follower.continuous:
                 self.search_backend.release()
+
+    def migrate_store(
+        self, target: str, *, progress: Callable[[int, int, str], None] | None = None
+    ) -> StoreCopyView:
+        """Copy this archive, every table, to another store (a postgresql:// URL or a SQLite
+        file) and check the row counts; a re-run replaces an earlier copy."""
+        from ..store.copy import copy_store
+
+        report = copy_store(self.store, target, progress)
+        return StoreCopyView(report.source, report.target, report.replaced, dict(report.counts))
 
     def enrich_stored(
         self, article_ids: Iterable[int] | None = None, *, progress: Progress | None = None

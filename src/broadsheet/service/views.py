@@ -41,6 +41,7 @@ __all__ = [
     "SavedSearchView",
     "SearchPage",
     "SourceView",
+    "StoreCopyView",
     "StoryCluster",
     "StoryHit",
     "VersionView",
@@ -330,6 +331,36 @@ class SourceView:
             if isinstance(value, datetime):
                 data[key] = value.isoformat()
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCopyView:
+    """An archive copied to another store (``migrate-store``): rows per table, both sides."""
+
+    source: str
+    target: str
+    replaced: bool  # the target held an earlier copy of this archive, now replaced
+    counts: dict[str, tuple[int, int]]  # table -> (source rows, target rows)
+
+    @property
+    def articles(self) -> int:
+        return self.counts.get("articles", (0, 0))[1]
+
+    @property
+    def rows(self) -> int:
+        return sum(target for _, target in self.counts.values())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "replaced": self.replaced,
+            "articles": self.articles,
+            "rows": self.rows,
+            "tables": {
+                name: {"source": src, "target": dst} for name, (src, dst) in self.counts.items()
+            },
+        }
 
 
 @dataclass(frozen=True, slots=True)

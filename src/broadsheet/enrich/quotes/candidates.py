@@ -154,6 +154,9 @@ def _verb_candidates(cue: Token) -> list[_Candidate]:
         span = _span_chars(doc, first, end)
         out.append(_Candidate(span, source, cue_span, pattern, lemma, cue, (first, last)))
 
+    relative = _relative_content(cue, subject)
+    if relative is not None:
+        add(*relative, "relative")
     split = _split_sentence(cue, subject)
     if split is not None:
         add(*split)
@@ -194,12 +197,35 @@ def _verb_candidates(cue: Token) -> list[_Candidate]:
             if pobj is not None:
                 add(*_subtree_bounds(pobj), "prep-" + c.lower_)
                 break
+    if lemma in _ANSWER_CUES and cue.i + 1 < len(doc):
+        word = doc[cue.i + 1]
+        if word.lower_ in _ANSWERS and word.head.i == cue.i:
+            add(word.i, word.i, "answer")  # "55 percent said yes", "she thought so"
     if not out and subject is not None:
         out.append(_Candidate((-1, -1), subject, cue_span, "bare", lemma, cue))
     return out
 
 
 _SPLIT_MARKS = frozenset({",", ":", "—", "–", "--"})
+_WH_WORDS = frozenset({"which", "who", "whom", "what"})
+_ANSWER_CUES = frozenset({"say", "think", "believe", "answer", "reply", "respond", "hope"})
+_ANSWERS = frozenset({"so", "yes", "no", "otherwise"})
+
+
+def _relative_content(cue: Token, subject: Token | None) -> tuple[int, int] | None:
+    """ "a wall, which he said Mexico should pay for", "what he calls corruption": the
+    cue sits inside a relative (or free relative) clause whose wh-word belongs to what is
+    said. PolNeAR's content runs from the wh-word to the clause's end, cue and source
+    inside; the source is the cue's own subject, after the wh-word."""
+    if subject is None or subject.head.i != cue.i or subject.i > cue.i:
+        return None
+    first = cue.left_edge
+    if first.lower_ not in _WH_WORDS or subject.left_edge.i != first.i + 1:
+        return None  # "which he said ...": the speaker right after the wh-word
+    last = cue.right_edge.i
+    if last <= cue.i:
+        return None
+    return first.i, last
 
 
 def _agentless_passive(cue: Token, subject: Token | None) -> bool:

@@ -35,6 +35,7 @@ __all__ = ["CUE_CLASSES", "CueClass", "classify_cue", "lemma_class"]
 # patterns whose content is the words a cue reports, not the cue's object
 _WORD_PATTERNS = frozenset(
     {"ccomp", "split", "split-gloss", "parataxis", "bare-quote", "colon", "noun-clause"}
+    | {"relative", "answer"}
 )
 
 

@@ -176,7 +176,7 @@ def _content(
         content = _snap_to_quotes(content, quotes, starts)
     content = _strip(text, content)
     inside = cand.source is not None and content[0] <= cand.source.idx < content[1]
-    if inside and not cand.pattern.startswith("split"):
+    if inside and not cand.pattern.startswith("split") and cand.pattern != "relative":
         return None  # the speaker is inside the words: a quotation within the quote
     if cand.cue is not None and content[1] <= cand.cue[0]:
         content = _drop_lead_in(text, content)

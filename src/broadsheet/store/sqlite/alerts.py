@@ -142,9 +142,10 @@ class AlertRows(SQLiteDatabase):
                 if hook is not None:
                     delivered, pending, failing, gave_up = conn.execute(
                         "SELECT count(o.delivered_us),"
-                        " coalesce(sum(o.delivered_us IS NULL AND o.gave_up = 0), 0),"
-                        " coalesce(sum(o.delivered_us IS NULL AND o.gave_up = 0"
-                        "   AND o.attempts > 0), 0),"
+                        " coalesce(sum(CASE WHEN o.delivered_us IS NULL AND o.gave_up = 0"
+                        "   THEN 1 ELSE 0 END), 0),"
+                        " coalesce(sum(CASE WHEN o.delivered_us IS NULL AND o.gave_up = 0"
+                        "   AND o.attempts > 0 THEN 1 ELSE 0 END), 0),"
                         " coalesce(sum(o.gave_up), 0)"
                         " FROM alert_outbox o JOIN alert_items i ON i.id = o.item_id"
                         " WHERE i.search_id = ? AND o.channel = 'webhook'",

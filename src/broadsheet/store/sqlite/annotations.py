@@ -288,7 +288,7 @@ def build_person_profile(conn: sqlite3.Connection, name: str) -> PersonProfile |
         chunk = article_ids[i : i + 500]
         marks = ",".join("?" * len(chunk))
         for other, same in conn.execute(
-            "SELECT name, max(coalesce(entity_id = ?, 0)) FROM entity_mentions"
+            "SELECT name, max(CASE WHEN entity_id = ? THEN 1 ELSE 0 END) FROM entity_mentions"
             f" WHERE type = 'PERSON' AND article_id IN ({marks}) GROUP BY article_id, name",
             (entity_id, *chunk),
         ):

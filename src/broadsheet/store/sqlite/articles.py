@@ -155,7 +155,7 @@ def _allocate_id(conn: sqlite3.Connection, seen_us: int) -> int:
         top = base + IDS_PER_MS - 1
         used = conn.execute(
             "SELECT max(m) FROM (SELECT max(id) AS m FROM articles WHERE id BETWEEN ? AND ?"
-            " UNION ALL SELECT max(article_id) FROM tombstones WHERE article_id BETWEEN ? AND ?)",
+            " UNION ALL SELECT max(article_id) FROM tombstones WHERE article_id BETWEEN ? AND ?) u",
             (base, top, base, top),
         ).fetchone()[0]
         candidate = base if used is None else int(used) + 1

@@ -60,13 +60,14 @@ from broadsheet.store.types import (
 )
 from broadsheet.textsafe import clean_article, clean_text
 
-__all__ = ["SQLiteStore", "open_sqlite"]
+__all__ = ["SQLiteStore", "StoreRows", "open_sqlite"]
 
 
-class SQLiteStore(SourceRows, SavedSearchRows, AlertRows, AccountRows):
-    """Thread-safe store on one SQLite file (or ``:memory:``): every role of ``Store``."""
+class StoreRows(SourceRows, SavedSearchRows, AlertRows, AccountRows):
+    """Every role of ``Store`` over the connections of ``SQLiteDatabase`` (or of a backend
+    that provides the same ``_use`` / ``_read`` / ``_write``, as PostgreSQL's does)."""
 
-    def __enter__(self) -> SQLiteStore:
+    def __enter__(self) -> StoreRows:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -339,6 +340,13 @@ class SQLiteStore(SourceRows, SavedSearchRows, AlertRows, AccountRows):
     def tickers_with_bars(self) -> list[str]:
         with self._use() as conn:
             return read_tickers(conn)
+
+
+class SQLiteStore(StoreRows):
+    """Thread-safe store on one SQLite file (or ``:memory:``): every role of ``Store``."""
+
+    def __enter__(self) -> SQLiteStore:
+        return self
 
 
 def open_sqlite(database: str) -> SQLiteStore:
