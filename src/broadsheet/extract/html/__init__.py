@@ -62,7 +62,9 @@ def extract_html_metadata(
                 if container is not None
                 else root
             )
-            meta.byline = join_names([n for n in map(clean_byline, _byline_in(scope)) if n])
+            meta.byline = join_names(
+                [n for n in (clean_byline(x, meta.site_name) for x in _byline_in(scope)) if n]
+            )
     except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as exc:
         raise ExtractionError(f"extraction failed: {exc!r}") from exc
     return Article(
@@ -99,7 +101,9 @@ def extract_html(
                 if container is not None
                 else root
             )
-            meta.byline = join_names([n for n in map(clean_byline, _byline_in(scope)) if n])
+            meta.byline = join_names(
+                [n for n in (clean_byline(x, meta.site_name) for x in _byline_in(scope)) if n]
+            )
         images = _merge_images(lead, meta.images)
         tree = _narrowed_document(container) if container is not None else root
         _unmask_social_embeds(tree)

@@ -43,7 +43,12 @@ _ARTICLE_TYPES = frozenset(
 
 _BYLINE_NODES = etree.XPath(
     'descendant-or-self::*[@itemprop="author" or @itemprop="name" or @rel="author"'
-    ' or contains(@class, "byline") or contains(@class, "author-name")]'
+    ' or contains(@class, "byline") or contains(@class, "author-name")'
+    ' or (contains(concat(" ", normalize-space(@class), " "), " fn ")'
+    ' and ancestor::*[contains(@class, "author")])'
+    ' or contains(concat(" ", normalize-space(@class), " "), " author ")'
+    ' or contains(@class, "post-author") or contains(@class, "entry-author")'
+    ' or contains(@class, "article-author") or contains(@class, "author-link")]'
 )
 _BYLINE_CUT = re.compile(
     r"\s[•|·/]\s|\s[-–—]\s|\n|@\w+|\b(?:updated|published|posted|on)\b"
@@ -52,9 +57,50 @@ _BYLINE_CUT = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_NAME = frozenset(
-    {"admin", "administrator", "anonymous", "guest", "staff", "unknown", "webmaster", "гость"}
+    {
+        "admin",
+        "administrator",
+        "anonymous",
+        "author",
+        "editor",
+        "editors",
+        "guest",
+        "staff",
+        "staff writer",
+        "the editors",
+        "unknown",
+        "webmaster",
+        "гость",
+    }
 )
-_BY_PREFIX = re.compile(r"^\s*(?:written\s+)?by[:\s]+", re.IGNORECASE)
+# "By", "Written by", "Posted by", "Von", "Por", "Par", "Di", "Door", "Av", "Autor:"...
+_BY_PREFIX = re.compile(
+    r"^\s*(?:(?:written|posted|published|story|words|text|reporting)\s+)?"
+    r"(?:by|from|von|vom|por|par|di|door|av|af|autor|autorin|author|auteur|erstellt\s+von"
+    r"|eingestellt\s+von|verfasst\s+von|geschrieben\s+von|publicado\s+por|escrito\s+por)"
+    r"(?:\s*:\s*|\s+)",
+    re.IGNORECASE,
+)
+# an organisation or a web address, not a person
+_NOT_A_PERSON = re.compile(
+    r"\b(?:gmbh|ag|e\.\s?v|inc|ltd|llc|plc|corp|s\.?a|s\.?l|kg|ug|co\.|press|news|"
+    r"newsroom|redaktion|editorial|team|agency|agencies|media|group|verlag)\b\.?$"
+    r"|^[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|de|at|ch|fr|it|es|io|info|co|uk|eu|nl|be)$",
+    re.IGNORECASE,
+)
+_AGENCY_SUFFIX = re.compile(
+    r"(?:\s?[|,/]|\sfor)\s?(?:reuters|ap|afp|dpa|associated press|bloomberg|cnn"
+    r"|the associated press|upi)\s?$",
+    re.IGNORECASE,
+)
+_ROLE_SUFFIX = re.compile(
+    r",\s?(?:(?:senior|chief|staff|special|political|foreign|business|tech|science|health"
+    r"|economics|associate|deputy|managing|contributing|executive|white house|washington)\s)*"
+    r"(?:correspondent|reporter|writer|editor|columnist|contributor|journalist|analyst"
+    r"|producer|critic)\b.*$",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
 
 
 def parse_date(value: object) -> datetime | None:
@@ -125,11 +171,15 @@ def _types(node: dict[str, Any]) -> set[str]:
     return set()
 
 
-def _names(value: object) -> list[str]:
-    """Person names from a JSON-LD author value (string, object or list of them)."""
+def _names(value: object, ids: dict[str, dict[str, Any]] | None = None) -> list[str]:
+    """Person names from a JSON-LD author value (string, object or list of them); an
+    object that only refers to a node elsewhere ({"@id": ...}) is looked up in ``ids``."""
     out: list[str] = []
     items = value if isinstance(value, list) else [value]
     for item in items[:10]:
+        if isinstance(item, dict) and "name" not in item and ids:
+            ref = item.get("@id")
+            item = ids.get(ref, item) if isinstance(ref, str) else item
         name: object = item.get("name") if isinstance(item, dict) else item
         if isinstance(name, list):
             name = name[0] if name else None
@@ -160,14 +210,23 @@ def _byline_in(scope: Any) -> list[str]:
     return []
 
 
-def clean_byline(text: str) -> str | None:
-    """ "By Jane Roe @jroe Nov 18, 2019 • 2 min read" -> "Jane Roe"; None for "admin" & co."""
-    text = _BY_PREFIX.sub("", _clean(text))
+def clean_byline(text: str, site: str | None = None) -> str | None:
+    """ "By Jane Roe @jroe Nov 18, 2019 • 2 min read" -> "Jane Roe"; None for "admin" & co.,
+    for an organisation, a web address or the site's own name."""
+    text = _EMAIL.sub(" ", _clean(text[:300]))
+    text = _BY_PREFIX.sub("", text)
+    text = _AGENCY_SUFFIX.sub("", text)
+    text = _ROLE_SUFFIX.sub("", text)
     cut = _BYLINE_CUT.search(text)
     if cut is not None:
         text = text[: cut.start()]
-    text = text.strip(" ,.;:|-–—")
+    text = _BY_PREFIX.sub("", text.strip(" ,.;:|-–—()[]"))  # "Text: By ..."
+    text = text.strip(" ,.;:|-–—()[]")
     if not text or text.lower() in _NOT_A_NAME or not any(c.isalpha() for c in text):
+        return None
+    if len(text) > 80 or _NOT_A_PERSON.search(text):
+        return None
+    if site and _norm(text) == _norm(site):
         return None
     return text
 
@@ -233,20 +292,33 @@ def _gather(root: Any) -> _Tagged:
     return tagged
 
 
-def _read_jsonld(scripts: list[Any]) -> dict[str, Any] | None:
-    """The JSON-LD object describing the article, if any."""
+JSONLD_MAX_CHARS = 500_000  # one script; a page's article JSON-LD is a few kB
+JSONLD_MAX_SCRIPTS = 20
+
+
+def _read_jsonld(
+    scripts: list[Any], ids: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any] | None:
+    """The JSON-LD object describing the article, if any; ``ids`` collects the nodes that
+    carry an ``@id`` (authors in a ``@graph`` are often such references)."""
     best: dict[str, Any] | None = None
+    parsed = 0
     for script in scripts:
         if "ld+json" not in (script.get("type") or "").lower():
             continue
         raw = script.text or ""
         if "Article" not in raw and "Posting" not in raw and "headline" not in raw:
             continue  # breadcrumbs, organisation, search box: not worth parsing
+        if len(raw) > JSONLD_MAX_CHARS or parsed >= JSONLD_MAX_SCRIPTS:
+            continue
+        parsed += 1
         try:
             data = json.loads(raw, strict=False)
         except (ValueError, RecursionError):
             continue
         for node in _iter_jsonld(data):
+            if ids is not None and isinstance(node.get("@id"), str):
+                ids.setdefault(node["@id"], node)
             types = _types(node)
             if types & _ARTICLE_TYPES:
                 if best is None or ("headline" in node and "headline" not in best):
@@ -324,6 +396,39 @@ def _declared_dates(
     return out
 
 
+_META_AUTHORS = (
+    "author",
+    "article:author",
+    "og:article:author",
+    "byl",
+    "dc.creator",
+    "dcterms.creator",
+    "parsely-author",
+    "sailthru.author",
+    "citation_author",
+    "dcsext.author",
+)
+_WRITTEN_BY = re.compile(r"^(?:written by|author|authors|by|verfasst von|geschrieben von)$", re.I)
+
+
+def _declared_bylines(
+    ld: dict[str, Any], ids: dict[str, dict[str, Any]], meta: dict[str, str]
+) -> Iterator[list[str]]:
+    """Author names the page declares, most trusted source first."""
+    if ld:
+        yield _names(ld.get("author"), ids)
+    for key in _META_AUTHORS:
+        value = meta.get(key)
+        if value and not value.startswith(("http://", "https://")):
+            yield [value]
+    for i in "12345":  # twitter:label1 "Written by" / twitter:data1 "Jane Roe"
+        label = meta.get(f"twitter:label{i}")
+        if label and _WRITTEN_BY.match(label.strip()):
+            value = meta.get(f"twitter:data{i}")
+            if value:
+                yield [value]
+
+
 def _htmldate(root: Any, url: str | None) -> datetime | None:
     """htmldate's original publication date of the page (its extensive search on), or None.
 
@@ -361,7 +466,8 @@ def _publication_date(
 def _read_metadata(root: Any, url: str | None) -> _Meta:
     tagged = _gather(root)
     meta = _meta_map(tagged.meta)
-    ld = _read_jsonld(tagged.script) or {}
+    ids: dict[str, dict[str, Any]] = {}
+    ld = _read_jsonld(tagged.script, ids) or {}
     m = _Meta()
 
     # site name
@@ -393,22 +499,13 @@ def _read_metadata(root: Any, url: str | None) -> _Meta:
     else:
         m.headline = page_title or h1 or None
 
-    # byline
-    names = _names(ld.get("author")) if ld else []
-    if not names:
-        for key in (
-            "author",
-            "article:author",
-            "byl",
-            "dc.creator",
-            "parsely-author",
-            "sailthru.author",
-        ):
-            value = meta.get(key)
-            if value and not value.startswith(("http://", "https://")):
-                names = [value]
-                break
-    m.byline = join_names([n for n in map(clean_byline, names) if n])  # else: see _region
+    # byline: JSON-LD, then <meta>, then "Written by" label pairs (the page's marked-up
+    # byline is read later, around the article text, when these give nothing)
+    site = m.site_name
+    for names in _declared_bylines(ld, ids, meta):
+        m.byline = join_names([n for n in (clean_byline(x, site) for x in names) if n])
+        if m.byline:
+            break
 
     # dates
     m.date_candidates = _declared_dates(ld, meta, tagged.time)
