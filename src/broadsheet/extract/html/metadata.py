@@ -53,7 +53,8 @@ _BYLINE_NODES = etree.XPath(
 _BYLINE_CUT = re.compile(
     r"\s[•|·/]\s|\s[-–—]\s|\n|@\w+|\b(?:updated|published|posted|on)\b"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d"
-    r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|(?<=\w\w)\.\s",
+    r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|(?<=\w\w)\.\s|,?\s\d|\s(?:am|um)\b"
+    r"|\s(?:mon|tue|wed|thu|fri|sat|sun|mo|di|mi|do|fr|sa|so)[a-z]*\.?,",
     re.IGNORECASE,
 )
 _NOT_A_NAME = frozenset(
@@ -61,6 +62,8 @@ _NOT_A_NAME = frozenset(
         "admin",
         "administrator",
         "anonymous",
+        "alle beiträge",
+        "all posts",
         "author",
         "editor",
         "editors",
@@ -76,9 +79,12 @@ _NOT_A_NAME = frozenset(
 # "By", "Written by", "Posted by", "Von", "Por", "Par", "Di", "Door", "Av", "Autor:"...
 _BY_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|published|story|words|text|reporting)\s+)?"
-    r"(?:by|from|von|vom|por|par|di|door|av|af|autor|autorin|author|auteur|erstellt\s+von"
-    r"|eingestellt\s+von|verfasst\s+von|geschrieben\s+von|publicado\s+por|escrito\s+por)"
-    r"(?:\s*:\s*|\s+)",
+    r"(?:by|from|von|vom|por|par|(?-i:di|door|av|af)|autor|autorin|author|auteur|erstellt\s+von"
+    r"|eingestellt\s+von|verfasst\s+von|geschrieben\s+von|veröffentlicht\s+von"
+    r"|(?:zeige\s+)?alle\s+beiträge\s+von|publicado\s+por|escrito\s+por"
+    r"|(?:show|view|see)\s+all\s+(?:posts|articles|stories)\s+(?:by|of)"
+    r"|more\s+(?:stories\s+|articles\s+|posts\s+)?(?:by|from))"
+    r"(?:\s?:\s?|\s|(?=(?-i:[A-ZÀ-Ý])))",
     re.IGNORECASE,
 )
 # an organisation or a web address, not a person
