@@ -9,6 +9,7 @@ import email.utils
 import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -79,7 +80,7 @@ _NOT_A_NAME = frozenset(
 # "By", "Written by", "Posted by", "Von", "Por", "Par", "Di", "Door", "Av", "Autor:"...
 _BY_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|published|story|words|text|reporting)\s+)?"
-    r"(?:by|from|von|vom|por|par|(?-i:di|door|av|af)|autor|autorin|author|auteur|erstellt\s+von"
+    r"(?:by|from|von|vom|por|par|текст|автор|(?-i:di|door|av|af)|autor|autorin|author|auteur|erstellt\s+von"
     r"|eingestellt\s+von|verfasst\s+von|geschrieben\s+von|veröffentlicht\s+von"
     r"|(?:zeige\s+)?alle\s+beiträge\s+von|publicado\s+por|escrito\s+por"
     r"|(?:show|view|see)\s+all\s+(?:posts|articles|stories)\s+(?:by|of)"
@@ -100,10 +101,9 @@ _AGENCY_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 _ROLE_SUFFIX = re.compile(
-    r",\s?(?:(?:senior|chief|staff|special|political|foreign|business|tech|science|health"
-    r"|economics|associate|deputy|managing|contributing|executive|white house|washington)\s)*"
-    r"(?:correspondent|reporter|writer|editor|columnist|contributor|journalist|analyst"
-    r"|producer|critic)\b.*$",
+    r",\s?(?:[\w.]+\s){0,3}(?:correspondent|reporter|writer|editor|columnist|contributor"
+    r"|journalist|analyst|producer|critic)\b.*$"
+    r"|,\s?[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|co\.uk|de)$",
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
@@ -450,10 +450,18 @@ class _NoExternalParser:
 _NO_PARSER = _NoExternalParser()
 
 
-def _bound_dateparser() -> None:
+@contextmanager
+def _without_dateparser() -> Iterator[None]:
+    """htmldate without dateparser while Broadsheet reads a date; other users of htmldate in
+    the process (trafilatura's own metadata) keep theirs."""
     import htmldate.extractors as hx
 
+    original = hx.get_external_parser
     hx.get_external_parser = lambda: _NO_PARSER
+    try:
+        yield
+    finally:
+        hx.get_external_parser = original
 
 
 def _htmldate(root: Any, url: str | None) -> datetime | None:
@@ -464,9 +472,9 @@ def _htmldate(root: Any, url: str | None) -> datetime | None:
     on the validation pages it was right more often than any single declared source."""
     from htmldate import find_date
 
-    _bound_dateparser()
     try:
-        day = find_date(root, url=url, original_date=True, extensive_search=True)
+        with _without_dateparser():
+            day = find_date(root, url=url, original_date=True, extensive_search=True)
     except (ValueError, TypeError, AttributeError, IndexError, OverflowError, RecursionError):
         return None
     if not day:
