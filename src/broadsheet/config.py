@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from .errors import ConfigError
 
 __all__ = [
+    "AccountSettings",
     "AlertSettings",
     "EnrichSettings",
     "FetchSettings",
@@ -150,6 +151,24 @@ class AlertSettings(_Section):
     webhook_timeout: float = Field(10.0, description="Seconds one webhook request may take in all.")
 
 
+class AccountSettings(_Section):
+    session_idle: float = Field(
+        1800.0, gt=0, description="Seconds without a request after which a login session ends."
+    )
+    session_lifetime: float = Field(
+        43200.0, gt=0, description="Seconds after login after which a session ends regardless."
+    )
+    argon2_memory_kib: int = Field(
+        19456,
+        ge=19456,
+        description="argon2id memory per password hash, in KiB (never below OWASP's 19 MiB).",
+    )
+    argon2_time_cost: int = Field(
+        2, ge=2, description="argon2id iterations per password hash (never below 2)."
+    )
+    argon2_parallelism: int = Field(1, ge=1, description="argon2id lanes per password hash.")
+
+
 class Settings(BaseSettings):
     """All of Broadsheet's settings."""
 
@@ -181,6 +200,10 @@ class Settings(BaseSettings):
     alerts: AlertSettings = Field(
         default_factory=AlertSettings,  # type: ignore[arg-type]
         description="Saved-search alerts: percolation and webhook delivery.",
+    )
+    accounts: AccountSettings = Field(
+        default_factory=AccountSettings,  # type: ignore[arg-type]
+        description="Web accounts: login sessions and password hashing (raised, never lowered).",
     )
 
     @property

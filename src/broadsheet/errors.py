@@ -14,10 +14,13 @@
     ├── EnrichmentError             annotation failed (the article is stored anyway)
     ├── StoreError                  the system of record refused an operation
     │   ├── NotFoundError           no such article / source / ticker
+    │   ├── AlreadyExistsError      a name already taken (a user)
     │   └── IndexBusyError          another process holds the right to write the search index
     ├── QuerySyntaxError            a malformed query (carries ``position``)
     ├── InvalidRequestError         a request's other parameters are invalid (a cursor, a range)
-    └── MarketDataError             prices could not be read or are invalid
+    ├── MarketDataError             prices could not be read or are invalid
+    ├── AuthError                   a login failed (one message for every cause)
+    └── ThrottledError              too many failed logins for an account (``retry_after``)
 
 Exit codes for the command line are mapped from this tree in ``broadsheet.cli.exit_codes``.
 """
@@ -25,6 +28,8 @@ Exit codes for the command line are mapped from this tree in ``broadsheet.cli.ex
 from __future__ import annotations
 
 __all__ = [
+    "AlreadyExistsError",
+    "AuthError",
     "BlockedURLError",
     "BodyTooLargeError",
     "BroadsheetError",
@@ -42,6 +47,7 @@ __all__ = [
     "QuerySyntaxError",
     "SourceError",
     "StoreError",
+    "ThrottledError",
     "TooManyRedirectsError",
 ]
 
@@ -113,6 +119,10 @@ class NotFoundError(StoreError):
     """No such article, source or security."""
 
 
+class AlreadyExistsError(StoreError):
+    """The name is taken (a user)."""
+
+
 class IndexBusyError(StoreError):
     """Another process holds the search index's writer; it will catch the index up."""
 
@@ -134,3 +144,22 @@ class InvalidRequestError(BroadsheetError):
 
 class MarketDataError(BroadsheetError):
     """Prices could not be read or are invalid."""
+
+
+class AuthError(BroadsheetError):
+    """A login (or a credential) was refused. The message is the same whatever the cause:
+    unknown user, wrong password, wrong or replayed code."""
+
+    def __init__(self, message: str = "wrong name, password or code") -> None:
+        super().__init__(message)
+
+
+class ThrottledError(BroadsheetError):
+    """Too many failed logins for one account lately; ``retry_after`` seconds to wait."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = max(1.0, float(retry_after))
+        super().__init__(
+            "too many failed logins for this account; "
+            f"try again in {int(self.retry_after + 0.999)} s"
+        )

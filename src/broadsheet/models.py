@@ -14,8 +14,11 @@ from datetime import datetime
 from typing import Literal
 
 __all__ = [
+    "CUE_CLASSES",
+    "READER_CUE_CLASSES",
     "Annotations",
     "Article",
+    "CueClass",
     "Document",
     "Entity",
     "EntityType",
@@ -34,6 +37,7 @@ __all__ = [
     "Security",
     "Source",
     "SourceKind",
+    "SpeakerType",
     "StoredArticle",
     "TickerMention",
 ]
@@ -41,6 +45,13 @@ __all__ = [
 ParagraphKind = Literal["p", "heading", "quote", "list"]
 EntityType = Literal["PERSON", "ORG", "PLACE", "PRODUCT", "EVENT", "MISC"]
 QuoteKind = Literal["direct", "mixed", "indirect"]
+# what a quote's cue reports: words said, words written, a thought or belief, an action
+CueClass = Literal["speech", "writing", "thought", "action"]
+CUE_CLASSES: tuple[CueClass, ...] = ("speech", "writing", "thought", "action")
+READER_CUE_CLASSES: tuple[CueClass, ...] = ("speech", "writing")  # shown unless asked for all
+# a quote's speaker: a person, an organisation, or a group named by a common noun
+# ("analysts", "American officials")
+SpeakerType = Literal["PERSON", "ORG", "PLACE", "PRODUCT", "EVENT", "MISC", "GROUP"]
 SourceKind = Literal["feed", "page"]
 SaveStatus = Literal["new", "unchanged", "new_version", "duplicate", "deleted"]
 
@@ -234,9 +245,10 @@ class Quote:
     cue: tuple[int, int] | None  # cue verb span ("said")
     speaker: str | None  # canonical speaker name
     kind: QuoteKind
-    speaker_type: EntityType | None = None  # PERSON or ORG
+    speaker_type: SpeakerType | None = None  # PERSON, ORG, or GROUP ("analysts")
     speaker_title: str | None = None  # "analyst", "professor of ..."
     speaker_affiliation: str | None = None  # "Center for Strategic and International Studies"
+    cue_class: CueClass = "speech"  # speech, writing, thought (or belief), action
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from broadsheet.models import (
     TickerMention,
 )
 from broadsheet.store import (
+    AccountStore,
     AlertHit,
     AlertStore,
     AnnotationStore,
@@ -59,6 +60,7 @@ def test_every_role_is_implemented(backend_store: Store) -> None:
         SavedSearchStore,
         FollowerStore,
         AlertStore,
+        AccountStore,
         Store,
     ):
         assert isinstance(backend_store, role), role.__name__

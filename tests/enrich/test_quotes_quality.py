@@ -73,3 +73,11 @@ def test_quality_floors(
     floors = json.loads(FLOORS.read_text("utf-8"))
     assert reference["attribution"]["f1"] >= floors["quotes_attribution_f1_dev"], reference
     assert reference["content"]["f1"] >= floors["quotes_content_f1_dev"], reference
+
+
+def test_every_class_of_attribution_is_scored(analyzed: list[dict[str, Any]]) -> None:
+    """PolNeAR counts thoughts and actions as attributions: ``analyze`` writes every quote
+    with its cue class (only the reading views leave thoughts and actions out)."""
+    classes = [q["cue_class"] for row in analyzed for q in row["quotes"]]
+    assert set(classes) == {"speech", "writing", "thought", "action"}
+    assert classes.count("speech") > len(classes) / 2

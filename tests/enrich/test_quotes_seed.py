@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from broadsheet.cli import cli
 from broadsheet.enrich.nlp import load_nlp
 from broadsheet.enrich.quotes import entities_from_doc, find_quotes, straighten_quotes
-from broadsheet.models import Quote
+from broadsheet.models import READER_CUE_CLASSES, Quote
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +60,19 @@ def test_seed_should_quotes(seed: tuple[str, list[Quote], dict[str, Any]]) -> No
     body, quotes, expected = seed
     found = [item for item in expected["should"] if _match(body, quotes, item) is not None]
     assert len(found) >= 2, found
+
+
+def test_seed_quotes_are_shown_to_a_reader(seed: tuple[str, list[Quote], dict[str, Any]]) -> None:
+    """Every expected quote is words said or written: ``read`` and ``people`` show it
+    without --all-quotes."""
+    body, quotes, expected = seed
+    classes = {}
+    for item in expected["must"] + expected["should"]:
+        q = _match(body, quotes, item)
+        if q is not None:
+            classes[item["starts_with"]] = q.cue_class
+    assert len(classes) >= len(expected["must"])
+    assert set(classes.values()) <= set(READER_CUE_CLASSES), classes
 
 
 def test_seed_speaker_details(seed: tuple[str, list[Quote], dict[str, Any]]) -> None:

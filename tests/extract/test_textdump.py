@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 from broadsheet.errors import ExtractionError
 from broadsheet.extract import textdump
 from broadsheet.extract.textdump import extract_textdump, load_model
-from broadsheet.extract.textdump_features import FEATURE_NAMES, line_features, split_lines
+from broadsheet.extract.textdump_features import (
+    FEATURE_NAMES,
+    consent_words,
+    headline_anchor,
+    line_features,
+    split_lines,
+)
 from broadsheet.models import Article
 from tests.extract.textdump_pages import CASES, DumpCase
 
@@ -105,6 +111,29 @@ def test_lone_paragraph_is_read() -> None:
     )
     article = extract_textdump(text)
     assert article.body == text
+
+
+def test_headline_anchor_is_the_headline(case: tuple[DumpCase, Article]) -> None:
+    # the line repeating the title, followed by the byline or date, and then the story;
+    # not the menu above a cookie notice, nor a teaser headline further down
+    c, _ = case
+    lines = split_lines(c.text)
+    anchor = headline_anchor(lines)
+    assert anchor >= 0 and lines[anchor].text == c.headline
+
+
+def test_headline_anchor_needs_a_title_like_line() -> None:
+    prose = "The council met on Tuesday and agreed to the plan after a long debate, it said."
+    assert headline_anchor(split_lines(f"{prose}\n\n{prose}\n")) == -1
+    assert headline_anchor([]) == -1
+
+
+def test_consent_words_count_different_words() -> None:
+    from tests.extract.textdump_pages import SHORT_COOKIES, SHORT_PARAGRAPHS
+
+    assert consent_words(SHORT_COOKIES.lower()) >= 3
+    assert consent_words(SHORT_PARAGRAPHS[1].lower()) == 0
+    assert consent_words("cookies cookies cookies") == 1
 
 
 def test_weights_match_features() -> None:

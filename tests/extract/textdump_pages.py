@@ -396,4 +396,94 @@ Subscribe to the Courier for $1 a week
     )
 
 
-CASES: tuple[DumpCase, ...] = (_ferry(), _cider(), _science(), _library())
+# --------------------------------------------------------------------------- a short story
+
+SHORT_HEADLINE = "Bridge Over Alder Creek Reopens After Two-Week Repair"
+SHORT_PARAGRAPHS = (
+    "ALDERTON — The Alder Creek bridge on County Road 9 reopened to traffic on Monday morning, "
+    "two weeks after a delivery truck struck one of its railings and loosened a support beam.",
+    "County engineer Malia Okafor said crews replaced the beam and the railing ahead of "
+    "schedule, and that the weight limit of 20 tons would stay in place until an inspection "
+    "next month.",
+)
+SHORT_COOKIES = (
+    "We use cookies and similar technologies to remember your preferences, measure how our "
+    "pages are used and show you relevant offers from our partners. By clicking accept you "
+    "agree to their use on this website; you can change your choice at any time in the "
+    "settings, where you will also find more information about each of our partners and the "
+    "purposes for which they process your data."
+)
+SHORT_TEASERS = (
+    "School board delays vote on the new bus routes",
+    "The board said on Thursday that it needed more time to review the cost of the plan and "
+    "would take the question up again at its meeting in March.",
+    "Farmers market moves indoors for the winter months",
+    "Vendors will set up in the old armory on Saturdays from November to April, the market’s "
+    "organisers said, and the parking lot behind it will be free.",
+    "Library extends its hours during the exam season",
+    "Students will be able to use the reading rooms until midnight from Monday, after a "
+    "petition signed by more than four hundred of them was handed to the trustees.",
+)
+SHORT_SIDEBAR = (
+    "The Alderton Courier has covered the towns of the upper valley since 1911 and is owned by "
+    "its readers, who elect its board every two years at the annual meeting in the town hall."
+)
+
+
+def _short() -> DumpCase:
+    p = SHORT_PARAGRAPHS
+    t = SHORT_TEASERS
+    text = f"""Alderton Courier
+
+News Sports Opinion Obituaries
+
+{SHORT_COOKIES}
+
+Accept all    Manage settings
+
+Local News
+
+{SHORT_HEADLINE}
+
+By Jonah Whitfield
+
+March 2, 2026
+
+{p[0]}
+
+{p[1]}
+
+Share this article
+
+More from Local News
+
+{t[0]}
+
+{t[1]}
+
+{t[2]}
+
+{t[3]}
+
+{t[4]}
+
+{t[5]}
+
+About the Courier
+
+{SHORT_SIDEBAR}
+
+© 2026 Alderton Courier. All rights reserved.
+"""
+    return DumpCase(
+        name="short",
+        text=text,
+        headline=SHORT_HEADLINE,
+        paragraphs=p,
+        byline="Jonah Whitfield",
+        date="2026-03-02",
+        boilerplate=(SHORT_COOKIES, t[1], t[3], t[5], SHORT_SIDEBAR, "Share this article"),
+    )
+
+
+CASES: tuple[DumpCase, ...] = (_ferry(), _cider(), _science(), _library(), _short())

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from broadsheet.errors import NotFoundError
 from broadsheet.models import Annotations, Article, Entity, Fact, Paragraph, Quote, TickerMention
 from broadsheet.store import DatedValue, SQLiteStore, TickerArticle
+from broadsheet.store.sqlite.migrate import apply_migrations
 
 BODY = (
     "Mara Lindqvist, chief economist at Nordhavn Bank, said growth would slow to 1.5 percent. "
@@ -71,6 +74,7 @@ def _full_annotations() -> Annotations:
                 cue=None,
                 speaker=None,
                 kind="indirect",
+                cue_class="thought",
             ),
         ),
         facts=(
@@ -104,6 +108,7 @@ def test_every_annotation_field_is_stored() -> None:
             "speaker_type",
             "speaker_title",
             "speaker_affiliation",
+            "cue_class",
         },
         "Fact": {
             "start",
@@ -292,3 +297,79 @@ def test_articles_for_ticker(store: SQLiteStore) -> None:
         for t in store.articles_for_ticker("ndhv", end=datetime(2024, 2, 3, tzinfo=UTC))
     ] == ids[:2]
     assert store.articles_for_ticker("ZZZZ") == []
+
+
+def test_quotes_by_speaker_by_cue_class_and_never_a_group(store: SQLiteStore) -> None:
+    body = (
+        '"We will raise rates," Lena Brandt said. Brandt believes inflation has peaked. '
+        "Brandt ordered a review of the bank's forecasts. Lena Brandt staff said the review "
+        "would take weeks. Brandt wrote in a memo that the forecasts were too rosy."
+    )
+    article_id = _save(store, body, url="https://news.example/brandt", headline="Brandt")
+
+    def quote(text: str, cls: str, *, kind: str = "indirect", group: bool = False) -> Quote:
+        start = body.index(text)
+        return Quote(
+            (start, start + len(text)),
+            None,
+            None,
+            "Lena Brandt",
+            kind,  # type: ignore[arg-type]
+            "GROUP" if group else "PERSON",
+            cue_class=cls,  # type: ignore[arg-type]
+        )
+
+    store.save_annotations(
+        article_id,
+        Annotations(
+            entities=(_person(body, "Lena Brandt", "Lena Brandt"),),
+            quotes=(
+                quote('"We will raise rates,"', "speech", kind="direct"),
+                quote("inflation has peaked", "thought"),
+                quote("a review of the bank's forecasts", "action"),
+                # a group whose name holds hers ("Lena Brandt staff") is not her, even
+                # where a speaker name came out the same
+                quote("the review would take weeks", "speech", group=True),
+                quote("the forecasts were too rosy", "writing"),
+            ),
+        ),
+    )
+    assert [q.cue_class for q in store.get_annotations(article_id).quotes] == [
+        "speech",
+        "thought",
+        "action",
+        "speech",
+        "writing",
+    ]
+    every = store.quotes_by_speaker("Lena Brandt")
+    assert [q.cue_class for q in every] == ["speech", "thought", "action", "writing"]
+    said = store.quotes_by_speaker("lena brandt", cue_classes=("speech", "writing"))
+    assert [q.text for q in said] == ['"We will raise rates,"', "the forecasts were too rosy"]
+    assert store.quotes_by_speaker("Lena Brandt", cue_classes=()) == []
+    profile = store.person_profile("Lena Brandt")
+    assert profile is not None and len(profile.quotes) == 4  # the group's words are not hers
+
+
+def test_quotes_stored_before_cue_classes_read_as_speech(tmp_path: Path) -> None:
+    """Migration 0009 adds the column: quotes stored before it count as speech, and a
+    class outside the four is refused."""
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    apply_migrations(conn, target=7)
+    assert "cue_class" not in [r[1] for r in conn.execute("PRAGMA table_info(quotes)")]
+    conn.execute(
+        "INSERT INTO articles (id, body, content_hash, story_id, first_seen_us, saved_us)"
+        " VALUES (1, 'Rates will rise.', 'h', 1, 0, 0)"
+    )
+    conn.execute(
+        "INSERT INTO quotes (article_id, ord, content_start, content_end, kind)"
+        " VALUES (1, 0, 0, 16, 'indirect')"
+    )
+    apply_migrations(conn)
+    assert conn.execute("SELECT cue_class FROM quotes").fetchall() == [("speech",)]
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(
+            "INSERT INTO quotes (article_id, ord, content_start, content_end, kind, cue_class)"
+            " VALUES (1, 1, 0, 5, 'direct', 'rumour')"
+        )
+    conn.close()

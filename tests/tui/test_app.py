@@ -56,6 +56,26 @@ def test_versions_and_other_sources_are_one_key_away(svc: Service) -> None:
     run(svc, script)
 
 
+def test_reader_shows_what_was_said_or_written_and_all_on_request(svc: Service) -> None:
+    """ "Apple declined to comment" reports an action: READ leaves it out, READ ... ALL
+    shows every attribution."""
+
+    async def script(pilot: Pilot[None]) -> None:
+        await type_command(pilot, f"READ {CLUSTERED}")
+        reader = pilot.app.query_one(ReaderPanel)
+        said = [m for m in reader.marks if m.kind == "quote"]
+        assert {q.cue_class for q in reader.view.annotations.quotes} <= {"speech", "writing"}
+        await type_command(pilot, f"READ {CLUSTERED} ALL")
+        every = pilot.app.query(ReaderPanel).last()
+        assert str(every.border_title).endswith("ALL")
+        quotes = every.view.annotations.quotes
+        assert "action" in {q.cue_class for q in quotes}
+        assert len([m for m in every.marks if m.kind == "quote"]) == len(quotes) > len(said)
+        assert any("action" in m.detail for m in every.marks if m.kind == "quote")
+
+    run(svc, script)
+
+
 def test_panes_split_close_and_cycle(svc: Service) -> None:
     async def script(pilot: Pilot[None]) -> None:
         app = pilot.app

@@ -29,6 +29,7 @@ from broadsheet.tui.history import CommandHistory
         ("n by:Glaser", "N", "by:Glaser", ("by:Glaser",)),
         ("READ 1712345678901000", "READ", "1712345678901000", ("1712345678901000",)),
         ("1712345678901000", "READ", "1712345678901000", ("1712345678901000",)),
+        ("READ 17 all", "READ", "17 all", ("17", "all")),  # every attribution, not only words
         ("CN aapl", "CN", "aapl", ("aapl",)),
         ("DES IBM", "DES", "IBM", ("IBM",)),
         ("GP AAPL", "GP", "AAPL", ("AAPL",)),
@@ -60,6 +61,7 @@ def test_commands_parse(line: str, name: str, argument: str, words: tuple[str, .
         ("N", 1, "needs an argument"),
         ("N   ", 1, "needs an argument"),
         ("READ abc", 5, "story id"),
+        ("READ 17 everything", 5, "ALL or nothing"),
         ("GP AAPL 2008-13", 8, "not a date"),
         ("GP AAPL 2008-01-01 2008-12-31 x", 3, "at most two dates"),
         ("ALRT DROP x", 5, "ALRT takes"),

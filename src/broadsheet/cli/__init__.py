@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import (  # noqa: F401  (importing registers the commands)
+    cmd_accounts,
     cmd_alerts,
     cmd_articles,
     cmd_batch,
@@ -10,6 +11,7 @@ from . import (  # noqa: F401  (importing registers the commands)
     cmd_markets,
     cmd_measure,
     cmd_people,
+    cmd_serve,
     cmd_sources,
     cmd_terminal,
 )

@@ -14,6 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..models import CUE_CLASSES
 from ..textsafe import neutralise_formula
 from .app import Context, cli, emit_json, handle_errors, pass_ctx, progress_bar
 from .exit_codes import ExitCode
@@ -147,13 +148,19 @@ def search(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--all-quotes",
+    is_flag=True,
+    help="Show every attribution (thoughts, beliefs, actions), not only what was said or written.",
+)
 @pass_ctx
 @handle_errors
-def read(ctx: Context, article_id: int, fmt: str) -> None:
+def read(ctx: Context, article_id: int, fmt: str, all_quotes: bool) -> None:
     """Read one stored story, with its entities, quotes and facts and their sentences, its
-    versions and the same story from other outlets."""
+    versions and the same story from other outlets. Quotes are what was said or written
+    unless --all-quotes."""
     with ctx.service() as svc:
-        view = svc.read(article_id)
+        view = svc.read(article_id, cue_classes=CUE_CLASSES if all_quotes else None)
     if fmt == "json":
         emit_json(view.to_json())
         return
@@ -249,7 +256,8 @@ def _print_annotations(ctx: Context, view: ArticleView) -> None:
             sentence = sentences.of_quote(q)
             if sentence:
                 said.append("\n" + clean(sentence), style="dim")
-            table.add_row(styled(who), q.kind, said)
+            kind = q.kind if q.cue_class == "speech" else f"{q.kind}\n{q.cue_class}"
+            table.add_row(styled(who), kind, said)
         ctx.out.print(table)
     if ann.facts:
         ctx.out.print(Text("Figures", style="bold"))

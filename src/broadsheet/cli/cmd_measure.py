@@ -106,6 +106,63 @@ def bench_extract(ctx: Context, directory: Path, ground_truth: Path | None, fmt:
     ctx.out.print_json(data=data)
 
 
+@bench.command("entities")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--anchor/--no-anchor",
+    default=True,
+    show_default=True,
+    help="Also score spaCy's own entities from the same parse.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@pass_ctx
+@handle_errors
+def bench_entities(ctx: Context, file: Path, anchor: bool, fmt: str) -> None:
+    """Score entities on a CoNLL-2003-format FILE: PER, ORG, LOC as PERSON, ORG, PLACE.
+
+    Exact spans, micro-averaged; documents split at -DOCSTART- (or before datelines).
+    """
+    from ..bench.entities import run_entities_bench
+
+    data = json.loads(run_entities_bench(file, anchor=anchor).to_json())
+    if fmt == "json":
+        emit_json(data)
+        return
+    ctx.out.print_json(data=data)
+
+
+@bench.command("enrich")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--rounds", type=int, default=3, show_default=True, help="Runs; medians reported.")
+@click.option(
+    "--cpu",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Pin each run to this core with taskset (-1: do not pin).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@pass_ctx
+@handle_errors
+def bench_enrich(ctx: Context, directory: Path, rounds: int, cpu: int, fmt: str) -> None:
+    """Time `analyze DIRECTORY --plain` as a whole process, model load included.
+
+    Reports articles/s by wall and by CPU time (median of the rounds).
+    """
+    from ..bench.enrich import run_enrich_bench
+
+    report = run_enrich_bench(directory, rounds=rounds, cpu=None if cpu < 0 else cpu)
+    data = json.loads(report.to_json())
+    if fmt == "json":
+        emit_json(data)
+        return
+    ctx.out.print_json(data=data)
+
+
 @bench.command("metadata")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option(

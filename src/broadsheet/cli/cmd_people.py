@@ -8,6 +8,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from ..models import CUE_CLASSES
 from .app import Context, cli, emit_json, handle_errors, pass_ctx
 from .render import clean, styled
 
@@ -17,12 +18,18 @@ from .render import clean, styled
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--all-quotes",
+    is_flag=True,
+    help="List every attribution (thoughts, beliefs, actions), not only what they said or wrote.",
+)
 @pass_ctx
 @handle_errors
-def people(ctx: Context, name: str, fmt: str) -> None:
-    """A person's profile from the archive: names, titles, quotes, company kept (PEOP)."""
+def people(ctx: Context, name: str, fmt: str, all_quotes: bool) -> None:
+    """A person's profile from the archive: names, titles, quotes, company kept (PEOP).
+    Quotes are what they said or wrote unless --all-quotes."""
     with ctx.service() as svc:
-        view = svc.person(name)
+        view = svc.person(name, cue_classes=CUE_CLASSES if all_quotes else None)
     if fmt == "json":
         emit_json(view.to_json())
         return
@@ -56,7 +63,8 @@ def people(ctx: Context, name: str, fmt: str) -> None:
         table.add_column("kind")
         table.add_column("quote", overflow="fold")
         for q in view.quotes:
-            table.add_row(q.date, str(q.article_id), q.kind, styled(q.text))
+            kind = q.kind if q.cue_class == "speech" else f"{q.kind}, {q.cue_class}"
+            table.add_row(q.date, str(q.article_id), kind, styled(q.text))
         out.print(table)
 
 
@@ -66,13 +74,19 @@ def people(ctx: Context, name: str, fmt: str) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
 )
+@click.option(
+    "--all-quotes",
+    is_flag=True,
+    help="List every attribution (thoughts, beliefs, actions), not only what was said or written.",
+)
 @pass_ctx
 @handle_errors
-def quotes(ctx: Context, query: str, limit: int, fmt: str) -> None:
+def quotes(ctx: Context, query: str, limit: int, fmt: str, all_quotes: bool) -> None:
     """Quotes in the stories matching QUERY, with their speakers. When QUERY names speakers
-    (by:Glaser), only their quotes are shown."""
+    (by:Glaser), only their quotes are shown. Quotes are what was said or written unless
+    --all-quotes."""
     with ctx.service() as svc:
-        found = svc.quotes(query, limit=limit)
+        found = svc.quotes(query, limit=limit, cue_classes=CUE_CLASSES if all_quotes else None)
     if fmt == "jsonl":
         for q in found:
             emit_json(q.to_json())
@@ -84,7 +98,8 @@ def quotes(ctx: Context, query: str, limit: int, fmt: str) -> None:
     for col in ("article", "speaker", "kind", "quote"):
         table.add_column(col, overflow="fold")
     for q in found:
+        kind = q.kind if q.cue_class == "speech" else f"{q.kind}, {q.cue_class}"
         table.add_row(
-            str(q.article_id), styled(q.speaker or "(unattributed)"), q.kind, styled(q.text)
+            str(q.article_id), styled(q.speaker or "(unattributed)"), kind, styled(q.text)
         )
     ctx.out.print(table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from ..errors import (
+    AuthError,
     BroadsheetError,
     ConfigError,
     ExtractionError,
@@ -14,6 +15,7 @@ from ..errors import (
     NotFoundError,
     QuerySyntaxError,
     SourceError,
+    ThrottledError,
 )
 
 __all__ = ["ExitCode", "exit_code_for"]
@@ -29,6 +31,8 @@ class ExitCode(IntEnum):
     BAD_INPUT = 6  # a file, feed or page could not be read
     CONFIG = 7  # invalid settings
     PARTIAL = 8  # a batch finished but some items failed
+    AUTH_FAILED = 9  # a login or credential was refused
+    THROTTLED = 10  # too many failed logins for the account; wait and retry
     INTERRUPTED = 130
 
 
@@ -41,6 +45,8 @@ _MAP: tuple[tuple[type[BroadsheetError], ExitCode], ...] = (
     (ExtractionError, ExitCode.BAD_INPUT),
     (MarketDataError, ExitCode.BAD_INPUT),
     (ConfigError, ExitCode.CONFIG),
+    (AuthError, ExitCode.AUTH_FAILED),
+    (ThrottledError, ExitCode.THROTTLED),
 )
 
 

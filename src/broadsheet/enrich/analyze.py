@@ -25,7 +25,7 @@ from ..models import Annotations, Entity, Quote
 from .entities import EntityRules, find_entities, load_entity_rules
 from .facts import FactRules, find_facts, load_fact_rules
 from .fasttags import FastTagger
-from .nlp import load_nlp, prepare_text, restore_text
+from .nlp import doc_text, load_nlp, prepare_text, restore_text
 from .tickers import TickerTable, find_tickers, load_ticker_table
 from .tone import ToneLexicon, load_tone_lexicon, score_tone
 from .topics import Taxonomy, load_taxonomy, select_topics
@@ -96,18 +96,21 @@ class Enricher:
         the text with straight quotes (``nlp.prepare_text``), sentences broken at paragraph
         ends, ``doc.text`` the original text."""
         text = text[:MAX_CHARS]
-        doc = self.nlp(prepare_text(text))
+        prepared = prepare_text(text)
+        doc = self.nlp(prepared)
         if self.fast_tagger is not None:
             doc = self.fast_tagger(doc)
-        return restore_text(doc, text)
+        return restore_text(doc, text, prepared)
 
     def parse_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Any]:
         """Full parses of many texts, in order, in batches (``nlp.pipe``)."""
-        pairs = ((prepare_text(t[:MAX_CHARS]), t[:MAX_CHARS]) for t in texts)
-        for doc, text in self.nlp.pipe(pairs, batch_size=batch_size, as_tuples=True):
+        pairs = (
+            (prepared, (t, prepared)) for t in texts for prepared in [prepare_text(t[:MAX_CHARS])]
+        )
+        for doc, (text, prepared) in self.nlp.pipe(pairs, batch_size=batch_size, as_tuples=True):
             if self.fast_tagger is not None:
                 doc = self.fast_tagger(doc)
-            yield restore_text(doc, text)
+            yield restore_text(doc, text[:MAX_CHARS], prepared)
 
     def analyze(self, text: str) -> Annotations:
         """Annotations of one article text."""
@@ -118,7 +121,7 @@ class Enricher:
     def analyze_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Annotations]:
         """Annotations of many texts, in order, parsed in batches (``nlp.pipe``)."""
         for doc in self.parse_many(texts, batch_size=batch_size):
-            yield self.analyze_doc(doc) if doc.text.strip() else Annotations()
+            yield self.analyze_doc(doc) if doc_text(doc).strip() else Annotations()
 
     def _lower_lemmas(self, doc: Any) -> list[str]:
         """The lower-case lemmas of the doc's non-space tokens, read from its arrays (making a
@@ -138,7 +141,7 @@ class Enricher:
 
     def analyze_doc(self, doc: Any) -> Annotations:
         """Annotations from a full spaCy parse (``parse``); offsets index ``doc.text``."""
-        full: str = doc.text
+        full: str = doc_text(doc)
         entities = find_entities(doc, self.entity_rules)
         tickers = find_tickers(full, entities, self.tickers, doc)
         facts = find_facts(doc, entities, self.fact_rules)
@@ -234,6 +237,7 @@ def annotations_to_dict(annotations: Annotations) -> dict[str, object]:
                 "cue": list(q.cue) if q.cue else None,
                 "speaker": q.speaker,
                 "kind": q.kind,
+                "cue_class": q.cue_class,
             }
             for q in annotations.quotes
         ],

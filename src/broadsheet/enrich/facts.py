@@ -27,6 +27,7 @@ from importlib import resources
 from typing import Any
 
 from ..models import Entity, Fact
+from .nlp import doc_text
 
 __all__ = ["FactRules", "find_facts", "load_fact_rules", "normalise_period", "parse_number"]
 
@@ -111,7 +112,7 @@ def normalise_period(period: str, rules: FactRules | None = None) -> str | None:
 class _FactFinder:
     def __init__(self, doc: Any, entities: Sequence[Entity], rules: FactRules) -> None:
         self.doc = doc
-        self.text: str = doc.text
+        self.text: str = doc_text(doc)
         self.rules = rules
         self.entity_at: dict[int, Entity] = {}
         for ent in entities:

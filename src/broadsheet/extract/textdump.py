@@ -4,9 +4,11 @@ A text dump is what a browser shows of a page with the tags taken away: menus, p
 lists, share buttons, cookie and browser notices and related-story lists sit beside the
 article as plain lines. :func:`extract_textdump` splits the dump into lines, scores every
 line with a two-stage logistic model over general features (length, sentence punctuation,
-stopwords, capitals, digits, position against the densest run of prose; then the
-neighbours' scores), keeps the article's lines, and reads the headline, byline, date, the
-lead image's title, caption and credit, and the section headings around them.
+stopwords, capitals, digits, links run together, position against the densest run of prose
+and against the headline anchor; then the neighbours' scores near and 30 lines away),
+keeps the article's lines as one region (the cluster below the headline weighs more; holes
+inside it are filled), and reads the headline, byline, date, the lead image's title,
+caption and credit, and the section headings around them.
 
 The weights are data (``textdump_data/weights.json``), fitted by
 ``benchmarks/train_textdump.py``; nothing is downloaded or fitted at run time.
@@ -14,6 +16,7 @@ The weights are data (``textdump_data/weights.json``), fitted by
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Sequence
@@ -37,7 +40,9 @@ from broadsheet.extract.textdump_features import (
     URLISH,
     WORD,
     Line,
+    consent_words,
     context_features,
+    headline_anchor,
     is_prose,
     line_features,
     split_lines,
@@ -76,6 +81,10 @@ class TextdumpModel:
     gap_p: float = 0.0  # a line scoring below this is doubtful (kept only if >= threshold)
     extend_p: float = 1.0  # prose just below the story is kept down to this score...
     extend_gap: int = 0  # ...across at most this many skipped lines in a row
+    anchor_boost: float = 0.0  # a cluster starting just below the headline weighs 1 + this
+    fill_gap: int = 0  # holes of at most this many lines inside the story are filled...
+    fill_p: float = 1.0  # ...with their lines scoring at least this (not furniture)
+    anchor_p: float = 1.0  # prose right below the headline anchor is kept down to this score
 
 
 def _stage(data: dict[str, object], names: Sequence[str]) -> _Stage:
@@ -101,6 +110,10 @@ def load_model() -> TextdumpModel:
         float(data.get("gap_p", 0.0)),
         float(data.get("extend_p", 1.0)),
         int(data.get("extend_gap", 0)),
+        float(data.get("anchor_boost", 0.0)),
+        int(data.get("fill_gap", 0)),
+        float(data.get("fill_p", 1.0)),
+        float(data.get("anchor_p", 1.0)),
     )
 
 
@@ -207,6 +220,7 @@ _COMMENTS_MARKER = re.compile(
 _RELATED_MARKER = re.compile(
     r"^(?:related(?: stories| articles| posts| news| content)?|tags?|"
     r"(?:more|other) (?:stories|news|articles)(?: from \w+)?|recommended(?: for you| stories)?|"
+    r"more (?:from|in|on) \w+(?: \w+){0,4}|"
     r"read next|share this(?: article| story)?)\s*:?$",
     re.IGNORECASE,
 )
@@ -237,7 +251,27 @@ def _cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) -
             # comment threads can outgrow the story; share bars above it have little prose
             if after < before or (comments and before >= 100):
                 return [k for k in kept if k < i]
+            if not comments and _teaser_list(lines, [k for k in kept if k > i]):
+                return [k for k in kept if k < i]
     return list(kept)
+
+
+def _teaser_title(line: Line) -> bool:
+    """A teaser's headline: 4-20 words, not a sentence, not a list item."""
+    return (
+        4 <= line.n <= 20 and not line.prose and not line.bullet and not _ends_statement(line.text)
+    )
+
+
+def _teaser_list(lines: Sequence[Line], below: Sequence[int]) -> bool:
+    """Kept lines below a "Related" line that read as a list of teasers: most of their
+    prose lines are short summaries right under a title-like line (a story's sections
+    run to more than one paragraph each)."""
+    prose = [i for i in below if lines[i].prose]
+    if len(prose) < 2:
+        return False
+    teasers = sum(1 for i in prose if lines[i].n <= 50 and i > 0 and _teaser_title(lines[i - 1]))
+    return teasers * 3 >= len(prose) * 2
 
 
 def _opens_story(line: Line) -> bool:
@@ -317,12 +351,20 @@ def _find_image(lines: Sequence[Line], lo: int, hi: int) -> tuple[Image | None, 
 
 
 def _main_cluster(
-    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], gap: int, gap_p: float
+    kept: Sequence[int],
+    lines: Sequence[Line],
+    probs: Sequence[float],
+    gap: int,
+    gap_p: float,
+    anchor: int = -1,
+    boost: float = 0.0,
 ) -> list[int]:
     """The kept lines of the heaviest cluster.
 
     Clusters are split where ``gap`` lines in a row score below ``gap_p`` (a bar at or above
-    the keep threshold, so doubtful lines separate as well as dropped ones do).
+    the keep threshold, so doubtful lines separate as well as dropped ones do). A cluster
+    that starts within 20 lines below the headline ``anchor`` weighs ``1 + boost`` times
+    its score mass: a short story there beats a longer list of teasers further down.
     """
     if gap <= 0 or not kept:
         return list(kept)
@@ -335,7 +377,12 @@ def _main_cluster(
                 clusters.append([])
             clusters[-1].append(i)
         run = run + 1 if probs[i] < gap_p else 0
-    return max(clusters, key=lambda c: sum(probs[i] * lines[i].n for i in c))
+
+    def weight(c: list[int]) -> float:
+        mass = sum(probs[i] * lines[i].n for i in c)
+        return mass * (1.0 + boost) if c and anchor >= 0 and 0 < c[0] - anchor <= 20 else mass
+
+    return max(clusters, key=weight)
 
 
 _NOTICE = re.compile(
@@ -347,9 +394,36 @@ _NOTICE = re.compile(
 
 def _furniture(line: Line) -> bool:
     """A line of page furniture: a short one naming it, or a notice of any length."""
-    if not line.boiler or line.n >= 40:
+    if not line.boiler:
         return False
+    if line.n >= 40:  # a long consent notice: cookies, partners, privacy, settings...
+        return consent_words(line.text.lower()) >= 3
     return line.n <= 12 or bool(_NOTICE.search(line.text))
+
+
+def _below_anchor(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], anchor: int, low: float
+) -> list[int]:
+    """Add the run of prose right below the headline anchor, down to score ``low``.
+
+    A short story scores lower than a long list of teasers or a sidebar; the run that starts
+    within 8 lines below the headline (after the byline and date) is the story all the same.
+    The run ends after 3 lines in a row that are not such prose.
+    """
+    if anchor < 0 or low >= 1.0:
+        return list(kept)
+    add: list[int] = []
+    skipped = 0
+    for j in range(anchor + 1, min(len(lines), anchor + 400)):
+        line = lines[j]
+        if line.prose and probs[j] >= low and not _furniture(line) and not _is_credit(line):
+            add.append(j)
+            skipped = 0
+            continue
+        skipped += 1
+        if (add and skipped > 2) or (not add and j - anchor > 8):
+            break
+    return sorted(set(kept).union(add))
 
 
 def _extend_story(
@@ -379,6 +453,32 @@ def _extend_story(
     return out
 
 
+def _fill_holes(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], gap: int, low: float
+) -> list[int]:
+    """Keep the headings, list items and short lines that sit between two kept lines.
+
+    A story is one region: a hole of at most ``gap`` lines inside it is story too, except
+    lines scoring below ``low``, page furniture and photo credits.
+    """
+    if gap <= 0 or len(kept) < 2:
+        return list(kept)
+    out = [kept[0]]
+    for a, b in itertools.pairwise(kept):
+        if 1 < b - a <= gap + 1:
+            out.extend(
+                i
+                for i in range(a + 1, b)
+                if probs[i] >= low
+                and lines[i].n > 0
+                and not (lines[i].boiler and lines[i].n <= 12)
+                and not _furniture(lines[i])
+                and not _is_credit(lines[i])
+            )
+        out.append(b)
+    return out
+
+
 def _trim_tail(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
     """Drop page furniture that trails the article: notices, pitches and what follows them.
 
@@ -387,10 +487,15 @@ def _trim_tail(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
     few short lines after it (a pitch's one-sentence blurb, a browser list).
     """
     kept = list(kept)
-    # a short notice among the last few lines, with only short lines below it
+    # a short notice among the last few lines (kept, or passed over just above a kept
+    # line), with only short lines from there on
     for k in range(max(1, len(kept) - 4), len(kept)):
         line = lines[kept[k]]
-        if line.boiler and line.n <= 12 and all(lines[j].n < 30 for j in kept[k + 1 :]):
+        notice = line.boiler and line.n <= 12
+        passed = any(_furniture(lines[j]) for j in range(kept[k - 1] + 1, kept[k]))
+        if (notice and all(lines[j].n < 30 for j in kept[k + 1 :])) or (
+            passed and all(lines[j].n < 30 for j in kept[k:])
+        ):
             kept = kept[:k]
             break
     end = len(kept)
@@ -488,8 +593,11 @@ def read_article(
         if lines[best].n == 0:
             raise ExtractionError("no article text found in the dump")
         kept = [best]
-    kept = _main_cluster(kept, lines, probs, model.gap, model.gap_p)
+    anchor = headline_anchor(lines) if model.anchor_boost > 0 or model.anchor_p < 1 else -1
+    kept = _below_anchor(kept, lines, probs, anchor, model.anchor_p)
+    kept = _main_cluster(kept, lines, probs, model.gap, model.gap_p, anchor, model.anchor_boost)
     kept = _extend_story(kept, lines, probs, model.extend_p, model.extend_gap)
+    kept = _fill_holes(kept, lines, probs, model.fill_gap, model.fill_p)
     kept = _trim_head(_trim_tail(kept, lines), lines)
     first = next(
         (i for i in kept if _opens_story(lines[i])),

@@ -29,7 +29,9 @@ __all__ = [
     "URLISH",
     "WORD",
     "Line",
+    "consent_words",
     "context_features",
+    "headline_anchor",
     "is_prose",
     "line_features",
     "main_region",
@@ -138,6 +140,12 @@ FEATURE_NAMES: tuple[str, ...] = (
     "run_density",
     "tight_share",
     "shape_repeated",
+    "glued",
+    "anchor_after",
+    "anchor_before",
+    "anchor_near",
+    "link_like",
+    "consent",
 )
 
 
@@ -153,6 +161,99 @@ class Line:
     boiler: bool = False  # names page furniture (share, cookies, subscribe...)
     n: int = 0  # number of words
     credit: bool = False  # carries a photo credit ("Photo: ...", "... /Getty Images")
+
+
+# Words of consent, privacy and account notices; three different ones make a notice of
+# any length (a story about cookies or privacy rarely has three in one paragraph).
+_CONSENT = re.compile(
+    r"\b(?:cookies?|consent|privacy|partners|accept|preferences|personali[sz]ed|"
+    r"third[- ]part(?:y|ies)|browser|javascript|subscri\w*|newsletters?|log in|sign in|"
+    r"ad ?blocker|settings|data protection|datenschutz)\b"
+)
+
+
+def consent_words(text: str) -> int:
+    """How many different consent/notice words ``text`` has (lower-case it first)."""
+    return len(set(_CONSENT.findall(text)))
+
+
+_GLUE = re.compile(r"[a-z\u00df-\u00ff][A-Z\u00c0-\u00de]")
+_BYLINE_START = re.compile(r"^(?:by|von|par|por|di|door|written by|posted by)\s", re.IGNORECASE)
+_TIME_WORDS = re.compile(
+    r"\b(?:updated|published|posted|\d+ (?:min(?:ute)?s?|hours?|days?) ago)\b", re.IGNORECASE
+)
+
+
+def _header_line(line: Line) -> bool:
+    """A byline or a date line: what follows a headline on most article pages."""
+    if line.n > 14:
+        return False
+    text = line.text
+    return bool(
+        _BYLINE_START.match(text)
+        or DATE_RE.search(text)
+        or _TIME.search(text)
+        or _TIME_WORDS.search(text)
+    )
+
+
+def _title_candidate(line: Line) -> bool:
+    return (
+        4 <= line.n <= 30
+        and not line.bullet
+        and not line.prose
+        and not (line.boiler and line.n <= 8)
+        and not line.text.endswith((".", ":", ";", ","))
+        and not DATE_RE.search(line.text)
+        and not _BYLINE_START.match(line.text)
+    )
+
+
+def headline_anchor(lines: Sequence[Line]) -> int:
+    """The line most likely to be the article's headline, or -1.
+
+    A headline is a title-like line (4-30 words, no full stop) that is usually repeated on
+    the page (breadcrumbs, share text) and followed within a few lines by a byline or a date
+    line, and then by running prose. Each candidate scores on those three signs; the prose
+    sign counts the prose words (consent notices left out) in the 40 lines below it, against
+    the page's heaviest such window, so a teaser headline above a one-line summary scores
+    less than the real one; the nearer the byline and the prose, the better.
+    """
+    n = len(lines)
+    if n == 0:
+        return -1
+    counts = Counter(line.text.lower() for line in lines)
+    prose_cum = [0]
+    for line in lines:  # consent and sign-up notices read as prose but are not the story
+        story = line.prose and not (line.boiler and consent_words(line.text.lower()) >= 3)
+        prose_cum.append(prose_cum[-1] + (min(line.n, 80) if story else 0))
+    below = [prose_cum[min(n, i + 41)] - prose_cum[i + 1] for i in range(n)]
+    top = max(below) or 1
+    best, best_score = -1, 0.0
+    for i, line in enumerate(lines):
+        if not _title_candidate(line) or below[i] < 0.25 * top:
+            continue
+        score = 2.0 * below[i] / top
+        repeats = counts[line.text.lower()]
+        if repeats == 2:  # the headline again in a breadcrumb or share text
+            score += 1.0
+        elif repeats > 2:  # a line every teaser or section repeats
+            score -= 1.0
+        if line.boiler:
+            score -= 1.0
+        if line.n <= 4:
+            score -= 0.5
+        header = next((j for j in range(i + 1, min(n, i + 6)) if _header_line(lines[j])), -1)
+        if header >= 0:
+            score += 1.8 - 0.3 * (header - i)
+        first_prose = next((j for j in range(i + 1, min(n, i + 16)) if lines[j].prose), -1)
+        if first_prose >= 0:
+            score += 1.0 - 0.1 * (first_prose - i)
+        if titlecase_ratio(line.words) >= 0.6:
+            score += 0.3
+        if score > best_score:
+            best, best_score = i, score
+    return best
 
 
 def split_lines(text: str) -> list[Line]:
@@ -326,6 +427,7 @@ def line_features(lines: Sequence[Line]) -> list[list[float]]:
     prose_cum = [0]
     for line in lines:
         prose_cum.append(prose_cum[-1] + (min(line.n, 60) if line.prose else 0))
+    anchor = headline_anchor(lines)
     out: list[list[float]] = []
     for i, line in enumerate(lines):
         text = line.text
@@ -389,6 +491,14 @@ def line_features(lines: Sequence[Line]) -> list[list[float]]:
                 run_prose[run_of[i]] / run_len[run_of[i]] if run_of[i] >= 0 else 0.0,
                 tight_tokens[tight_of[i]] / tight_main if tight_of[i] >= 0 else 0.0,
                 min(shape_counts[shapes[i]] - 1, 4) / 4.0 if line.n <= 12 else 0.0,
+                min(len(_GLUE.findall(text)), 3) / 3.0,
+                math.log1p(i - anchor) if anchor >= 0 and i > anchor else 0.0,
+                math.log1p(anchor - i) if anchor >= 0 and i <= anchor else 0.0,
+                1.0 if anchor >= 0 and 0 < i - anchor <= 12 else 0.0,
+                1.0
+                if (not line.prose and titlecase_ratio(words) >= 0.6 and 3 <= line.n <= 16)
+                else 0.0,
+                min(consent_words(text.lower()) if line.boiler else 0, 4) / 4.0,
             ]
         )
     return out
@@ -409,11 +519,20 @@ CONTEXT_NAMES: tuple[str, ...] = (
     "before_main_run",
     "short_x_window",
     "boiler_short",
+    "anchor_near",
+    "anchor_before",
+    "glued",
+    "p_wide_prev",
+    "p_wide_next",
+    "p_wide_both",
+    "p_wide_both_x_short",
 )
 
 
 def context_features(
-    lines: Sequence[Line], probs: Sequence[float], feats: Sequence[Sequence[float]]
+    lines: Sequence[Line],
+    probs: Sequence[float],
+    feats: Sequence[Sequence[float]] | npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
     """Second-stage features: each line's first-stage score beside its neighbours'.
 
@@ -432,6 +551,12 @@ def context_features(
     idx = np.arange(n)
     lo, hi = np.maximum(0, idx - 5), np.minimum(n, idx + 6)
     win = (cum[hi] - cum[lo]) / (hi - lo)
+    # mean score over the 30 lines above and the 30 below: a heading or a list inside a
+    # story has the story on both sides
+    lo30, hi30 = np.maximum(0, idx - 30), np.minimum(n, idx + 31)
+    prev30 = np.where(idx > 0, (cum[idx] - cum[lo30]) / np.maximum(idx - lo30, 1), 0.0)
+    next30 = np.where(idx < n - 1, (cum[hi30] - cum[idx + 1]) / np.maximum(hi30 - idx - 1, 1), 0.0)
+    both = np.minimum(prev30, next30)
     blocks = np.fromiter((line.block for line in lines), dtype=np.int64, count=n)
     block_mean = (np.bincount(blocks, weights=p) / np.bincount(blocks))[blocks]
     short = np.fromiter((1.0 if line.n < 8 else 0.0 for line in lines), np.float64, count=n)
@@ -452,5 +577,12 @@ def context_features(
             f[:, col["before_main_run"]],
             short * win,
             f[:, col["boiler_short"]],
+            f[:, col["anchor_near"]],
+            f[:, col["anchor_before"]],
+            f[:, col["glued"]],
+            prev30,
+            next30,
+            both,
+            both * short,
         ]
     )

@@ -179,7 +179,10 @@ def article_fields(
     fields["place"] = _unique(by_type["PLACE"])
     fields["ticker"] = _unique([t.ticker for t in ann.tickers])
     fields["topic"] = _unique(list(ann.topics))
-    fields["by"] = _unique([q.speaker for q in ann.quotes if q.speaker])
+    # a group ("Obama administration officials") is no one speaker: by:Obama must not find it
+    fields["by"] = _unique(
+        [q.speaker for q in ann.quotes if q.speaker and q.speaker_type != "GROUP"]
+    )
     body = article.body
     fields["quote"] = [body[q.content[0] : q.content[1]] for q in ann.quotes]
     return fields

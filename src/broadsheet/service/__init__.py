@@ -18,9 +18,20 @@ from typing import Any
 
 from ..config import Settings
 from ..wire import Bus
+from .accounts import (
+    AccountTasks,
+    Login,
+    NewToken,
+    NewUser,
+    SessionInfo,
+    SessionView,
+    TokenView,
+    UserView,
+)
 from .alerts import AlertTasks, AlertView, InboxItemView, InboxPage
 from .archive import ArchiveTasks, FileRow, input_files
 from .batch import BatchTasks
+from .live import LiveTasks
 from .markets import MarketTasks
 from .searches import SearchPreview
 from .sources import OpmlImport, PollReport, SourceTasks
@@ -54,6 +65,9 @@ __all__ = [
     "FileRow",
     "InboxItemView",
     "InboxPage",
+    "Login",
+    "NewToken",
+    "NewUser",
     "OpmlImport",
     "PersonView",
     "PollReport",
@@ -64,9 +78,13 @@ __all__ = [
     "SearchPreview",
     "Sentences",
     "Service",
+    "SessionInfo",
+    "SessionView",
     "SourceView",
     "StoryCluster",
     "StoryHit",
+    "TokenView",
+    "UserView",
     "VersionView",
     "annotations_json",
     "article_record",
@@ -77,7 +95,9 @@ __all__ = [
 ]
 
 
-class Service(ArchiveTasks, SourceTasks, MarketTasks, AlertTasks, BatchTasks):
+class Service(
+    ArchiveTasks, SourceTasks, MarketTasks, AlertTasks, BatchTasks, AccountTasks, LiveTasks
+):
     """Every user task over one archive (see the module's docstring)."""
 
     def __enter__(self) -> Service:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BroadsheetError
-from ..models import Annotations, Document
+from ..models import CUE_CLASSES, Annotations, Document
 from ..pipeline import BatchReport
 from .news import NewsTasks
 from .views import ArticleView, annotations_json
@@ -120,7 +120,7 @@ class ArchiveTasks(NewsTasks):
         else:
             ids = [h.id for h in self.search(query, limit=limit).hits]
         for article_id in ids:
-            yield self.read(article_id)
+            yield self.read(article_id, cue_classes=CUE_CLASSES)  # an export keeps every quote
 
     # ------------------------------------------------------------------ files, unstored
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from ..errors import InvalidRequestError, NotFoundError, QuerySyntaxError
+from ..models import CUE_CLASSES, READER_CUE_CLASSES, CueClass
 from ..search import DateRange, Keyword, Or, Query, SortOrder, parse_query
 from ..search.analysis import keyword_value, name_part_key, name_parts
 from ..search.query import And
@@ -114,11 +117,18 @@ class NewsTasks(ServiceBase):
                     found.setdefault(hit.article_id, set()).add(s.id)
         return found
 
-    def read(self, article_id: int) -> ArticleView:
+    def read(
+        self, article_id: int, *, cue_classes: Collection[CueClass] | None = None
+    ) -> ArticleView:
         """One story with its annotations (each with the sentence behind it), its earlier
-        versions, and the same story from other sources."""
+        versions, and the same story from other sources. Its quotes are what was said or
+        written unless ``cue_classes`` names others (``CUE_CLASSES``: all of them)."""
         art = self.store.get_article(article_id)
         annotations = self.store.get_annotations(article_id)
+        wanted = _cue_classes(cue_classes)
+        if any(q.cue_class not in wanted for q in annotations.quotes):
+            shown = tuple(q for q in annotations.quotes if q.cue_class in wanted)
+            annotations = replace(annotations, quotes=shown)
         versions = [VersionView.from_version(v) for v in self.store.article_versions(article_id)]
         others: list[StoryHit] = []
         if art.story_id is not None:
@@ -138,17 +148,23 @@ class NewsTasks(ServiceBase):
                     )
         return ArticleView(art, annotations, versions, others)
 
-    def quotes(self, query: str, *, limit: int = 20) -> list[QuoteView]:
+    def quotes(
+        self, query: str, *, limit: int = 20, cue_classes: Collection[CueClass] | None = None
+    ) -> list[QuoteView]:
         """Quotes in the stories matching ``query``; when it names speakers (``by:Glaser``),
-        only theirs."""
+        only theirs (a group's words, "officials said", are no one person's). Only what was
+        said or written unless ``cue_classes`` names others."""
         tree = parse_query(query)
         speakers = _speaker_terms(tree)
+        wanted = _cue_classes(cue_classes)
         found: list[QuoteView] = []
         for hit in self.search(tree, limit=limit).hits:
             art = self.store.get_article(hit.id)
             day = (art.published_at or art.first_seen_at).date().isoformat()
             for q in self.store.get_annotations(hit.id).quotes:
-                if speakers and not _said_by(q.speaker, speakers):
+                if q.cue_class not in wanted:
+                    continue
+                if speakers and (q.speaker_type == "GROUP" or not _said_by(q.speaker, speakers)):
                     continue
                 found.append(
                     QuoteView(
@@ -161,16 +177,37 @@ class NewsTasks(ServiceBase):
                         sentence=quote_sentence(art.body, q),
                         speaker_title=q.speaker_title,
                         speaker_affiliation=q.speaker_affiliation,
+                        cue_class=q.cue_class,
+                        speaker_type=q.speaker_type,
                     )
                 )
         return found
 
-    def person(self, name: str, *, quotes: int = 20) -> PersonView:
-        """Who someone is in the archive: names, titles, affiliations, quotes, company kept."""
+    def person(
+        self, name: str, *, quotes: int = 20, cue_classes: Collection[CueClass] | None = None
+    ) -> PersonView:
+        """Who someone is in the archive: names, titles, affiliations, quotes, company kept.
+        The quotes are what they said or wrote unless ``cue_classes`` names others."""
         profile = self.store.person_profile(name)
         if profile is None:
             raise NotFoundError(f"no one called {name!r} in the archive")
-        return PersonView(profile, self.store.quotes_by_speaker(profile.name, limit=quotes))
+        said = self.store.quotes_by_speaker(
+            profile.name, limit=quotes, cue_classes=_cue_classes(cue_classes)
+        )
+        return PersonView(profile, said)
+
+
+def _cue_classes(wanted: Collection[CueClass] | None) -> frozenset[CueClass]:
+    """The cue classes asked for (speech and writing when none are); an unknown one is a
+    clear error."""
+    if wanted is None:
+        return frozenset(READER_CUE_CLASSES)
+    unknown = sorted(set(wanted) - set(CUE_CLASSES))
+    if unknown:
+        raise InvalidRequestError(
+            f"unknown quote class {unknown[0]!r}; one of {', '.join(CUE_CLASSES)}"
+        )
+    return frozenset(wanted)
 
 
 def _top_rank(cluster: StoryCluster) -> float:

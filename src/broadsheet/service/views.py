@@ -299,6 +299,8 @@ class QuoteView:
     sentence: str
     speaker_title: str | None = None
     speaker_affiliation: str | None = None
+    cue_class: str = "speech"  # what the cue reports: speech, writing, thought, action
+    speaker_type: str | None = None  # PERSON, ORG, or GROUP ("analysts", "officials")
 
     def to_json(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -14,6 +14,7 @@ import importlib
 
 from broadsheet.errors import ConfigError as _ConfigError
 from broadsheet.store.contract import (
+    AccountStore,
     AlertStore,
     AnnotationStore,
     ArticleStore,
@@ -29,10 +30,12 @@ from broadsheet.store.sqlite import SQLiteStore, restore_backup
 from broadsheet.store.sqlite import open_sqlite as _open_sqlite
 from broadsheet.store.times import article_id_at
 from broadsheet.store.types import (
+    AccountSession,
     AlertHit,
     AlertReport,
     AlertStats,
     AlertWebhook,
+    ApiToken,
     ArticleVersion,
     Change,
     ChangeKind,
@@ -45,16 +48,20 @@ from broadsheet.store.types import (
     SavedSearch,
     SpeakerQuote,
     TickerArticle,
+    User,
     WebhookJob,
 )
 
 __all__ = [
+    "AccountSession",
+    "AccountStore",
     "AlertHit",
     "AlertReport",
     "AlertStats",
     "AlertStore",
     "AlertWebhook",
     "AnnotationStore",
+    "ApiToken",
     "ArticleStore",
     "ArticleVersion",
     "Change",
@@ -76,6 +83,7 @@ __all__ = [
     "SpeakerQuote",
     "Store",
     "TickerArticle",
+    "User",
     "WebhookJob",
     "article_id_at",
     "is_server_url",

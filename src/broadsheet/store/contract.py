@@ -18,11 +18,13 @@ Roles:
 - ``FollowerStore``: the saved positions of change-log followers that live in the store.
 - ``AlertStore``: alerts of saved searches: webhooks, the inbox, the outbox of deliveries,
   stories awaiting annotations, written with the percolator's position (exactly once).
+- ``AccountStore``: users, recovery codes, API tokens, login sessions, the login throttle;
+  secrets arrive hashed (``broadsheet.accounts``); every write is durable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -30,6 +32,7 @@ from typing import Protocol, runtime_checkable
 from broadsheet.models import (
     Annotations,
     Article,
+    CueClass,
     PriceBar,
     SaveResult,
     Source,
@@ -37,9 +40,11 @@ from broadsheet.models import (
     StoredArticle,
 )
 from broadsheet.store.types import (
+    AccountSession,
     AlertHit,
     AlertStats,
     AlertWebhook,
+    ApiToken,
     ArticleVersion,
     Change,
     FiredAlert,
@@ -49,10 +54,12 @@ from broadsheet.store.types import (
     SavedSearch,
     SpeakerQuote,
     TickerArticle,
+    User,
     WebhookJob,
 )
 
 __all__ = [
+    "AccountStore",
     "AlertStore",
     "AnnotationStore",
     "ArticleStore",
@@ -150,7 +157,11 @@ class AnnotationStore(Protocol):
 
 @runtime_checkable
 class PeopleStore(Protocol):
-    def quotes_by_speaker(self, name: str, limit: int = 50) -> list[SpeakerQuote]: ...
+    def quotes_by_speaker(
+        self, name: str, limit: int = 50, cue_classes: Collection[CueClass] | None = None
+    ) -> list[SpeakerQuote]:
+        """Quotes attributed to ``name``, newest first; only those whose cue is of
+        ``cue_classes`` when given (a group's quotes are never a person's)."""
 
     def person_profile(self, name: str) -> PersonProfile | None: ...
 
@@ -287,6 +298,104 @@ class AlertStore(Protocol):
 
 
 @runtime_checkable
+class AccountStore(Protocol):
+    """Users and their credentials. Names are unique without regard to case. Every write
+    is on disk when it returns (power loss included)."""
+
+    def add_user(
+        self,
+        name: str,
+        password_hash: str,
+        *,
+        admin: bool = False,
+        totp_secret: str | None = None,
+        recovery_hashes: Sequence[str] = (),
+        now: datetime,
+    ) -> User:
+        """A new user; ``AlreadyExistsError`` when the name (in any case) is taken."""
+
+    def find_user(self, name: str) -> User | None:
+        """The user of this name, in any case."""
+
+    def get_user(self, user_id: int) -> User:
+        """The user, or ``NotFoundError``."""
+
+    def list_users(self) -> list[User]:
+        """In id order."""
+
+    def remove_user(self, user_id: int) -> None:
+        """The user, their tokens, sessions, recovery codes and saved searches (with their
+        alerts and inbox) go; ``NotFoundError`` when there is no such user."""
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
+
+    def set_second_factor(
+        self, user_id: int, totp_secret: str | None, recovery_hashes: Sequence[str]
+    ) -> None:
+        """A new TOTP key (the last used step forgotten) and a new set of recovery codes."""
+
+    def accept_totp_step(self, user_id: int, step: int) -> bool:
+        """Record ``step`` as the last TOTP step used, if it is later than the last one;
+        False (nothing written) when it is not: a replayed or older code."""
+
+    def use_recovery_code(self, user_id: int, code_hash: str, *, now: datetime) -> bool:
+        """Spend an unused recovery code; False when it is unknown or spent already."""
+
+    def claim_login_attempt(
+        self, account: str, *, now: datetime, window: float, limit: int
+    ) -> int | None:
+        """Count a login attempt on ``account`` as failed until it is forgotten; None
+        (nothing written) when ``limit`` are counted within the last ``window`` seconds."""
+
+    def forget_login_attempt(self, attempt_id: int) -> None:
+        """The attempt succeeded: it no longer counts."""
+
+    def login_retry_at(
+        self, account: str, *, now: datetime, window: float, limit: int
+    ) -> datetime | None:
+        """When a throttled account may try again (None when it is not throttled)."""
+
+    def add_session(
+        self, key_hash: str, public_id: str, user_id: int, *, client: str, now: datetime
+    ) -> AccountSession: ...
+
+    def session_by_key(self, key_hash: str) -> AccountSession | None: ...
+
+    def touch_session(self, key_hash: str, *, now: datetime) -> None:
+        """Move the session's last-seen time forward to ``now``."""
+
+    def list_sessions(self, user_id: int) -> list[AccountSession]:
+        """Oldest first."""
+
+    def end_session(self, user_id: int, public_id: str) -> bool:
+        """End one of the user's sessions; False when it has none of that id."""
+
+    def end_session_by_key(self, key_hash: str) -> bool: ...
+
+    def end_user_sessions(self, user_id: int) -> int: ...
+
+    def prune_sessions(self, *, seen_before: datetime, created_before: datetime) -> int:
+        """End every session idle since before ``seen_before`` or made before
+        ``created_before``; how many."""
+
+    def add_token(
+        self, user_id: int, token_hash: str, *, label: str = "", now: datetime
+    ) -> ApiToken: ...
+
+    def token_by_hash(self, token_hash: str) -> ApiToken | None:
+        """The unrevoked token with this hash."""
+
+    def list_tokens(self, user_id: int) -> list[ApiToken]:
+        """The user's tokens, revoked ones included, in id order."""
+
+    def revoke_token(self, user_id: int, token_id: int, *, now: datetime) -> ApiToken:
+        """Revoke one of the user's tokens (again: no change); ``NotFoundError`` for
+        another user's or an unknown token."""
+
+    def touch_token(self, token_id: int, *, now: datetime) -> None: ...
+
+
+@runtime_checkable
 class Store(
     SourceStore,
     ArticleStore,
@@ -297,6 +406,7 @@ class Store(
     SavedSearchStore,
     FollowerStore,
     AlertStore,
+    AccountStore,
     Protocol,
 ):
     """A whole backend: every role, plus its lifecycle and maintenance."""

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from broadsheet.models import QuoteKind
+from broadsheet.models import CueClass, QuoteKind
 
 __all__ = [
+    "AccountSession",
     "AlertHit",
     "AlertReport",
     "AlertStats",
     "AlertWebhook",
+    "ApiToken",
     "ArticleVersion",
     "Change",
     "ChangeKind",
@@ -25,6 +27,7 @@ __all__ = [
     "SavedSearch",
     "SpeakerQuote",
     "TickerArticle",
+    "User",
     "WebhookJob",
 ]
 
@@ -91,6 +94,7 @@ class SpeakerQuote:
     title: str | None
     affiliation: str | None
     date: str  # YYYY-MM-DD of the article
+    cue_class: CueClass = "speech"  # what the cue reports: speech, writing, thought, action
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,3 +238,46 @@ class WebhookJob:
     url: str
     secret: str
     alert: FiredAlert
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """An account. ``password_hash`` is an argon2id PHC string; ``totp_secret`` the base32
+    TOTP key (None: no second factor); ``totp_last_step`` the last accepted TOTP time step
+    (a code of that step or an earlier one is refused)."""
+
+    id: int
+    name: str
+    admin: bool
+    created_at: datetime
+    password_hash: str
+    totp_secret: str | None
+    totp_last_step: int | None
+    recovery_left: int  # recovery codes not yet used
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken:
+    """An API token of a user: only the hash of the token is kept."""
+
+    id: int
+    user_id: int
+    label: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSession:
+    """A login session kept on the server, under the hash of its cookie value. ``public_id``
+    names it in lists (ending it) without revealing the cookie."""
+
+    public_id: str
+    user_id: int
+    created_at: datetime
+    last_seen_at: datetime
+    client: str

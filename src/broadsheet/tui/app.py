@@ -259,7 +259,7 @@ class BroadsheetApp(App[None]):
             query = self.saved.get(arg, "")
             return NewsPanel(line, query, offset=len(line), title=f"{arg}: {query}")
         if cmd.name == "READ":
-            return ReaderPanel(line, int(words[0]))
+            return ReaderPanel(line, int(words[0]), all_quotes=len(words) > 1)
         if cmd.name == "CN":
             return CompanyNewsPanel(line, words[0] if words else arg)
         if cmd.name == "DES":

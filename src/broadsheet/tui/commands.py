@@ -137,8 +137,12 @@ def parse_command(line: str, saved: Iterable[str] = ()) -> ParsedCommand:
 
 
 def _check(cmd: ParsedCommand, line: str) -> None:
-    if cmd.name == "READ" and not (len(cmd.words) == 1 and cmd.words[0].isdigit()):
-        raise CommandError("READ needs a story id (a number)", cmd.offset)
+    if cmd.name == "READ" and not (
+        len(cmd.words) in (1, 2)
+        and cmd.words[0].isdigit()
+        and (len(cmd.words) == 1 or cmd.words[1].upper() == "ALL")
+    ):
+        raise CommandError("READ needs a story id (a number), then ALL or nothing", cmd.offset)
     if cmd.name == "GP":
         for _k, word in enumerate(cmd.words[1:3], start=1):
             if not _DAY.match(word):

@@ -27,6 +27,15 @@ def entity_id_for(type_: str, name: str) -> str:
     return f"{type_.lower()}:{slug or 'x'}"
 
 
+_PARTICLE_PREFIX = re.compile(r"(?:al|el|ul|ad|ash|as|at|ar|an|az|bin|ben|ibn)[-‐‑]", re.IGNORECASE)
+
+
+def _without_particle(word: str) -> str:
+    """A family name without its joined particle: "al-Bashir" -> "Bashir"."""
+    m = _PARTICLE_PREFIX.match(word)
+    return word[m.end() :] if m and len(word) - m.end() >= 3 else word
+
+
 class _Names(_Page):
     """The naming steps of the rule layer: canonical names for the mentions found."""
 
@@ -45,8 +54,10 @@ class _Names(_Page):
         by_part: dict[str, list[str]] = defaultdict(list)
         for name in full_counts:
             parts = name.split()
-            for part in {parts[0], parts[-1]}:
-                if len(part) > 1 and part.lower() not in rules.person_title_words:
+            # "al-Bashir" is also called "Bashir"; "bin Laden" also "Laden" (rarely alone)
+            for part in {parts[0], parts[-1], _without_particle(parts[-1])}:
+                usable = len(part) > 1 and part.lower() not in rules.person_title_words
+                if usable and name not in by_part[part]:
                     by_part[part].append(name)
 
         def person_for(part: str, at: int) -> str | None:
@@ -106,7 +117,8 @@ class _Names(_Page):
                 if full is not None and (type_ != "PLACE" or name.lower() not in rules.places):
                     type_, name = "PERSON", full
             if type_ != "PLACE" and len(name.split()) >= 2:
-                longer = [f for f in full_counts if f.endswith(" " + name)]
+                tail = " " + name.lower()  # "Bin Laden" for "Osama bin Laden"
+                longer = [f for f in full_counts if f.lower().endswith(tail)]
                 if longer:  # "de Villepin" -> "Dominique de Villepin"
                     type_ = "PERSON"
                     name = max(longer, key=lambda c: (full_counts[c], first_seen[c]))

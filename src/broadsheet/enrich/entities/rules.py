@@ -48,6 +48,8 @@ class EntityRules:
     country_qualified_orgs: dict[str, str]  # "communist party" -> "Communist Party of {country}"
     companies: frozenset[str] = frozenset()  # multi-word company names (the ticker aliases)
     company_pattern: re.Pattern[str] | None = None  # the same names, as written in text
+    products: frozenset[str] = frozenset()  # product names ("iphone"): PRODUCT, not ORG
+    event_words: frozenset[str] = frozenset()  # a name ending so is an event ("U.S. Open")
 
 
 def _as_written(word: str) -> str:
@@ -85,6 +87,8 @@ def load_entity_rules() -> EntityRules:
         countries=frozenset(w.lower() for w in raw["countries"]),
         country_qualified_orgs={k.lower(): v for k, v in raw["country_qualified_orgs"].items()},
         companies=frozenset(k.lower() for k in aliases if " " in k),
+        products=frozenset(w.lower() for w in raw.get("products", ())),
+        event_words=frozenset(w.lower() for w in raw.get("event_words", ())),
         company_pattern=re.compile(
             r"(?<![\w&-])(?:"
             + "|".join(

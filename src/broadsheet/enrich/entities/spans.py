@@ -14,6 +14,7 @@ from typing import Any
 
 from broadsheet.models import EntityType
 
+from ..nlp import doc_text
 from .rules import EntityRules
 
 _APOSTROPHES = "'’"
@@ -136,7 +137,7 @@ class _Page:
 
     def __init__(self, doc: Any, rules: EntityRules) -> None:
         self.doc = doc
-        self.text: str = doc.text
+        self.text: str = doc_text(doc)
         self.rules = rules
         self.headings = find_heading_spans(self.text)
         self._heading_chars = self._mark_headings()

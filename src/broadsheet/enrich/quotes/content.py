@@ -213,3 +213,42 @@ def _strip(text: str, span: tuple[int, int]) -> tuple[int, int]:
     while end > start and text[end - 1] in _TRIM:
         end -= 1
     return start, end
+
+
+_SIGN_DASHES = ("―", "—", "–", "--")
+_SIGN_MAX_WORDS = 6
+
+
+def _signed(text: str, quotes: Sequence[tuple[int, int]]) -> list[tuple[tuple[int, int], ...]]:
+    """Quotations signed like an epigraph: a paragraph that is one quotation, then a dash
+    and a name to the end of the line ("“He scares me.” ― Esther Tapia"). Each as
+    (content, source, cue) spans."""
+    out: list[tuple[tuple[int, int], ...]] = []
+    for q_start, q_end in quotes:
+        line_start = text.rfind("\n", 0, q_start) + 1
+        if text[line_start:q_start].strip():
+            continue  # the quotation does not open its paragraph
+        line_end = text.find("\n", q_end)
+        line_end = len(text) if line_end < 0 else line_end
+        rest = text[q_end:line_end]
+        body = rest.lstrip()
+        dash = next((d for d in _SIGN_DASHES if body.startswith(d)), None)
+        if dash is None:
+            continue
+        cue_start = q_end + len(rest) - len(body)
+        name = body[len(dash) :]
+        name_start = cue_start + len(dash) + len(name) - len(name.lstrip())
+        name = name.strip()
+        cut = min((i for i in (name.find(","), name.find("(")) if i >= 0), default=len(name))
+        name = name[:cut].rstrip(" .")
+        words = name.split()
+        if not 0 < len(words) <= _SIGN_MAX_WORDS or not words[0][:1].isupper():
+            continue
+        out.append(
+            (
+                (q_start, q_end),
+                (name_start, name_start + len(name)),
+                (cue_start, cue_start + len(dash)),
+            )
+        )
+    return out

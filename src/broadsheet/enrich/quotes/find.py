@@ -17,10 +17,11 @@ from collections.abc import Callable, Sequence
 
 from spacy.tokens import Doc
 
-from broadsheet.models import Entity, EntityType, Quote
+from broadsheet.models import Entity, Quote, SpeakerType
 
 from .candidates import _attach_quotes, _Candidate, _collect_candidates, _noun_span
-from .content import _clip, _content, _continuations, _paragraph_bounds
+from .classes import classify_cue
+from .content import _clip, _content, _continuations, _paragraph_bounds, _signed
 from .features import _mark_context, _score
 from .lexicon import _lexicon
 from .marks import find_quote_spans, quote_kind
@@ -81,32 +82,55 @@ def _build(
         seen.add(content)
         source_span: tuple[int, int] | None = None
         speaker: str | None = None
-        speaker_type: EntityType | None = None
+        speaker_type: SpeakerType | None = None
         if cand.source is not None:
             source_span = _clip(_noun_span(cand.source), cand.source.idx, breaks)
             if source_span[0] < content[1] and content[0] < source_span[1]:
                 source_span = (cand.source.idx, cand.source.idx + len(cand.source.text))
             speaker, speaker_type = _resolve(cand.source, source_span, ents, lex, text)
         title = affiliation = None
-        if speaker is not None and speaker_type in ("PERSON", None):
+        if speaker_type == "GROUP" and source_span is not None:
+            # "Pentagon officials": the group's organisation, when an entity names one
+            org = ents.covering(*source_span)
+            affiliation = org.name if org is not None and org.type == "ORG" else None
+        elif speaker is not None and speaker_type in ("PERSON", None):
             if details is None:
                 details = find_speaker_details(doc, entities)
             found = details.get(speaker)
             if found is not None:
                 title, affiliation = found.title, found.affiliation
                 speaker_type = speaker_type or "PERSON"
+        kind = quote_kind(text[content[0] : content[1]])
         quote = Quote(
             content=content,
             source=source_span,
             cue=cand.cue,
             speaker=speaker,
-            kind=quote_kind(text[content[0] : content[1]]),
+            kind=kind,
             speaker_type=speaker_type,
             speaker_title=title,
             speaker_affiliation=affiliation,
+            cue_class=classify_cue(cand, kind == "direct"),
         )
         out.append((cand, quote))
     out.extend(_continuations(text, out, quotes))
+    taken = [q.content for _, q in out]
+    for content, source_span, cue in _signed(text, quotes):
+        if any(a < content[1] and content[0] < b for a, b in taken):
+            continue
+        ent = ents.covering(*source_span)
+        speaker = ent.name if ent is not None else text[source_span[0] : source_span[1]]
+        signed = _Candidate(content, None, cue, "signed", "signed")
+        quote = Quote(
+            content=content,
+            source=source_span,
+            cue=cue,
+            speaker=speaker,
+            kind="direct",
+            speaker_type=ent.type if ent is not None else None,
+            cue_class="speech",
+        )
+        out.append((signed, quote))
     out.sort(key=lambda pair: pair[1].content)
     return out
 

@@ -3,7 +3,9 @@
 The entity mention covering the source span names it; a relative pronoun takes its
 antecedent's; "he" or "she" the nearest person mentioned before, "they" or "it" the nearest
 organisation; a role noun ("the spokeswoman", "the ministry") the nearest fitting entity
-before it, preferring one whose name holds the noun.
+before it, preferring one whose name holds the noun. A plural noun phrase ("analysts",
+"American officials", "Obama administration officials") names a group: the group is the
+speaker, never a person named inside the phrase ("Obama"), and never nobody.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Token
 
-from broadsheet.models import Entity, EntityType
+from broadsheet.models import Entity, SpeakerType
 
 from .lexicon import _Lexicon
 
@@ -45,7 +47,7 @@ class _Entities:
         return None
 
     def preceding_named(
-        self, pos: int, types: tuple[EntityType, ...], words: set[str], limit: int = 3000
+        self, pos: int, types: tuple[SpeakerType, ...], words: set[str], limit: int = 3000
     ) -> Entity | None:
         """The nearest earlier entity of a fitting type whose name holds one of ``words``."""
         i = bisect.bisect_left(self.starts, pos)
@@ -57,7 +59,7 @@ class _Entities:
         return None
 
     def preceding(
-        self, pos: int, types: tuple[EntityType, ...], limit: int = 1500
+        self, pos: int, types: tuple[SpeakerType, ...], limit: int = 1500
     ) -> Entity | None:
         i = bisect.bisect_left(self.starts, pos)
         for e in reversed(self.items[:i]):
@@ -68,10 +70,15 @@ class _Entities:
         return None
 
 
+_GROUP_DROP = frozenset({"det", "predet", "punct"})
+
+
 def _resolve(
     source: Token, span: tuple[int, int], ents: _Entities, lex: _Lexicon, text: str
-) -> tuple[str | None, EntityType | None]:
+) -> tuple[str | None, SpeakerType | None]:
     ent = ents.covering(*span)
+    if _is_group(source, ent):
+        return _group_name(source, span, text), "GROUP"
     if ent is not None:
         return ent.name, ent.type
     word = source.lower_
@@ -101,6 +108,33 @@ def _resolve(
     return None, None
 
 
+def _is_group(source: Token, ent: Entity | None) -> bool:
+    """Whether the source is a group named by a plural noun ("analysts", "American
+    officials", "Obama administration officials", "Democrats"), not the person or
+    organisation an entity inside the phrase names."""
+    if source.tag_ not in ("NNS", "NNPS") or source.lower_ in _GROUP_PRONOUNS:
+        return False
+    if ent is None:
+        return True
+    head = (source.idx, source.idx + len(source.text))
+    return not (ent.start < head[1] and head[0] < ent.end)  # the entity only modifies it
+
+
+def _group_name(source: Token, span: tuple[int, int], text: str) -> str:
+    """The group's noun phrase as written, without a leading determiner ("the analysts"
+    -> "analysts"; "Obama administration officials" whole)."""
+    start = span[0]
+    doc = source.doc
+    for tok in doc[source.left_edge.i : source.i]:
+        if tok.idx < start:
+            continue
+        if tok.dep_ not in _GROUP_DROP:
+            break
+        start = tok.idx + len(tok.text)
+    name = " ".join(text[start : span[1]].split())
+    return name or source.text
+
+
 def _plural_subject_between(pronoun: Token, after: int) -> bool:
     """Whether a plural common-noun subject ("Chinese leaders") stands between an earlier
     organisation's mention (ending at ``after``) and "they": the nearer group it refers to."""
@@ -114,7 +148,7 @@ def _plural_subject_between(pronoun: Token, after: int) -> bool:
 
 def _resolve_role(
     source: Token, span: tuple[int, int], ents: _Entities, lex: _Lexicon
-) -> tuple[str | None, EntityType | None]:
+) -> tuple[str | None, SpeakerType | None]:
     """ "the spokeswoman", "the ministry", "the department's news office": the nearest
     fitting earlier entity, preferring one whose name holds the noun."""
     lemma = source.lemma_.lower()
@@ -123,7 +157,7 @@ def _resolve_role(
     words = {
         t.lemma_.lower() for t in source.subtree if t.pos_ in ("NOUN", "PROPN") and t.i <= source.i
     }
-    types: tuple[EntityType, ...]
+    types: tuple[SpeakerType, ...]
     if lemma in lex.person_nouns:
         types = ("PERSON",)
     elif words & lex.org_nouns:

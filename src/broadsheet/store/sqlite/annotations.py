@@ -8,9 +8,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from collections.abc import Collection
 from typing import cast
 
-from broadsheet.models import Annotations, Entity, Fact, Quote, QuoteKind, TickerMention
+from broadsheet.models import (
+    Annotations,
+    CueClass,
+    Entity,
+    Fact,
+    Quote,
+    QuoteKind,
+    TickerMention,
+)
 from broadsheet.store.times import article_day, now_us
 from broadsheet.store.types import DatedValue, PersonProfile, SpeakerQuote, TickerArticle
 
@@ -56,7 +65,7 @@ def write_annotations(conn: sqlite3.Connection, article_id: int, annotations: An
     conn.executemany(
         "INSERT INTO quotes (article_id, ord, content_start, content_end, source_start,"
         " source_end, cue_start, cue_end, speaker, kind, speaker_type, speaker_title,"
-        " speaker_affiliation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " speaker_affiliation, cue_class) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 article_id,
@@ -70,6 +79,7 @@ def write_annotations(conn: sqlite3.Connection, article_id: int, annotations: An
                 q.speaker_type,
                 q.speaker_title,
                 q.speaker_affiliation,
+                q.cue_class,
             )
             for i, q in enumerate(annotations.quotes)
         ],
@@ -145,11 +155,12 @@ def read_annotations(conn: sqlite3.Connection, article_id: int) -> Annotations:
             speaker_type=r[8],
             speaker_title=r[9],
             speaker_affiliation=r[10],
+            cue_class=r[11],
         )
         for r in conn.execute(
             "SELECT content_start, content_end, source_start, source_end, cue_start,"
-            " cue_end, speaker, kind, speaker_type, speaker_title, speaker_affiliation"
-            " FROM quotes WHERE article_id = ? ORDER BY ord",
+            " cue_end, speaker, kind, speaker_type, speaker_title, speaker_affiliation,"
+            " cue_class FROM quotes WHERE article_id = ? ORDER BY ord",
             (article_id,),
         )
     )
@@ -191,19 +202,28 @@ def read_annotations(conn: sqlite3.Connection, article_id: int) -> Annotations:
 
 
 def find_speaker_quotes(
-    conn: sqlite3.Connection, names: list[str], limit: int
+    conn: sqlite3.Connection,
+    names: list[str],
+    limit: int,
+    cue_classes: Collection[CueClass] | None = None,
 ) -> list[SpeakerQuote]:
-    """Quotes whose speaker is any of ``names`` (case-insensitive), newest article first."""
+    """Quotes whose speaker is any of ``names`` (case-insensitive), newest article first;
+    only those whose cue is of ``cue_classes`` when given. A group's words ("Obama
+    administration officials said") are never a person's."""
     marks = ",".join("?" * len(names))
+    classes = sorted(set(cue_classes)) if cue_classes is not None else []
+    only = f" AND q.cue_class IN ({','.join('?' * len(classes))})" if classes else ""
+    if cue_classes is not None and not classes:
+        return []
     rows = conn.execute(
         "SELECT q.article_id, q.content_start, q.content_end,"
         " substr(a.body, q.content_start + 1, q.content_end - q.content_start),"
         " q.kind, q.speaker, q.speaker_title, q.speaker_affiliation, a.published_at,"
-        " a.first_seen_us FROM quotes q JOIN articles a ON a.id = q.article_id"
+        " a.first_seen_us, q.cue_class FROM quotes q JOIN articles a ON a.id = q.article_id"
         f" WHERE q.speaker COLLATE NOCASE IN ({marks})"
-        " ORDER BY coalesce(a.published_us, a.first_seen_us) DESC, q.article_id DESC, q.ord"
-        " LIMIT ?",
-        (*names, limit),
+        " AND coalesce(q.speaker_type, '') <> 'GROUP'" + only + " ORDER BY"
+        " coalesce(a.published_us, a.first_seen_us) DESC, q.article_id DESC, q.ord LIMIT ?",
+        (*names, *classes, limit),
     ).fetchall()
     return [
         SpeakerQuote(
@@ -216,6 +236,7 @@ def find_speaker_quotes(
             title=r[6],
             affiliation=r[7],
             date=article_day(r[8], r[9]),
+            cue_class=cast(CueClass, r[10]),
         )
         for r in rows
     ]

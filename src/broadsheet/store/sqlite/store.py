@@ -1,7 +1,7 @@
 """The system of record on SQLite: ``SQLiteStore`` implements every role of
 ``broadsheet.store.contract.Store`` — sources, articles (versions, stories, tombstones),
-annotations, people, price bars, saved searches, alerts (inbox, outbox), and the change
-log followers read.
+annotations, people, price bars, saved searches, alerts (inbox, outbox), accounts, and the
+change log followers read.
 
 Connections, transactions and durability: ``connection``. Each role's SQL: the modules
 beside this one.
@@ -10,12 +10,20 @@ beside this one.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date, datetime
 
 from broadsheet.errors import NotFoundError, StoreError
-from broadsheet.models import Annotations, Article, PriceBar, SaveResult, StoredArticle
+from broadsheet.models import (
+    Annotations,
+    Article,
+    CueClass,
+    PriceBar,
+    SaveResult,
+    StoredArticle,
+)
 from broadsheet.store.dedupe import content_hash, minhash, normalize_text
+from broadsheet.store.sqlite.accounts import AccountRows
 from broadsheet.store.sqlite.alerts import AlertRows
 from broadsheet.store.sqlite.annotations import (
     build_person_profile,
@@ -55,7 +63,7 @@ from broadsheet.textsafe import clean_article, clean_text
 __all__ = ["SQLiteStore", "open_sqlite"]
 
 
-class SQLiteStore(SourceRows, SavedSearchRows, AlertRows):
+class SQLiteStore(SourceRows, SavedSearchRows, AlertRows, AccountRows):
     """Thread-safe store on one SQLite file (or ``:memory:``): every role of ``Store``."""
 
     def __enter__(self) -> SQLiteStore:
@@ -278,10 +286,13 @@ class SQLiteStore(SourceRows, SavedSearchRows, AlertRows):
             require_article(conn, article_id)
             return read_annotations(conn, article_id)
 
-    def quotes_by_speaker(self, name: str, limit: int = 50) -> list[SpeakerQuote]:
-        """Quotes attributed to ``name`` (case-insensitive), newest article first."""
+    def quotes_by_speaker(
+        self, name: str, limit: int = 50, cue_classes: Collection[CueClass] | None = None
+    ) -> list[SpeakerQuote]:
+        """Quotes attributed to ``name`` (case-insensitive), newest article first; only
+        those whose cue is of ``cue_classes`` (speech, writing, thought, action) when given."""
         with self._use() as conn:
-            return find_speaker_quotes(conn, [name], limit)
+            return find_speaker_quotes(conn, [name], limit, cue_classes)
 
     def person_profile(self, name: str) -> PersonProfile | None:
         """Everything the archive says about one person (name or entity id), or None."""

@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from ...models import CUE_CLASSES
 from ...service import Sentences
 from ..text import plain, when
 from .base import Live, Panel
@@ -61,7 +62,8 @@ def marks_of(view: ArticleView) -> list[Mark]:
     for q in ann.quotes:
         who = q.speaker or "unattributed"
         about = ", ".join(x for x in (q.speaker_title, q.speaker_affiliation) if x)
-        detail = f"{q.kind} quote" + (f"; {who}: {about}" if about else "")
+        kind = q.kind if q.cue_class == "speech" else f"{q.kind} {q.cue_class}"
+        detail = f"{kind} quote" + (f"; {who}: {about}" if about else "")
         said = sentences.of_quote(q) or sentences.around(*q.content)
         marks.append(Mark(q.content[0], q.content[1], "quote", f"quote by {who}", detail, said))
     for f in ann.facts:
@@ -112,9 +114,11 @@ class ReaderPanel(Panel):
         border-top: solid $accent; }
     """
 
-    def __init__(self, command: str, article_id: int) -> None:
-        super().__init__(command, title=f"READ {article_id}")
+    def __init__(self, command: str, article_id: int, *, all_quotes: bool = False) -> None:
+        super().__init__(command, title=f"READ {article_id}" + (" ALL" if all_quotes else ""))
         self.article_id = article_id
+        # what was said or written; READ <id> ALL adds thoughts, beliefs and actions
+        self.cue_classes = CUE_CLASSES if all_quotes else None
         self.view: ArticleView | None = None
         self.marks: list[Mark] = []
         self.current = -1
@@ -132,7 +136,7 @@ class ReaderPanel(Panel):
         yield self.aside
 
     async def load(self) -> None:
-        view = await self.call(self.host.svc.read, self.article_id)
+        view = await self.call(self.host.svc.read, self.article_id, cue_classes=self.cue_classes)
         self.view = view
         self.marks = marks_of(view)
         self.current = min(self.current, len(self.marks) - 1)
