@@ -27,6 +27,7 @@ __all__ = [
     "SearchSettings",
     "Settings",
     "StoreSettings",
+    "WireSettings",
     "default_home",
     "load_settings",
 ]
@@ -151,6 +152,49 @@ class AlertSettings(_Section):
     webhook_timeout: float = Field(10.0, description="Seconds one webhook request may take in all.")
 
 
+class WireSettings(_Section):
+    url: str | None = Field(
+        None,
+        description=(
+            "Where the engine's events and the stage workers' jobs travel: unset for one "
+            "process (the in-process bus), or a nats:// URL of a NATS server with JetStream "
+            "(`broadsheet worker`, `broadsheet wire status`)."
+        ),
+    )
+    prefix: str = Field(
+        "broadsheet",
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description=(
+            "First token of every subject on NATS (`<prefix>.events.>`, `<prefix>.jobs.>`): "
+            "letters, digits, - and _."
+        ),
+    )
+    stream: str = Field(
+        "BROADSHEET",
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Name stem of the JetStream streams (`<stream>_EVENTS`, `_JOBS`, `_DEAD`).",
+    )
+    ack_wait: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds a worker may hold a job unacknowledged before it is redelivered.",
+    )
+    max_deliver: int = Field(
+        5,
+        ge=1,
+        description="Deliveries of one job before it goes to the dead-letter stream.",
+    )
+    max_ack_pending: int = Field(
+        256,
+        ge=1,
+        description="Jobs of one stage handed out and not yet acknowledged (backpressure).",
+    )
+    duplicate_window: float = Field(
+        600.0,
+        description="Seconds JetStream remembers a message id to drop a repeated publish.",
+    )
+
+
 class AccountSettings(_Section):
     session_idle: float = Field(
         1800.0, gt=0, description="Seconds without a request after which a login session ends."
@@ -200,6 +244,10 @@ class Settings(BaseSettings):
     alerts: AlertSettings = Field(
         default_factory=AlertSettings,  # type: ignore[arg-type]
         description="Saved-search alerts: percolation and webhook delivery.",
+    )
+    wire: WireSettings = Field(
+        default_factory=WireSettings,  # type: ignore[arg-type]
+        description="The event bus and the stage workers: in-process, or NATS JetStream.",
     )
     accounts: AccountSettings = Field(
         default_factory=AccountSettings,  # type: ignore[arg-type]

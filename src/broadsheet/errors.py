@@ -20,7 +20,8 @@
     ├── InvalidRequestError         a request's other parameters are invalid (a cursor, a range)
     ├── MarketDataError             prices could not be read or are invalid
     ├── AuthError                   a login failed (one message for every cause)
-    └── ThrottledError              too many failed logins for an account (``retry_after``)
+    ├── ThrottledError              too many failed logins for an account (``retry_after``)
+    └── WireError                   NATS JetStream could not be reached or refused a request
 
 Exit codes for the command line are mapped from this tree in ``broadsheet.cli.exit_codes``.
 """
@@ -49,6 +50,7 @@ __all__ = [
     "StoreError",
     "ThrottledError",
     "TooManyRedirectsError",
+    "WireError",
 ]
 
 
@@ -144,6 +146,10 @@ class InvalidRequestError(BroadsheetError):
 
 class MarketDataError(BroadsheetError):
     """Prices could not be read or are invalid."""
+
+
+class WireError(BroadsheetError):
+    """The message wire (NATS JetStream) could not be reached or refused a request."""
 
 
 class AuthError(BroadsheetError):

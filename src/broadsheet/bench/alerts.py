@@ -164,22 +164,34 @@ def run_wire_bench(
     seed: int = 11,
     sse: str | None = None,
     token: str | None = None,
+    wire: str | None = None,
     settings: Settings,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Run the benchmark (see the module); returns the figures as one JSON-able dict."""
+    """Run the benchmark (see the module); returns the figures as one JSON-able dict.
+
+    ``wire``: a nats:// URL; the percolator runs in a following process of its own and the
+    alerts reach this one over NATS JetStream (``bench.wire_nats``)."""
     say = progress or (lambda _text: None)
     if sse is not None:
         return _run(settings, alerts, rate, seconds, seed, sse, token, say)
+    from .wire_nats import delete_streams, unique_wire
+
+    nats_wire = unique_wire(wire) if wire else None
     with tempfile.TemporaryDirectory(prefix="broadsheet-wire-") as tmp:
-        local = settings.model_copy(
-            update={
-                "home": Path(tmp),
-                "store": StoreSettings(url=None),
-                "search": settings.search.model_copy(update={"index_dir": None}),
-            }
-        )
-        return _run(local, alerts, rate, seconds, seed, None, None, say)
+        update: dict[str, Any] = {
+            "home": Path(tmp),
+            "store": StoreSettings(url=None),
+            "search": settings.search.model_copy(update={"index_dir": None}),
+        }
+        if nats_wire is not None:
+            update["wire"] = nats_wire
+        local = settings.model_copy(update=update)
+        try:
+            return _run(local, alerts, rate, seconds, seed, None, None, say)
+        finally:
+            if nats_wire is not None:
+                delete_streams(nats_wire)
 
 
 def _run(
@@ -211,12 +223,22 @@ def _run(
         for name, query in searches:
             writer.add_alert(f"{name}-{stamp}", query, follower="alerts")
         svc = open_service(settings, enrich=False)
+        over_nats = settings.wire.url is not None and sse is None
+        follower: subprocess.Popen[str] | None = None
+        follower_cpu: float | None = None
         try:
             receiver: _Receiver = BusReceiver(svc.bus) if sse is None else SSEReceiver(sse, token)
             receiver.start()
             if isinstance(receiver, SSEReceiver) and not receiver.connected.wait(10):
                 raise RuntimeError(f"could not connect to {sse}")
-            if sse is None:
+            if over_nats:
+                from .wire_nats import start_follower
+
+                say("compiling the saved searches in a following process (alerts over NATS)")
+                started = time.perf_counter()
+                follower = start_follower(settings)
+                say(f"compiled in {time.perf_counter() - started:.1f} s")
+            elif sse is None:
                 say("compiling the saved searches")
                 started = time.perf_counter()
                 svc.start_following()
@@ -238,6 +260,10 @@ def _run(
             wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
             missing_reports = _brute_force(writer, maker, stored, searches, stamp)
         finally:
+            if follower is not None:
+                from .wire_nats import stop_follower
+
+                follower_cpu = stop_follower(follower)
             svc.close()
     finally:
         writer.close()
@@ -256,9 +282,11 @@ def _run(
             "p99": round(percentile(receiver.latencies, 99), 2),
             "max": round(max(receiver.latencies, default=0.0), 2),
         },
-        "subscriber": "sse" if sse else "bus",
+        "subscriber": "sse" if sse else ("nats" if over_nats else "bus"),
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu, 2),
+        # with --wire: the following process (percolator, change feed, publishes to NATS)
+        "follower_cpu_s": follower_cpu,
     }
     return result
 

@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (importing registers the commands)
     cmd_serve,
     cmd_sources,
     cmd_terminal,
+    cmd_worker,
 )
 from .app import cli
 

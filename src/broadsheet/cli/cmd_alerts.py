@@ -284,6 +284,14 @@ def inbox(
 )
 @click.option("--token", help="A bearer token for the SSE stream (with --sse).")
 @click.option(
+    "--wire",
+    "wire_url",
+    metavar="URL",
+    help="Across processes over NATS JetStream at URL (nats://...): the percolator in a "
+    "following process, alerts received here as a JetStream subscriber; then the raw hop "
+    "(1 KB at 1,000/s with acks, and events/s flat out). Uses streams of its own.",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @pass_ctx
@@ -296,15 +304,20 @@ def bench_wire(
     seed: int,
     sse: str | None,
     token: str | None,
+    wire_url: str | None,
     fmt: str,
 ) -> None:
     """Latency from a story stored to its alert received live, with N saved searches, R
     stories a second for S seconds, in a temporary home. Last line: one JSON object.
 
     With --sse, the subscriber is an SSE client of a `broadsheet serve` that follows the
-    home given with --home (the stories and searches are written there)."""
+    home given with --home (the stories and searches are written there). With --wire, every
+    hop crosses a process boundary over NATS JetStream, and the raw hop is measured too."""
     from ..bench.alerts import run_wire_bench
 
+    if sse is not None and wire_url is not None:
+        raise click.UsageError("--sse and --wire measure different subscribers: give one")
+    say = lambda text: ctx.err.print(styled(text, "dim"))  # noqa: E731
     result = run_wire_bench(
         alerts=alerts_n,
         rate=rate,
@@ -312,9 +325,15 @@ def bench_wire(
         seed=seed,
         sse=sse,
         token=token,
+        wire=wire_url,
         settings=ctx.settings,
-        progress=lambda text: ctx.err.print(styled(text, "dim")),
+        progress=say,
     )
+    if wire_url is not None:
+        from ..bench.wire_nats import run_raw
+
+        say("the raw hop: 1 KB at 1,000/s with acks, then flat out")
+        result["raw"] = run_raw(wire_url)
     if fmt == "json":
         emit_json(result)
         return

@@ -4,10 +4,14 @@ from .ingest import BatchReport, IngestOutcome, Pipeline, open_pipeline, read_do
 from .poll import (
     PollOutcome,
     add_source,
+    entries_to_read,
     entry_to_document,
     ingest_url,
+    looks_like_feed,
     poll_due,
     poll_source,
+    record_failure,
+    record_success,
     watch,
 )
 
@@ -17,11 +21,15 @@ __all__ = [
     "Pipeline",
     "PollOutcome",
     "add_source",
+    "entries_to_read",
     "entry_to_document",
     "ingest_url",
+    "looks_like_feed",
     "open_pipeline",
     "poll_due",
     "poll_source",
     "read_document",
+    "record_failure",
+    "record_success",
     "watch",
 ]

@@ -23,10 +23,14 @@ from .ingest import BatchReport, IngestOutcome, Pipeline
 __all__ = [
     "PollOutcome",
     "add_source",
+    "entries_to_read",
     "entry_to_document",
     "ingest_url",
+    "looks_like_feed",
     "poll_due",
     "poll_source",
+    "record_failure",
+    "record_success",
     "watch",
 ]
 
@@ -258,6 +262,32 @@ def ingest_url(pipeline: Pipeline, url: str) -> BatchReport:
             continue
         report.add(pipeline.ingest_document(doc, guid=entry.guid or entry.link))
     return report
+
+
+def entries_to_read(
+    pipeline: Pipeline, source: Source, feed: ParsedFeed
+) -> tuple[list[FeedEntry], int]:
+    """The entries of a polled feed that are to be read (new ones, and known ones whose text
+    may have changed: see ``_ingest_feed``), and how many were skipped as unchanged. The
+    stage workers use it to turn a poll into jobs."""
+    wanted: list[FeedEntry] = []
+    skipped = 0
+    for entry in feed.entries:
+        key = entry.guid or entry.link
+        fetch_page = bool(pipeline.settings.poll.fetch_articles and entry.link)
+        if key and pipeline.store.seen_guid(source.id, key):
+            recheck = (not fetch_page and not feed.problems) or _updated_since(entry, source)
+            if not recheck:
+                skipped += 1
+                continue
+        wanted.append(entry)
+    return wanted, skipped
+
+
+# the scheduler's bookkeeping, for the stage workers (``broadsheet.workers``)
+looks_like_feed = _looks_like_feed
+record_success = _record_success
+record_failure = _record_failure
 
 
 def _ingest_feed(

@@ -54,6 +54,7 @@ from .views import (
     annotations_json,
     article_record,
 )
+from .wire import WirePublished, WireStatus, WireTasks
 
 __all__ = [
     "AlertView",
@@ -86,6 +87,8 @@ __all__ = [
     "TokenView",
     "UserView",
     "VersionView",
+    "WirePublished",
+    "WireStatus",
     "annotations_json",
     "article_record",
     "input_files",
@@ -96,7 +99,14 @@ __all__ = [
 
 
 class Service(
-    ArchiveTasks, SourceTasks, MarketTasks, AlertTasks, BatchTasks, AccountTasks, LiveTasks
+    ArchiveTasks,
+    SourceTasks,
+    MarketTasks,
+    AlertTasks,
+    BatchTasks,
+    AccountTasks,
+    LiveTasks,
+    WireTasks,
 ):
     """Every user task over one archive (see the module's docstring)."""
 

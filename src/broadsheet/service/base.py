@@ -20,7 +20,7 @@ from ..config import Settings
 from ..errors import StoreError
 from ..search import IndexFollower, SearchBackend, open_search
 from ..store import Store, open_store
-from ..wire import Bus, ChangeFeed, Follower, FollowLoop, InProcessBus
+from ..wire import Bus, ChangeFeed, Follower, FollowLoop, open_bus
 
 if TYPE_CHECKING:
     from ..alerts import AlertFollower, WebhookWorker
@@ -45,7 +45,7 @@ class ServiceBase:
         enricher: Any = None,
     ) -> None:
         self.settings = settings
-        self.bus: Bus = bus or InProcessBus()
+        self.bus: Bus = bus or open_bus(settings.wire)
         self.enrich = settings.enrich.enabled if enrich is None else enrich
         self._enricher = enricher
         self._store: Store | None = None

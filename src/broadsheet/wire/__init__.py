@@ -7,6 +7,8 @@ message stream (NATS JetStream) behind the same ``Bus`` contract.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .bus import Bus, InProcessBus, Subscription
 from .events import (
     EVENT_TYPES,
@@ -21,6 +23,9 @@ from .events import (
     event_from_json,
 )
 from .follow import ChangeFeed, ChangeSource, Follower, FollowLoop
+
+if TYPE_CHECKING:
+    from ..config import WireSettings
 
 __all__ = [
     "EVENT_TYPES",
@@ -40,4 +45,15 @@ __all__ = [
     "Subscription",
     "event_from_change",
     "event_from_json",
+    "open_bus",
 ]
+
+
+def open_bus(settings: WireSettings) -> Bus:
+    """The bus ``wire.url`` names: in-process when unset, else NATS JetStream (connecting on
+    first use)."""
+    if not settings.url:
+        return InProcessBus()
+    from .nats import NatsBus
+
+    return NatsBus(settings)
