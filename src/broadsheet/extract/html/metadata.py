@@ -91,8 +91,7 @@ _BY_PREFIX = re.compile(
 # an organisation or a web address, not a person
 _NOT_A_PERSON = re.compile(
     r"\b(?:gmbh|ag|e\.\s?v|inc|ltd|llc|plc|corp|s\.?a|s\.?l|kg|ug|co\.|press|news|"
-    r"newsroom|redaktion|editorial|team|agency|agencies|media|group|verlag)\b\.?$"
-    r"|^[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|de|at|ch|fr|it|es|io|info|co|uk|eu|nl|be)$",
+    r"newsroom|redaktion|editorial|team|agency|agencies|media|group|verlag)\b\.?$",
     re.IGNORECASE,
 )
 _AGENCY_SUFFIX = re.compile(
@@ -102,11 +101,34 @@ _AGENCY_SUFFIX = re.compile(
 )
 _ROLE_SUFFIX = re.compile(
     r",\s?(?:[\w.]+\s){0,3}(?:correspondent|reporter|writer|editor|columnist|contributor"
-    r"|journalist|analyst|producer|critic)\b.*$"
-    r"|,\s?[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|co\.uk|de)$",
+    r"|journalist|analyst|producer|critic)\b.*$",
     re.IGNORECASE,
 )
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_TLDS = frozenset(
+    [
+        "com",
+        "net",
+        "org",
+        "de",
+        "at",
+        "ch",
+        "fr",
+        "it",
+        "es",
+        "io",
+        "info",
+        "co",
+        "uk",
+        "eu",
+        "nl",
+        "be",
+    ]
+)
+
+
+def _web_address(text: str) -> bool:
+    """ "example-news.com", "cleveland.com": one word with a dot and a top-level domain."""
+    return " " not in text and "." in text and text.rsplit(".", 1)[1].lower() in _TLDS
 
 
 def parse_date(value: object) -> datetime | None:
@@ -219,10 +241,13 @@ def _byline_in(scope: Any) -> list[str]:
 def clean_byline(text: str, site: str | None = None) -> str | None:
     """ "By Jane Roe @jroe Nov 18, 2019 • 2 min read" -> "Jane Roe"; None for "admin" & co.,
     for an organisation, a web address or the site's own name."""
-    text = _EMAIL.sub(" ", _clean(text[:300]))
+    text = " ".join(w for w in _clean(text[:300]).split() if "@" not in w[1:])  # e-mails
     text = _BY_PREFIX.sub("", text)
     text = _AGENCY_SUFFIX.sub("", text)
     text = _ROLE_SUFFIX.sub("", text)
+    head, comma, tail = text.rpartition(",")
+    if comma and _web_address(tail.strip()):  # "Troy L. Smith, Cleveland.com"
+        text = head
     cut = _BYLINE_CUT.search(text)
     if cut is not None:
         text = text[: cut.start()]
@@ -230,7 +255,7 @@ def clean_byline(text: str, site: str | None = None) -> str | None:
     text = text.strip(" ,.;:|-–—()[]")
     if not text or text.lower() in _NOT_A_NAME or not any(c.isalpha() for c in text):
         return None
-    if len(text) > 80 or _NOT_A_PERSON.search(text):
+    if len(text) > 80 or _NOT_A_PERSON.search(text) or _web_address(text):
         return None
     if site and _norm(text) == _norm(site):
         return None
