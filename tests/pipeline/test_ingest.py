@@ -102,3 +102,38 @@ def test_sigkill_mid_ingest_then_rerun(settings: Settings, tmp_path: Path, kills
         assert len({a.headline for a in arts}) == 80  # nothing doubled
         assert pipe.index is not None
         assert pipe.index.search("budget").total == 80  # the index agrees with the store
+
+
+def test_undated_file_is_not_dated_by_its_modification_time(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Issue 12: a page with no date of its own keeps no publication date; its "seen at" is
+    when it was taken in, not when the file was last written."""
+    from datetime import UTC, datetime
+
+    folder = tmp_path / "undated"
+    folder.mkdir()
+    story = folder / "pier.html"
+    story.write_bytes(
+        page(
+            "Harbour council votes to rebuild the old pier",
+            [
+                "The harbour council voted on Tuesday evening to rebuild the old pier, closed "
+                "to walkers since the winter storms damaged its deck and two of its supports.",
+                "Members said work would start once the contract is signed, and that the "
+                "boats that moor alongside would move to the north quay while crews work.",
+            ],
+        )
+    )
+    old = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC).timestamp()
+    os.utime(story, (old, old))
+    started = datetime.now(UTC).replace(microsecond=0)
+    with open_pipeline(settings, enrich=False) as pipe:
+        assert pipe.ingest_path(folder).counts.get("new") == 1
+        stored = next(iter(pipe.store.iter_articles()))
+        assert stored.published_at is None
+        assert stored.first_seen_at is not None and stored.first_seen_at >= started
+        assert pipe.index is not None
+        hit = pipe.index.search("pier").hits[0]
+        assert hit.published_at is None and hit.first_seen_at is not None
+        assert hit.first_seen_at.year >= started.year

@@ -134,7 +134,8 @@ def search(
         title = Text(f"{hit.id}  ", style="dim")
         title.append(clean(hit.headline) or "(no headline)", style="bold")
         ctx.out.print(title)
-        ctx.out.print(styled(f"{hit.source or ''}  {when(hit.when)}", "cyan"))
+        dated = when(hit.published_at) if hit.published_at else f"seen {when(hit.first_seen_at)}"
+        ctx.out.print(styled(f"{hit.source or ''}  {dated}", "cyan"))
         if hit.snippet:
             ctx.out.print(highlight_snippet(hit.snippet))
         ctx.out.print()

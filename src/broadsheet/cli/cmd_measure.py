@@ -163,6 +163,34 @@ def bench_enrich(ctx: Context, directory: Path, rounds: int, cpu: int, fmt: str)
     ctx.out.print_json(data=data)
 
 
+@bench.command("metadata")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--gold",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Gold metadata file (default: DIRECTORY/metadata.json).",
+)
+@click.option("--rounds", type=int, default=3, show_default=True, help="Timed rounds (median).")
+@click.option("--misses", is_flag=True, help="List every wrong answer (JSON output only).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@pass_ctx
+@handle_errors
+def bench_metadata(
+    ctx: Context, directory: Path, gold: Path | None, rounds: int, misses: bool, fmt: str
+) -> None:
+    """Score headline, byline and date against trafilatura's metadata in the same run."""
+    from ..bench.metadata import run_metadata_bench
+
+    report = run_metadata_bench(directory, gold, rounds=rounds)
+    data = json.loads(report.to_json(with_misses=misses))
+    if fmt == "json":
+        emit_json(data)
+        return
+    ctx.out.print_json(data=data)
+
+
 @bench.command("search")
 @click.option("--articles", type=int, default=100_000, show_default=True)
 @click.option("--queries", type=int, default=200, show_default=True, help="Queries per class.")

@@ -83,11 +83,11 @@ def count_documents(path: Path) -> int:
     return sum(1 for p in _walk(path) if document_kind(p) is not None)
 
 
-def _mtime(path: Path) -> datetime:
-    try:
-        return datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    except OSError:
-        return datetime.now(UTC)
+def _read_at() -> datetime:
+    """When a local file is taken in: its "seen at" time. Not the file's modification time,
+    which says when the file was copied or saved, not when its story was published, and
+    would date (and order) an undated story by it."""
+    return datetime.now(UTC)
 
 
 class _Readable(Protocol):
@@ -153,7 +153,7 @@ def iter_documents(path: Path, *, on_error: ErrorHandler | None = None) -> Itera
             uri=str(file),
             body=body,
             media_type="text/html" if kind == "html" else "text/plain",
-            fetched_at=_mtime(file),
+            fetched_at=_read_at(),
         )
 
 
@@ -224,7 +224,7 @@ def _iter_warc(path: Path, report: Callable[[Path, Exception], None]) -> Iterato
     """HTML response records of one WARC file. warcio is lenient with damaged files, so
     non-WARC records, truncated records, a truncated gzip member and oversized headers are
     raised as errors (the records before them are kept)."""
-    fallback = _mtime(path)
+    fallback = _read_at()  # a record without WARC-Date
     with path.open("rb") as stream:
         records: Any = _Archive(stream, str(path))
         for record in records:

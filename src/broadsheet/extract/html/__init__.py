@@ -40,7 +40,46 @@ from .figures import _lead_figure, _merge_images
 from .metadata import _byline_in, _read_metadata, clean_byline, join_names
 from .tree import _FIRST_ARTICLE, _region, parse_html
 
-__all__ = ["extract_html", "parse_html"]
+__all__ = ["extract_html", "extract_html_metadata", "parse_html"]
+
+
+def extract_html_metadata(
+    body: bytes | str, *, url: str | None = None, charset: str | None = None
+) -> Article:
+    """The metadata of a page alone (headline, byline, dates, site, language...), no body:
+    for a page with no article text, and for benchmarks of metadata."""
+    budget = Budget.for_size(len(body), what=url or "page", error=ExtractionError)
+    text = body if isinstance(body, str) else decode_html(body, charset)
+    root = parse_html(text)
+    try:
+        meta = _read_metadata(root, url)
+        if meta.byline is None:
+            etree.strip_elements(root, *_STRIP_TAGS, with_tail=False)
+            budget.check("reading metadata")
+            container = _find_container(root)
+            scope = (
+                _region(container, next(iter(_FIRST_ARTICLE(root)), None))
+                if container is not None
+                else root
+            )
+            meta.byline = join_names(
+                [n for n in (clean_byline(x, meta.site_name) for x in _byline_in(scope)) if n]
+            )
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as exc:
+        raise ExtractionError(f"extraction failed: {exc!r}") from exc
+    return Article(
+        paragraphs=(),
+        headline=meta.headline,
+        byline=meta.byline,
+        published_at=meta.published_at,
+        updated_at=meta.updated_at,
+        url=url,
+        canonical_url=meta.canonical_url,
+        language=meta.language,
+        site_name=meta.site_name,
+        description=meta.description,
+        images=tuple(meta.images),
+    )
 
 
 def extract_html(
@@ -62,7 +101,9 @@ def extract_html(
                 if container is not None
                 else root
             )
-            meta.byline = join_names([n for n in map(clean_byline, _byline_in(scope)) if n])
+            meta.byline = join_names(
+                [n for n in (clean_byline(x, meta.site_name) for x in _byline_in(scope)) if n]
+            )
         images = _merge_images(lead, meta.images)
         tree = _narrowed_document(container) if container is not None else root
         _unmask_social_embeds(tree)
