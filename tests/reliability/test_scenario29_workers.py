@@ -69,13 +69,15 @@ class Crew:
         self.kills: Counter[str] = Counter()
 
     def start(self, stage: str, slot: int, concurrency: int) -> None:
-        log = (self.log_dir / f"{stage}-{slot}.log").open("ab")
-        self.procs[(stage, slot)] = subprocess.Popen(
-            cli_command(self.home, self.config, "worker", stage, "--concurrency", str(concurrency)),
-            env=self.env,
-            stdout=log,
-            stderr=log,
-        )
+        with (self.log_dir / f"{stage}-{slot}.log").open("ab") as log:  # the child keeps its own
+            self.procs[(stage, slot)] = subprocess.Popen(
+                cli_command(
+                    self.home, self.config, "worker", stage, "--concurrency", str(concurrency)
+                ),
+                env=self.env,
+                stdout=log,
+                stderr=log,
+            )
 
     def start_all(self) -> None:
         for stage, count, concurrency in CREW:

@@ -93,7 +93,7 @@ async def _session(app: BroadsheetApp, demo: LiveDemo) -> None:
         await wait_for(pilot, lambda: any(a.name == "next" for a in app.fired))
         fired = next(a for a in app.fired if a.name == "next")
         assert fired.headline == upcoming.headline
-        assert app.status.unread >= 1
+        await wait_for(pilot, lambda: app.status.unread >= 1)  # the inbox is read in a worker
         assert any(fired.headline in n.message for n in app._notifications)
         inbox = app.query_one(AlertsPanel).inbox
         await wait_for(pilot, lambda: inbox.row_count >= 1)

@@ -211,7 +211,7 @@ def test_poison_jobs_go_to_the_dead_letters(
         link.close()
     for stage in ("fetch", "extract", "store"):
         workers.start(stage)
-    _wait(lambda: workers.status()["dead_letters"] == 3, timeout=90)
+    _wait(lambda: workers.status()["dead_letters"] == 3, timeout=240)  # a loaded CI box
     status = workers.status()
     letters = {d["stage"]: d for d in status["dead"]}
     assert "not a JSON job" in letters["extract"]["error"]

@@ -129,12 +129,15 @@ class Panel(Vertical):
         except BroadsheetError as exc:
             self.show_error(str(exc))
         except Exception as exc:  # a bug must not take the terminal down: say so, keep going
+            if not self.is_attached:  # closed while it loaded (a story opened over it): done
+                return
             log.exception("panel %s failed", self.command)
             self.show_error(f"could not load: {exc!r}")
         finally:
-            self.loading = False
-            if focus:
-                self.focus_main()
+            if self.is_attached:
+                self.loading = False
+                if focus:
+                    self.focus_main()
 
     async def load(self) -> None:
         """Fetch and show this panel's content (runs in a worker)."""
