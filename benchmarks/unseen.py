@@ -204,17 +204,32 @@ def step_metadata(data: Path, rounds: int, work: Path) -> dict[str, Any]:
     theirs = {r["id"]: r for r in map(json.loads, anchor.read_text().splitlines()) if r}
 
     def fields(pred: dict[str, dict[str, Any]]) -> dict[str, Any]:
-        counts = {"headline": [0, 0], "byline": [0, 0], "date": [0, 0]}
-        for key, meta in gold.items():
-            got = pred.get(key, {})
-            counts["headline"][1] += 1
-            counts["headline"][0] += _norm(got.get("headline")) == _norm(meta.get("title"))
-            counts["byline"][1] += 1
-            counts["byline"][0] += _names(got.get("byline")) == _names(meta.get("byline"))
-            counts["date"][1] += 1
-            want = (meta.get("publishedTime") or "")[:10]
-            counts["date"][0] += (got.get("published_at") or "")[:10] == want
-        return {k: round(v[0] / v[1], 3) for k, v in counts.items()} | {"pages": len(gold)}
+        """Per field: right on every page (an empty answer is right where the gold is empty),
+        and right on the pages whose gold has a value."""
+        checks = {
+            "headline": (lambda g: _norm(g.get("title")), lambda p: _norm(p.get("headline"))),
+            "byline": (
+                lambda g: frozenset(_names(g.get("byline"))),
+                lambda p: frozenset(_names(p.get("byline"))),
+            ),
+            "date": (
+                lambda g: (g.get("publishedTime") or "")[:10],
+                lambda p: (p.get("published_at") or "")[:10],
+            ),
+        }
+        out: dict[str, Any] = {"pages": len(gold)}
+        for name, (want_of, got_of) in checks.items():
+            right = right_valued = valued = 0
+            for key, meta in gold.items():
+                want, got = want_of(meta), got_of(pred.get(key, {}))
+                right += want == got
+                if want:
+                    valued += 1
+                    right_valued += want == got
+            out[name] = round(right / len(gold), 3)
+            out[f"{name}_with_gold"] = round(right_valued / valued, 3) if valued else None
+            out[f"{name}_gold_pages"] = valued
+        return out
 
     return {"broadsheet": {**fields(ours), **run}, "trafilatura_metadata": fields(theirs)}
 
