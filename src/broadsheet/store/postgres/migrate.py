@@ -10,42 +10,22 @@ cue classes).
 
 from __future__ import annotations
 
-import re
 import time
-from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import psycopg
 
 from broadsheet.errors import StoreError
+from broadsheet.store.sqlite.migrate import Migration, bundled_migrations
 
 __all__ = ["Migration", "apply_migrations", "list_migrations", "schema_version"]
 
-_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _MIGRATION_LOCK = 0x62_726F_6164_6D67  # "broadmg"
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    version: int
-    name: str
-    sql: str
 
 
 def list_migrations() -> list[Migration]:
     """The bundled migrations, in version order."""
-    folder = resources.files("broadsheet.store.postgres").joinpath("migrations")
-    found: list[Migration] = []
-    for entry in folder.iterdir():
-        match = _NAME.match(entry.name)
-        if match:
-            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
-    found.sort(key=lambda m: m.version)
-    versions = [m.version for m in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise StoreError(f"migrations must be numbered 1..n without gaps, found {versions}")
-    return found
+    return bundled_migrations("broadsheet.store.postgres")
 
 
 def schema_version(conn: psycopg.Connection[Any]) -> int:

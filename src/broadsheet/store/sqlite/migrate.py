@@ -15,7 +15,14 @@ from importlib import resources
 
 from broadsheet.errors import StoreError
 
-__all__ = ["Migration", "apply_migrations", "list_migrations", "schema_version", "split_sql"]
+__all__ = [
+    "Migration",
+    "apply_migrations",
+    "bundled_migrations",
+    "list_migrations",
+    "schema_version",
+    "split_sql",
+]
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -29,7 +36,13 @@ class Migration:
 
 def list_migrations() -> list[Migration]:
     """The bundled migrations, in version order."""
-    folder = resources.files("broadsheet.store.sqlite").joinpath("migrations")
+    return bundled_migrations("broadsheet.store.sqlite")
+
+
+def bundled_migrations(package: str) -> list[Migration]:
+    """The ``migrations/NNNN_name.sql`` files of ``package``, in version order, numbered
+    1..n without gaps (every backend's migrations are read this one way)."""
+    folder = resources.files(package).joinpath("migrations")
     found: list[Migration] = []
     for entry in folder.iterdir():
         match = _NAME.match(entry.name)
