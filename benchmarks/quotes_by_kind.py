@@ -19,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from broadsheet.bench.quotes_fit import _jaccard, iter_split, read_gold
+from broadsheet.bench.quotes_fit import iter_split, matched_pairs, read_gold, source_right
 
 _MARKS = '"“”‘’«»'
 
@@ -51,29 +51,9 @@ def main(split: Path, pred_path: Path) -> dict[str, object]:
         for k, q in zip(kinds, pred, strict=True):
             c["pred|" + k] += 1
             c["class|" + str(q.get("cue_class"))] += 1
-        pairs = sorted(
-            (
-                (_jaccard(tuple(p["content"]), g["content"]), i, j)
-                for i, p in enumerate(pred)
-                for j, g in enumerate(gold)
-            ),
-            reverse=True,
-        )
-        used_p: set[int] = set()
-        used_g: set[int] = set()
-        for score, i, j in pairs:
-            if score < 0.5:
-                break
-            if i in used_p or j in used_g:
-                continue
-            used_p.add(i)
-            used_g.add(j)
+        for i, j in matched_pairs(pred, gold):
             g, p = gold[j], pred[i]
-            src = p.get("source")
-            if src and g["source"]:
-                right = any(src[0] < e and s < src[1] for s, e in g["source"])
-            else:
-                right = not src and not g["source"]
+            right = source_right(p, g)
             if right:
                 c["hit_gold|" + g["kind"]] += 1
                 c["hit_pred|" + kinds[i]] += 1

@@ -115,6 +115,40 @@ def _prf(hit_p: int, n_pred: int, hit_r: int, n_gold: int) -> tuple[float, float
     return round(p, 4), round(r, 4), round(2 * p * r / (p + r), 4) if p + r else 0.0
 
 
+def matched_pairs(pred: list[dict[str, Any]], gold: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """Predicted and gold quotes paired one to one, best content overlap first, as the
+    reference scorer pairs them (character Jaccard of the content spans at least 0.5)."""
+    pairs = sorted(
+        (
+            (_jaccard(tuple(p["content"]), g["content"]), i, j)
+            for i, p in enumerate(pred)
+            for j, g in enumerate(gold)
+        ),
+        reverse=True,
+    )
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    out: list[tuple[int, int]] = []
+    for score, i, j in pairs:
+        if score < 0.5:
+            break
+        if i in used_p or j in used_g:
+            continue
+        used_p.add(i)
+        used_g.add(j)
+        out.append((i, j))
+    return out
+
+
+def source_right(pred: dict[str, Any], gold: dict[str, Any]) -> bool:
+    """A matched quote's source overlaps the gold Source (or both have none)."""
+    src = pred.get("source")
+    spans = gold["source"]
+    if src and spans:
+        return any(src[0] < e and s < src[1] for s, e in spans)
+    return not src and not spans
+
+
 def score_predictions(
     split: Path,
     predictions: dict[str, list[dict[str, Any]]],
@@ -132,32 +166,10 @@ def score_predictions(
         c["pred"] += len(pred)
         for g in gold:
             c["gold_" + g["kind"]] += 1
-        pairs = sorted(
-            (
-                (_jaccard(tuple(p["content"]), g["content"]), i, j)
-                for i, p in enumerate(pred)
-                for j, g in enumerate(gold)
-            ),
-            reverse=True,
-        )
-        used_p: set[int] = set()
-        used_g: set[int] = set()
-        for score, i, j in pairs:
-            if score < 0.5:
-                break
-            if i in used_p or j in used_g:
-                continue
-            used_p.add(i)
-            used_g.add(j)
+        for i, j in matched_pairs(pred, gold):
             g, p = gold[j], pred[i]
             c["content_hit"] += 1
-            src = p.get("source")
-            spans = g["source"]
-            if src and spans:
-                right = any(src[0] < e and s < src[1] for s, e in spans)
-            else:
-                right = not src and not spans
-            if right:
+            if source_right(p, g):
                 c["attribution_hit"] += 1
                 c["attribution_hit_" + g["kind"]] += 1
     cp, cr, cf = _prf(c["content_hit"], c["pred"], c["content_hit"], c["gold"])
