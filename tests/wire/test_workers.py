@@ -305,7 +305,7 @@ def test_store_and_enrich_workers_annotate_and_announce(home: Path, wire: WireSe
                 seen.append(event)
             return any(isinstance(e, ArticleUpdated) and e.what == "annotations" for e in seen)
 
-        _wait(annotated, timeout=120)
+        _wait(annotated, timeout=300)  # model load in a worker on a loaded box
         assert isinstance(seen[0], ArticleStored)
         store = open_store(str(home / "broadsheet.db"))
         try:

@@ -43,11 +43,12 @@ class Bus(Protocol):
     def close(self) -> None: ...
 
 
-class _Queue:
-    """One subscriber's bounded queue (the oldest event is dropped when it is full)."""
+class BoundedQueue:
+    """One subscriber's bounded queue of events (of ``types`` only, when given): the oldest
+    event is dropped, and counted, when it is full, so a slow reader never holds up the
+    publisher. The subscriptions of every bus are one of these."""
 
-    def __init__(self, bus: InProcessBus, types: tuple[type[Event], ...], maxsize: int) -> None:
-        self._bus = bus
+    def __init__(self, types: tuple[type[Event], ...], maxsize: int) -> None:
         self._types = types
         self._items: deque[Event] = deque()
         self._maxsize = max(1, maxsize)
@@ -73,11 +74,10 @@ class _Queue:
                 self._ready.wait(timeout)
             return self._items.popleft() if self._items else None
 
-    def close(self) -> None:
+    def _close(self) -> None:
         with self._ready:
             self._closed = True
             self._ready.notify_all()
-        self._bus._remove(self)
 
     @property
     def closed(self) -> bool:
@@ -95,6 +95,18 @@ class _Queue:
             event = await asyncio.to_thread(self.get, poll)
             if event is not None:
                 yield event
+
+
+class _Queue(BoundedQueue):
+    """A subscription of the in-process bus."""
+
+    def __init__(self, bus: InProcessBus, types: tuple[type[Event], ...], maxsize: int) -> None:
+        super().__init__(types, maxsize)
+        self._bus = bus
+
+    def close(self) -> None:
+        self._close()
+        self._bus._remove(self)
 
 
 class InProcessBus:

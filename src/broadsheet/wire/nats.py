@@ -24,11 +24,12 @@ import json
 import logging
 import threading
 from collections import deque
-from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator
+from collections.abc import Coroutine, Iterable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import WireError
+from .bus import BoundedQueue
 from .events import AlertFired, Event, event_from_json
 
 if TYPE_CHECKING:
@@ -236,46 +237,7 @@ async def ensure_streams(js: JetStreamContext, configs: Iterable[Any]) -> None:
             await js.update_stream(config)
 
 
-class _BoundedQueue:
-    """One subscriber's queue; the oldest event is dropped (and counted) when it is full."""
-
-    def __init__(self, types: tuple[type[Event], ...], maxsize: int) -> None:
-        self._types = types
-        self._items: deque[Event] = deque()
-        self._maxsize = max(1, maxsize)
-        self._ready = threading.Condition()
-        self._closed = False
-        self.dropped = 0
-
-    def offer(self, event: Event) -> None:
-        if self._types and not isinstance(event, self._types):
-            return
-        with self._ready:
-            if self._closed:
-                return
-            if len(self._items) >= self._maxsize:
-                self._items.popleft()
-                self.dropped += 1
-            self._items.append(event)
-            self._ready.notify()
-
-    def get(self, timeout: float | None = None) -> Event | None:
-        with self._ready:
-            if not self._items and not self._closed:
-                self._ready.wait(timeout)
-            return self._items.popleft() if self._items else None
-
-    def _close(self) -> None:
-        with self._ready:
-            self._closed = True
-            self._ready.notify_all()
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-
-class NatsSubscription(_BoundedQueue):
+class NatsSubscription(BoundedQueue):
     """Events from the events stream, published from the moment of subscribing (an ordered
     ephemeral consumer); a message that is not a known event is counted in ``unreadable``."""
 
@@ -313,19 +275,6 @@ class NatsSubscription(_BoundedQueue):
         if sub is not None and not self._bus.link.closed:
             with contextlib.suppress(Exception):  # the connection is going away
                 self._bus.link.run(sub.unsubscribe(), timeout=5)
-
-    def __iter__(self) -> Iterator[Event]:
-        while not self._closed:
-            event = self.get(0.5)
-            if event is not None:
-                yield event
-
-    async def aiter(self, poll: float = 0.25) -> AsyncIterator[Event]:
-        """The events for an asyncio consumer (as ``InProcessBus``'s subscriptions)."""
-        while not self._closed:
-            event = await asyncio.to_thread(self.get, poll)
-            if event is not None:
-                yield event
 
 
 class NatsBus:
