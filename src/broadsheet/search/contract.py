@@ -29,6 +29,7 @@ __all__ = [
     "SearchBackend",
     "SearchResults",
     "SortOrder",
+    "changed_articles",
     "plain_snippet",
 ]
 
@@ -119,3 +120,20 @@ class SearchBackend(Protocol):
         """Give up the right to write (others may then catch the index up); reading goes on."""
 
     def close(self) -> None: ...
+
+
+def changed_articles(
+    store: IndexedStore, changes: Sequence[ChangeLike]
+) -> tuple[list[StoredArticle], list[int]]:
+    """What a batch of change-log rows asks of an index: the articles to (re)index as they
+    are now, and the ids to remove (deleted, or gone since the change was logged). Every
+    search backend's ``catch_up`` applies a batch this one way."""
+    latest: dict[int, str] = {}
+    for change in changes:
+        if change.op != "note" and change.article_id is not None:
+            latest[change.article_id] = change.op
+    upserts = [aid for aid, op in latest.items() if op != "delete"]
+    articles = list(store.get_articles(upserts)) if upserts else []
+    found = {a.id for a in articles}
+    gone = [aid for aid, op in latest.items() if op == "delete" or aid not in found]
+    return articles, gone

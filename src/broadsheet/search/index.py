@@ -54,6 +54,7 @@ from .contract import (
     IndexedStore,
     SearchResults,
     SortOrder,
+    changed_articles,
 )
 from .fields import (
     DEFAULT_TEXT_FIELDS,
@@ -326,14 +327,7 @@ class SearchIndex:
                 changes = store.changes_since(self._last_seq, limit=batch)
                 if not changes:
                     return applied
-                latest: dict[int, str] = {}
-                for change in changes:
-                    if change.op != "note" and change.article_id is not None:
-                        latest[change.article_id] = change.op
-                upserts = [aid for aid, op in latest.items() if op != "delete"]
-                articles = list(store.get_articles(upserts)) if upserts else []
-                found = {a.id for a in articles}
-                gone = [aid for aid, op in latest.items() if op == "delete" or aid not in found]
+                articles, gone = changed_articles(store, changes)
                 self.delete(gone)
                 self.index_articles((a, _annotations(store, a.id)) for a in articles)
                 self._last_seq = max(self._last_seq, max(c.seq for c in changes))

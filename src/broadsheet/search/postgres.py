@@ -40,7 +40,15 @@ from psycopg_pool import ConnectionPool
 from ..errors import ConfigError, IndexBusyError, NotFoundError, StoreError
 from ..models import Annotations, StoredArticle
 from .analysis import _analyzers, keyword_value, name_part_key, name_parts, token_positions
-from .contract import HIGHLIGHT_END, HIGHLIGHT_START, Hit, IndexedStore, SearchResults, SortOrder
+from .contract import (
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
+    Hit,
+    IndexedStore,
+    SearchResults,
+    SortOrder,
+    changed_articles,
+)
 from .fields import (
     INDEXED_KEYWORD_FIELDS,
     NAME_FIELDS,
@@ -500,14 +508,7 @@ class PostgresSearch:
                 changes = store.changes_since(self._last_seq, limit=batch)
                 if not changes:
                     return applied
-                latest: dict[int, str] = {}
-                for change in changes:
-                    if change.op != "note" and change.article_id is not None:
-                        latest[change.article_id] = change.op
-                upserts = [aid for aid, op in latest.items() if op != "delete"]
-                articles = list(store.get_articles(upserts)) if upserts else []
-                found = {a.id for a in articles}
-                gone = [aid for aid, op in latest.items() if op == "delete" or aid not in found]
+                articles, gone = changed_articles(store, changes)
                 rows = [_row(a, _annotations(store, a.id)) for a in articles]
                 seq = max(self._last_seq, max(c.seq for c in changes))
                 self._apply(rows, gone, seq)

@@ -65,8 +65,8 @@ async def _status(link: NatsLink, dead: int) -> dict[str, Any]:
                 continue
             letters.append(_letter(msg.data or b""))
             seq -= 1
-    except NotFoundError:
-        pass
+    except NotFoundError:  # no dead-letter stream yet: no job has been given up
+        letters, total_dead = [], 0
     return {
         "url": link.url,
         "prefix": link.prefix,
