@@ -41,7 +41,7 @@ from ..search import (
 )
 from ..search.analysis import name_part_key
 from ..search.fields import INDEXED_KEYWORD_FIELDS, INDEXED_TEXT_FIELDS, NAME_FIELDS
-from ..search.query import Matcher
+from ..search.matching import Matcher
 from ..store import SavedSearch
 
 __all__ = [

@@ -34,7 +34,7 @@ from typing import TypeVar
 from ..errors import QuerySyntaxError
 from ..models import Annotations, StoredArticle
 from ..search import PreparedArticle, article_fields, compile_matcher, prepare_article
-from ..search.query import Matcher
+from ..search.matching import Matcher
 from ..store import AlertHit, Change, FiredAlert, PendingStory, Store
 from ..wire import AlertFired, Bus
 from .compile import CompiledSearch, compile_search, count_keys, story_terms

@@ -26,6 +26,7 @@ from .contract import (
 from .fields import FieldSpec, article_fields, register_field
 from .follower import IndexFollower
 from .index import SearchIndex
+from .matching import PreparedArticle, compile_matcher, matches, prepare_article
 from .query import (
     And,
     DateRange,
@@ -34,13 +35,9 @@ from .query import (
     Not,
     Or,
     Phrase,
-    PreparedArticle,
     Query,
     Term,
-    compile_matcher,
-    matches,
     parse_query,
-    prepare_article,
 )
 
 if TYPE_CHECKING:
