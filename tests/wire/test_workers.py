@@ -59,16 +59,28 @@ class Workers:
         self.home, self.config = home, config
         self.env = cli_env() | wire_env(wire)
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.logs: list[Path] = []
 
     def start(self, stage: str, *extra: str) -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen(
-            cli_command(self.home, self.config, "worker", stage, *extra),
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        log = self.home.parent / f"worker-{len(self.procs)}-{stage}.log"
+        with log.open("wb") as sink:  # kept: a failing test prints what each worker said
+            proc = subprocess.Popen(
+                cli_command(self.home, self.config, "worker", stage, *extra),
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=sink,
+            )
         self.procs.append(proc)
+        self.logs.append(log)
         return proc
+
+    def said(self) -> str:
+        """What each worker wrote to stderr, and how it ended (for a failing test's report)."""
+        parts = []
+        for proc, log in zip(self.procs, self.logs, strict=True):
+            text = log.read_text("utf-8", "replace")[-3000:]
+            parts.append(f"--- {log.name} (exit {proc.poll()})\n{text}")
+        return "\n".join(parts)
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -106,13 +118,15 @@ def _consumer(status: dict, stage: str) -> dict:
     return next(c for c in status["consumers"] if c["name"] == f"stage-{stage}")
 
 
-def _wait(check, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+def _wait(check, timeout: float = 60.0, crew: Workers | None = None) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return
         time.sleep(0.3)
-    raise AssertionError("timed out waiting")
+    raise AssertionError(
+        "timed out waiting" + (f"; the workers said:\n{crew.said()}" if crew else "")
+    )
 
 
 def _headlines(home: Path) -> list[str | None]:
@@ -166,7 +180,7 @@ def test_a_worker_killed_mid_job_loses_nothing(
     victim = workers.start("fetch", "--concurrency", "4")
     workers.start("extract")
     workers.start("store")
-    _wait(lambda: _consumer_ready(workers, "fetch"))
+    _wait(lambda: _consumer_ready(wire, "fetch"), timeout=120, crew=workers)
     done = workers.cli("wire", "publish", "--all")
     assert done.returncode == 0, done.stderr
     assert slow_started.wait(60), "the slow page was never asked for"
@@ -174,7 +188,7 @@ def test_a_worker_killed_mid_job_loses_nothing(
     victim.wait()
     workers.start("fetch")
     expected = sorted(story(n)[0] for n in range(3))
-    _wait(lambda: sorted(h or "" for h in _headlines(home)) == expected, timeout=90)
+    _wait(lambda: sorted(h or "" for h in _headlines(home)) == expected, timeout=120, crew=workers)
     status = workers.status()
     assert status["dead_letters"] == 0
     time.sleep(3)  # a late repeat would be stored now
@@ -184,11 +198,22 @@ def test_a_worker_killed_mid_job_loses_nothing(
     assert len(asked_slow) == 2
 
 
-def _consumer_ready(workers: Workers, stage: str) -> bool:
+def _consumer_ready(wire: WireSettings, stage: str) -> bool:
+    """Asked of the server directly (a CLI process per poll would load a busy box further)."""
+    link = NatsLink(wire)
+
+    async def ask() -> bool:
+        js = await link.js()
+        try:
+            await js.consumer_info(link.jobs_stream, f"stage-{stage}")
+        except Exception:  # not made yet
+            return False
+        return True
+
     try:
-        return any(c["name"] == f"stage-{stage}" for c in workers.status()["consumers"])
-    except (AssertionError, ValueError):
-        return False
+        return link.run(ask(), timeout=20)
+    finally:
+        link.close()
 
 
 def test_poison_jobs_go_to_the_dead_letters(
@@ -211,7 +236,9 @@ def test_poison_jobs_go_to_the_dead_letters(
         link.close()
     for stage in ("fetch", "extract", "store"):
         workers.start(stage)
-    _wait(lambda: workers.status()["dead_letters"] == 3, timeout=240)  # a loaded CI box
+    _wait(
+        lambda: workers.status()["dead_letters"] == 3, timeout=240, crew=workers
+    )  # a loaded CI box
     status = workers.status()
     letters = {d["stage"]: d for d in status["dead"]}
     assert "not a JSON job" in letters["extract"]["error"]
@@ -251,7 +278,7 @@ def test_a_slow_stage_gets_backpressure(home: Path, publisher: Publisher) -> Non
             except (StopIteration, AssertionError, ValueError):
                 return False
 
-        _wait(held)
+        _wait(held, crew=crew)
         for _ in range(3):
             fetch = _consumer(crew.status(), "fetch")
             assert fetch["ack_pending"] <= 3  # no more handed out than the stage may hold
