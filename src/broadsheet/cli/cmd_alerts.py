@@ -317,7 +317,10 @@ def bench_wire(
 
     if sse is not None and wire_url is not None:
         raise click.UsageError("--sse and --wire measure different subscribers: give one")
-    say = lambda text: ctx.err.print(styled(text, "dim"))  # noqa: E731
+
+    def say(text: str) -> None:
+        ctx.err.print(styled(text, "dim"))
+
     result = run_wire_bench(
         alerts=alerts_n,
         rate=rate,
