@@ -222,35 +222,35 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=default_home, description="Directory for all data.")
     fetch: FetchSettings = Field(
-        default_factory=FetchSettings,  # type: ignore[arg-type]
+        default_factory=FetchSettings,
         description="HTTP fetching: timeouts, body cap, SSRF allowlist, politeness.",
     )
     poll: PollSettings = Field(
-        default_factory=PollSettings,  # type: ignore[arg-type]
+        default_factory=PollSettings,
         description="The polling scheduler: interval, backoff, concurrency.",
     )
     store: StoreSettings = Field(
-        default_factory=StoreSettings,  # type: ignore[arg-type]
+        default_factory=StoreSettings,
         description="The system of record.",
     )
     search: SearchSettings = Field(
-        default_factory=SearchSettings,  # type: ignore[arg-type]
+        default_factory=SearchSettings,
         description="The search index.",
     )
     enrich: EnrichSettings = Field(
-        default_factory=EnrichSettings,  # type: ignore[arg-type]
+        default_factory=EnrichSettings,
         description="Annotation of articles: entities, quotes, facts, topics.",
     )
     alerts: AlertSettings = Field(
-        default_factory=AlertSettings,  # type: ignore[arg-type]
+        default_factory=AlertSettings,
         description="Saved-search alerts: percolation and webhook delivery.",
     )
     wire: WireSettings = Field(
-        default_factory=WireSettings,  # type: ignore[arg-type]
+        default_factory=WireSettings,
         description="The event bus and the stage workers: in-process, or NATS JetStream.",
     )
     accounts: AccountSettings = Field(
-        default_factory=AccountSettings,  # type: ignore[arg-type]
+        default_factory=AccountSettings,
         description="Web accounts: login sessions and password hashing (raised, never lowered).",
     )
 

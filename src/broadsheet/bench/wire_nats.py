@@ -35,10 +35,14 @@ def unique_wire(url: str) -> WireSettings:
 
 
 def delete_streams(wire: WireSettings) -> None:
+    url = wire.url
+    if url is None:
+        return  # the in-process bus: no streams to delete
+
     async def go() -> None:
         import nats
 
-        nc = await nats.connect(wire.url, connect_timeout=3)
+        nc = await nats.connect(url, connect_timeout=3)
         js = nc.jetstream()
         for suffix in ("_EVENTS", "_JOBS", "_DEAD", "_RAW"):
             try:

@@ -33,7 +33,15 @@ from .render import clean, clean_json, make_console
 if TYPE_CHECKING:
     from ..service import Service
 
-__all__ = ["Context", "cli", "emit_json", "handle_errors", "progress_bar"]
+__all__ = [
+    "Context",
+    "cli",
+    "emit_json",
+    "format_option",
+    "handle_errors",
+    "print_report",
+    "progress_bar",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -74,6 +82,18 @@ def handle_errors(func: F) -> F:
             sys.exit(int(ExitCode.INTERRUPTED))
 
     return wrapper  # type: ignore[return-value]
+
+
+def format_option(*choices: str, help: str | None = None) -> Callable[[F], F]:
+    """The ``--format`` option (into ``fmt``): one of ``choices``, the first by default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
 
 
 @contextmanager
@@ -184,3 +204,12 @@ def cli(
 def emit_json(obj: Any) -> None:
     """One JSON object per line on stdout (strings cleaned of control characters)."""
     sys.stdout.write(json.dumps(clean_json(obj), ensure_ascii=False, default=str) + "\n")
+
+
+def print_report(ctx: Context, report: Any, fmt: str) -> None:
+    """A measurement's report: one JSON line with ``--format json``, else indented JSON
+    for reading on the terminal."""
+    if fmt == "json":
+        emit_json(report)
+    else:
+        ctx.out.print_json(data=report)

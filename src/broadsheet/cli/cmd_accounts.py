@@ -11,15 +11,13 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import InvalidRequestError
-from .app import Context, cli, emit_json, handle_errors, pass_ctx
+from .app import Context, cli, emit_json, format_option, handle_errors, pass_ctx
 from .render import clean, styled, when
 
 if TYPE_CHECKING:
     from ..service import NewUser
 
-_FORMAT = click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+_FORMAT = format_option("text", "json")
 _TOKEN_USER = click.option(
     "--user", "user", required=True, metavar="NAME", help="The user the token belongs to."
 )
@@ -79,9 +77,7 @@ def user_add(ctx: Context, name: str, admin: bool, fmt: str) -> None:
 
 
 @user.command("list")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
-)
+@format_option("table", "jsonl")
 @pass_ctx
 @handle_errors
 def user_list(ctx: Context, fmt: str) -> None:
@@ -179,9 +175,7 @@ def token_add(ctx: Context, user: str, label: str, fmt: str) -> None:
 
 @token.command("list")
 @_TOKEN_USER
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
-)
+@format_option("table", "jsonl")
 @pass_ctx
 @handle_errors
 def token_list(ctx: Context, user: str, fmt: str) -> None:

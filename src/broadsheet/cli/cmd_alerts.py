@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from .app import Context, cli, emit_json, handle_errors, pass_ctx
+from .app import Context, cli, emit_json, format_option, handle_errors, pass_ctx, print_report
 from .cmd_measure import bench
 from .render import clean, plural, styled, when
 
@@ -88,9 +88,7 @@ def alert() -> None:
     help="Sign webhooks with this secret (default: a new one, printed once).",
 )
 @_USER
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option("text", "json")
 @pass_ctx
 @handle_errors
 def alert_add(
@@ -124,9 +122,7 @@ def alert_add(
 
 @alert.command("list")
 @_USER
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
-)
+@format_option("table", "jsonl")
 @pass_ctx
 @handle_errors
 def alert_list(ctx: Context, owner: str, fmt: str) -> None:
@@ -160,9 +156,7 @@ def _set_state(ctx: Context, name: str, owner: str, fmt: str, what: str) -> None
     ctx.out.print(line)
 
 
-_STATE_FORMAT = click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+_STATE_FORMAT = format_option("text", "json")
 
 
 @alert.command("pause")
@@ -201,9 +195,7 @@ def alert_remove(ctx: Context, name: str, owner: str, fmt: str) -> None:
 @alert.command("preview")
 @click.argument("query")
 @click.option("--days", type=click.IntRange(1, 3650), default=7, show_default=True)
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option("text", "json")
 @pass_ctx
 @handle_errors
 def alert_preview(ctx: Context, query: str, days: int, fmt: str) -> None:
@@ -223,9 +215,7 @@ def alert_preview(ctx: Context, query: str, days: int, fmt: str) -> None:
 @click.option("--cursor", help="Continue from a previous page.")
 @click.option("--mark-read", is_flag=True, help="Mark the items shown as read.")
 @_USER
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
-)
+@format_option("table", "jsonl")
 @pass_ctx
 @handle_errors
 def inbox(
@@ -291,9 +281,7 @@ def inbox(
     "following process, alerts received here as a JetStream subscriber; then the raw hop "
     "(1 KB at 1,000/s with acks, and events/s flat out). Uses streams of its own.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("table", "json")
 @pass_ctx
 @handle_errors
 def bench_wire(
@@ -317,7 +305,10 @@ def bench_wire(
 
     if sse is not None and wire_url is not None:
         raise click.UsageError("--sse and --wire measure different subscribers: give one")
-    say = lambda text: ctx.err.print(styled(text, "dim"))  # noqa: E731
+
+    def say(text: str) -> None:
+        ctx.err.print(styled(text, "dim"))
+
     result = run_wire_bench(
         alerts=alerts_n,
         rate=rate,
@@ -334,7 +325,4 @@ def bench_wire(
 
         say("the raw hop: 1 KB at 1,000/s with acks, then flat out")
         result["raw"] = run_raw(wire_url)
-    if fmt == "json":
-        emit_json(result)
-        return
-    ctx.out.print_json(data=result)
+    print_report(ctx, result, fmt)

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from ..models import CUE_CLASSES
 from ..textsafe import neutralise_formula
-from .app import Context, cli, emit_json, handle_errors, pass_ctx, progress_bar
+from .app import Context, cli, emit_json, format_option, handle_errors, pass_ctx, progress_bar
 from .exit_codes import ExitCode
 from .render import clean, clean_json, context_around, highlight_snippet, plural, styled, when
 
@@ -53,9 +53,7 @@ def ingest(ctx: Context, targets: tuple[str, ...]) -> None:
 @cli.command()
 @click.argument("query", required=False, default="")
 @click.option("--limit", "-n", type=int, default=20, show_default=True)
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
-)
+@format_option("table", "jsonl")
 @pass_ctx
 @handle_errors
 def top(ctx: Context, query: str, limit: int, fmt: str) -> None:
@@ -99,9 +97,7 @@ def top(ctx: Context, query: str, limit: int, fmt: str) -> None:
     "--sort", type=click.Choice(["relevance", "newest"]), default="relevance", show_default=True
 )
 @click.option("--cursor", help="Continue from where a previous page ended (its next_cursor).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
-)
+@format_option("table", "jsonl")
 @pass_ctx
 @handle_errors
 def search(
@@ -145,9 +141,7 @@ def search(
 
 @cli.command()
 @click.argument("article_id", type=int)
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option("text", "json")
 @click.option(
     "--all-quotes",
     is_flag=True,
@@ -274,13 +268,7 @@ def _print_annotations(ctx: Context, view: ArticleView) -> None:
 
 @cli.command()
 @click.argument("query")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["jsonl", "csv", "parquet"]),
-    default="jsonl",
-    show_default=True,
-)
+@format_option("jsonl", "csv", "parquet")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -9,7 +9,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from .app import Context, cli, emit_json, handle_errors, pass_ctx
+from .app import Context, cli, emit_json, format_option, handle_errors, pass_ctx
 from .render import clean, styled
 
 _DATE = click.DateTime(["%Y-%m-%d"])
@@ -24,13 +24,7 @@ def _num(x: float) -> str:
 @click.argument("ticker")
 @click.option("--from", "start", type=_DATE, help="First day (YYYY-MM-DD).")
 @click.option("--to", "end", type=_DATE, help="Last day (YYYY-MM-DD).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@format_option("table", "csv", "json")
 @pass_ctx
 @handle_errors
 def prices(ctx: Context, ticker: str, start: Any, end: Any, fmt: str) -> None:
@@ -135,9 +129,7 @@ def chart(
 @cli.command()
 @click.argument("ticker")
 @click.option("--news", type=int, default=10, show_default=True, help="Recent stories to list.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option("text", "json")
 @pass_ctx
 @handle_errors
 def company(ctx: Context, ticker: str, news: int, fmt: str) -> None:
@@ -185,9 +177,7 @@ def company(ctx: Context, ticker: str, news: int, fmt: str) -> None:
 )
 @click.option("--market", help="A ticker to use as the market (default: equal-weight index).")
 @click.option("--per-story", is_flag=True, help="Also list each story's moves.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("table", "json")
 @pass_ctx
 @handle_errors
 def event_study(

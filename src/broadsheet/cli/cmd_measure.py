@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .app import Context, cli, emit_json, handle_errors, pass_ctx, progress_bar
+from .app import (
+    Context,
+    cli,
+    emit_json,
+    format_option,
+    handle_errors,
+    pass_ctx,
+    print_report,
+    progress_bar,
+)
 from .exit_codes import ExitCode
 from .render import styled
 
@@ -20,7 +29,7 @@ if TYPE_CHECKING:
 
 @cli.command()
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@format_option("jsonl")
 @pass_ctx
 @handle_errors
 def extract(ctx: Context, path: Path, fmt: str) -> None:
@@ -47,7 +56,7 @@ def extract(ctx: Context, path: Path, fmt: str) -> None:
     is_flag=True,
     help="Take each .txt file as clean article text, as it is (no extraction).",
 )
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@format_option("jsonl")
 @click.option("--batch-size", type=int, default=16, show_default=True)
 @pass_ctx
 @handle_errors
@@ -88,9 +97,7 @@ def bench() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Gold file (default: DIRECTORY/ground-truth.json).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("table", "json")
 @pass_ctx
 @handle_errors
 def bench_extract(ctx: Context, directory: Path, ground_truth: Path | None, fmt: str) -> None:
@@ -100,10 +107,7 @@ def bench_extract(ctx: Context, directory: Path, ground_truth: Path | None, fmt:
     gold = ground_truth or (directory / "ground-truth.json")
     report = run_extract_bench(directory, gold if gold.exists() else None)
     data = json.loads(report.to_json())
-    if fmt == "json":
-        emit_json(data)
-        return
-    ctx.out.print_json(data=data)
+    print_report(ctx, data, fmt)
 
 
 @bench.command("entities")
@@ -114,9 +118,7 @@ def bench_extract(ctx: Context, directory: Path, ground_truth: Path | None, fmt:
     show_default=True,
     help="Also score spaCy's own entities from the same parse.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("table", "json")
 @pass_ctx
 @handle_errors
 def bench_entities(ctx: Context, file: Path, anchor: bool, fmt: str) -> None:
@@ -127,10 +129,7 @@ def bench_entities(ctx: Context, file: Path, anchor: bool, fmt: str) -> None:
     from ..bench.entities import run_entities_bench
 
     data = json.loads(run_entities_bench(file, anchor=anchor).to_json())
-    if fmt == "json":
-        emit_json(data)
-        return
-    ctx.out.print_json(data=data)
+    print_report(ctx, data, fmt)
 
 
 @bench.command("enrich")
@@ -143,9 +142,7 @@ def bench_entities(ctx: Context, file: Path, anchor: bool, fmt: str) -> None:
     show_default=True,
     help="Pin each run to this core with taskset (-1: do not pin).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("table", "json")
 @pass_ctx
 @handle_errors
 def bench_enrich(ctx: Context, directory: Path, rounds: int, cpu: int, fmt: str) -> None:
@@ -157,10 +154,7 @@ def bench_enrich(ctx: Context, directory: Path, rounds: int, cpu: int, fmt: str)
 
     report = run_enrich_bench(directory, rounds=rounds, cpu=None if cpu < 0 else cpu)
     data = json.loads(report.to_json())
-    if fmt == "json":
-        emit_json(data)
-        return
-    ctx.out.print_json(data=data)
+    print_report(ctx, data, fmt)
 
 
 @bench.command("metadata")
@@ -172,9 +166,7 @@ def bench_enrich(ctx: Context, directory: Path, rounds: int, cpu: int, fmt: str)
 )
 @click.option("--rounds", type=int, default=3, show_default=True, help="Timed rounds (median).")
 @click.option("--misses", is_flag=True, help="List every wrong answer (JSON output only).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("table", "json")
 @pass_ctx
 @handle_errors
 def bench_metadata(
@@ -185,10 +177,7 @@ def bench_metadata(
 
     report = run_metadata_bench(directory, gold, rounds=rounds)
     data = json.loads(report.to_json(with_misses=misses))
-    if fmt == "json":
-        emit_json(data)
-        return
-    ctx.out.print_json(data=data)
+    print_report(ctx, data, fmt)
 
 
 @bench.command("search")
@@ -213,9 +202,7 @@ def bench_metadata(
     metavar="URL",
     help="An empty PostgreSQL database for the postgres backends (postgresql://...).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("table", "json")
 @pass_ctx
 @handle_errors
 def bench_search(
@@ -248,7 +235,4 @@ def bench_search(
                 backend=backend,
                 postgres_url=postgres_url,
             )
-    if fmt == "json":
-        emit_json(result)
-        return
-    ctx.out.print_json(data=result)
+    print_report(ctx, result, fmt)

@@ -9,15 +9,13 @@ from rich.table import Table
 from rich.text import Text
 
 from ..models import CUE_CLASSES
-from .app import Context, cli, emit_json, handle_errors, pass_ctx
+from .app import Context, cli, emit_json, format_option, handle_errors, pass_ctx
 from .render import clean, styled
 
 
 @cli.command()
 @click.argument("name")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option("text", "json")
 @click.option(
     "--all-quotes",
     is_flag=True,
@@ -71,9 +69,7 @@ def people(ctx: Context, name: str, fmt: str, all_quotes: bool) -> None:
 @cli.command()
 @click.argument("query")
 @click.option("--limit", "-n", type=int, default=20, show_default=True)
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
-)
+@format_option("table", "jsonl")
 @click.option(
     "--all-quotes",
     is_flag=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .app import Context, cli, emit_json, handle_errors, pass_ctx, progress_bar
+from .app import Context, cli, emit_json, format_option, handle_errors, pass_ctx, progress_bar
 from .render import clean, plural
 
 
@@ -16,9 +16,7 @@ from .render import clean, plural
     metavar="URL_OR_FILE",
     help="Where to copy the archive: a postgresql:// URL, or a SQLite file (FILE.db).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option("text", "json")
 @pass_ctx
 @handle_errors
 def migrate_store(ctx: Context, target: str, fmt: str) -> None:

@@ -10,18 +10,11 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from .app import Context, cli, emit_json, handle_errors, pass_ctx
+from .app import Context, cli, emit_json, format_option, handle_errors, pass_ctx
 from .render import clean, styled
 
 _STAGES = ("fetch", "extract", "enrich", "store", "index", "alerts")
-_FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output: a table, or one JSON object.",
-)
+_FORMAT = format_option("table", "json", help="Output: a table, or one JSON object.")
 
 
 @cli.command()

@@ -186,11 +186,12 @@ class Stages:
         return [self._extract_job(doc, source_id, guid)]
 
     def _extract_job(self, doc: Document, source_id: int | None, guid: str | None) -> Outgoing:
-        payload = {"doc": document_to_json(doc), "source_id": source_id, "guid": guid}
-        if len(payload["doc"]["body"]) + 4096 > self.max_payload:
+        doc_json = document_to_json(doc)
+        if len(doc_json["body"]) + 4096 > self.max_payload:
             # too big to travel: read it here, and send the (much smaller) article on
             return self._store_job(doc, source_id, guid)
-        return Outgoing("extract", payload, job_id("extract", doc.uri, guid, payload["doc"]))
+        payload = {"doc": doc_json, "source_id": source_id, "guid": guid}
+        return Outgoing("extract", payload, job_id("extract", doc.uri, guid, doc_json))
 
     # ------------------------------------------------------------------ extract
 

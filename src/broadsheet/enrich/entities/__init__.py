@@ -20,7 +20,10 @@ then clean and correct them:
 
 rules     the tables: spaCy labels, the word lists of ``data/entity_rules.json``
 spans     the article under annotation (``_Page``), headings, working spans
-mentions  finding the mentions (``_Mentions``)
+mentions  finding the mentions (``_Mentions``): spaCy's spans, places, the final filter
+people    the steps about people (``_People``): initials, particles, titles, roles
+orgs      the steps about organisations (``_Organisations``): teams, companies, keywords
+steps     what those steps share (``_Steps``)
 names     canonical names and archive-wide ids (``_Names``)
 """
 

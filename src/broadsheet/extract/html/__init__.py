@@ -3,8 +3,9 @@
 The page is decoded (:func:`~broadsheet.extract.encoding.decode_html`) and parsed ONCE with
 lxml (``tree``). Metadata (headline, byline, dates, canonical URL, language, site name,
 description, declared lead image) is read from that tree first: JSON-LD, ``<meta>``,
-``<link rel=canonical>``, ``<time>`` (``metadata``); the lead image's caption and credit
-from ``<figure>``/``<figcaption>`` (``figures``). Then the same tree is cut down in C
+``<link rel=canonical>``, ``<time>`` (``metadata``, which reads author names with
+``bylines`` and dates with ``dates``); the lead image's caption and credit from
+``<figure>``/``<figcaption>`` (``figures``). Then the same tree is cut down in C
 (scripts, styles, navigation, asides, footers, widgets stripped) and narrowed to the
 deepest element holding 80 % of the text of the page's long paragraphs, and trafilatura's
 cleaning and main-extractor stages (fast mode, comments off) read the body from that small
@@ -36,8 +37,9 @@ from .body import (
     _trafilatura_body,
     _unmask_social_embeds,
 )
+from .bylines import _byline_in, clean_byline, join_names
 from .figures import _lead_figure, _merge_images
-from .metadata import _byline_in, _read_metadata, clean_byline, join_names
+from .metadata import _read_metadata
 from .tree import _FIRST_ARTICLE, _region, parse_html
 
 __all__ = ["extract_html", "extract_html_metadata", "parse_html"]

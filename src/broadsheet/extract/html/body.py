@@ -18,7 +18,8 @@ from lxml import etree
 from broadsheet.extract.boilerplate import is_boilerplate, is_related_marker
 from broadsheet.models import Image, Paragraph, ParagraphKind
 
-from .metadata import _BY_PREFIX, _Meta
+from .bylines import _BY_PREFIX
+from .metadata import _Meta
 from .tree import _clean, _norm, _overlap, _text_of, parse_html
 
 # Stripped before body extraction (with their content): never article text.
