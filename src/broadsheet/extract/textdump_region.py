@@ -1,0 +1,249 @@
+"""Choosing the story's region among a text dump's scored lines: the heaviest cluster of
+kept lines (the one below the headline anchor weighs more), the prose run right below the
+anchor, the story continued past embedded posts, holes inside it filled, notices and
+pitches trimmed at both ends, and the story ended at a "Comments" or "Related" line."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+from broadsheet.extract.textdump_features import Line, consent_words, is_prose
+from broadsheet.extract.textdump_header import ends_statement, is_credit
+
+_COMMENTS_MARKER = re.compile(
+    r"^(?:\[?\s*(?:\d+\s*)?(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
+    r"leave a (?:comment|reply)|post a comment|join the discussion|about the author|"
+    r"you (?:may|might) also like)\s*:?$",
+    re.IGNORECASE,
+)
+_RELATED_MARKER = re.compile(
+    r"^(?:related(?: stories| articles| posts| news| content)?|tags?|"
+    r"(?:more|other) (?:stories|news|articles)(?: from \w+)?|recommended(?: for you| stories)?|"
+    r"more (?:from|in|on) \w+(?: \w+){0,4}|"
+    r"read next|share this(?: article| story)?)\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) -> list[int]:
+    """End the story at a "Related" line when less kept prose lies below it than above it,
+    or at a "Comments" line with a good deal of prose above it."""
+    if not kept:
+        return []
+    # kept prose words at or below each line, for the "less prose below" test
+    below = [0] * (kept[-1] + 2)
+    kept_set = set(kept)
+    for i in range(kept[-1], -1, -1):
+        own = lines[i].n if i in kept_set and lines[i].prose else 0
+        below[i] = below[i + 1] + own
+    before = 0
+    for i in range(first, kept[-1] + 1):
+        line = lines[i]
+        if line.prose:
+            before += line.n
+            continue
+        if before == 0 or line.n > 5:
+            continue
+        comments = bool(_COMMENTS_MARKER.match(line.text))
+        if comments or _RELATED_MARKER.match(line.text):
+            after = below[i + 1]
+            # comment threads can outgrow the story; share bars above it have little prose
+            if after < before or (comments and before >= 100):
+                return [k for k in kept if k < i]
+            if not comments and teaser_list(lines, [k for k in kept if k > i]):
+                return [k for k in kept if k < i]
+    return list(kept)
+
+
+def teaser_title(line: Line) -> bool:
+    """A teaser's headline: 4-20 words, not a sentence, not a list item."""
+    return (
+        4 <= line.n <= 20 and not line.prose and not line.bullet and not ends_statement(line.text)
+    )
+
+
+def teaser_list(lines: Sequence[Line], below: Sequence[int]) -> bool:
+    """Kept lines below a "Related" line that read as a list of teasers: most of their
+    prose lines are short summaries right under a title-like line (a story's sections
+    run to more than one paragraph each)."""
+    prose = [i for i in below if lines[i].prose]
+    if len(prose) < 2:
+        return False
+    teasers = sum(1 for i in prose if lines[i].n <= 50 and i > 0 and teaser_title(lines[i - 1]))
+    return teasers * 3 >= len(prose) * 2
+
+
+def main_cluster(
+    kept: Sequence[int],
+    lines: Sequence[Line],
+    probs: Sequence[float],
+    gap: int,
+    gap_p: float,
+    anchor: int = -1,
+    boost: float = 0.0,
+) -> list[int]:
+    """The kept lines of the heaviest cluster.
+
+    Clusters are split where ``gap`` lines in a row score below ``gap_p`` (a bar at or above
+    the keep threshold, so doubtful lines separate as well as dropped ones do). A cluster
+    that starts within 20 lines below the headline ``anchor`` weighs ``1 + boost`` times
+    its score mass: a short story there beats a longer list of teasers further down.
+    """
+    if gap <= 0 or not kept:
+        return list(kept)
+    clusters: list[list[int]] = [[]]
+    keep = set(kept)
+    run = 0
+    for i in range(kept[0], kept[-1] + 1):
+        if i in keep:
+            if run >= gap and clusters[-1]:
+                clusters.append([])
+            clusters[-1].append(i)
+        run = run + 1 if probs[i] < gap_p else 0
+
+    def weight(c: list[int]) -> float:
+        mass = sum(probs[i] * lines[i].n for i in c)
+        return mass * (1.0 + boost) if c and anchor >= 0 and 0 < c[0] - anchor <= 20 else mass
+
+    return max(clusters, key=weight)
+
+
+_NOTICE = re.compile(
+    r"\b(?:cookies?|browsers?|javascript|newsletters?|subscri\w*|sign(?:ed)?[ -]?(?:up|in)|"
+    r"log[ -]?in|rights reserved|copyright|advertis\w*|out[ -]of[ -]date)\b|©",
+    re.IGNORECASE,
+)
+
+
+def furniture(line: Line) -> bool:
+    """A line of page furniture: a short one naming it, or a notice of any length."""
+    if not line.boiler:
+        return False
+    if line.n >= 40:  # a long consent notice: cookies, partners, privacy, settings...
+        return consent_words(line.text.lower()) >= 3
+    return line.n <= 12 or bool(_NOTICE.search(line.text))
+
+
+def below_anchor(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], anchor: int, low: float
+) -> list[int]:
+    """Add the run of prose right below the headline anchor, down to score ``low``.
+
+    A short story scores lower than a long list of teasers or a sidebar; the run that starts
+    within 8 lines below the headline (after the byline and date) is the story all the same.
+    The run ends after 3 lines in a row that are not such prose.
+    """
+    if anchor < 0 or low >= 1.0:
+        return list(kept)
+    add: list[int] = []
+    skipped = 0
+    for j in range(anchor + 1, min(len(lines), anchor + 400)):
+        line = lines[j]
+        if line.prose and probs[j] >= low and not furniture(line) and not is_credit(line):
+            add.append(j)
+            skipped = 0
+            continue
+        skipped += 1
+        if (add and skipped > 2) or (not add and j - anchor > 8):
+            break
+    return sorted(set(kept).union(add))
+
+
+def extend_story(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], low: float, gap: int
+) -> list[int]:
+    """Continue the story below its last kept line while prose keeps coming.
+
+    Embedded posts and pictures break a story into pieces, and the pieces after the break
+    score lower; prose lines scoring at least ``low`` join the story until ``gap`` lines in
+    a row have been passed over, or a line of page furniture is met.
+    """
+    if not kept or gap <= 0:
+        return list(kept)
+    out = list(kept)
+    skipped = 0
+    for i in range(kept[-1] + 1, len(lines)):
+        line = lines[i]
+        if line.boiler and line.n <= 12:
+            break
+        if line.prose and probs[i] >= low and not is_credit(line):
+            out.append(i)
+            skipped = 0
+        else:
+            skipped += 1
+            if skipped > gap:
+                break
+    return out
+
+
+def fill_holes(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], gap: int, low: float
+) -> list[int]:
+    """Keep the headings, list items and short lines that sit between two kept lines.
+
+    A story is one region: a hole of at most ``gap`` lines inside it is story too, except
+    lines scoring below ``low``, page furniture and photo credits.
+    """
+    if gap <= 0 or len(kept) < 2:
+        return list(kept)
+    out = [kept[0]]
+    for a, b in itertools.pairwise(kept):
+        if 1 < b - a <= gap + 1:
+            out.extend(
+                i
+                for i in range(a + 1, b)
+                if probs[i] >= low
+                and lines[i].n > 0
+                and not (lines[i].boiler and lines[i].n <= 12)
+                and not furniture(lines[i])
+                and not is_credit(lines[i])
+            )
+        out.append(b)
+    return out
+
+
+def trim_tail(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
+    """Drop page furniture that trails the article: notices, pitches and what follows them.
+
+    An article ends with prose; a short line below its last paragraph that speaks of
+    browsers, sharing, newsletters and the like starts the page's furniture, and so do the
+    few short lines after it (a pitch's one-sentence blurb, a browser list).
+    """
+    kept = list(kept)
+    # a short notice among the last few lines (kept, or passed over just above a kept
+    # line), with only short lines from there on
+    for k in range(max(1, len(kept) - 4), len(kept)):
+        line = lines[kept[k]]
+        notice = line.boiler and line.n <= 12
+        passed = any(furniture(lines[j]) for j in range(kept[k - 1] + 1, kept[k]))
+        if (notice and all(lines[j].n < 30 for j in kept[k + 1 :])) or (
+            passed and all(lines[j].n < 30 for j in kept[k:])
+        ):
+            kept = kept[:k]
+            break
+    end = len(kept)
+    while end > 1:
+        line = lines[kept[end - 1]]
+        if furniture(line) or not is_prose(line):
+            end -= 1
+            continue
+        break
+    if any(furniture(lines[i]) for i in kept[end:]):
+        return kept[:end]
+    return kept
+
+
+def trim_head(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
+    """Drop notices (cookies, browsers, sign-in) kept above the article's first paragraph."""
+    start = 0
+    while start < len(kept) - 1:
+        line = lines[kept[start]]
+        if furniture(line) or not is_prose(line):
+            start += 1
+            continue
+        break
+    if any(furniture(lines[i]) for i in kept[:start]):
+        return list(kept[start:])
+    return list(kept)
