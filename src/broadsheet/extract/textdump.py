@@ -57,6 +57,7 @@ from broadsheet.extract.textdump_header import (
 from broadsheet.extract.textdump_region import (
     below_anchor,
     cut_at_end_marker,
+    drop_stray_fragments,
     extend_story,
     fill_holes,
     main_cluster,
@@ -68,6 +69,10 @@ from broadsheet.models import Article, Paragraph
 __all__ = ["TextdumpModel", "extract_textdump", "load_model", "read_article", "score_lines"]
 
 MAX_CHARS = 5_000_000  # larger dumps are cut: no page has a longer article
+# a weak piece of the region this many unkept lines away from the rest is dropped
+STRAY_HOLE = 4
+# a standfirst may stand this many lines above the story when only a header block is between
+HEADER_SPAN = 12
 MAX_LINES = 50_000  # and so are dumps of more lines (a page shows a few thousand at most)
 
 
@@ -166,6 +171,11 @@ def extract_textdump(
     return read_article(lines, probs, model, url=url)
 
 
+def _header_bit(line: Line) -> bool:
+    """A short line of an article's header block: a name, a date, "By", an e-mail address."""
+    return line.n <= 8 and not line.prose
+
+
 def read_article(
     lines: Sequence[Line], probs: Sequence[float], model: TextdumpModel, *, url: str | None
 ) -> Article:
@@ -180,6 +190,7 @@ def read_article(
     kept = below_anchor(kept, lines, probs, anchor, model.anchor_p)
     kept = main_cluster(kept, lines, probs, model.gap, model.gap_p, anchor, model.anchor_boost)
     kept = extend_story(kept, lines, probs, model.extend_p, model.extend_gap)
+    kept = drop_stray_fragments(kept, lines, probs, model.threshold, STRAY_HOLE)
     kept = fill_holes(kept, lines, probs, model.fill_gap, model.fill_p)
     kept = trim_head(trim_tail(kept, lines), lines)
     first = next(
@@ -194,12 +205,16 @@ def read_article(
         first = next((i for i in kept if i > head and is_prose(lines[i])), kept[0])
     dek = -1
     following = next((i for i in kept if i > first and is_prose(lines[i])), -1)
-    if 0 < following - first <= 5 and any(
-        is_byline_or_date(lines[i]) for i in range(first + 1, following)
+    between = range(first + 1, following)
+    if (
+        0 < following - first <= HEADER_SPAN
+        and any(is_byline_or_date(lines[i]) for i in between)
+        and (following - first <= 5 or all(_header_bit(lines[i]) for i in between))
     ):
-        # a standfirst: one prose line above the byline or the date, the story below them
+        # a standfirst: one prose line above the byline or the date, the story below them;
+        # the short lines between (names, "Biography", an e-mail, the date) are header
         dek, first = first, following
-        kept = [i for i in kept if i != dek]
+        kept = [i for i in kept if i != dek and not (dek < i < first and _header_bit(lines[i]))]
     kept = cut_at_end_marker(kept, lines, first)
     # the lead image sits between the headline and the first paragraph
     image, image_lines = find_image(lines, max(head + 1, first - 12), first + 1)

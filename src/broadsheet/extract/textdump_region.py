@@ -247,3 +247,29 @@ def trim_head(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
     if any(furniture(lines[i]) for i in kept[:start]):
         return list(kept[start:])
     return list(kept)
+
+
+def drop_stray_fragments(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], keep_p: float, hole: int
+) -> list[int]:
+    """Drop pieces of the kept region that only rules let in and a hole cuts off.
+
+    The region grows by rules (prose below the headline anchor, prose after the story) down
+    to scores below the keep threshold. A piece none of whose lines reaches ``keep_p``, set
+    apart from the rest by at least ``hole`` lines of text that were not kept (a "most read"
+    line above a "More on" list, a teaser below a share bar), is not the story; hole filling
+    would otherwise join it, and the furniture between, to the story.
+    """
+    if hole <= 0 or len(kept) < 2:
+        return list(kept)
+    pieces: list[list[int]] = [[kept[0]]]
+    for a, b in itertools.pairwise(kept):
+        if sum(1 for i in range(a + 1, b) if lines[i].n > 0) >= hole:
+            pieces.append([])
+        pieces[-1].append(b)
+    if len(pieces) == 1:
+        return list(kept)
+    strong = [p for p in pieces if max(probs[i] for i in p) >= keep_p]
+    if not strong:
+        return list(kept)
+    return [i for p in pieces if p in strong for i in p]
