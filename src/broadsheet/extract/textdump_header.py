@@ -190,7 +190,15 @@ def pull_captions(body: Sequence[int], lines: Sequence[Line]) -> tuple[list[int]
         caption, credit = split_credit(line.text)
         drop.add(i)
         prev = body[pos - 1] if pos > 0 else -1
-        if caption is None and prev == i - 1 and prev not in drop and lines[prev].n <= 60:
+        # a long credit line carries its own caption ("FILE PHOTO: Traders work on ...
+        # REUTERS/Name"); the paragraph above it is the story
+        if (
+            caption is None
+            and line.n <= 12
+            and prev == i - 1
+            and prev not in drop
+            and lines[prev].n <= 60
+        ):
             caption = lines[prev].text
             drop.add(prev)
         images.append(Image(caption=caption, credit=credit))

@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from broadsheet.extract.textdump_features import Line, consent_words, is_prose
 from broadsheet.extract.textdump_header import ends_statement, is_credit
 
+# a notice near the end cuts the story only when less prose than this follows it
+TAIL_PROSE = 30
+
 _COMMENTS_MARKER = re.compile(
     r"^(?:\[?\s*(?:\d+\s*)?(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
     r"leave a (?:comment|reply)|post a comment|join the discussion|about the author|"
@@ -212,15 +215,20 @@ def trim_tail(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
     few short lines after it (a pitch's one-sentence blurb, a browser list).
     """
     kept = list(kept)
+
+    def pitch(rest: Sequence[int]) -> bool:
+        # only short lines, and not two sentences' worth of prose ("Read more: ..." inside
+        # a story is followed by its last paragraphs; a pitch by a one-sentence blurb)
+        words = sum(lines[j].n for j in rest if is_prose(lines[j]))
+        return all(lines[j].n < 30 for j in rest) and words < TAIL_PROSE
+
     # a short notice among the last few lines (kept, or passed over just above a kept
-    # line), with only short lines from there on
+    # line), with only a pitch's few short lines from there on
     for k in range(max(1, len(kept) - 4), len(kept)):
         line = lines[kept[k]]
         notice = line.boiler and line.n <= 12
         passed = any(furniture(lines[j]) for j in range(kept[k - 1] + 1, kept[k]))
-        if (notice and all(lines[j].n < 30 for j in kept[k + 1 :])) or (
-            passed and all(lines[j].n < 30 for j in kept[k:])
-        ):
+        if (notice and pitch(kept[k + 1 :])) or (passed and pitch(kept[k:])):
             kept = kept[:k]
             break
     end = len(kept)
