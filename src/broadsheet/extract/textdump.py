@@ -190,7 +190,7 @@ def read_article(
     kept = below_anchor(kept, lines, probs, anchor, model.anchor_p)
     kept = main_cluster(kept, lines, probs, model.gap, model.gap_p, anchor, model.anchor_boost)
     kept = extend_story(kept, lines, probs, model.extend_p, model.extend_gap)
-    kept = drop_stray_fragments(kept, lines, probs, model.threshold, STRAY_HOLE)
+    kept = drop_stray_fragments(kept, lines, probs, model.threshold, STRAY_HOLE, anchor)
     kept = fill_holes(kept, lines, probs, model.fill_gap, model.fill_p)
     kept = trim_head(trim_tail(kept, lines), lines)
     first = next(

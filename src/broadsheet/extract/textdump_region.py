@@ -15,6 +15,11 @@ from broadsheet.extract.textdump_header import ends_statement, is_credit
 # a notice near the end cuts the story only when less prose than this follows it
 TAIL_PROSE = 30
 
+# the story's piece starts within this many lines below the headline anchor
+STORY_REACH = 25
+# a weak story below the headline: strong pieces further than this from it are dropped
+FAR_DROP = 40
+
 _COMMENTS_MARKER = re.compile(
     r"^(?:\[?\s*(?:\d+\s*)?(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
     r"leave a (?:comment|reply)|post a comment|join the discussion|about the author|"
@@ -258,15 +263,25 @@ def trim_head(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
 
 
 def drop_stray_fragments(
-    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], keep_p: float, hole: int
+    kept: Sequence[int],
+    lines: Sequence[Line],
+    probs: Sequence[float],
+    keep_p: float,
+    hole: int,
+    anchor: int = -1,
 ) -> list[int]:
     """Drop pieces of the kept region that only rules let in and a hole cuts off.
 
     The region grows by rules (prose below the headline anchor, prose after the story) down
-    to scores below the keep threshold. A piece none of whose lines reaches ``keep_p``, set
-    apart from the rest by at least ``hole`` lines of text that were not kept (a "most read"
-    line above a "More on" list, a teaser below a share bar), is not the story; hole filling
-    would otherwise join it, and the furniture between, to the story.
+    to scores below the keep threshold, ``keep_p``. The kept lines fall into pieces where at
+    least ``hole`` lines of text in a row were not kept. The story's piece is the first piece
+    with a line scoring ``keep_p`` that starts within ``STORY_REACH`` lines below the headline
+    ``anchor``, or else the first piece starting right below it (a short story scores lower
+    than a sidebar or a list of teasers). Other pieces none of whose lines reaches ``keep_p``
+    are not the story (a "most read" line below the headline above a "More on" list), and
+    hole filling would otherwise join them, and the furniture between, to the story. When
+    the story's piece is itself weak (a short story), strong pieces more than ``FAR_DROP``
+    lines away from it are dropped too.
     """
     if hole <= 0 or len(kept) < 2:
         return list(kept)
@@ -277,7 +292,23 @@ def drop_stray_fragments(
         pieces[-1].append(b)
     if len(pieces) == 1:
         return list(kept)
-    strong = [p for p in pieces if max(probs[i] for i in p) >= keep_p]
-    if not strong:
+    strong = [max(probs[i] for i in p) >= keep_p for p in pieces]
+    story = -1
+    if anchor >= 0:
+        near = [k for k, p in enumerate(pieces) if 0 < p[0] - anchor <= STORY_REACH]
+        story = next((k for k in near if strong[k]), -1)
+        if story < 0:
+            story = next((k for k in near if pieces[k][0] - anchor <= 8), -1)
+    if not any(strong):
         return list(kept)
-    return [i for p in pieces if p in strong for i in p]
+    if story >= 0 and not strong[story]:
+        # a weak story right below the headline: strong pieces far from it are a sidebar,
+        # a teaser list or the footer, not more of a story this short
+        top, bottom = pieces[story][0], pieces[story][-1]
+        return [
+            i
+            for k, p in enumerate(pieces)
+            if k == story or (strong[k] and max(p[0] - bottom, top - p[-1]) <= FAR_DROP)
+            for i in p
+        ]
+    return [i for k, p in enumerate(pieces) if strong[k] or k == story for i in p]
