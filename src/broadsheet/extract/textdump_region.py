@@ -27,10 +27,14 @@ _COMMENTS_MARKER = re.compile(
     re.IGNORECASE,
 )
 _RELATED_MARKER = re.compile(
-    r"^(?:related(?: stories| articles| posts| news| content)?|tags?|"
-    r"(?:more|other) (?:stories|news|articles)(?: from \w+)?|recommended(?: for you| stories)?|"
-    r"more (?:from|in|on) \w+(?: \w+){0,4}|"
-    r"read next|share this(?: article| story)?)\s*:?$",
+    r"^(?:related(?: stories| articles| posts| news| content| coverage| links)?|tags?|"
+    r"(?:more|other) (?:\w+ )?(?:\w+ )?(?:stories|news|articles|reads|videos)(?: from \w+)?|"
+    r"recommended(?: for you| stories| reading)?|more (?:from|in|on) \w+(?: \w+){0,4}|"
+    r"(?:read|up|what to read|watch) next|next up(?: in \w+(?: \S+){0,4})?|"
+    r"most (?:read|popular|viewed|shared)(?: \w+)?|(?:trending|popular)(?: now| stories| news)?|"
+    r"editor'?s'? picks?|don'?t miss|latest (?:news|stories|articles)|top stories|"
+    r"around the web|further reading|keep reading|you may be interested in|"
+    r"share this(?: article| story)?)\s*:?$",
     re.IGNORECASE,
 )
 
