@@ -306,13 +306,22 @@ def drop_stray_fragments(
     if not any(strong):
         return list(kept)
     if story >= 0 and not strong[story]:
-        # a weak story right below the headline: strong pieces far from it are a sidebar,
-        # a teaser list or the footer, not more of a story this short
+        # a weak story right below the headline: a strong piece far from it and not much
+        # longer is a sidebar, a teaser or the footer, not more of a story this short (a
+        # piece twice its length or more is the story, and the anchor was wrong)
         top, bottom = pieces[story][0], pieces[story][-1]
+        size = sum(lines[i].n for i in pieces[story])
         return [
             i
             for k, p in enumerate(pieces)
-            if k == story or (strong[k] and max(p[0] - bottom, top - p[-1]) <= FAR_DROP)
+            if k == story
+            or (
+                strong[k]
+                and (
+                    max(p[0] - bottom, top - p[-1]) <= FAR_DROP
+                    or sum(lines[i].n for i in p) >= 2 * size
+                )
+            )
             for i in p
         ]
     return [i for k, p in enumerate(pieces) if strong[k] or k == story for i in p]
