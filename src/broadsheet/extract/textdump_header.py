@@ -21,6 +21,25 @@ from broadsheet.extract.textdump_features import (
 )
 from broadsheet.models import Image, ParagraphKind
 
+__all__ = [
+    "BYLINE",
+    "DASHED_BYLINE",
+    "NAME_LINE",
+    "ends_statement",
+    "find_headline",
+    "find_image",
+    "headline_score",
+    "is_byline_or_date",
+    "is_credit",
+    "opens_story",
+    "paragraph_kind",
+    "parse_date",
+    "pull_captions",
+    "split_credit",
+    "title_like",
+    "url_words",
+]
+
 BYLINE = re.compile(
     r"^(?:By|Von|Par|Por|Di|Door|Av|Written by|Posted by|Reporting by)\s+(.{2,80})$",
     re.IGNORECASE,

@@ -12,6 +12,20 @@ from collections.abc import Sequence
 from broadsheet.extract.textdump_features import Line, consent_words, is_prose
 from broadsheet.extract.textdump_header import ends_statement, is_credit
 
+__all__ = [
+    "below_anchor",
+    "cut_at_end_marker",
+    "drop_stray_fragments",
+    "extend_story",
+    "fill_holes",
+    "furniture",
+    "main_cluster",
+    "teaser_list",
+    "teaser_title",
+    "trim_head",
+    "trim_tail",
+]
+
 # a notice near the end cuts the story only when less prose than this follows it
 TAIL_PROSE = 30
 
