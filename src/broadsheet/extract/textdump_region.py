@@ -37,7 +37,7 @@ FAR_DROP = 40
 _COMMENTS_MARKER = re.compile(
     r"^(?:\[?\s*(?:\d+\s*)?(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
     r"leave a (?:comment|reply)|post a comment|join the discussion|about the author|"
-    r"you (?:may|might) also like)\s*:?$",
+    r"you (?:may|might) also like)\s*[:.…]*$",
     re.IGNORECASE,
 )
 _RELATED_MARKER = re.compile(
@@ -48,7 +48,8 @@ _RELATED_MARKER = re.compile(
     r"most (?:read|popular|viewed|shared)(?: \w+)?|(?:trending|popular)(?: now| stories| news)?|"
     r"editor'?s'? picks?|don'?t miss|latest (?:news|stories|articles)|top stories|"
     r"around the web|further reading|keep reading|you may be interested in|"
-    r"share this(?: article| story)?)\s*:?$",
+    r"share this(?: article| story)?|"
+    r"(?:about|sobre|über|à propos de|acerca de) (?:the )?\w+(?: \w+){0,3})\s*[:.…]*$",
     re.IGNORECASE,
 )
 
