@@ -8,6 +8,7 @@ from broadsheet.extract.textdump_header import pull_captions
 from broadsheet.extract.textdump_region import (
     STORY_REACH,
     cut_at_end_marker,
+    drop_repeated,
     drop_stray_fragments,
     trim_tail,
 )
@@ -112,3 +113,12 @@ def test_a_standfirst_above_a_header_block_is_read_as_such() -> None:
     assert article.description == dek
     assert [p.text for p in article.paragraphs] == [PARA, PARA2]
     assert article.headline == "Footbridge Opens Two Months Late"
+
+
+def test_a_body_line_repeated_outside_the_story_is_dropped() -> None:
+    teaser = "Council backs a second bridge over the river after a long and heated debate."
+    lines = _lines("Most read", teaser, "Footbridge Opens Two Months Late", PARA, teaser, PARA2)
+    assert drop_repeated([3, 4, 5], lines, 8) == [3, 5]
+    # a line repeated inside the story only (a question in an interview) stays
+    lines = _lines(PARA, teaser, PARA2, teaser, PARA)
+    assert drop_repeated([0, 1, 2, 3, 4], lines, 8) == [0, 1, 2, 3, 4]

@@ -57,6 +57,7 @@ from broadsheet.extract.textdump_header import (
 from broadsheet.extract.textdump_region import (
     below_anchor,
     cut_at_end_marker,
+    drop_repeated,
     drop_stray_fragments,
     extend_story,
     fill_holes,
@@ -73,6 +74,8 @@ MAX_CHARS = 5_000_000  # larger dumps are cut: no page has a longer article
 STRAY_HOLE = 4
 # a standfirst may stand this many lines above the story when only a header block is between
 HEADER_SPAN = 12
+# a body line of this many words or more that the page repeats outside the story is dropped
+REPEAT_MIN = 8
 MAX_LINES = 50_000  # and so are dumps of more lines (a page shows a few thousand at most)
 
 
@@ -245,6 +248,7 @@ def read_article(
         and i > head
         and not (i < first and is_byline_or_date(lines[i]))  # header lines above the story
     ]
+    body_idx = drop_repeated(body_idx, lines, REPEAT_MIN)
     body_idx, more_images = pull_captions(body_idx, lines)
     paragraphs = tuple(
         Paragraph(lines[i].text, paragraph_kind(lines, i, body_idx, pos))

@@ -15,6 +15,7 @@ from broadsheet.extract.textdump_header import ends_statement, is_credit
 __all__ = [
     "below_anchor",
     "cut_at_end_marker",
+    "drop_repeated",
     "drop_stray_fragments",
     "extend_story",
     "fill_holes",
@@ -340,3 +341,16 @@ def drop_stray_fragments(
             for i in p
         ]
     return [i for k, p in enumerate(pieces) if strong[k] or k == story for i in p]
+
+
+def drop_repeated(body: Sequence[int], lines: Sequence[Line], min_words: int) -> list[int]:
+    """Drop body lines (``min_words`` words or more) that the page shows again outside the
+    story's span: a teaser's summary also listed in a sidebar, a gallery caption repeated in
+    the gallery. A story's own paragraphs are not printed a second time around it."""
+    if not body or min_words <= 0:
+        return list(body)
+    lo, hi = body[0], body[-1]
+    outside = {
+        line.text for j, line in enumerate(lines) if line.n >= min_words and not lo <= j <= hi
+    }
+    return [i for i in body if lines[i].n < min_words or lines[i].text not in outside]
