@@ -76,6 +76,8 @@ STRAY_HOLE = 4
 HEADER_SPAN = 12
 # a body line of this many words or more that the page repeats outside the story is dropped
 REPEAT_MIN = 8
+# end markers are read again after a cut, at most this many times in all
+CUT_PASSES = 3
 MAX_LINES = 50_000  # and so are dumps of more lines (a page shows a few thousand at most)
 
 
@@ -218,7 +220,11 @@ def read_article(
         # the short lines between (names, "Biography", an e-mail, the date) are header
         dek, first = first, following
         kept = [i for i in kept if i != dek and not (dek < i < first and _header_bit(lines[i]))]
-    kept = cut_at_end_marker(kept, lines, first)
+    for _ in range(CUT_PASSES):  # a cut lower down can leave less below an earlier marker
+        cut = cut_at_end_marker(kept, lines, first)
+        if cut == kept:
+            break
+        kept = cut
     # the lead image sits between the headline and the first paragraph
     image, image_lines = find_image(lines, max(head + 1, first - 12), first + 1)
     if head < 0:
