@@ -122,3 +122,13 @@ def test_a_body_line_repeated_outside_the_story_is_dropped() -> None:
     # a line repeated inside the story only (a question in an interview) stays
     lines = _lines(PARA, teaser, PARA2, teaser, PARA)
     assert drop_repeated([0, 1, 2, 3, 4], lines, 8) == [0, 1, 2, 3, 4]
+
+
+def test_a_related_box_inside_a_story_does_not_end_it() -> None:
+    box = ["Related", "Council Backs Second Bridge Plan For Spring", "Bakery Opens In Old Bank"]
+    lines = _lines(PARA, PARA2, PARA, *box, PARA2, PARA)
+    kept = list(range(len(lines)))
+    assert cut_at_end_marker(kept, lines, 0) == [0, 1, 2, 6, 7]
+    # at the end of the story the same box ends it
+    lines = _lines(PARA, PARA2, PARA, *box)
+    assert cut_at_end_marker(list(range(len(lines))), lines, 0) == [0, 1, 2]

@@ -34,6 +34,8 @@ TAIL_PROSE = 30
 STORY_REACH = 25
 # a weak story below the headline: strong pieces further than this from it are dropped
 FAR_DROP = 40
+# a 'Related' box inside a story: the marker and at most this many headlines
+BOX_LINES = 4
 
 _COMMENTS_MARKER = re.compile(
     r"^(?:\[?\s*(?:\d+\s*)?(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
@@ -57,9 +59,14 @@ _RELATED_MARKER = re.compile(
 
 def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) -> list[int]:
     """End the story at a "Related" line when less kept prose lies below it than above it,
-    or at a "Comments" line with a good deal of prose above it."""
+    or at a "Comments" line with a good deal of prose above it.
+
+    A "Related" box set into a story (the marker and a few headlines, then the story's
+    paragraphs again) does not end it: the box is taken out and the story read on.
+    """
     if not kept:
         return []
+    kept = list(kept)
     # kept prose words at or below each line, for the "less prose below" test
     below = [0] * (kept[-1] + 2)
     kept_set = set(kept)
@@ -77,12 +84,45 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
         comments = bool(_COMMENTS_MARKER.match(line.text))
         if comments or _RELATED_MARKER.match(line.text):
             after = below[i + 1]
+            resume = -1 if comments else _story_resumes(lines, kept, i)
+            if resume > 0:
+                kept = [k for k in kept if not i <= k < resume]
+                continue
             # comment threads can outgrow the story; share bars above it have little prose
             if after < before or (comments and before >= 100):
                 return [k for k in kept if k < i]
             if not comments and teaser_list(lines, [k for k in kept if k > i]):
                 return [k for k in kept if k < i]
-    return list(kept)
+    return kept
+
+
+def _story_resumes(lines: Sequence[Line], kept: Sequence[int], marker: int) -> int:
+    """Where the story resumes below a "Related" box set into it, or -1.
+
+    The box is the marker and at most ``BOX_LINES`` short lines that are not prose (its
+    headlines); the story resumes at the kept prose line below them when at least two kept
+    prose lines of 60 words or more in all lie from there on and they do not read as a
+    list of teasers (a title-like line above most of them).
+    """
+    if BOX_LINES <= 0:
+        return -1
+    resume = -1
+    for j in range(marker + 1, min(len(lines), marker + BOX_LINES + 2)):
+        line = lines[j]
+        if line.n == 0:
+            continue
+        if line.prose:
+            resume = j
+            break
+        if line.n > 20:
+            return -1
+    if resume < 0 or resume not in set(kept):
+        return -1
+    rest = [k for k in kept if k >= resume]
+    prose = [k for k in rest if lines[k].prose]
+    if len(prose) < 2 or sum(lines[k].n for k in prose) < 60:
+        return -1
+    return -1 if teaser_list(lines, rest) else resume
 
 
 def teaser_title(line: Line) -> bool:
