@@ -198,7 +198,13 @@ def test_an_exhausted_budget_stops_the_dump() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["broadsheet.extract.textdump", "broadsheet.extract.textdump_features"]
+    "module",
+    [
+        "broadsheet.extract.textdump",
+        "broadsheet.extract.textdump_features",
+        "broadsheet.extract.textdump_header",
+        "broadsheet.extract.textdump_region",
+    ],
 )
 def test_exports_exist(module: str) -> None:
     imported = importlib.import_module(module)

@@ -1,0 +1,241 @@
+"""Reading the header and furniture of a text dump's article: the headline, byline, date,
+lead image (title, caption, credit), photo credits inside the body, and each kept line's
+paragraph kind. The region of the story itself is chosen in :mod:`textdump_region`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from broadsheet.extract.textdump_features import (
+    CREDIT,
+    DATE_RE,
+    SENTENCE_END,
+    URLISH,
+    WORD,
+    Line,
+    is_prose,
+    titlecase_ratio,
+)
+from broadsheet.models import Image, ParagraphKind
+
+__all__ = [
+    "BYLINE",
+    "DASHED_BYLINE",
+    "NAME_LINE",
+    "ends_statement",
+    "find_headline",
+    "find_image",
+    "headline_score",
+    "is_byline_or_date",
+    "is_credit",
+    "opens_story",
+    "paragraph_kind",
+    "parse_date",
+    "pull_captions",
+    "split_credit",
+    "title_like",
+    "url_words",
+]
+
+BYLINE = re.compile(
+    r"^(?:By|Von|Par|Por|Di|Door|Av|Written by|Posted by|Reporting by)\s+(.{2,80})$",
+    re.IGNORECASE,
+)
+DASHED_BYLINE = re.compile(r"^([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})\s+[-–—|]\s+.*\d")
+NAME_LINE = re.compile(r"^[A-Z][a-z'’.-]+(?: [A-Z]\.?)?(?: [A-Z][a-z'’-]+){1,2}$")
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    )
+}
+
+
+def parse_date(text: str) -> datetime | None:
+    m = DATE_RE.search(text)
+    if not m:
+        return None
+    s = m.group(0)
+    try:
+        iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", s)
+        if iso:
+            return datetime(int(iso[1]), int(iso[2]), int(iso[3]))
+        if "/" in s:
+            return None  # day/month order is ambiguous
+        parts = re.findall(r"[A-Za-z]+|\d+", s)
+        month = next((_MONTHS[p[:3].lower()] for p in parts if p[:3].lower() in _MONTHS), None)
+        nums = [int(p) for p in parts if p.isdigit()]
+        if month is None or len(nums) < 2:
+            return None
+        day, year = (nums[0], nums[-1]) if nums[-1] > 31 else (nums[-1], nums[0])
+        return datetime(year, month, day)
+    except ValueError:
+        return None
+
+
+def is_credit(line: Line) -> bool:
+    return line.n <= 60 and line.credit
+
+
+def split_credit(text: str) -> tuple[str | None, str | None]:
+    m = CREDIT.search(text)
+    if not m:
+        return text, None
+    start = m.start()
+    # "… Smith/Getty Images": the credit begins at the name before the slash
+    slash = text.rfind(" ", 0, start)
+    if start > 0 and text[start - 1] == "/" and slash >= 0:
+        start = slash + 1
+    caption = text[:start].strip(" -–—|()") or None
+    credit = text[start:].strip(" ()") or None
+    if caption and len(WORD.findall(caption)) < 6 and not SENTENCE_END.search(caption):
+        # "Jane Roe | Bloomberg | Getty Images": names and agencies, all of it credit
+        return None, text.strip(" ()")
+    return caption, credit
+
+
+def url_words(url: str | None) -> set[str]:
+    if not url:
+        return set()
+    path = urlsplit(url).path
+    return {w.lower() for w in WORD.findall(path.replace("_", " ")) if not w.isdigit()}
+
+
+def headline_score(line: Line, distance: int, slug: set[str]) -> float:
+    if line.n < 3 or line.n > 30 or line.bullet:
+        return -1.0
+    if (line.boiler and line.n < 6) or BYLINE.match(line.text):
+        return -1.0
+    if NAME_LINE.match(line.text):
+        return 0.05
+    if DATE_RE.search(line.text) or is_credit(line):
+        return -1.0
+    score = 1.0 - 0.03 * distance + min(line.n, 14) / 14.0
+    if SENTENCE_END.search(line.text) and not line.text.endswith(("?", "!")):
+        score -= 0.6
+    if slug:
+        words = {w.lower() for w in line.words}
+        score += 2.0 * len(words & slug) / max(len(words), 1)
+    return score
+
+
+def opens_story(line: Line) -> bool:
+    """A line that can be the story's first paragraph: prose, not a list item or credit."""
+    return is_prose(line) and not line.bullet and not is_credit(line)
+
+
+_CLOSERS = "\"'”’»)]"
+
+
+def ends_statement(text: str) -> bool:
+    """Ends with . : ; , … or ) and then only closing quotes and brackets. (The pattern
+    ``[.:;,…)][closers]*$`` read a run of ")" once from each of its positions.)"""
+    text = text.removesuffix("\n")
+    body = text.rstrip(_CLOSERS)
+    return (bool(body) and body[-1] in ".:;,…)") or ")" in text[len(body) :]
+
+
+def is_byline_or_date(line: Line) -> bool:
+    text = line.text
+    if text.lower() in ("by", "von", "par", "por"):
+        return True
+    return bool(BYLINE.match(text)) or (line.n <= 10 and bool(DATE_RE.search(text)))
+
+
+def title_like(line: Line) -> bool:
+    text = line.text
+    return (
+        5 <= line.n <= 30
+        and not line.bullet
+        and not ends_statement(text)
+        and not is_credit(line)
+        and not URLISH.search(text)
+        and titlecase_ratio(line.words) >= 0.5
+    )
+
+
+def find_headline(lines: Sequence[Line], start: int, taken: set[int], url: str | None) -> int:
+    slug = url_words(url)
+    best, best_score = -1, 0.0
+    for dist, i in enumerate(range(start - 1, max(-1, start - 26), -1)):
+        if i in taken:
+            continue
+        s = headline_score(lines[i], dist, slug)
+        if s > best_score:
+            best, best_score = i, s
+        if s > 0 and not slug and dist < 25:
+            # the nearest title-like line wins unless a URL slug says otherwise
+            return i
+    return best
+
+
+def find_image(lines: Sequence[Line], lo: int, hi: int) -> tuple[Image | None, set[int]]:
+    """The first captioned image between lines ``lo`` and ``hi`` and the lines it used."""
+    for i in range(max(lo, 0), min(hi, len(lines))):
+        line = lines[i]
+        if not is_credit(line):
+            continue
+        used = {i}
+        caption, credit = split_credit(line.text)
+        title = None
+        prev = i - 1
+        if caption is None and prev >= lo and lines[prev].block == line.block:
+            caption = lines[prev].text
+            used.add(prev)
+            prev -= 1
+        if (
+            prev >= lo
+            and lines[prev].block == line.block
+            and lines[prev].n <= 14
+            and not SENTENCE_END.search(lines[prev].text)
+        ):
+            title = lines[prev].text
+            used.add(prev)
+        return Image(title=title, caption=caption, credit=credit), used
+    return None, set()
+
+
+def pull_captions(body: Sequence[int], lines: Sequence[Line]) -> tuple[list[int], list[Image]]:
+    """Take photo credits (and the caption line right above each) out of the body."""
+    drop: set[int] = set()
+    images: list[Image] = []
+    for pos, i in enumerate(body):
+        line = lines[i]
+        if line.n > 40 or not is_credit(line):
+            continue
+        caption, credit = split_credit(line.text)
+        drop.add(i)
+        prev = body[pos - 1] if pos > 0 else -1
+        # a long credit line carries its own caption ("FILE PHOTO: Traders work on ...
+        # REUTERS/Name"); the paragraph above it is the story
+        if (
+            caption is None
+            and line.n <= 12
+            and prev == i - 1
+            and prev not in drop
+            and lines[prev].n <= 60
+        ):
+            caption = lines[prev].text
+            drop.add(prev)
+        images.append(Image(caption=caption, credit=credit))
+    if len(drop) >= len(body):
+        return list(body), []
+    return [i for i in body if i not in drop], images
+
+
+def paragraph_kind(lines: Sequence[Line], i: int, kept: Sequence[int], pos: int) -> ParagraphKind:
+    line = lines[i]
+    if line.bullet:
+        return "list"
+    if is_prose(line) or line.n > 15 or line.n == 0:
+        return "p"
+    if re.search(r"[.,;]$", line.text):
+        return "p"
+    nxt = kept[pos + 1] if pos + 1 < len(kept) else None
+    prv = kept[pos - 1] if pos > 0 else None
+    if nxt is not None and is_prose(lines[nxt]) and prv is not None and is_prose(lines[prv]):
+        return "heading"
+    return "p"

@@ -1,0 +1,396 @@
+"""Choosing the story's region among a text dump's scored lines: the heaviest cluster of
+kept lines (the one below the headline anchor weighs more), the prose run right below the
+anchor, the story continued past embedded posts, holes inside it filled, notices and
+pitches trimmed at both ends, and the story ended at a "Comments" or "Related" line."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+from broadsheet.extract.textdump_features import Line, consent_words, is_prose
+from broadsheet.extract.textdump_header import ends_statement, is_credit
+
+__all__ = [
+    "below_anchor",
+    "cut_at_end_marker",
+    "drop_repeated",
+    "drop_stray_fragments",
+    "extend_story",
+    "fill_holes",
+    "furniture",
+    "main_cluster",
+    "teaser_list",
+    "teaser_title",
+    "trim_head",
+    "trim_tail",
+]
+
+# a notice near the end cuts the story only when less prose than this follows it
+TAIL_PROSE = 30
+
+# the story's piece starts within this many lines below the headline anchor
+STORY_REACH = 25
+# a weak story below the headline: strong pieces further than this from it are dropped
+FAR_DROP = 40
+# a 'Related' box inside a story: the marker and at most this many headlines
+BOX_LINES = 4
+
+_COMMENTS_MARKER = re.compile(
+    r"^(?:\[?\s*(?:\d+\s*)?(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
+    r"leave a (?:comment|reply)|post a comment|join the discussion|about the author|"
+    r"you (?:may|might) also like)\s*[:.…]*$",
+    re.IGNORECASE,
+)
+_RELATED_MARKER = re.compile(
+    r"^(?:related(?: stories| articles| posts| news| content| coverage| links)?|tags?|"
+    r"(?:more|other) (?:\w+ )?(?:\w+ )?(?:stories|news|articles|reads|videos)(?: from \w+)?|"
+    r"recommended(?: for you| stories| reading)?|more (?:from|in|on) \w+(?: \w+){0,4}|"
+    r"(?:read|up|what to read|watch) next|next up(?: in \w+(?: \S+){0,4})?|"
+    r"most (?:read|popular|viewed|shared)(?: \w+)?|(?:trending|popular)(?: now| stories| news)?|"
+    r"editor'?s'? picks?|don'?t miss|latest (?:news|stories|articles)|top stories|"
+    r"around the web|further reading|keep reading|you may be interested in|"
+    r"share this(?: article| story)?|"
+    r"(?:about|sobre|über|à propos de|acerca de) (?:the )?\w+(?: \w+){0,3})\s*[:.…]*$",
+    re.IGNORECASE,
+)
+
+
+def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) -> list[int]:
+    """End the story at a "Related" line when less kept prose lies below it than above it,
+    or at a "Comments" line with a good deal of prose above it.
+
+    A "Related" box set into a story (the marker and a few headlines, then the story's
+    paragraphs again) does not end it: the box is taken out and the story read on.
+    """
+    if not kept:
+        return []
+    kept = list(kept)
+    # kept prose words at or below each line, for the "less prose below" test
+    below = [0] * (kept[-1] + 2)
+    kept_set = set(kept)
+    for i in range(kept[-1], -1, -1):
+        own = lines[i].n if i in kept_set and lines[i].prose else 0
+        below[i] = below[i + 1] + own
+    before = 0
+    for i in range(first, kept[-1] + 1):
+        line = lines[i]
+        if line.prose:
+            before += line.n
+            continue
+        if before == 0 or line.n > 5:
+            continue
+        comments = bool(_COMMENTS_MARKER.match(line.text))
+        if comments or _RELATED_MARKER.match(line.text):
+            after = below[i + 1]
+            resume = -1 if comments else _story_resumes(lines, kept, i)
+            if resume > 0:
+                kept = [k for k in kept if not i <= k < resume]
+                continue
+            # comment threads can outgrow the story; share bars above it have little prose
+            if after < before or (comments and before >= 100):
+                return [k for k in kept if k < i]
+            if not comments and teaser_list(lines, [k for k in kept if k > i]):
+                return [k for k in kept if k < i]
+    return kept
+
+
+def _story_resumes(lines: Sequence[Line], kept: Sequence[int], marker: int) -> int:
+    """Where the story resumes below a "Related" box set into it, or -1.
+
+    The box is the marker and at most ``BOX_LINES`` short lines that are not prose (its
+    headlines); the story resumes at the kept prose line below them when at least two kept
+    prose lines of 60 words or more in all lie from there on and they do not read as a
+    list of teasers (a title-like line above most of them).
+    """
+    if BOX_LINES <= 0:
+        return -1
+    resume = -1
+    for j in range(marker + 1, min(len(lines), marker + BOX_LINES + 2)):
+        line = lines[j]
+        if line.n == 0:
+            continue
+        if line.prose:
+            resume = j
+            break
+        if line.n > 20:
+            return -1
+    if resume < 0 or resume not in set(kept):
+        return -1
+    rest = [k for k in kept if k >= resume]
+    prose = [k for k in rest if lines[k].prose]
+    if len(prose) < 2 or sum(lines[k].n for k in prose) < 60:
+        return -1
+    return -1 if teaser_list(lines, rest) else resume
+
+
+def teaser_title(line: Line) -> bool:
+    """A teaser's headline: 4-20 words, not a sentence, not a list item."""
+    return (
+        4 <= line.n <= 20 and not line.prose and not line.bullet and not ends_statement(line.text)
+    )
+
+
+def teaser_list(lines: Sequence[Line], below: Sequence[int]) -> bool:
+    """Kept lines below a "Related" line that read as a list of teasers: most of their
+    prose lines are short summaries right under a title-like line (a story's sections
+    run to more than one paragraph each)."""
+    prose = [i for i in below if lines[i].prose]
+    if len(prose) < 2:
+        return False
+    teasers = sum(1 for i in prose if lines[i].n <= 50 and i > 0 and teaser_title(lines[i - 1]))
+    return teasers * 3 >= len(prose) * 2
+
+
+def main_cluster(
+    kept: Sequence[int],
+    lines: Sequence[Line],
+    probs: Sequence[float],
+    gap: int,
+    gap_p: float,
+    anchor: int = -1,
+    boost: float = 0.0,
+) -> list[int]:
+    """The kept lines of the heaviest cluster.
+
+    Clusters are split where ``gap`` lines in a row score below ``gap_p`` (a bar at or above
+    the keep threshold, so doubtful lines separate as well as dropped ones do). A cluster
+    that starts within 20 lines below the headline ``anchor`` weighs ``1 + boost`` times
+    its score mass: a short story there beats a longer list of teasers further down.
+    """
+    if gap <= 0 or not kept:
+        return list(kept)
+    clusters: list[list[int]] = [[]]
+    keep = set(kept)
+    run = 0
+    for i in range(kept[0], kept[-1] + 1):
+        if i in keep:
+            if run >= gap and clusters[-1]:
+                clusters.append([])
+            clusters[-1].append(i)
+        run = run + 1 if probs[i] < gap_p else 0
+
+    def weight(c: list[int]) -> float:
+        mass = sum(probs[i] * lines[i].n for i in c)
+        return mass * (1.0 + boost) if c and anchor >= 0 and 0 < c[0] - anchor <= 20 else mass
+
+    return max(clusters, key=weight)
+
+
+_NOTICE = re.compile(
+    r"\b(?:cookies?|browsers?|javascript|newsletters?|subscri\w*|sign(?:ed)?[ -]?(?:up|in)|"
+    r"log[ -]?in|rights reserved|copyright|advertis\w*|out[ -]of[ -]date)\b|©",
+    re.IGNORECASE,
+)
+
+
+def furniture(line: Line) -> bool:
+    """A line of page furniture: a short one naming it, or a notice of any length."""
+    if not line.boiler:
+        return False
+    if line.n >= 40:  # a long consent notice: cookies, partners, privacy, settings...
+        return consent_words(line.text.lower()) >= 3
+    return line.n <= 12 or bool(_NOTICE.search(line.text))
+
+
+def below_anchor(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], anchor: int, low: float
+) -> list[int]:
+    """Add the run of prose right below the headline anchor, down to score ``low``.
+
+    A short story scores lower than a long list of teasers or a sidebar; the run that starts
+    within 8 lines below the headline (after the byline and date) is the story all the same.
+    The run ends after 3 lines in a row that are not such prose.
+    """
+    if anchor < 0 or low >= 1.0:
+        return list(kept)
+    add: list[int] = []
+    skipped = 0
+    for j in range(anchor + 1, min(len(lines), anchor + 400)):
+        line = lines[j]
+        if line.prose and probs[j] >= low and not furniture(line) and not is_credit(line):
+            add.append(j)
+            skipped = 0
+            continue
+        skipped += 1
+        if (add and skipped > 2) or (not add and j - anchor > 8):
+            break
+    return sorted(set(kept).union(add))
+
+
+def extend_story(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], low: float, gap: int
+) -> list[int]:
+    """Continue the story below its last kept line while prose keeps coming.
+
+    Embedded posts and pictures break a story into pieces, and the pieces after the break
+    score lower; prose lines scoring at least ``low`` join the story until ``gap`` lines in
+    a row have been passed over, or a line of page furniture is met.
+    """
+    if not kept or gap <= 0:
+        return list(kept)
+    out = list(kept)
+    skipped = 0
+    for i in range(kept[-1] + 1, len(lines)):
+        line = lines[i]
+        if line.boiler and line.n <= 12:
+            break
+        if line.prose and probs[i] >= low and not is_credit(line):
+            out.append(i)
+            skipped = 0
+        else:
+            skipped += 1
+            if skipped > gap:
+                break
+    return out
+
+
+def fill_holes(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], gap: int, low: float
+) -> list[int]:
+    """Keep the headings, list items and short lines that sit between two kept lines.
+
+    A story is one region: a hole of at most ``gap`` lines inside it is story too, except
+    lines scoring below ``low``, page furniture and photo credits.
+    """
+    if gap <= 0 or len(kept) < 2:
+        return list(kept)
+    out = [kept[0]]
+    for a, b in itertools.pairwise(kept):
+        if 1 < b - a <= gap + 1:
+            out.extend(
+                i
+                for i in range(a + 1, b)
+                if probs[i] >= low
+                and lines[i].n > 0
+                and not (lines[i].boiler and lines[i].n <= 12)
+                and not furniture(lines[i])
+                and not is_credit(lines[i])
+            )
+        out.append(b)
+    return out
+
+
+def trim_tail(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
+    """Drop page furniture that trails the article: notices, pitches and what follows them.
+
+    An article ends with prose; a short line below its last paragraph that speaks of
+    browsers, sharing, newsletters and the like starts the page's furniture, and so do the
+    few short lines after it (a pitch's one-sentence blurb, a browser list).
+    """
+    kept = list(kept)
+
+    def pitch(rest: Sequence[int]) -> bool:
+        # only short lines, and not two sentences' worth of prose ("Read more: ..." inside
+        # a story is followed by its last paragraphs; a pitch by a one-sentence blurb)
+        words = sum(lines[j].n for j in rest if is_prose(lines[j]))
+        return all(lines[j].n < 30 for j in rest) and words < TAIL_PROSE
+
+    # a short notice among the last few lines (kept, or passed over just above a kept
+    # line), with only a pitch's few short lines from there on
+    for k in range(max(1, len(kept) - 4), len(kept)):
+        line = lines[kept[k]]
+        notice = line.boiler and line.n <= 12
+        passed = any(furniture(lines[j]) for j in range(kept[k - 1] + 1, kept[k]))
+        if (notice and pitch(kept[k + 1 :])) or (passed and pitch(kept[k:])):
+            kept = kept[:k]
+            break
+    end = len(kept)
+    while end > 1:
+        line = lines[kept[end - 1]]
+        if furniture(line) or not is_prose(line):
+            end -= 1
+            continue
+        break
+    if any(furniture(lines[i]) for i in kept[end:]):
+        return kept[:end]
+    return kept
+
+
+def trim_head(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
+    """Drop notices (cookies, browsers, sign-in) kept above the article's first paragraph."""
+    start = 0
+    while start < len(kept) - 1:
+        line = lines[kept[start]]
+        if furniture(line) or not is_prose(line):
+            start += 1
+            continue
+        break
+    if any(furniture(lines[i]) for i in kept[:start]):
+        return list(kept[start:])
+    return list(kept)
+
+
+def drop_stray_fragments(
+    kept: Sequence[int],
+    lines: Sequence[Line],
+    probs: Sequence[float],
+    keep_p: float,
+    hole: int,
+    anchor: int = -1,
+) -> list[int]:
+    """Drop pieces of the kept region that only rules let in and a hole cuts off.
+
+    The region grows by rules (prose below the headline anchor, prose after the story) down
+    to scores below the keep threshold, ``keep_p``. The kept lines fall into pieces where at
+    least ``hole`` lines of text in a row were not kept. The story's piece is the first piece
+    with a line scoring ``keep_p`` that starts within ``STORY_REACH`` lines below the headline
+    ``anchor``, or else the first piece starting right below it (a short story scores lower
+    than a sidebar or a list of teasers). Other pieces none of whose lines reaches ``keep_p``
+    are not the story (a "most read" line below the headline above a "More on" list), and
+    hole filling would otherwise join them, and the furniture between, to the story. When
+    the story's piece is itself weak (a short story), strong pieces more than ``FAR_DROP``
+    lines away from it are dropped too.
+    """
+    if hole <= 0 or len(kept) < 2:
+        return list(kept)
+    pieces: list[list[int]] = [[kept[0]]]
+    for a, b in itertools.pairwise(kept):
+        if sum(1 for i in range(a + 1, b) if lines[i].n > 0) >= hole:
+            pieces.append([])
+        pieces[-1].append(b)
+    if len(pieces) == 1:
+        return list(kept)
+    strong = [max(probs[i] for i in p) >= keep_p for p in pieces]
+    story = -1
+    if anchor >= 0:
+        near = [k for k, p in enumerate(pieces) if 0 < p[0] - anchor <= STORY_REACH]
+        story = next((k for k in near if strong[k]), -1)
+        if story < 0:
+            story = next((k for k in near if pieces[k][0] - anchor <= 8), -1)
+    if not any(strong):
+        return list(kept)
+    if story >= 0 and not strong[story]:
+        # a weak story right below the headline: a strong piece far from it and not much
+        # longer is a sidebar, a teaser or the footer, not more of a story this short (a
+        # piece twice its length or more is the story, and the anchor was wrong)
+        top, bottom = pieces[story][0], pieces[story][-1]
+        size = sum(lines[i].n for i in pieces[story])
+        return [
+            i
+            for k, p in enumerate(pieces)
+            if k == story
+            or (
+                strong[k]
+                and (
+                    max(p[0] - bottom, top - p[-1]) <= FAR_DROP
+                    or sum(lines[i].n for i in p) >= 2 * size
+                )
+            )
+            for i in p
+        ]
+    return [i for k, p in enumerate(pieces) if strong[k] or k == story for i in p]
+
+
+def drop_repeated(body: Sequence[int], lines: Sequence[Line], min_words: int) -> list[int]:
+    """Drop body lines (``min_words`` words or more) that the page shows again outside the
+    story's span: a teaser's summary also listed in a sidebar, a gallery caption repeated in
+    the gallery. A story's own paragraphs are not printed a second time around it."""
+    if not body or min_words <= 0:
+        return list(body)
+    lo, hi = body[0], body[-1]
+    outside = {
+        line.text for j, line in enumerate(lines) if line.n >= min_words and not lo <= j <= hi
+    }
+    return [i for i in body if lines[i].n < min_words or lines[i].text not in outside]
