@@ -121,77 +121,83 @@ class FastNER:
         bias = self._bias
         closed = ((feats[1:, 0] + feats[0, 1]) + feats[0, 2]) + bias
         scores = self._gemm(closed.max(axis=2), self._W) + self._b
-        # validity in the closed state, per token
+        # validity in the closed state, per token (global index over the batch)
         n_total = scores.shape[0]
         can_b = numpy.zeros(n_total, dtype=bool)
         can_u = numpy.zeros(n_total, dtype=bool)
-        next_starts = numpy.zeros(n_total, dtype=bool)
+        can_in = numpy.zeros(n_total, dtype=bool)  # I may follow at this token
+        bounds: list[tuple[int, int]] = []
         offset = 0
         for doc in docs:
             n = len(doc)
+            bounds.append((offset, n))
             if not n:
                 continue
             arr = doc.to_array([IS_SPACE, SENT_START])
             not_space = arr[:, 0] == 0
-            nxt = numpy.zeros(n, dtype=bool)
-            nxt[:-1] = arr[1:, 1] == 1
-            room = numpy.zeros(n, dtype=bool)
-            room[:-1] = True  # B needs the buffer to hold two tokens
+            room = numpy.zeros(n, dtype=bool)  # the buffer holds two tokens, the next one
+            room[:-1] = arr[1:, 1] != 1  # does not start a sentence
             can_u[offset : offset + n] = not_space
-            can_b[offset : offset + n] = not_space & room & ~nxt
-            next_starts[offset : offset + n] = nxt
+            can_b[offset : offset + n] = not_space & room
+            can_in[offset : offset + n] = room
             offset += n
         valid = numpy.zeros(scores.shape, dtype=bool)
         valid[:, self._out] = True
         valid[:, self._is_b] = can_b[:, None]
         valid[:, self._is_u] = can_u[:, None]
         moves = numpy.where(valid, scores, -numpy.inf).argmax(axis=1)
-        offset = 0
-        for doc in docs:
-            n = len(doc)
+        ends = self._entity_ends(moves, feats, can_in)
+        for doc, (offset, n) in zip(docs, bounds, strict=True):
             if n:
-                self._decode(doc, offset, moves, feats, next_starts)
-            offset += n
+                self._walk(doc, offset, moves, ends)
 
-    def _decode(self, doc: Doc, offset: int, moves: Any, feats: Any, next_starts: Any) -> None:
-        """Walk one doc: closed-state moves from ``moves``, entity insides one by one."""
+    def _entity_ends(self, moves: Any, feats: Any, can_in: Any) -> dict[int, int]:
+        """For every token whose closed-state move is a B: where that entity would end
+        (exclusive, global index), deciding I or L for all of them a token at a time."""
+        starts = numpy.flatnonzero(self._is_b[moves])
+        ends: dict[int, int] = {}
+        if not len(starts):
+            return ends
+        labels = numpy.asarray(self._label_of)[moves[starts]]
+        in_cols = numpy.asarray(self._in)[labels]
+        last_cols = numpy.asarray(self._last)[labels]
+        start_feats = feats[starts + 1, 1]
+        at = starts + 1  # the token the open entity decides on
+        live = numpy.arange(len(starts))
+        while len(live):
+            t = at[live]
+            going = can_in[t]  # else only L is valid
+            ask = live[going]
+            if len(ask):
+                ta = at[ask]
+                h = (((feats[ta + 1, 0] + start_feats[ask]) + feats[ta, 2]) + self._bias).max(
+                    axis=2
+                )
+                sc = self._gemm(h, self._W) + self._b
+                rows = numpy.arange(len(ask))
+                s_in, s_last = sc[rows, in_cols[ask]], sc[rows, last_cols[ask]]
+                # argmax keeps the first of equal scores: I-x comes before L-x
+                keep = numpy.where(in_cols[ask] < last_cols[ask], s_in >= s_last, s_in > s_last)
+                going[going] = keep
+            for j in live[~going].tolist():
+                ends[int(starts[j])] = int(at[j]) + 1
+            live = live[going]
+            at[live] += 1
+        return ends
+
+    def _walk(self, doc: Doc, offset: int, moves: Any, ends: dict[int, int]) -> None:
+        """One doc's entities: closed-state moves from ``moves``, B's ends from ``ends``."""
         n = len(doc)
         mine = moves[offset : offset + n]
-        starts = numpy.flatnonzero(mine != self._out).tolist()
+        kind, label_of, labels = self._kind, self._label_of, self._labels
         chosen = mine.tolist()
-        kind, label_of = self._kind, self._label_of
-        nxt = next_starts[offset : offset + n].tolist()
-        bias, W, b = self._bias, self._W, self._b
         spans: list[Span] = []
         t = 0
-        for s in starts:
+        for s in numpy.flatnonzero(mine != self._out).tolist():
             if s < t:
                 continue
             move = chosen[s]
-            lab = label_of[move]
-            if kind[move] == 3:  # U
-                spans.append(Span(doc, s, s + 1, label=self._labels[lab]))
-                t = s + 1
-                continue
-            # B: the entity is open from s; decide I or L at each following token
-            i_col, l_col = self._in[lab], self._last[lab]
-            cols = [i_col, l_col]
-            start_feat = feats[offset + s + 1, 1]
-            t = s + 1
-            while True:
-                can_in = t < n - 1 and not nxt[t]
-                if can_in:
-                    h = (
-                        ((feats[offset + t + 1, 0] + start_feat) + feats[offset + t, 2]) + bias
-                    ).max(axis=1)
-                    pair = self._gemm(h[None, :], W[cols])[0] + b[cols]
-                    go_on = bool(pair[0] >= pair[1]) if i_col < l_col else bool(pair[0] > pair[1])
-                else:
-                    go_on = False
-                if go_on:
-                    t += 1
-                    continue
-                spans.append(Span(doc, s, t + 1, label=self._labels[lab]))
-                t += 1
-                break
+            end = s + 1 if kind[move] == 3 else ends[offset + s] - offset
+            spans.append(Span(doc, s, end, label=labels[label_of[move]]))
+            t = end
         doc.set_ents(spans, default="outside")
