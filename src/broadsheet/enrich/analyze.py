@@ -3,6 +3,10 @@
     text -> spaCy Doc -> entities -> tickers, quotes (given the entities), facts
                       -> lemmas  -> topics, tone
 
+The parse is the model's own, computed in part by our code with the model's weights and
+rules (same output, measured): ``FastNER`` decodes its NER (``fastner.py``),
+``FastTagger`` stands for its attribute ruler and lemmatizer (``fasttags.py``).
+
 All offsets are Python ``str`` indices into the text given. Texts longer than
 ``MAX_CHARS`` are analysed on their first ``MAX_CHARS`` characters (offsets stay valid).
 """
@@ -91,7 +95,7 @@ class Enricher:
                 self.fast_tagger = FastTagger(nlp)
             if "ner" in parts:
                 # same entities as the model's NER, its decoding loop in numpy (fastner.py)
-                self.fast_ner = FastNER(nlp.get_pipe("ner"), None if blis else blas_ops())
+                self.fast_ner = FastNER(nlp.get_pipe("ner"), blas_ops())
             break
         if self.nlp is None:
             self.nlp = load_nlp(model, blis=blis)
