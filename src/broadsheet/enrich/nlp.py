@@ -55,7 +55,7 @@ _TEXT_KEY = "broadsheet_text"  # doc.user_data: the text, kept (``Doc.text`` joi
 _BLANK_TOKENIZER = "broadsheet.blank_tokenizer.v1"
 
 
-@registry.tokenizers(_BLANK_TOKENIZER)
+@registry.tokenizers(_BLANK_TOKENIZER)  # type: ignore[untyped-decorator]
 def _blank_tokenizer() -> Any:
     """A tokenizer with no rules, for a pipeline whose saved tokenizer is loaded over it.
 
