@@ -3,6 +3,10 @@
     text -> spaCy Doc -> entities -> tickers, quotes (given the entities), facts
                       -> lemmas  -> topics, tone
 
+The parse is the model's own, computed in part by our code with the model's weights and
+rules (same output, measured): ``FastNER`` decodes its NER (``fastner.py``),
+``FastTagger`` stands for its attribute ruler and lemmatizer (``fasttags.py``).
+
 All offsets are Python ``str`` indices into the text given. Texts longer than
 ``MAX_CHARS`` are analysed on their first ``MAX_CHARS`` characters (offsets stay valid).
 """
@@ -24,8 +28,9 @@ from ..errors import EnrichmentError
 from ..models import Annotations, Entity, Quote
 from .entities import EntityRules, find_entities, load_entity_rules
 from .facts import FactRules, find_facts, load_fact_rules
+from .fastner import FastNER
 from .fasttags import FastTagger
-from .nlp import doc_text, load_nlp, prepare_text, restore_text
+from .nlp import blas_ops, doc_text, load_nlp, prepare_text, restore_text
 from .tickers import TickerTable, find_tickers, load_ticker_table
 from .tone import ToneLexicon, load_tone_lexicon, score_tone
 from .topics import Taxonomy, load_taxonomy, select_topics
@@ -65,22 +70,33 @@ class Enricher:
         quotes: bool = True,
         tickers: TickerTable | None = None,
         fast_tags: bool = True,
+        fast_ner: bool = True,
         blis: bool = False,
     ) -> None:
         """``blis=True`` parses with spaCy's own BLIS matrix products instead of numpy's
-        OpenBLAS (``nlp.load_nlp``): same parses, slower here; kept to measure the two."""
+        OpenBLAS (``nlp.load_nlp``): same parses, slower here; kept to measure the two.
+        ``fast_tags=False`` / ``fast_ner=False`` run the model's own attribute ruler and
+        lemmatizer / NER decoding instead of ``FastTagger`` / ``FastNER`` (same output)."""
         self.model = model
         self.fast_tagger: FastTagger | None = None
+        self.fast_ner: FastNER | None = None
         self.nlp: Any = None
-        if fast_tags:
-            try:
-                nlp = load_nlp(model, _SLOW_PARTS, blis=blis)
-            except ValueError:  # a model without those components
-                nlp = None
-            if nlp is not None and all(p in nlp.component_names for p in _SLOW_PARTS):
+        # one load: the components the fast paths replace are loaded but left out of the pipe
+        wanted = [(*_SLOW_PARTS, "ner"), _SLOW_PARTS, ("ner",)]
+        for parts in wanted:
+            if ("ner" in parts and not fast_ner) or (_SLOW_PARTS[0] in parts and not fast_tags):
+                continue
+            nlp = self._load_without(model, parts, blis)
+            if nlp is None or ("ner" in parts and not FastNER.usable(nlp.get_pipe("ner"))):
+                continue
+            self.nlp = nlp
+            if _SLOW_PARTS[0] in parts:
                 # same tags and lemmas as the model's own two components, a quarter less time
-                self.nlp = nlp
                 self.fast_tagger = FastTagger(nlp)
+            if "ner" in parts:
+                # same entities as the model's NER, its decoding loop in numpy (fastner.py)
+                self.fast_ner = FastNER(nlp.get_pipe("ner"), blas_ops())
+            break
         if self.nlp is None:
             self.nlp = load_nlp(model, blis=blis)
         self.entity_rules: EntityRules = load_entity_rules()
@@ -91,6 +107,16 @@ class Enricher:
         self.find_quotes: QuoteFinder | None = _load_quote_finder() if quotes else None
         self._lowered: dict[int, str] = {}
 
+    @staticmethod
+    def _load_without(model: str, parts: tuple[str, ...], blis: bool) -> Any:
+        """The pipeline with ``parts`` loaded but disabled, or None when the model lacks
+        one of them."""
+        try:
+            nlp = load_nlp(model, parts, blis=blis)
+        except ValueError:  # a model without those components
+            return None
+        return nlp if all(p in nlp.component_names for p in parts) else None
+
     def parse(self, text: str) -> Any:
         """The full spaCy parse (tags, parse, entities, lemmas) every annotator reads: made on
         the text with straight quotes (``nlp.prepare_text``), sentences broken at paragraph
@@ -98,6 +124,8 @@ class Enricher:
         text = text[:MAX_CHARS]
         prepared = prepare_text(text)
         doc = self.nlp(prepared)
+        if self.fast_ner is not None:
+            self.fast_ner([doc])
         if self.fast_tagger is not None:
             doc = self.fast_tagger(doc)
         return restore_text(doc, text, prepared)
@@ -107,10 +135,14 @@ class Enricher:
         pairs = (
             (prepared, (t, prepared)) for t in texts for prepared in [prepare_text(t[:MAX_CHARS])]
         )
-        for doc, (text, prepared) in self.nlp.pipe(pairs, batch_size=batch_size, as_tuples=True):
-            if self.fast_tagger is not None:
-                doc = self.fast_tagger(doc)
-            yield restore_text(doc, text[:MAX_CHARS], prepared)
+        parsed = self.nlp.pipe(pairs, batch_size=batch_size, as_tuples=True)
+        while batch := list(islice(parsed, batch_size)):
+            if self.fast_ner is not None:
+                self.fast_ner([doc for doc, _ in batch])
+            for doc, (text, prepared) in batch:
+                if self.fast_tagger is not None:
+                    doc = self.fast_tagger(doc)
+                yield restore_text(doc, text[:MAX_CHARS], prepared)
 
     def analyze(self, text: str) -> Annotations:
         """Annotations of one article text."""

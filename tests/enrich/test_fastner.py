@@ -1,0 +1,126 @@
+"""FastNER finds exactly the entities the model's own NER component finds."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE
+
+from broadsheet.enrich import Enricher
+from broadsheet.enrich.fastner import FastNER
+from broadsheet.enrich.nlp import load_nlp
+from tests.shared_data import Shared
+
+TEXTS = [
+    "Apple Inc. said on Tuesday that Tim Cook would visit Berlin, Paris and New York City.",
+    "The European Central Bank raised rates by 50 basis points; the S&P 500 fell 3.2%.",
+    "“We made progress,” said Finance Minister Maria Lopez of Spain.\n\nMarket Outlook\n\n",
+    "Barack Obama",  # an entity to the last token
+    "Obama",
+    "New\nYork Times reporters met the Federal Reserve's chair, Jerome Powell.",
+    "  Goldman Sachs  and   Morgan Stanley  ",
+    "",
+    "   ",
+    "\n",
+]
+
+
+@lru_cache(maxsize=1)
+def _pipelines() -> tuple[Any, Enricher]:
+    return load_nlp(), Enricher(quotes=False)
+
+
+def _ents(doc: Any) -> list[tuple[int, ...]]:
+    return [tuple(row) for row in doc.to_array([ENT_IOB, ENT_TYPE, ENT_KB_ID]).tolist()]
+
+
+def test_fast_ner_is_on_by_default() -> None:
+    _, enricher = _pipelines()
+    assert enricher.fast_ner is not None
+    assert "ner" not in enricher.nlp.pipe_names
+    assert Enricher(quotes=False, fast_ner=False).fast_ner is None
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_same_entities_as_the_model(text: str) -> None:
+    standard, enricher = _pipelines()
+    assert _ents(enricher.parse(text)) == _ents(standard(text))
+
+
+def test_same_in_batches_of_mixed_lengths() -> None:
+    standard, enricher = _pipelines()
+    texts = TEXTS * 3
+    got = [_ents(d) for d in enricher.parse_many(texts, batch_size=7)]
+    assert got == [_ents(d) for d in standard.pipe(texts)]
+
+
+def test_same_on_news_articles(shared: Shared) -> None:
+    standard, enricher = _pipelines()
+    corpus = shared.path("data", "corpus", "wikinews-economy.jsonl")
+    with corpus.open(encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for _, line in zip(range(60), fh, strict=False)]
+    got = [_ents(d) for d in enricher.parse_many(texts)]
+    want = [_ents(d) for d in standard.pipe(texts)]
+    assert sum(len(d) for d in got) > 1000
+    assert got == want
+
+
+def test_preset_entities_go_to_the_model() -> None:
+    standard, enricher = _pipelines()
+    assert enricher.fast_ner is not None
+    text = "Tim Cook runs Apple in Cupertino."
+    docs = [enricher.nlp(text) for _ in range(2)]
+    for doc in docs:
+        doc.set_ents([doc.char_span(0, 8, label="ORG")], default="unmodified")
+    enricher.fast_ner(docs[:1])
+    want = standard.get_pipe("ner")(docs[1])
+    assert (docs[0].ents[0].text, docs[0].ents[0].label_) == ("Tim Cook", "ORG")
+    assert _ents(docs[0]) == _ents(want)
+
+
+def test_usable_only_for_the_model_it_reproduces() -> None:
+    standard, _ = _pipelines()
+    assert FastNER.usable(standard.get_pipe("ner"))
+    assert not FastNER.usable(standard.get_pipe("parser"))
+
+
+_WORDS = st.sampled_from(
+    [
+        "Apple",
+        "Inc.",
+        "Tim",
+        "Cook",
+        "New",
+        "York",
+        "said",
+        "the",
+        "Bank",
+        "of",
+        "England",
+        "on",
+        "Monday",
+        "3.2",
+        "%",
+        "$",
+        "5",
+        "billion",
+        ",",
+        ".",
+        "\n\n",
+        " ",
+        "and",
+        "Obama",
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=30).map(" ".join))
+def test_same_on_generated_text(text: str) -> None:
+    standard, enricher = _pipelines()
+    assert _ents(enricher.parse(text)) == _ents(standard(text))
