@@ -10,7 +10,9 @@ Every gold attribution falls in one bucket:
   no-candidate  no candidate has the content (Jaccard >= 0.5); broken down by the gold
                 cue's head word (part of speech, lemma) so new candidate patterns can be
                 chosen by what they would recover
-Prints counts, then examples of --show CATEGORY (cue | content | source).
+Prints counts, then the false positives (shipped quotes the reference scorer does not count:
+wrong-source, duplicate of a matched quote, boundary (overlaps gold under half), no-gold),
+then examples of --show CATEGORY.
 """
 
 from __future__ import annotations
@@ -22,7 +24,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from broadsheet.bench.quotes_fit import _jaccard, iter_split, load_docs, read_gold
+from broadsheet.bench.quotes_fit import (
+    _jaccard,
+    iter_split,
+    load_docs,
+    matched_pairs,
+    read_gold,
+    source_right,
+)
 from broadsheet.enrich.quotes import entities_from_doc, find_quotes
 from broadsheet.enrich.quotes.find import _build
 
@@ -101,13 +110,24 @@ def main(argv: list[str] | None = None) -> int:
                 examples[cat].append(
                     f"[{g['kind']}] SRC={src!r} CUE={cue!r} CONTENT={body[:160]!r}{cat_note}"
                 )
-        for q in shipped:
-            if not any(_jaccard(q.content, g["content"]) >= 0.5 for g in gold):
-                fp["fp-content|" + q.kind] += 1
+        rows_p = [{"content": q.content, "source": q.source} for q in shipped]
+        pairs = dict(matched_pairs(rows_p, gold))
+        for i, q in enumerate(shipped):
+            if i in pairs:
+                if not source_right(rows_p[i], gold[pairs[i]]):
+                    fp["wrong-source|" + q.kind] += 1
+                continue
+            near = [_jaccard(q.content, g["content"]) for g in gold]
+            if any(j >= 0.5 for j in near):
+                fp["duplicate|" + q.kind] += 1  # its gold went to another quote
+            elif any(j > 0 for j in near):
+                fp["boundary|" + q.kind] += 1  # overlaps gold, under half
+            else:
+                fp["no-gold|" + q.kind] += 1
     print(json.dumps(dict(sorted(buckets.items())), indent=1))
     print("no-candidate by cue head POS:dep", json.dumps(pos.most_common(25)))
     print("no-candidate by cue head POS:lemma", json.dumps(heads.most_common(60)))
-    print("false positives", json.dumps(dict(fp)))
+    print("false positives", json.dumps(dict(sorted(fp.items()))))
     for cat, lines in examples.items():
         print(f"--- {cat}")
         for line in lines[: args.n]:

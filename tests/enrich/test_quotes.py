@@ -386,3 +386,30 @@ def test_said_yes_or_so_is_an_answer_with_its_speaker() -> None:
         if c.pattern == "answer"
     ]
     assert found == [("yes", "percent")]
+
+
+def _jaccard(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    return inter / (max(a[1], b[1]) - min(a[0], b[0]))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Donald Trump urged his supporters to monitor polling places on Election Day.",
+        "The mayor called on residents to conserve water during the drought.",
+        "Sarah Collins said the council would review the budget, and she promised "
+        "to publish the figures before the vote.",
+    ],
+)
+def test_no_two_quotes_report_the_same_words(text: str) -> None:
+    quotes = _quotes(text)
+    for a, b in itertools.combinations(quotes, 2):
+        assert _jaccard(a.content, b.content) < 0.5, (a, b)
+
+
+def test_an_infinitive_cue_takes_in_whom_it_addresses() -> None:
+    text = "Donald Trump urged his supporters to monitor polling places on Election Day."
+    quote = _find(text, _quotes(text), "monitor polling places")
+    assert text[quote.content[0] : quote.content[1]].startswith("his supporters to monitor")
+    assert quote.speaker == "Donald Trump"

@@ -258,7 +258,7 @@ def fit_bounds(split: Path, docs: list[Any], min_count: int = MIN_COUNT) -> dict
                 if g_end <= doc[j].idx:
                     break  # the gold content ended earlier
                 ended = g_end <= doc[k].idx
-                for key in cut_keys(doc, k, dep, cand.pattern):
+                for key in cut_keys(doc, k, dep, cand.pattern, first, last):
                     seen[key] += 1
                     ends[key] += int(ended)
                 if ended:

@@ -44,12 +44,19 @@ def cut_points(doc: Doc, first: int, last: int) -> Iterator[tuple[int, Token]]:
         yield k, best[k]
 
 
-def cut_keys(doc: Doc, k: int, dep: Token, pattern: str) -> list[str]:
-    """Keys of the table for a cut before token k (most specific first)."""
+def cut_keys(
+    doc: Doc, k: int, dep: Token, pattern: str, first: int = -1, last: int = -1
+) -> list[str]:
+    """Keys of the table for a cut before token k (most specific first). A dependent that
+    hangs from outside tokens first..last (the cue verb's own adjunct after its object:
+    "criticized Machado | in early-morning tweets") is told apart from one of the content's
+    own words ("sanctions | on individual terrorists")."""
     word = dep.lower_ if dep.pos_ in _WORD_POS else dep.pos_
     first_word = doc[k].lower_ if doc[k].pos_ in _WORD_POS else doc[k].pos_
     brk = "b" if doc[k - 1].text in _BREAKS or doc[k].text in _BREAKS else "n"
     group = "c" if pattern in _CLAUSE_PATTERNS else "o"
+    if first >= 0 and not first <= dep.head.i <= last:
+        brk += "^"  # the cue's adjunct, not the content's
     return [
         f"{pattern}|{dep.dep_}|{word}|{first_word}|{brk}",
         f"{group}|{dep.dep_}|{word}|{first_word}|{brk}",
@@ -74,7 +81,7 @@ def trim_tokens(doc: Doc, first: int, last: int, pattern: str) -> int:
     if not table:
         return last
     for k, dep in cut_points(doc, first, last):
-        for key in cut_keys(doc, k, dep, pattern):
+        for key in cut_keys(doc, k, dep, pattern, first, last):
             rate = table.get(key)
             if rate is not None:
                 if rate > CUT_RATE:

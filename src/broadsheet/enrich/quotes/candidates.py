@@ -175,7 +175,13 @@ def _verb_candidates(cue: Token) -> list[_Candidate]:
                 # "the music seemed to match the mood": the whole clause, nobody's words
                 add(subject.left_edge.i, c.right_edge.i, "raising", None)
             else:
-                add(*_subtree_bounds(c), "xcomp")
+                first, last = _subtree_bounds(c)
+                # "urged his supporters to monitor polling places": PolNeAR's content takes
+                # in whom the cue addresses (3 to 1 in train)
+                obj = next(
+                    (o for o in cue.children if o.dep_ == "dobj" and cue.i < o.i < first), None
+                )
+                add(obj.left_edge.i if obj is not None else first, last, "xcomp")
             break
     if cue.dep_ == "parataxis" and cue.head.i < cue.i:
         first, last = _subtree_bounds(cue.head, exclude=cue)

@@ -19,6 +19,9 @@ _FIRST_WORDS = frozenset(
 )
 
 
+_CLAUSE_LIKE = frozenset({"ccomp", "split", "split-gloss", "parataxis", "relative", "xcomp"})
+
+
 def _prior(cand: _Candidate, lex: _Lexicon) -> bool:
     """The hand-written lexicon's verdict, for cues the fitted weights have not seen."""
     if cand.pattern in ("according", "colon"):
@@ -111,6 +114,15 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
     if src is not None and src.pos_ == "NOUN":
         feats.append("sl=" + src.lemma_.lower())
         feats.append("sll=" + src.lemma_.lower() + "|" + lemma)
+    if verb is not None and pattern not in _CLAUSE_LIKE:
+        # what the cue acts on: "unleashed a flurry of tweets", "attacked Machado"
+        span = verb.doc.char_span(content[0], content[1], alignment_mode="expand")
+        if span is not None and len(span):
+            root = span.root
+            kind = root.ent_type_ or root.pos_
+            feats.append("ch=" + root.lemma_.lower())
+            feats.append("pce=" + pattern + "|" + kind)
+            feats.append("lce=" + lemma + "|" + kind)
     if verb is not None:
         if verb.dep_ in ("xcomp", "ccomp", "conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
             feats.append("hl=" + verb.head.lemma_.lower() + "|" + verb.dep_)

@@ -29,6 +29,13 @@ from .resolve import _Entities, _resolve
 from .speakers import SpeakerDetails, find_speaker_details
 
 __all__ = ["find_quotes"]
+_SAME_WORDS = 0.5  # two quotes overlapping this much (Jaccard) report the same words
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union > 0 else 0.0
 
 
 def _build(
@@ -74,6 +81,10 @@ def _build(
     scored.sort(key=lambda item: -item[2])
     for cand, content, value in scored:
         if content in seen:
+            continue
+        if one_per_verb and any(_overlap(content, other) >= _SAME_WORDS for other in seen):
+            # the same words from a second verb ("urged X to visit polling places" and
+            # "visit polling places"): the likelier reading only
             continue
         if one_per_verb and cand.verb is not None:
             if value < best[cand.verb.i]:
