@@ -55,6 +55,9 @@ class Hit:
 class SearchResults:
     total: int  # every matching article, not just this page
     hits: list[Hit]
+    # False: ``total`` is an estimate ("about N"), for a query matching more articles than a
+    # backend counts one by one (PostgreSQL: past ``search.postgres.sql.COUNT_CAP``)
+    total_exact: bool = True
 
 
 def plain_snippet(snippet: str) -> str:
