@@ -20,7 +20,7 @@ from ..contract import Hit, IndexedStore, SearchResults, SortOrder, changed_arti
 from ..query import Query, parse_query
 from .documents import UPSERT, document_row
 from .snippets import snippet
-from .sql import COUNT_CAP, positive_body_words, statements
+from .sql import positive_body_words, statements
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,28 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
     # their values every time: a generic plan for "doc @@ $1" cannot tell a rare word from
     # one in every article
     conn.execute("SET plan_cache_mode = force_custom_plan")
+    # compiling a query costs tens to hundreds of ms, more than any search here takes
+    conn.execute("SET jit = off")
     conn.prepare_threshold = 1
+
+
+def _configure_ranked(conn: psycopg.Connection[Any]) -> None:
+    _configure(conn)
+    conn.execute("SET enable_sort = off")
+
+
+def _pool(
+    url: str, configure: Callable[[psycopg.Connection[Any]], None], name: str
+) -> ConnectionPool:
+    return ConnectionPool(
+        url,
+        min_size=1,
+        max_size=4,
+        kwargs={"autocommit": True, "connect_timeout": 10},
+        configure=configure,
+        name=name,
+        open=True,
+    )
 
 
 class PostgresSearch:
@@ -65,15 +86,10 @@ class PostgresSearch:
             raise StoreError(f"cannot open search in {self._public}: {exc}") from exc
         self._last_seq = 0 if row is None else int(row[0])
         log.info("PostgreSQL search in %s ranks with %s", self._public, self.method.upper())
-        self._pool = ConnectionPool(
-            url,
-            min_size=1,
-            max_size=4,
-            kwargs={"autocommit": True, "connect_timeout": 10},
-            configure=_configure,
-            name="broadsheet-search",
-            open=True,
-        )
+        self._pool = _pool(url, _configure, "broadsheet-search")
+        # searches ranked by the RUM index run where sorting is disabled, so that the
+        # planner always reads the index's order (``sql``); opened at the first one
+        self._ranked_pool: ConnectionPool | None = None
 
     @staticmethod
     def _set_up(conn: psycopg.Connection[Any], method: Method) -> Literal["rum", "gin"]:
@@ -109,9 +125,15 @@ class PostgresSearch:
         return chosen
 
     @contextmanager
-    def _conn(self) -> Iterator[psycopg.Connection[Any]]:
+    def _conn(self, *, ranked: bool = False) -> Iterator[psycopg.Connection[Any]]:
+        pool = self._pool
+        if ranked:
+            with self._lock:
+                if self._ranked_pool is None:
+                    self._ranked_pool = _pool(self.url, _configure_ranked, "broadsheet-ranked")
+                pool = self._ranked_pool
         try:
-            with self._pool.connection() as conn:
+            with pool.connection() as conn:
                 yield conn
         except psycopg.Error as exc:
             raise StoreError(f"search in {self._public} failed: {exc}") from exc
@@ -161,6 +183,9 @@ class PostgresSearch:
         self.release()
         with suppress(Exception):
             self._pool.close()
+        if self._ranked_pool is not None:
+            with suppress(Exception):
+                self._ranked_pool.close()
 
     def __enter__(self) -> PostgresSearch:
         return self
@@ -276,19 +301,11 @@ class PostgresSearch:
         if sort not in ("relevance", "newest"):
             raise ValueError(f"sort must be 'relevance' or 'newest', not {sort!r}")
         sql = statements(tree, sort, self.method, limit, offset)
-        with self._conn() as conn:
-            with conn.pipeline():  # the page and the count in one round trip
-                if sql.in_index_order:
-                    with conn.transaction():  # never a sort: the RUM index's order
-                        conn.execute("SET LOCAL enable_sort = off")
-                        page = conn.execute(sql.page, sql.page_params)
-                else:
-                    page = conn.execute(sql.page, sql.page_params)
-                counted = conn.execute(sql.count, sql.where_params)
-            rows = page.fetchall()
-            found = counted.fetchone()
-            total = int(found[0]) if found else 0
-            exact = total <= COUNT_CAP
+        with self._conn(ranked=sql.in_index_order) as conn:
+            rows = conn.execute(sql.search, sql.params).fetchall()
+            total = int(rows[0][-1]) if rows else 0
+            rows = [r for r in rows if r[0] is not None]
+            exact = total < sql.counted_to
             if not exact:  # past the cap: the planner's estimate of every match
                 plan = conn.execute(sql.estimate, sql.where_params).fetchone()
                 estimate = int(plan[0][0]["Plan"]["Plan Rows"]) if plan else 0

@@ -119,10 +119,16 @@ class _Sql:
 
 
 def _positive_doc_tsqueries(node: Query) -> list[str]:
-    """The words a hit matched on ``doc`` (never those under NOT): what ranking weighs."""
+    """The words a hit matched on ``doc`` (never those under NOT): what ranking weighs. A
+    phrase is weighed as its words (the WHERE clause has already required them in a row):
+    RUM ranks every match of ``a & b`` three times as fast as of ``a <-> b``."""
     if isinstance(node, Term | Phrase):
-        tsq = _doc_tsquery(node)
-        return [] if tsq is None else [tsq]
+        weight = _doc_weight(node.field)
+        if weight is None:
+            return []
+        tokens = (node.token,) if isinstance(node, Term) else node.tokens
+        words = " & ".join(_tsq_words((token,), weight) for token in tokens)
+        return [f"({words})"]
     if isinstance(node, And | Or):
         out: list[str] = []
         for part in node.parts:
@@ -147,14 +153,15 @@ def positive_body_words(node: Query) -> list[tuple[str, ...]]:
 
 @dataclass
 class Statements:
-    """The SQL of one search: the page of hits, the capped count, the estimate."""
+    """The SQL of one search: the page of hits with the capped count beside each row (one
+    statement, one round trip), and the planner's estimate for a count past the cap."""
 
-    page: str
-    page_params: list[Any]
-    count: str
+    search: str
+    params: list[Any]
     estimate: str
     where_params: list[Any] = field(default_factory=list)
     in_index_order: bool = False  # the page is ranked by the RUM index alone
+    counted_to: int = COUNT_CAP + 1  # a count this high means there may be more
 
 
 def statements(
@@ -185,18 +192,54 @@ def statements(
     else:
         score, score_params = f"ts_rank('{_RANK_WEIGHTS}', doc, %s::tsquery)", [rank_q]
         order = "score DESC, id DESC"
-    page = (
-        f"SELECT {_PAGE_COLUMNS}, {score} AS score FROM search_docs WHERE {where}"
-        f" ORDER BY {order} LIMIT %s OFFSET %s"
+    if in_index_order:
+        return _ranked_in_index(sql, where, order, score, rank_q or "", limit, offset)
+    # the page keeps its order through the join by its row number (one row for the count
+    # when the page is empty)
+    search = (
+        "SELECT p.*, n.total FROM (SELECT count(*) AS total FROM (SELECT 1 FROM search_docs"
+        f" WHERE {where} LIMIT {COUNT_CAP + 1}) AS matches) AS n LEFT JOIN (SELECT r.*,"
+        f" row_number() OVER () AS at FROM (SELECT {_PAGE_COLUMNS}, {score} AS score"
+        f" FROM search_docs WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s) AS r) AS p"
+        " ON true ORDER BY p.at"
     )
     return Statements(
-        page=page,
-        page_params=[*score_params, *sql.params, *order_params, max(0, limit), max(0, offset)],
-        count=(
-            f"SELECT count(*) FROM (SELECT 1 FROM search_docs WHERE {where}"
-            f" LIMIT {COUNT_CAP + 1}) AS matches"
-        ),
+        search=search,
+        params=[
+            *sql.params,
+            *score_params,
+            *sql.params,
+            *order_params,
+            max(0, limit),
+            max(0, offset),
+        ],
         estimate=f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_docs WHERE {where}",
         where_params=sql.params,
         in_index_order=in_index_order,
+    )
+
+
+def _ranked_in_index(
+    sql: _Sql, where: str, order: str, score: str, rank_q: str, limit: int, offset: int
+) -> Statements:
+    """One ranked scan of the RUM index gives both the page and the count: the ids of the
+    first matches in rank order (as many as the count's cap, or the page's end), numbered;
+    the page is the rows numbered offset + 1 to offset + limit, read by id."""
+    limit, offset = max(0, limit), max(0, offset)
+    first = max(COUNT_CAP, offset + limit) + 1
+    columns = ", ".join(f"d.{c.strip()}" for c in _PAGE_COLUMNS.split(","))
+    search = (
+        "WITH top AS MATERIALIZED (SELECT id, row_number() OVER () AS at FROM (SELECT id"
+        f" FROM search_docs WHERE {where} ORDER BY {order} LIMIT {first}) AS ranked)"
+        " SELECT p.*, n.total FROM (SELECT count(*) AS total FROM top) AS n LEFT JOIN"
+        f" (SELECT {columns}, {score} AS score, top.at FROM top JOIN search_docs AS d"
+        " ON d.id = top.id WHERE top.at > %s AND top.at <= %s) AS p ON true ORDER BY p.at"
+    )
+    return Statements(
+        search=search,
+        params=[*sql.params, rank_q, rank_q, offset, offset + limit],
+        estimate=f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_docs WHERE {where}",
+        where_params=sql.params,
+        in_index_order=True,
+        counted_to=first,
     )
