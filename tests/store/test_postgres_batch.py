@@ -89,9 +89,12 @@ def test_other_connections_see_a_batch_when_it_commits(
     pg_store: PostgresStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pg_connection, "BATCH_SECONDS", 3600.0)
-    with open_store(pg_store.url) as other, pg_store.batch():
-        pg_store.save_article(_story(1))
-        assert other.count_articles() == 0  # not committed yet
-        assert other.max_seq() == 0
-    with open_store(pg_store.url) as other:
+    other = open_store(pg_store.url)
+    try:
+        with pg_store.batch():
+            pg_store.save_article(_story(1))
+            assert other.count_articles() == 0  # not committed yet
+            assert other.max_seq() == 0
         assert other.count_articles() == 1
+    finally:
+        other.close()

@@ -12,9 +12,11 @@ LIMIT or OFFSET, so pages follow each other while the index is unchanged; the pa
 planned with sorting disabled, so that it is always read in the index's order. A query the
 index cannot order (no full-text condition that must hold, e.g. ``word OR source:x``) is
 sorted by rank, ties newest id first. With GIN, ``ts_rank`` over
-every match, ties newest id first. The count is exact up to ``COUNT_CAP`` matches; past
-that it is the planner's estimate (``SearchResults.total_exact`` is then False), so a query
-matching most of the archive never counts every row.
+every match, ties newest id first. Ranked by the RUM index, one scan gives the page and the
+count: the first ``COUNT_CAP`` matches in rank order are numbered, the page is the rows
+numbered offset + 1 to offset + limit, and past the cap the total is the planner's estimate
+(``SearchResults.total_exact`` is then False), so a query matching most of the archive never
+counts every row. Otherwise every match is ranked or sorted anyway, and counted exactly.
 """
 
 from __future__ import annotations
@@ -153,8 +155,8 @@ def positive_body_words(node: Query) -> list[tuple[str, ...]]:
 
 @dataclass
 class Statements:
-    """The SQL of one search: the page of hits with the capped count beside each row (one
-    statement, one round trip), and the planner's estimate for a count past the cap."""
+    """The SQL of one search: the page of hits with the count beside each row (one
+    statement, one round trip), and the planner's estimate for a count past ``counted_to``."""
 
     search: str
     params: list[Any]
@@ -195,10 +197,12 @@ def statements(
     if in_index_order:
         return _ranked_in_index(sql, where, order, score, rank_q or "", limit, offset)
     # the page keeps its order through the join by its row number (one row for the count
-    # when the page is empty)
+    # when the page is empty). The count is exact: every match is ranked or sorted anyway,
+    # and a count with a LIMIT lets the planner read the table from the start hoping to
+    # stop early, which for a rare phrase of common words means reading all of it.
     search = (
-        "SELECT p.*, n.total FROM (SELECT count(*) AS total FROM (SELECT 1 FROM search_docs"
-        f" WHERE {where} LIMIT {COUNT_CAP + 1}) AS matches) AS n LEFT JOIN (SELECT r.*,"
+        "SELECT p.*, n.total FROM (SELECT count(*) AS total FROM search_docs"
+        f" WHERE {where}) AS n LEFT JOIN (SELECT r.*,"
         f" row_number() OVER () AS at FROM (SELECT {_PAGE_COLUMNS}, {score} AS score"
         f" FROM search_docs WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s) AS r) AS p"
         " ON true ORDER BY p.at"
@@ -213,9 +217,9 @@ def statements(
             max(0, limit),
             max(0, offset),
         ],
-        estimate=f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_docs WHERE {where}",
+        estimate="",
         where_params=sql.params,
-        in_index_order=in_index_order,
+        counted_to=2**63 - 1,  # exact
     )
 
 
