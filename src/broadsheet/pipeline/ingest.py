@@ -319,9 +319,11 @@ class Pipeline:
 
     def _batch(self) -> AbstractContextManager[None]:
         """Group the store's writes of a bulk job into few transactions where the store can
-        (PostgreSQL: ``PostgresDatabase.batch``, one commit per batch instead of per story)."""
+        (PostgreSQL: ``PostgresDatabase.batch``, one commit per batch instead of per story).
+        Not while enriching: a batch holds the write lock between its writes, and a story's
+        analysis between its save and its annotations would keep other writers waiting."""
         batch = getattr(self.store, "batch", None)
-        return batch() if batch is not None else nullcontext()
+        return batch() if batch is not None and not self._enrich else nullcontext()
 
     def ingest_path(self, path: Path, *, progress: Progress | None = None) -> BatchReport:
         """Ingest a file or a folder (HTML, text dumps, WARC), one document at a time."""

@@ -55,8 +55,8 @@ class Hit:
 class SearchResults:
     total: int  # every matching article, not just this page
     hits: list[Hit]
-    # False: ``total`` is an estimate ("about N"), for a query matching more articles than a
-    # backend counts one by one (PostgreSQL: past ``search.postgres.sql.COUNT_CAP``)
+    # False: there are more than ``total`` matches (a backend that counts matches only up to
+    # a cap: PostgreSQL past ``search.postgres.sql.COUNT_CAP``; say "more than N")
     total_exact: bool = True
 
 

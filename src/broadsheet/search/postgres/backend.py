@@ -303,13 +303,11 @@ class PostgresSearch:
         sql = statements(tree, sort, self.method, limit, offset)
         with self._conn(ranked=sql.in_index_order) as conn:
             rows = conn.execute(sql.search, sql.params).fetchall()
-            total = int(rows[0][-1]) if rows else 0
-            rows = [r for r in rows if r[0] is not None]
-            exact = total < sql.counted_to
-            if not exact:  # past the cap: the planner's estimate of every match
-                plan = conn.execute(sql.estimate, sql.where_params).fetchone()
-                estimate = int(plan[0][0]["Plan"]["Plan Rows"]) if plan else 0
-                total = max(total, estimate, offset + len(rows))
+        total = int(rows[0][-1]) if rows else 0
+        rows = [r for r in rows if r[0] is not None]
+        exact = total < sql.counted_to
+        if not exact:  # there are more than this many
+            total -= 1
         wanted = positive_body_words(tree)
         hits = [
             Hit(

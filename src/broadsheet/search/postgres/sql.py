@@ -11,18 +11,21 @@ often and where the word occurs) the order is the index's own, which does not de
 LIMIT or OFFSET, so pages follow each other while the index is unchanged; the page is
 planned with sorting disabled, so that it is always read in the index's order. A query the
 index cannot order (no full-text condition that must hold, e.g. ``word OR source:x``) is
-sorted by rank, ties newest id first. With GIN, ``ts_rank`` over
-every match, ties newest id first. Ranked by the RUM index, one scan gives the page and the
-count: the first ``COUNT_CAP`` matches in rank order are numbered, the page is the rows
-numbered offset + 1 to offset + limit, and past the cap the total is the planner's estimate
-(``SearchResults.total_exact`` is then False), so a query matching most of the archive never
-counts every row. Otherwise every match is ranked or sorted anyway, and counted exactly.
+sorted by rank, ties newest id first. With GIN, ``ts_rank`` over every match, ties newest
+id first.
+
+The count: ranked by the RUM index, one scan gives the page and the count: the first
+``COUNT_CAP`` matches in rank order are numbered, the page is the rows numbered offset + 1
+to offset + limit, and past the cap the total says "more than ``COUNT_CAP``"
+(``SearchResults.total_exact`` is then False; a page further on counts to its end), so a
+query matching most of the archive never counts every row. Otherwise every match is ranked
+or sorted anyway, and counted exactly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..analysis import name_part_key
@@ -33,7 +36,7 @@ from .documents import quote_token
 
 __all__ = ["COUNT_CAP", "Statements", "positive_body_words", "statements"]
 
-COUNT_CAP = 1000  # matches counted exactly; past this the total is estimated
+COUNT_CAP = 1000  # matches counted one by one; past this the total is "more than 1,000"
 # ts_rank weights {D, C, B, A}: a headline word counts double a body word, as in tantivy
 _RANK_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 _WEIGHT = {"headline": "A", "body": "B"}
@@ -155,13 +158,11 @@ def positive_body_words(node: Query) -> list[tuple[str, ...]]:
 
 @dataclass
 class Statements:
-    """The SQL of one search: the page of hits with the count beside each row (one
-    statement, one round trip), and the planner's estimate for a count past ``counted_to``."""
+    """The SQL of one search: the page of hits with the count of matches beside each row
+    (one statement, one round trip)."""
 
     search: str
     params: list[Any]
-    estimate: str
-    where_params: list[Any] = field(default_factory=list)
     in_index_order: bool = False  # the page is ranked by the RUM index alone
     counted_to: int = COUNT_CAP + 1  # a count this high means there may be more
 
@@ -217,8 +218,6 @@ def statements(
             max(0, limit),
             max(0, offset),
         ],
-        estimate="",
-        where_params=sql.params,
         counted_to=2**63 - 1,  # exact
     )
 
@@ -242,8 +241,6 @@ def _ranked_in_index(
     return Statements(
         search=search,
         params=[*sql.params, rank_q, rank_q, offset, offset + limit],
-        estimate=f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_docs WHERE {where}",
-        where_params=sql.params,
         in_index_order=True,
         counted_to=first,
     )
