@@ -12,8 +12,8 @@ LIMIT or OFFSET, so pages follow each other while the index is unchanged; the pa
 planned with sorting disabled, so that it is always read in the index's order. A query with
 conditions beyond words and phrases (``source:``, dates, ``OR``) is ranked after its matches
 are found (a filter would otherwise be tried on the word's matches in rank order until
-enough pass: 3x the server's CPU for the benchmark's filtered class), ties newest id first. With GIN, ``ts_rank`` over every match, ties newest
-id first.
+enough pass: 3x the server's CPU for the benchmark's filtered class), ties newest id first.
+With GIN, ``ts_rank`` over every match, ties newest id first.
 
 The count: ranked by the RUM index, one scan gives the page and the count: the first
 ``COUNT_CAP`` matches in rank order are numbered, the page is the rows numbered offset + 1
