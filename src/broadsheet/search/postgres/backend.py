@@ -46,8 +46,10 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
 
 
 def _configure_ranked(conn: psycopg.Connection[Any]) -> None:
+    """Searches ranked by the RUM index: read in its order, counted through it (``sql``)."""
     _configure(conn)
     conn.execute("SET enable_sort = off")
+    conn.execute("SET enable_seqscan = off")
 
 
 def _pool(
