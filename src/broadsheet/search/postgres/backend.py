@@ -36,11 +36,11 @@ _SETUP_LOCK = 0x62_726F_6164_7378
 def _configure(conn: psycopg.Connection[Any]) -> None:
     conn.execute("SET synchronous_commit = on")
     conn.execute("SET TIME ZONE 'UTC'")
+    # compiling a query costs tens to hundreds of ms, more than any search here takes
+    conn.execute("SET jit = off")
     # statements are prepared at their first use; PostgreSQL keeps planning them for their
     # values unless a generic plan is as cheap (planning every filtered search anew cost
     # 1.2 ms of server CPU in 2–3.5)
-    # compiling a query costs tens to hundreds of ms, more than any search here takes
-    conn.execute("SET jit = off")
     conn.prepare_threshold = 1
 
 
