@@ -91,6 +91,7 @@ class PostgresSearch:
         # searches ranked by the RUM index run where sorting is disabled, so that the
         # planner always reads the index's order (``sql``); opened at the first one
         self._ranked_pool: ConnectionPool | None = None
+        self._pool_lock = threading.Lock()
 
     @staticmethod
     def _set_up(conn: psycopg.Connection[Any], method: Method) -> Literal["rum", "gin"]:
@@ -125,14 +126,18 @@ class PostgresSearch:
                     conn.execute(f"DROP INDEX IF EXISTS {other}")
         return chosen
 
+    def _open_ranked_pool(self) -> ConnectionPool:
+        # its own lock: ``_lock`` is held through whole catch-ups, which searches never wait for
+        with self._pool_lock:
+            if self._ranked_pool is None:
+                self._ranked_pool = _pool(self.url, _configure_ranked, "broadsheet-ranked")
+            return self._ranked_pool
+
     @contextmanager
     def _conn(self, *, ranked: bool = False) -> Iterator[psycopg.Connection[Any]]:
         pool = self._pool
         if ranked:
-            with self._lock:
-                if self._ranked_pool is None:
-                    self._ranked_pool = _pool(self.url, _configure_ranked, "broadsheet-ranked")
-                pool = self._ranked_pool
+            pool = self._ranked_pool or self._open_ranked_pool()
         try:
             with pool.connection() as conn:
                 yield conn
