@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -316,6 +317,14 @@ class Pipeline:
 
     # ------------------------------------------------------------------ batches
 
+    def _batch(self) -> AbstractContextManager[None]:
+        """Group the store's writes of a bulk job into few transactions where the store can
+        (PostgreSQL: ``PostgresDatabase.batch``, one commit per batch instead of per story).
+        Not while enriching: a batch holds the write lock between its writes, and a story's
+        analysis between its save and its annotations would keep other writers waiting."""
+        batch = getattr(self.store, "batch", None)
+        return batch() if batch is not None and not self._enrich else nullcontext()
+
     def ingest_path(self, path: Path, *, progress: Progress | None = None) -> BatchReport:
         """Ingest a file or a folder (HTML, text dumps, WARC), one document at a time."""
         from ..sources import count_documents, iter_documents
@@ -327,10 +336,11 @@ class Pipeline:
         def on_error(where: str, exc: Exception) -> None:
             report.fail(where, str(exc) or repr(exc))
 
-        for doc in iter_documents(path, on_error=on_error):
-            report.add(self.ingest_document(doc))
-            if progress:
-                progress(report.total, max(total, report.total), doc.uri)
+        with self._batch():
+            for doc in iter_documents(path, on_error=on_error):
+                report.add(self.ingest_document(doc))
+                if progress:
+                    progress(report.total, max(total, report.total), doc.uri)
         self.flush()
         report.seconds = time.perf_counter() - started
         return report
@@ -340,10 +350,11 @@ class Pipeline:
     ) -> BatchReport:
         report = BatchReport()
         started = time.perf_counter()
-        for doc in docs:
-            report.add(self.ingest_document(doc))
-            if progress:
-                progress(report.total, None, doc.uri)
+        with self._batch():
+            for doc in docs:
+                report.add(self.ingest_document(doc))
+                if progress:
+                    progress(report.total, None, doc.uri)
         self.flush()
         report.seconds = time.perf_counter() - started
         return report

@@ -55,6 +55,9 @@ class Hit:
 class SearchResults:
     total: int  # every matching article, not just this page
     hits: list[Hit]
+    # False: there are more than ``total`` matches (a backend that counts matches only up to
+    # a cap: PostgreSQL past ``search.postgres.sql.COUNT_CAP``; say "more than N")
+    total_exact: bool = True
 
 
 def plain_snippet(snippet: str) -> str:

@@ -16,6 +16,17 @@ rows with ``SELECT ... FOR UPDATE SKIP LOCKED``.
 
 Durability: ``synchronous_commit = on`` for every connection: a commit is on disk (the WAL
 flushed) before it returns.
+
+Batches (``PostgresDatabase.batch``): the writes of one thread inside ``with store.batch():``
+share transactions (group commit): one is committed every ``BATCH_WRITES`` writes or
+``BATCH_SECONDS`` seconds, whichever comes first, and when the block ends, so a bulk ingest
+waits for the disk once per batch instead of once per story. Each write is a savepoint in
+the batch's transaction: one that fails is undone alone and the batch goes on. What a batch
+wrote is seen by other connections (followers, other threads' reads) when it commits; an
+exception escaping the block rolls back its uncommitted writes (a re-run stores them again,
+never twice). The write lock is held from a batch transaction's first write to its commit
+(at the first write after ``BATCH_SECONDS``, or the block's end): other writers wait that
+long, so a batch suits bulk jobs that write one story after another.
 """
 
 from __future__ import annotations
@@ -23,8 +34,9 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -50,6 +62,8 @@ _RETURNS_ID = (
 _INSERT_INTO = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
 _POOL_MAX = 8
 _CONNECT_TIMEOUT = 10
+BATCH_WRITES = 200  # writes per batch transaction, at most
+BATCH_SECONDS = 0.5  # a batch transaction is committed after this long, at most
 
 
 @lru_cache(maxsize=1024)
@@ -199,6 +213,40 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
     conn.execute("SET TIME ZONE 'UTC'")
 
 
+class _Batch:
+    """One thread's batch: a pooled connection and, while writes are pending, one open
+    transaction holding the write lock (``PostgresDatabase.batch``)."""
+
+    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+        self.raw = raw
+        self.open: ExitStack | None = None  # the pipeline and transaction of pending writes
+        self.pipeline: psycopg.Pipeline | None = None
+        self.locked = False
+        self.writes = 0
+        self.started = 0.0
+
+    def begin(self) -> None:
+        if self.open is None:
+            stack = ExitStack()
+            self.pipeline = stack.enter_context(self.raw.pipeline())
+            stack.enter_context(self.raw.transaction())
+            self.open, self.locked, self.writes = stack, False, 0
+            self.started = time.monotonic()
+
+    def due(self) -> bool:
+        return self.writes >= BATCH_WRITES or time.monotonic() - self.started >= BATCH_SECONDS
+
+    def end(self, *, commit: bool) -> None:
+        """Commit (or roll back) the pending writes."""
+        stack, self.open, self.pipeline = self.open, None, None
+        if stack is None:
+            return
+        if commit:
+            stack.close()
+        else:
+            stack.__exit__(StoreError, StoreError("batch abandoned"), None)
+
+
 class PostgresDatabase:
     """A connection pool on one PostgreSQL database; the role mixins build on its ``_use``,
     ``_read`` and ``_write``, as they do on ``SQLiteDatabase``'s."""
@@ -216,6 +264,7 @@ class PostgresDatabase:
         except psycopg.Error as exc:
             raise StoreError(f"cannot open {public_url(url)}: {_store_error(exc)}") from exc
         self._pool: ConnectionPool | None = self._new_pool()
+        self._batches = threading.local()
 
     def _new_pool(self) -> ConnectionPool:
         return ConnectionPool(
@@ -278,10 +327,56 @@ class PostgresDatabase:
                 raise _store_error(exc) from exc
 
     @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group this thread's writes inside the block into few transactions (see the
+        module's notes); nested batches join the outer one."""
+        if getattr(self._batches, "current", None) is not None:
+            yield
+            return
+        with self._connection() as raw:
+            batch = _Batch(raw)
+            self._batches.current = batch
+            try:
+                yield
+            except BaseException:
+                with suppress(psycopg.Error):
+                    batch.end(commit=False)
+                raise
+            else:
+                try:
+                    batch.end(commit=True)
+                except psycopg.Error as exc:
+                    raise _store_error(exc) from exc
+            finally:
+                self._batches.current = None
+
+    @contextmanager
+    def _batched_write(self, batch: _Batch, lock: bool) -> Iterator[PgConnection]:
+        """One write of a batch: a savepoint in the batch's transaction."""
+        try:
+            batch.begin()
+            if lock and not batch.locked:
+                batch.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                batch.locked = True
+            with batch.raw.transaction():
+                yield PgConnection(batch.raw, batch.pipeline)
+            batch.writes += 1
+            if batch.due():
+                batch.end(commit=True)
+        except psycopg.Error as exc:
+            raise _store_error(exc) from exc
+
+    @contextmanager
     def _write(self, *, durable: bool = False, lock: bool = True) -> Iterator[PgConnection]:
         """One write transaction, holding the store's write lock (``lock``); every commit is
-        durable (``synchronous_commit = on``), so ``durable`` changes nothing here."""
+        durable (``synchronous_commit = on``), so ``durable`` changes nothing here. Inside
+        ``batch``: a savepoint of the batch's transaction."""
         del durable
+        batch = getattr(self._batches, "current", None)
+        if batch is not None:
+            with self._batched_write(batch, lock) as conn:
+                yield conn
+            return
         with self._connection() as raw:
             try:
                 with raw.pipeline() as pipeline, raw.transaction():
