@@ -287,3 +287,28 @@ def test_a_deleted_story_leaves_both(both: tuple[SearchIndex, PostgresSearch]) -
         assert victim not in {h.article_id for h in postgres.search("quay", limit=100).hits}
     finally:
         store.close()
+
+
+def test_a_capped_count_says_more_than(
+    both: tuple[SearchIndex, PostgresSearch], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ranked by the RUM index, PostgreSQL stops counting at the cap: the total then says
+    "more than N" (``total_exact`` False), and later pages still come."""
+    from broadsheet.search.postgres import sql
+    from broadsheet.service.views import SearchPage
+
+    tantivy, postgres = both
+    everything = tantivy.search("the", limit=1)
+    assert everything.total > 12
+    monkeypatch.setattr(sql, "COUNT_CAP", 8)
+    first = postgres.search("the", limit=4)
+    if postgres.method == "gin":  # ranked by ts_rank: every match is counted
+        assert first.total_exact and first.total == everything.total
+        return
+    assert not first.total_exact and first.total == 8
+    later = postgres.search("the", limit=4, offset=8)
+    assert len(later.hits) == 4  # the cap does not end the pages
+    rare = next(w for w in WORDS if 0 < tantivy.search(w, limit=1).total <= 8)
+    assert postgres.search(rare, limit=4).total_exact  # no more than the cap: exact
+    page = SearchPage(query="the", total=first.total, hits=[], total_exact=False)
+    assert page.total_text == "more than 8" and page.to_json()["total_exact"] is False

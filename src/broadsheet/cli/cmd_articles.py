@@ -125,7 +125,8 @@ def search(
     if not page.hits:
         ctx.out.print(Text("no stories match ").append(clean(query), style="bold"))
         return
-    ctx.out.print(plural(page.total, "matching story", "matching stories"), style="dim")
+    noun = "matching story" if page.total == 1 and page.total_exact else "matching stories"
+    ctx.out.print(f"{page.total_text} {noun}", style="dim")
     for hit in page.hits:
         title = Text(f"{hit.id}  ", style="dim")
         title.append(clean(hit.headline) or "(no headline)", style="bold")

@@ -57,10 +57,12 @@ class NewsTasks(ServiceBase):
             raise InvalidRequestError(str(exc)) from exc
         results = self.fresh_index().search(tree, limit=size, offset=offset, sort=sort, now=now)
         hits = [StoryHit.from_hit(h) for h in results.hits]
-        more = offset + len(hits) < results.total and len(hits) == size
+        # a capped count (``total_exact`` False) says "at least": more pages may follow it
+        more = len(hits) == size and (offset + len(hits) < results.total or not results.total_exact)
         return SearchPage(
             query=text,
             total=results.total,
+            total_exact=results.total_exact,
             hits=hits,
             next_cursor=encode_cursor(offset + size) if more else None,
         )

@@ -199,17 +199,25 @@ class StoryHit:
 
 @dataclass(frozen=True, slots=True)
 class SearchPage:
-    """A page of search results; ``next_cursor`` is None on the last page."""
+    """A page of search results; ``next_cursor`` is None on the last page. ``total_exact``
+    is False when the backend stopped counting at ``total`` (there are at least that many)."""
 
     query: str
     total: int
     hits: list[StoryHit]
     next_cursor: str | None = None
+    total_exact: bool = True
+
+    @property
+    def total_text(self) -> str:
+        """ "1,234" or, for a capped count, "more than 1,000"."""
+        return f"{self.total:,}" if self.total_exact else f"more than {self.total:,}"
 
     def to_json(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "total": self.total,
+            "total_exact": self.total_exact,
             "items": [h.to_json() for h in self.hits],
             "next_cursor": self.next_cursor,
         }

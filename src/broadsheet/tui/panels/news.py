@@ -40,6 +40,7 @@ class NewsPanel(Panel):
         self.query_at = offset  # where the query starts in the command line
         self.most = most
         self.total = 0
+        self.exact = True  # False: the backend stopped counting at ``total``
         self.table = StoryTable(id="news-table")
         self.note = Static("", classes="panel-note")
 
@@ -51,7 +52,7 @@ class NewsPanel(Panel):
         svc = self.host.svc
         page = await self.call(svc.search, self.query_text, limit=_PAGE, sort="newest")
         self.table.clear()
-        self.total = page.total
+        self.total, self.exact = page.total, page.total_exact
         self._add(page.hits)
         self._count()
         while page.next_cursor and self.table.row_count < min(self.total, self.most):
@@ -70,7 +71,8 @@ class NewsPanel(Panel):
     def _count(self) -> None:
         shown = self.table.row_count
         more = f" (showing {shown:,})" if shown < self.total else ""
-        self.note.update(plain(f"{self.total:,} matching stories{more}, newest first"))
+        total = f"{self.total:,}" if self.exact else f"more than {self.total:,}"
+        self.note.update(plain(f"{total} matching stories{more}, newest first"))
 
     def on_query_error(self, exc: QuerySyntaxError) -> None:
         self.host.point_at(self.command, self.query_at + exc.position, exc.reason)
