@@ -21,6 +21,7 @@ from .orgs import _Organisations
 from .people import _INITIAL, _People
 from .rules import _LABELS
 from .spans import _clean_span, _is_cap, _normalise_space, _segments, _Span
+from .sports import _Sports
 
 _NOT_NAME_POS = frozenset(
     {"VERB", "PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "ADV", "INTJ", "NUM"}
@@ -40,7 +41,7 @@ _DATELINE_REST = re.compile(
 )
 
 
-class _Mentions(_People, _Organisations):
+class _Mentions(_People, _Organisations, _Sports):
     """The mention-finding steps of the rule layer, in the order ``run`` applies them."""
 
     def _model_spans(self) -> list[_Span]:

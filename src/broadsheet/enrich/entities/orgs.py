@@ -1,7 +1,7 @@
-"""Finding organisations: teams in sports reports and result lines, well-known company
-names taken whole, "Shanghai’s Fudan University" split into a place and an organisation,
-organisation keywords retyping spans, "Party of" / "University of" extended to the name
-after, and untagged capitalised runs ending in a keyword made organisations."""
+"""Finding organisations: well-known company names taken whole, "Shanghai’s Fudan
+University" split into a place and an organisation, organisation keywords retyping spans,
+"Party of" / "University of" extended to the name after, and untagged capitalised runs
+ending in a keyword made organisations. Teams in sports reports are in ``sports``."""
 
 from __future__ import annotations
 
@@ -9,73 +9,12 @@ import re
 
 from broadsheet.models import EntityType
 
-from .spans import _clean_span, _is_cap, _normalise_space, _Span
+from .spans import _clean_span, _is_cap, _Span
 from .steps import _Steps
-
-_SCORE = re.compile(
-    r"(?<![\w.-])\d{1,3}-\d{1,3}(?![\w.-])|(?<=[a-z] )\d{1,3} [A-Z][a-z]+ \d{1,3}\b"
-)
-_TEAM_AFTER = re.compile(
-    r"[ ]\d{1,3}(?:[ ,;\n]|$)|[ ](?:beat|beats|drew|draw|v|vs\.?|lost to|defeated)[ ]"
-)
-_TABLE_ROW = re.compile(r"^[A-Z][\w. ]{1,30} \d{1,3} \d{1,3}\b", re.MULTILINE)  # standings
-_SCORE_LINE = re.compile(
-    r"^([A-Z][^\d\n()]{1,40}?)[ ](\d{1,3})[ ]([A-Z][^\d\n()]{1,40}?)[ ](\d{1,3})[ ]?$", re.MULTILINE
-)
-_TEAM_BEFORE = re.compile(r"(?:[ ]v|vs\.?|beat|against|drew with)[ ]$")
 
 
 class _Organisations(_Steps):
     """The mention-finding steps about organisations (and teams)."""
-
-    def _teams(self, spans: list[_Span]) -> None:
-        """In a sports report (several scores or table rows), a city or region followed by a
-        score, or beating or drawing with another, is a team: an organisation
-        ("Chicago 5 Houston 3",
-        "Leicestershire 22 points", "Somerset beat Kent"). Countries stay places, as
-        national sides are usually written (CoNLL's convention too)."""
-        if len(_SCORE.findall(self.text)) + len(_TABLE_ROW.findall(self.text)) < 3:
-            return
-        for sp in spans:
-            if sp.type != "PLACE":
-                continue
-            name = _normalise_space(self.text[sp.start : sp.end]).lower()
-            if name in self.rules.countries or name in self.rules.place_aliases:
-                continue
-            after = self.text[sp.end : sp.end + 24]
-            before = self.text[max(0, sp.start - 12) : sp.start]
-            if _TEAM_AFTER.match(after) or _TEAM_BEFORE.search(before):
-                sp.type = "ORG"
-
-    def _score_lines(self, spans: list[_Span]) -> list[_Span]:
-        """A result line, "Ajax 2 PSV Eindhoven 1", names two teams: organisations, whatever
-        the model took them for (countries stay places); sides it missed are added."""
-        found: list[tuple[int, int]] = []
-        for m in _SCORE_LINE.finditer(self.text):
-            for g in (1, 3):
-                s, e = _clean_span(self.text, m.start(g), m.end(g))
-                if e > s:
-                    found.append((s, e))
-        if not found:
-            return spans
-        out = list(spans)
-        for s, e in found:
-            name = _normalise_space(self.text[s:e]).lower()
-            if name in self.rules.countries or name in self.rules.place_aliases:
-                continue
-            if name in self.rules.not_entities or not self.text[s].isupper():
-                continue
-            inside = [
-                sp
-                for sp in out
-                if (s <= sp.start and sp.end <= e) or (sp.type == "MISC" and sp.start == s)
-            ]
-            if any(sp.start < e and s < sp.end for sp in out if sp not in inside):
-                continue
-            for sp in inside:
-                out.remove(sp)
-            out.append(_Span(s, e, "ORG", rule=True))
-        return sorted(out, key=lambda sp: sp.start)
 
     def _known_companies(self, spans: list[_Span]) -> list[_Span]:
         """Well-known multi-word company names the model split or mistyped

@@ -50,6 +50,7 @@ class EntityRules:
     company_pattern: re.Pattern[str] | None = None  # the same names, as written in text
     products: frozenset[str] = frozenset()  # product names ("iphone"): PRODUCT, not ORG
     event_words: frozenset[str] = frozenset()  # a name ending so is an event ("U.S. Open")
+    place_plurals: frozenset[str] = frozenset()  # "Florida Keys": a place, not a team
 
 
 def _as_written(word: str) -> str:
@@ -89,6 +90,7 @@ def load_entity_rules() -> EntityRules:
         companies=frozenset(k.lower() for k in aliases if " " in k),
         products=frozenset(w.lower() for w in raw.get("products", ())),
         event_words=frozenset(w.lower() for w in raw.get("event_words", ())),
+        place_plurals=frozenset(w.lower() for w in raw.get("place_plurals", ())),
         company_pattern=re.compile(
             r"(?<![\w&-])(?:"
             + "|".join(

@@ -1,0 +1,255 @@
+"""Finding teams in sports reports: organisations the model takes for places or people.
+
+In a sports report (several scores or table rows) a club is usually written as its town
+("Leicestershire beat Somerset") and often looks like a person ("Ajax", "Gloria
+Bistrita"). The layout says which names are teams:
+
+* a result line, "Ajax 2 PSV Eindhoven 1" (scorers or the innings in brackets after a
+  score, "In Skopje :" before, Australian rules' "14.16 ( 100 )" as the score);
+* a standings row, "Leeds 3 1 0 2 3 5 3": played = won + drawn + lost, or a winning
+  percentage that is won over won and lost ("NEW YORK 74 58 .561 -");
+* a fixture, "Millwall v Burnley";
+* in a results list, the team after a rider's or driver's country ("Jean Alesi ( France )
+  Benetton 1:55.101"), and a player's club in brackets ("Jaap Stam ( PSV )");
+* a city followed by a plural nickname ("Minnesota Twins"): the nickname alone is the
+  team too ("the Twins");
+* a place followed by a score, or beating or drawing with another ("Somerset beat Kent").
+
+Countries stay places: national sides are written so (CoNLL's convention too). A name
+found a team once is a team wherever else the report names it ("Ajax were missing ...").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from broadsheet.models import EntityType
+
+from .spans import _clean_span, _normalise_space, _Span
+from .steps import _Steps
+
+_SCORE = re.compile(
+    r"(?<![\w.-])\d{1,3}-\d{1,3}(?![\w.-])|(?<=[a-z] )\d{1,3} [A-Z][a-z]+ \d{1,3}\b"
+)
+_TABLE_ROW = re.compile(r"^[A-Z][\w. ]{1,30} \d{1,3} \d{1,3}\b", re.MULTILINE)  # standings
+_TEAM_AFTER = re.compile(
+    r"[ ]\d{1,3}(?:[ ,;\n]|$)|[ ](?:beat|beats|drew|draw|v|vs\.?|lost to|defeated)[ ]"
+)
+_TEAM_BEFORE = re.compile(r"(?:[ ]v|vs\.?|beat|against|drew with)[ ]$")
+
+_WORD = r"[A-Z][\w.'’&*-]*"
+_LINK = r"(?:of|the|de|da|do|la|le|del|der|van|von|am|upon|on|y)"
+_NAME = rf"{_WORD}(?:[ ](?:{_LINK}[ ]){{0,2}}{_WORD}){{0,4}}"
+_COUNTRY = r"(?:[ ]\([ ]?[A-Z][\w. ]{1,30}?[ ]?\))?"
+_POINTS = r"\d{1,3}(?:\.\d{1,2}(?:[ ]\([ ]?\d{1,3}[ ]?\))?)?"  # "2", AFL's "14.16 ( 100 )"
+_AFTER_SCORE = r"(?:[ ]?\((?:[^()\n]*\)|[^()\n]*$))?"  # scorers, "( 10 innings )"
+_VENUE = r"(?:(?:In|At)[ ][^:\n]{1,40}?[ ]?:[ ])?"
+_RESULT_LINE = re.compile(
+    rf"^{_VENUE}(?P<a>{_NAME})(?P<ac>{_COUNTRY})[ ]{_POINTS}{_AFTER_SCORE}"
+    rf"[ ](?P<b>{_NAME})(?P<bc>{_COUNTRY})(?P<score>[ ]{_POINTS}{_AFTER_SCORE})?"
+    r"(?:[ ]?[.*])?[ ]?$",
+    re.MULTILINE,
+)
+_STANDINGS_ROW = re.compile(
+    rf"^(?:\d{{1,3}}\.?[ ])?(?P<a>{_NAME}){_COUNTRY}"
+    r"(?P<n>(?:[ ](?:\d+(?:\.\d+)?|\.\d{3}|-|\d+/\d+)){3,})[ ]?$",
+    re.MULTILINE,
+)
+_FIXTURE = re.compile(
+    rf"(?:^|(?<=[,:;][ ])|(?<=[ ][-–][ ]))(?P<a>{_NAME})[ ](?:v|vs\.?|V|VS)[ ](?P<b>{_NAME})"
+    r"(?=[ ]?(?:[,.;(]|$))",
+    re.MULTILINE,
+)
+_AT_LINE = re.compile(rf"^(?P<a>{_NAME})[ ](?:at|AT)[ ](?P<b>{_NAME})[ ]?$", re.MULTILINE)
+_TEAM_AFTER_COUNTRY = re.compile(
+    rf"\([ ]?(?P<c>[A-Z][\w. ]{{1,30}}?)[ ]?\)[ ](?P<a>{_NAME})(?=[ ]\d)", re.MULTILINE
+)
+_CLUB_IN_BRACKETS = re.compile(rf"[ ]?\([ ]?(?P<a>{_NAME})[ ]?\)")
+_NICKNAME = re.compile(r"[ ](?:[A-Z][a-z]+[ ])?[A-Z][a-z]+s(?![\w'’-])")
+
+
+class _Sports(_Steps):
+    """The mention-finding steps about teams in sports reports."""
+
+    @cached_property
+    def _sports_report(self) -> bool:
+        """Several scores or table rows: results, standings, a match report."""
+        return len(_SCORE.findall(self.text)) + len(_TABLE_ROW.findall(self.text)) >= 3
+
+    def _country_like(self, name: str) -> bool:
+        low = _normalise_space(name).lower()
+        return low in self.rules.countries or low in self.rules.place_aliases
+
+    def _teams(self, spans: list[_Span]) -> None:
+        """In a sports report, a city or region followed by a score, or beating or drawing
+        with another, is a team: "Chicago 5 Houston 3", "Leicestershire 22 points",
+        "Somerset beat Kent"."""
+        if not self._sports_report:
+            return
+        for sp in spans:
+            if sp.type != "PLACE" or self._country_like(self.text[sp.start : sp.end]):
+                continue
+            after = self.text[sp.end : sp.end + 24]
+            before = self.text[max(0, sp.start - 12) : sp.start]
+            if _TEAM_AFTER.match(after) or _TEAM_BEFORE.search(before):
+                sp.type = "ORG"
+
+    def _team_sides(self) -> list[tuple[int, int]]:
+        """The teams the layout names: result lines always, standings rows, fixtures, a
+        team after a country in brackets and a club after a player in a sports report."""
+        text = self.text
+        found: list[tuple[int, int]] = []
+        for m in _RESULT_LINE.finditer(text):
+            if m.group("score") is None and not self._sports_report:
+                continue
+            found += [m.span("a"), m.span("b")]
+        if not self._sports_report:
+            return found
+        for m in _STANDINGS_ROW.finditer(text):
+            if _standings(m.group("n").split()):
+                found.append(m.span("a"))
+        for pattern in (_FIXTURE, _AT_LINE):
+            for m in pattern.finditer(text):
+                found += [m.span("a"), m.span("b")]
+        for m in _TEAM_AFTER_COUNTRY.finditer(text):
+            if self._country_like(m.group("c")):
+                found.append(m.span("a"))
+        return found
+
+    def _layout_teams(self, spans: list[_Span]) -> list[_Span]:
+        """Each side the layout names (``_team_sides``) is a team, an organisation,
+        whatever the model took it for — or a place when it is a country; spans it overlaps
+        go, sides the model missed are added."""
+        sides: dict[tuple[int, int], EntityType] = {}
+        for s0, e0 in self._team_sides():
+            s, e = _clean_span(self.text, s0, e0)
+            name = _normalise_space(self.text[s:e]).lower()
+            if e <= s or name in self.rules.not_entities or not self.text[s].isupper():
+                continue
+            if name.split()[0] in self.rules.not_entities and len(name.split()) == 1:
+                continue
+            sides[(s, e)] = "PLACE" if self._country_like(name) else "ORG"
+        sides.update(self._players_clubs(spans))
+        if not sides:
+            return spans
+        new = [_Span(s, e, t, rule=True) for (s, e), t in sides.items()]
+        kept = [sp for sp in spans if not any(n.start < sp.end and sp.start < n.end for n in new)]
+        return self._absorb(kept + new)
+
+    def _players_clubs(self, spans: list[_Span]) -> dict[tuple[int, int], EntityType]:
+        """A player's club in brackets after the name in a sports report: "Jaap Stam
+        ( PSV )" (a country there is a place: "Irina Privalova ( Russia )")."""
+        if not self._sports_report:
+            return {}
+        out: dict[tuple[int, int], EntityType] = {}
+        for sp in spans:
+            if sp.type != "PERSON":
+                continue
+            m = _CLUB_IN_BRACKETS.match(self.text, sp.end)
+            if m is None:
+                continue
+            name = _normalise_space(m.group("a")).lower()
+            if name in self.rules.not_entities or len(name) < 2:
+                continue
+            out[m.span("a")] = "PLACE" if self._country_like(name) else "ORG"
+        return out
+
+    def _nicknamed_teams(self, spans: list[_Span]) -> None:
+        """A known city or state followed by a plural nickname is a team ("Minnesota
+        Twins", "Toronto Blue Jays"), unless the whole is a known place ("Florida Keys")."""
+        for sp in spans:
+            if sp.type == "ORG":
+                continue
+            surface = _normalise_space(self.text[sp.start : sp.end])
+            words = surface.split()
+            if len(words) < 2 or surface.lower() in self.rules.places:
+                continue
+            for k in (1, 2, 3):
+                head = " ".join(words[:k]).lower()
+                if k >= len(words) or head not in self.rules.places:
+                    continue
+                tail = " " + " ".join(words[k:])
+                if len(words) - k <= 2 and _NICKNAME.fullmatch(tail):
+                    if words[-1].lower() not in self.rules.place_plurals:
+                        sp.type = "ORG"
+                    break
+
+    def _team_mentions(self, spans: list[_Span]) -> list[_Span]:
+        """A name a rule found a team is a team wherever else the report names it: the
+        model's other mentions of it are retyped, mentions it missed are added; the nickname
+        of a nicknamed team ("Twins") is the team too."""
+        names: set[str] = set()
+        for sp in spans:
+            if sp.type != "ORG":
+                continue
+            surface = _normalise_space(self.text[sp.start : sp.end])
+            words = surface.split()
+            if sp.rule and self._sports_report:
+                names.add(surface)
+            elif (
+                len(words) >= 2
+                and " ".join(words[:-1]).lower() in self.rules.places
+                and _NICKNAME.fullmatch(" " + words[-1])
+            ):
+                names.add(words[-1])
+        names = {n for n in names if len(n) >= 3 and n.lower() not in self.rules.not_entities} - {
+            n for n in names if self._country_like(n)
+        }
+        if not names:
+            return spans
+        covered = bytearray(len(self.text) + 1)
+        for sp in spans:
+            if _normalise_space(self.text[sp.start : sp.end]) in names:
+                sp.type = "ORG"
+            covered[sp.start : sp.end] = b"\x01" * (sp.end - sp.start)
+        pattern = re.compile(
+            r"(?<![\w&'’-])(?:"
+            + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len)[::-1])
+            + r")(?![\w&-])"
+        )
+        extra = [
+            _Span(m.start(), m.end(), "ORG", rule=True)
+            for m in pattern.finditer(self.text)
+            if not any(covered[m.start() : m.end()]) and not self.in_heading(m.start())
+        ]
+        if not extra:
+            return spans
+        return sorted(spans + extra, key=lambda sp: sp.start)
+
+
+def _standings(cells: list[str]) -> bool:
+    """A standings row's numbers: played = won + drawn + lost (or won + lost, or "-" for
+    none), or a winning percentage equal to won / (won + lost) (ties as halves)."""
+    nums: list[float | None] = []
+    for c in cells:
+        if c == "-":
+            nums.append(0.0)
+        elif re.fullmatch(r"\d+(?:\.\d+)?|\.\d{3}", c):
+            nums.append(float(c))
+        else:
+            nums.append(None)
+    ints = [n is not None and "." not in c for n, c in zip(nums, cells, strict=True)]
+    if len(cells) >= 4 and all(ints[:4]):
+        p, w, d, lost = (int(n or 0) for n in nums[:4])
+        if p == w + d + lost and p > 0:
+            return True
+        if len(cells) >= 5 and all(ints) and "-" not in cells and p == w + d and p > 0:
+            return True  # played, won, lost
+    for i in (2, 3):
+        if i >= len(cells) or not re.fullmatch(r"\.\d{3}|[01]\.\d{3}", cells[i]):
+            continue
+        pct, won, second = nums[i], nums[0], nums[1]
+        if pct is None or won is None or second is None:
+            continue
+        if i == 2 and won + second > 0 and abs(won / (won + second) - pct) < 0.0015:
+            return True
+        third = nums[2]
+        if i == 3 and third is not None and won + second + third > 0:
+            shares = (
+                won / (won + third) if won + third else -1.0,  # won, tied, lost
+                (won + second / 2) / (won + second + third),  # ties as halves
+            )
+            if any(abs(share - pct) < 0.0015 for share in shares):
+                return True
+    return False
