@@ -51,6 +51,7 @@ class EntityRules:
     products: frozenset[str] = frozenset()  # product names ("iphone"): PRODUCT, not ORG
     event_words: frozenset[str] = frozenset()  # a name ending so is an event ("U.S. Open")
     place_plurals: frozenset[str] = frozenset()  # "Florida Keys": a place, not a team
+    sport_words: frozenset[str] = frozenset()  # a sport named in the first line
 
 
 def _as_written(word: str) -> str:
@@ -91,6 +92,7 @@ def load_entity_rules() -> EntityRules:
         products=frozenset(w.lower() for w in raw.get("products", ())),
         event_words=frozenset(w.lower() for w in raw.get("event_words", ())),
         place_plurals=frozenset(w.lower() for w in raw.get("place_plurals", ())),
+        sport_words=frozenset(w.lower() for w in raw.get("sport_words", ())),
         company_pattern=re.compile(
             r"(?<![\w&-])(?:"
             + "|".join(

@@ -33,6 +33,7 @@ _SCORE = re.compile(
     r"(?<![\w.-])\d{1,3}-\d{1,3}(?![\w.-])|(?<=[a-z] )\d{1,3} [A-Z][a-z]+ \d{1,3}\b"
 )
 _TABLE_ROW = re.compile(r"^[A-Z][\w. ]{1,30} \d{1,3} \d{1,3}\b", re.MULTILINE)  # standings
+_RANKED_ROW = re.compile(r"^\d{1,3}\.[ ][A-Z][^\n]*\d[^\s\d]{0,8}[ ]?$", re.MULTILINE)
 _TEAM_AFTER = re.compile(
     r"[ ]\d{1,3}(?:[ ,;\n]|$)|[ ](?:beat|beats|drew|draw|v|vs\.?|lost to|defeated)[ ]"
 )
@@ -74,8 +75,17 @@ class _Sports(_Steps):
 
     @cached_property
     def _sports_report(self) -> bool:
-        """Several scores or table rows: results, standings, a match report."""
-        return len(_SCORE.findall(self.text)) + len(_TABLE_ROW.findall(self.text)) >= 3
+        """Results, standings, fixtures or a match report: several scores, table rows,
+        ranked result rows or fixtures, or a sport named in the first line."""
+        text = self.text
+        if len(_SCORE.findall(text)) + len(_TABLE_ROW.findall(text)) >= 3:
+            return True
+        if len(_RANKED_ROW.findall(text)) >= 3 or len(_FIXTURE.findall(text)) >= 2:
+            return True
+        first = text[: text.find("\n")] if "\n" in text else text
+        words = re.findall(r"[a-z]+", first[:200].lower())
+        sports = self.rules.sport_words
+        return any(w in sports or f"{w} {v}" in sports for w, v in zip(words, words[1:] + [""]))
 
     def _country_like(self, name: str) -> bool:
         low = _normalise_space(name).lower()
