@@ -61,7 +61,6 @@ class _Annotator(_Mentions, _Names):
         spans = self._particle_names(spans)
         self._type_by_keywords(spans)
         self._teams(spans)
-        self._nicknamed_teams(spans)
         spans = self._layout_teams(spans)
         spans = self._extend_orgs(spans)
         spans = self._rule_orgs(spans)

@@ -189,7 +189,12 @@ class _Mentions(_People, _Organisations, _Sports):
                 out.append(sp)
                 continue
             toks = self._tokens_between(sp.start, sp.end)
-            if not sp.rule and toks is not None and len(toks) == 1 and toks[0].pos_ in _NOT_NAME_POS:
+            if (
+                not sp.rule
+                and toks is not None
+                and len(toks) == 1
+                and toks[0].pos_ in _NOT_NAME_POS
+            ):
                 continue  # a rule's span stands on its own evidence ("Schalke 3 0 2 1": a row)
             if sp.type == "PERSON":
                 words = surface.split()

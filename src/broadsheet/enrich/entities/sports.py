@@ -67,6 +67,15 @@ _TEAM_AFTER_COUNTRY = re.compile(
     rf"\([ ]?(?P<c>[A-Z][\w. ]{{1,30}}?)[ ]?\)[ ](?P<a>{_NAME})(?=[ ]\d)", re.MULTILINE
 )
 _CLUB_IN_BRACKETS = re.compile(rf"[ ]?\([ ]?(?P<a>{_NAME})[ ]?\)")
+_PLACE_AND_NICKNAME = re.compile(
+    r"(?<![\w.’'-])[A-Z][a-z.]*(?:[ ][A-Z][a-z.]*){0,2}"
+    r"[ ](?:[A-Z][a-z]+[ ])?[A-Z][a-z]+s(?![\w'’-])"
+)
+_INNINGS = re.compile(
+    rf"(?:^|(?<=:[ ])|(?<=\)[ ],[ ]))(?P<a>{_NAME})[ ]\d{{1,3}}(?:-\d{{1,2}})?(?:[ ]declared)?"
+    r"(?=[ ](?:\(|and[ ]|in[ ]\d|for[ ])|[ ]?[.,]?[ ]?$)",
+    re.MULTILINE,
+)
 _NICKNAME = re.compile(r"[ ](?:[A-Z][a-z]+[ ])?[A-Z][a-z]+s(?![\w'’-])")
 
 
@@ -85,7 +94,8 @@ class _Sports(_Steps):
         first = text[: text.find("\n")] if "\n" in text else text
         words = re.findall(r"[a-z]+", first[:200].lower())
         sports = self.rules.sport_words
-        return any(w in sports or f"{w} {v}" in sports for w, v in zip(words, words[1:] + [""]))
+        pairs = zip(words, [*words[1:], ""], strict=True)
+        return any(w in sports or f"{w} {v}" in sports for w, v in pairs)
 
     def _country_like(self, name: str) -> bool:
         low = _normalise_space(name).lower()
@@ -105,7 +115,7 @@ class _Sports(_Steps):
             if _TEAM_AFTER.match(after) or _TEAM_BEFORE.search(before):
                 sp.type = "ORG"
 
-    def _team_sides(self) -> list[tuple[int, int]]:
+    def _team_sides(self, spans: list[_Span]) -> list[tuple[int, int]]:
         """The teams the layout names: result lines always, standings rows, fixtures, a
         team after a country in brackets and a club after a player in a sports report."""
         text = self.text
@@ -125,6 +135,12 @@ class _Sports(_Steps):
         for m in _TEAM_AFTER_COUNTRY.finditer(text):
             if self._country_like(m.group("c")):
                 found.append(m.span("a"))
+        people = {(sp.start, sp.end) for sp in spans if sp.type == "PERSON"}
+        for m in _INNINGS.finditer(text):
+            # a team's innings or a scorers' list: "Kent 323-5 declared ( C. Hooper 77",
+            # "Waalwijk 2 ( Dos Santos 38th )"; not a player's two-word name
+            if " " not in m.group("a") or m.span("a") not in people:
+                found.append(m.span("a"))
         return found
 
     def _layout_teams(self, spans: list[_Span]) -> list[_Span]:
@@ -132,7 +148,7 @@ class _Sports(_Steps):
         whatever the model took it for — or a place when it is a country; spans it overlaps
         go, sides the model missed are added."""
         sides: dict[tuple[int, int], EntityType] = {}
-        for s0, e0 in self._team_sides():
+        for s0, e0 in self._team_sides(spans) + self._nicknamed_teams():
             s, e = _clean_span(self.text, s0, e0)
             name = _normalise_space(self.text[s:e]).lower()
             if e <= s or name in self.rules.not_entities or not self.text[s].isupper():
@@ -165,25 +181,23 @@ class _Sports(_Steps):
             out[m.span("a")] = "PLACE" if self._country_like(name) else "ORG"
         return out
 
-    def _nicknamed_teams(self, spans: list[_Span]) -> None:
+    def _nicknamed_teams(self) -> list[tuple[int, int]]:
         """A known city or state followed by a plural nickname is a team ("Minnesota
         Twins", "Toronto Blue Jays"), unless the whole is a known place ("Florida Keys")."""
-        for sp in spans:
-            if sp.type == "ORG":
+        out: list[tuple[int, int]] = []
+        places = self.rules.places
+        for m in _PLACE_AND_NICKNAME.finditer(self.text):
+            words = m.group(0).split()
+            if m.group(0).lower() in places or words[-1].lower() in self.rules.place_plurals:
                 continue
-            surface = _normalise_space(self.text[sp.start : sp.end])
-            words = surface.split()
-            if len(words) < 2 or surface.lower() in self.rules.places:
-                continue
-            for k in (1, 2, 3):
-                head = " ".join(words[:k]).lower()
-                if k >= len(words) or head not in self.rules.places:
-                    continue
-                tail = " " + " ".join(words[k:])
-                if len(words) - k <= 2 and _NICKNAME.fullmatch(tail):
-                    if words[-1].lower() not in self.rules.place_plurals:
-                        sp.type = "ORG"
+            at = m.start()
+            for i in range(len(words) - 1):
+                heads = [k for k in (3, 2, 1) if 1 <= len(words) - i - k <= 2]
+                if any(" ".join(words[i : i + k]).lower() in places for k in heads):
+                    out.append((at, m.end()))
                     break
+                at += len(words[i]) + 1
+        return out
 
     def _team_mentions(self, spans: list[_Span]) -> list[_Span]:
         """A name a rule found a team is a team wherever else the report names it: the
