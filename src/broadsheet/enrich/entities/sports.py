@@ -62,7 +62,6 @@ _FIXTURE = re.compile(
     r"(?=[ ]?(?:[,.;(]|$))",
     re.MULTILINE,
 )
-_AT_LINE = re.compile(rf"^(?P<a>{_NAME})[ ](?:at|AT)[ ](?P<b>{_NAME})[ ]?$", re.MULTILINE)
 _TEAM_AFTER_COUNTRY = re.compile(
     rf"\([ ]?(?P<c>[A-Z][\w. ]{{1,30}}?)[ ]?\)[ ](?P<a>{_NAME})(?=[ ]\d)", re.MULTILINE
 )
@@ -71,12 +70,13 @@ _PLACE_AND_NICKNAME = re.compile(
     r"(?<![\w.’'-])[A-Z][a-z.]*(?:[ ][A-Z][a-z.]*){0,2}"
     r"[ ](?:[A-Z][a-z]+[ ])?[A-Z][a-z]+s(?![\w'’-])"
 )
+_NICKNAME = re.compile(r"[ ](?:[A-Z][a-z]+[ ])?[A-Z][a-z]+s(?![\w'’-])")
 _INNINGS = re.compile(
     rf"(?:^|(?<=:[ ])|(?<=\)[ ],[ ]))(?P<a>{_NAME})[ ]\d{{1,3}}(?:-\d{{1,2}})?(?:[ ]declared)?"
     r"(?=[ ](?:\(|and[ ]|in[ ]\d|for[ ])|[ ]?[.,]?[ ]?$)",
     re.MULTILINE,
 )
-_NICKNAME = re.compile(r"[ ](?:[A-Z][a-z]+[ ])?[A-Z][a-z]+s(?![\w'’-])")
+_DATELINE_AFTER = re.compile(r"[ ]?(?:,[ ]?[A-Z][\w. ]{1,30}?[ ]?)?(?:\d{4}-\d\d-\d\d|\(\w+\))")
 
 
 class _Sports(_Steps):
@@ -129,9 +129,8 @@ class _Sports(_Steps):
         for m in _STANDINGS_ROW.finditer(text):
             if _standings(m.group("n").split()):
                 found.append(m.span("a"))
-        for pattern in (_FIXTURE, _AT_LINE):
-            for m in pattern.finditer(text):
-                found += [m.span("a"), m.span("b")]
+        for m in _FIXTURE.finditer(text):
+            found += [m.span("a"), m.span("b")]
         for m in _TEAM_AFTER_COUNTRY.finditer(text):
             if self._country_like(m.group("c")):
                 found.append(m.span("a"))
@@ -199,6 +198,10 @@ class _Sports(_Steps):
                 at += len(words[i]) + 1
         return out
 
+    def _dateline(self, sp: _Span) -> bool:
+        """A place opening a dateline ("NEW YORK 1996-08-25", "LONDON (Reuters) -")."""
+        return self._line_start(sp.start) and bool(_DATELINE_AFTER.match(self.text, sp.end))
+
     def _team_mentions(self, spans: list[_Span]) -> list[_Span]:
         """A name a rule found a team is a team wherever else the report names it: the
         model's other mentions of it are retyped, mentions it missed are added; the nickname
@@ -224,7 +227,7 @@ class _Sports(_Steps):
             return spans
         covered = bytearray(len(self.text) + 1)
         for sp in spans:
-            if _normalise_space(self.text[sp.start : sp.end]) in names:
+            if _normalise_space(self.text[sp.start : sp.end]) in names and not self._dateline(sp):
                 sp.type = "ORG"
             covered[sp.start : sp.end] = b"\x01" * (sp.end - sp.start)
         pattern = re.compile(
@@ -233,9 +236,12 @@ class _Sports(_Steps):
             + r")(?![\w&-])"
         )
         extra = [
-            _Span(m.start(), m.end(), "ORG", rule=True)
+            sp
             for m in pattern.finditer(self.text)
-            if not any(covered[m.start() : m.end()]) and not self.in_heading(m.start())
+            for sp in [_Span(m.start(), m.end(), "ORG", rule=True)]
+            if not any(covered[sp.start : sp.end])
+            and not self.in_heading(sp.start)
+            and not self._dateline(sp)
         ]
         if not extra:
             return spans
