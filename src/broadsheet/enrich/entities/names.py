@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from broadsheet.models import Entity, EntityType
 
-from .spans import _normalise_space, _Page, _Span
+from .spans import _is_dateline, _normalise_space, _Page, _Span
 
 
 def entity_id_for(type_: str, name: str) -> str:
@@ -139,7 +139,10 @@ class _Names(_Page):
                 Entity(sp.start, sp.end, type_, name, surface, entity_id_for(type_, name))
             )
         entities = self._qualify_by_country(entities)
-        entities = _vote_types(entities)
+        datelines = {
+            sp.start for sp in spans if sp.type == "PLACE" and _is_dateline(text, sp.start, sp.end)
+        }  # "NEW YORK 1996-08-25" is the place, whatever the standings call New York
+        entities = _vote_types(entities, datelines)
         entities.extend(self._heading_mentions(entities))
         entities.sort(key=lambda e: (e.start, e.end))
         return entities
@@ -213,15 +216,20 @@ class _Names(_Page):
 _TYPE_PRIORITY: dict[str, int] = {"ORG": 5, "PLACE": 4, "PERSON": 3, "EVENT": 2, "PRODUCT": 1}
 
 
-def _vote_types(entities: list[Entity]) -> list[Entity]:
-    """One type per canonical name within an article: the most frequent one wins."""
+def _vote_types(
+    entities: list[Entity], fixed: frozenset[int] | set[int] = frozenset()
+) -> list[Entity]:
+    """One type per canonical name within an article: the most frequent one wins (not over
+    the mentions starting at ``fixed`` offsets, which neither vote nor change)."""
+    fixed = fixed or set()
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for ent in entities:
-        votes[ent.name][ent.type] += 1
+        if ent.start not in fixed:
+            votes[ent.name][ent.type] += 1
     out: list[Entity] = []
     for ent in entities:
         counter = votes[ent.name]
-        if len(counter) > 1:
+        if len(counter) > 1 and ent.start not in fixed:
             best = max(counter, key=lambda t: (counter[t], _TYPE_PRIORITY.get(t, 0)))
             if best != ent.type:
                 best_type: EntityType = best  # type: ignore[assignment]

@@ -26,7 +26,7 @@ from functools import cached_property
 
 from broadsheet.models import EntityType
 
-from .spans import _clean_span, _normalise_space, _Span
+from .spans import _clean_span, _is_dateline, _normalise_space, _Span
 from .steps import _Steps
 
 _SCORE = re.compile(
@@ -76,7 +76,6 @@ _INNINGS = re.compile(
     r"(?=[ ](?:\(|and[ ]|in[ ]\d|for[ ])|[ ]?[.,]?[ ]?$)",
     re.MULTILINE,
 )
-_DATELINE_AFTER = re.compile(r"[ ]?(?:,[ ]?[A-Z][\w. ]{1,30}?[ ]?)?(?:\d{4}-\d\d-\d\d|\(\w+\))")
 
 
 class _Sports(_Steps):
@@ -199,8 +198,7 @@ class _Sports(_Steps):
         return out
 
     def _dateline(self, sp: _Span) -> bool:
-        """A place opening a dateline ("NEW YORK 1996-08-25", "LONDON (Reuters) -")."""
-        return self._line_start(sp.start) and bool(_DATELINE_AFTER.match(self.text, sp.end))
+        return _is_dateline(self.text, sp.start, sp.end)
 
     def _team_mentions(self, spans: list[_Span]) -> list[_Span]:
         """A name a rule found a team is a team wherever else the report names it: the
