@@ -62,6 +62,8 @@ class _Annotator(_Mentions, _Names):
         self._type_by_keywords(spans)
         self._teams(spans)
         spans = self._layout_teams(spans)
+        self._teams_by_context(spans)
+        self._orgs_by_context(spans)
         spans = self._extend_orgs(spans)
         spans = self._rule_orgs(spans)
         self._people_by_role(spans)

@@ -9,12 +9,44 @@ import re
 
 from broadsheet.models import EntityType
 
-from .spans import _clean_span, _is_cap, _Span
+from .spans import _clean_span, _is_cap, _normalise_space, _Span
 from .steps import _Steps
 
 
 class _Organisations(_Steps):
     """The mention-finding steps about organisations (and teams)."""
+
+    def _orgs_by_context(self, spans: list[_Span]) -> None:
+        """A name the model took for a person or an unknown place is an organisation when
+        the text says so: after a word for one ("conglomerate Bollore", "state bank
+        Banespa", "the daily Gente") or before its shares, units or spokesman ("Niugini
+        Mining shares", "a Barrick spokesman"). Not a name the article also gives a person
+        ("Clinton spokesman Mike McCurry")."""
+        doc = self.doc
+        people: set[str] = set()
+        for sp in spans:
+            words = self.text[sp.start : sp.end].split()
+            if sp.type == "PERSON" and len(words) >= 2:
+                people.update(words)
+        for sp in spans:
+            if sp.type not in ("PERSON", "PLACE") or sp.rule:
+                continue
+            surface = _normalise_space(self.text[sp.start : sp.end])
+            low = surface.lower()
+            if sp.type == "PLACE" and (low in self.rules.places or low in self.rules.place_aliases):
+                continue
+            if any(w in people for w in surface.split()):
+                continue
+            toks = self._tokens_between(sp.start, sp.end)
+            if toks is None or not len(toks):
+                continue
+            k = toks.end
+            if k < len(doc) and doc[k].tag_ == "POS":
+                k += 1
+            after = doc[k].lower_ if k < len(doc) else ""
+            before = doc[toks.start - 1].lower_ if toks.start else ""
+            if after in self.rules.org_roles or before in self.rules.org_nouns:
+                sp.type = "ORG"
 
     def _known_companies(self, spans: list[_Span]) -> list[_Span]:
         """Well-known multi-word company names the model split or mistyped

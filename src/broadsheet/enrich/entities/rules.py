@@ -52,6 +52,10 @@ class EntityRules:
     event_words: frozenset[str] = frozenset()  # a name ending so is an event ("U.S. Open")
     place_plurals: frozenset[str] = frozenset()  # "Florida Keys": a place, not a team
     sport_words: frozenset[str] = frozenset()  # a sport named in the first line
+    team_roles: frozenset[str] = frozenset()  # "Lecce striker ...": the name is a team
+    team_nouns: frozenset[str] = frozenset()  # "champions Ajax": the name is a team
+    org_roles: frozenset[str] = frozenset()  # "Niugini Mining shares": an organisation
+    org_nouns: frozenset[str] = frozenset()  # "conglomerate Bollore": an organisation
 
 
 def _as_written(word: str) -> str:
@@ -93,6 +97,10 @@ def load_entity_rules() -> EntityRules:
         event_words=frozenset(w.lower() for w in raw.get("event_words", ())),
         place_plurals=frozenset(w.lower() for w in raw.get("place_plurals", ())),
         sport_words=frozenset(w.lower() for w in raw.get("sport_words", ())),
+        team_roles=frozenset(w.lower() for w in raw.get("team_roles", ())),
+        team_nouns=frozenset(w.lower() for w in raw.get("team_nouns", ())),
+        org_roles=frozenset(w.lower() for w in raw.get("org_roles", ())),
+        org_nouns=frozenset(w.lower() for w in raw.get("org_nouns", ())),
         company_pattern=re.compile(
             r"(?<![\w&-])(?:"
             + "|".join(

@@ -197,6 +197,42 @@ class _Sports(_Steps):
                 at += len(words[i]) + 1
         return out
 
+    def _teams_by_context(self, spans: list[_Span]) -> None:
+        """A name written as a team is one, whatever the model took it for: followed by a
+        plural verb ("Ajax were missing", "Kent have"; never said of one person), and in a
+        sports report followed by a player's role or a result ("Lecce striker Jonathan
+        Bachini", "Gloria Bistrita won 4-2") or after a word for a team ("Hamburg side St
+        Pauli", "champions Ajax Amsterdam"). Countries stay places (national sides)."""
+        doc = self.doc
+        sports = self._sports_report
+        for sp in spans:
+            if sp.type not in ("PERSON", "PLACE") or sp.rule:
+                continue
+            toks = self._tokens_between(sp.start, sp.end)
+            if toks is None or not len(toks) or toks.end >= len(doc):
+                continue
+            if self._country_like(self.text[sp.start : sp.end]):
+                continue
+            nxt, after = doc[toks.end], doc[toks.end + 1] if toks.end + 1 < len(doc) else None
+            prev = doc[toks.start - 1].lower_ if toks.start else ""
+            team = (
+                nxt.lower_ in ("were", "are", "have")
+                and prev not in ("and", ",", "&", "both", "or")
+                and not (after is not None and after.lower_ in ("been", "to", "not", "also"))
+            )
+            if sports and not team:
+                team = (
+                    nxt.lower_ in self.rules.team_roles
+                    or prev in self.rules.team_nouns
+                    or (
+                        nxt.lower_ in ("won", "win", "beat", "drew", "lost", "lead", "led")
+                        and after is not None
+                        and bool(re.fullmatch(r"\d{1,3}-\d{1,3}", after.text))
+                    )
+                )
+            if team:
+                sp.type, sp.rule = "ORG", sports
+
     def _dateline(self, sp: _Span) -> bool:
         return _is_dateline(self.text, sp.start, sp.end)
 
