@@ -61,6 +61,7 @@ class _Annotator(_Mentions, _Names):
         spans = self._particle_names(spans)
         self._type_by_keywords(spans)
         self._teams(spans)
+        spans = self._players(spans)
         spans = self._layout_teams(spans)
         self._teams_by_context(spans)
         self._orgs_by_context(spans)

@@ -76,6 +76,28 @@ _INNINGS = re.compile(
     r"(?=[ ](?:\(|and[ ]|in[ ]\d|for[ ])|[ ]?[.,]?[ ]?$)",
     re.MULTILINE,
 )
+_PERSON_WORD = r"(?:[A-Z][a-z]*\.|[A-Z][\w'’-]*[a-z][\w'’-]*)"
+_PERSON_NAME = (
+    rf"{_PERSON_WORD}(?:[ ](?:(?:de|van|von|da|der|den|di|le|la|bin|al)[ ])?{_PERSON_WORD}){{0,2}}"
+)
+_PLAYERS = (
+    # a player and a country: "Pete Sampras ( U.S. ) beat ...", "2. Natalya Torshina ( Kazakhstan )"
+    re.compile(
+        rf"(?:^|(?<=[ ]))(?P<a>{_PERSON_WORD}[ ]{_PERSON_NAME})"
+        r"[ ]\([ ]?(?P<c>[A-Z][\w. ]{1,30}?)[ ]?\)",
+        re.MULTILINE,
+    ),
+    # a scorer and the minute: "( Marcelo 19th , 47th", ", Juan Esnaider 58th"
+    re.compile(rf"(?:(?<=\([ ])|(?<=,[ ]))(?P<a>{_PERSON_NAME})[ ]\d{{1,3}}(?:st|nd|rd|th)\b"),
+    # a scorecard: "Saeed Anwar c Croft b Cork 176", "lbw b Jayasuriya"
+    re.compile(
+        rf"(?:(?<=\bc[ ])|(?<=\bst[ ])|(?<=\bb[ ]))(?P<a>{_PERSON_NAME})(?=[ ](?:b[ ]|\d|\()|$)",
+        re.MULTILINE,
+    ),
+    re.compile(
+        rf"^(?P<a>{_PERSON_NAME})(?=[ ](?:c|b|st|lbw|run[ ]out|not[ ]out)[ ])", re.MULTILINE
+    ),
+)
 
 
 class _Sports(_Steps):
@@ -140,6 +162,37 @@ class _Sports(_Steps):
             if " " not in m.group("a") or m.span("a") not in people:
                 found.append(m.span("a"))
         return found
+
+    def _players(self, spans: list[_Span]) -> list[_Span]:
+        """People a sports report's layout names: a player and a country in brackets
+        ("Pete Sampras ( U.S. ) beat ..."), a scorer and the minute ("( Marcelo 19th"), a
+        batsman, catcher or bowler on a scorecard ("Saeed Anwar c Croft b Cork")."""
+        if not self._sports_report:
+            return spans
+        found: list[_Span] = []
+        for k, pattern in enumerate(_PLAYERS):
+            for m in pattern.finditer(self.text):
+                if k == 0 and not self._country_like(m.group("c")):
+                    continue
+                s, e = m.span("a")
+                name = m.group("a").lower()
+                if self._country_like(name) or name in self.rules.not_entities:
+                    continue
+                found.append(_Span(s, e, "PERSON", rule=True))
+        if not found:
+            return spans
+        out = list(spans)
+        for f in found:
+            over = [sp for sp in out if sp.start < f.end and f.start < sp.end]
+            if any(
+                sp.rule or (sp.type == "PERSON" and sp.start <= f.start and f.end <= sp.end)
+                for sp in over
+            ):
+                continue  # a rule's span, or the model's person already taking it in
+            for sp in over:
+                out.remove(sp)
+            out.append(f)
+        return sorted(out, key=lambda sp: sp.start)
 
     def _layout_teams(self, spans: list[_Span]) -> list[_Span]:
         """Each side the layout names (``_team_sides``) is a team, an organisation,
