@@ -33,6 +33,7 @@ _NAME_PARTICLES = frozenset(
 _HTML_ENTITY = re.compile(r"&#?\w+;")
 _TRAILING_NUMBER = re.compile(r"\s\d[\d\s,.:/-]*$")
 _BRANDED_PRODUCT = re.compile(r"[ie][A-Z][a-z]+(?: [A-Z0-9][\w]*)?")  # iPhone, iPad Pro, eBook
+_COLUMN_HEAD = re.compile(r"[A-Z]{1,3}")
 _WORD = re.compile(r"[A-Za-z][A-Za-z.]*")
 _NAME_BREAK = re.compile(r"[ ][-–—][ ]|[ ]\d[\d.,]*[ ](?=[A-Z])")
 _BRACKETED = re.compile(r"[ ]?\([ ]?([A-Za-z][A-Za-z. ]{1,30}?)[ ]?\)")
@@ -184,6 +185,19 @@ class _Mentions(_People, _Organisations, _Sports):
                 sp.type = "ORG"  # a well-known company the model took for a person or place
             if low in self.rules.not_entities or low.rstrip(".") in self.rules.not_entities:
                 continue
+            words = low.split()
+            if words[-1] in self.rules.heading_words or (
+                len(words) >= 2 and all(_COLUMN_HEAD.fullmatch(w) for w in surface.split())
+            ):
+                continue  # "MAJOR LEAGUE STANDINGS", "W L PCT GB": a table's headings
+            if (
+                len(words) == 2
+                and words[0] in self.rules.vehicle_makers
+                and words[1] not in self.rules.org_keywords
+                and words[1] not in self.rules.org_keywords_strong
+                and surface.split()[1][:1].isupper()
+            ):
+                sp.type = "PRODUCT"  # "Ford Escort", "Toyota Celica": a model, not its maker
             if _normalise_space(low) in self.rules.products or _BRANDED_PRODUCT.fullmatch(surface):
                 sp.type = "PRODUCT"  # "iPhone": a product, not its maker
                 out.append(sp)

@@ -56,6 +56,8 @@ class EntityRules:
     team_nouns: frozenset[str] = frozenset()  # "champions Ajax": the name is a team
     org_roles: frozenset[str] = frozenset()  # "Niugini Mining shares": an organisation
     org_nouns: frozenset[str] = frozenset()  # "conglomerate Bollore": an organisation
+    heading_words: frozenset[str] = frozenset()  # "LEAGUE STANDINGS": a heading, no name
+    vehicle_makers: frozenset[str] = frozenset()  # "Ford Escort": a model (PRODUCT)
 
 
 def _as_written(word: str) -> str:
@@ -101,6 +103,8 @@ def load_entity_rules() -> EntityRules:
         team_nouns=frozenset(w.lower() for w in raw.get("team_nouns", ())),
         org_roles=frozenset(w.lower() for w in raw.get("org_roles", ())),
         org_nouns=frozenset(w.lower() for w in raw.get("org_nouns", ())),
+        heading_words=frozenset(w.lower() for w in raw.get("heading_words", ())),
+        vehicle_makers=frozenset(w.lower() for w in raw.get("vehicle_makers", ())),
         company_pattern=re.compile(
             r"(?<![\w&-])(?:"
             + "|".join(
