@@ -55,9 +55,28 @@ class _Mentions(_People, _Organisations, _Sports):
                 for s, e in self._pieces(s0, e0):
                     s, e = _clean_span(self.text, s, e)
                     e = self._drop_trailing_numbers(s, e, type_)
+                    s, e = self._trim_words(s, e, type_)
                     if e > s and not self.in_heading(s):
                         out.append(_Span(s, e, self._retype(s, e, type_)))
         return out
+
+    def _trim_words(self, start: int, end: int, type_: EntityType) -> tuple[int, int]:
+        """Common words the model ran into a name come off its end ("Xinhua news agency",
+        "Van province", "Oval on"), and a nationality off a person's front ("Frenchman
+        Cedric Pioline", "Pole Wojtek Lazarek")."""
+        if type_ not in ("PERSON", "PLACE", "ORG"):
+            return start, end
+        text = self.text
+        while True:
+            cut = text.rfind(" ", start, end)
+            if cut < 0 or not text[cut + 1 : end].isalpha() or not text[cut + 1 : end].islower():
+                break
+            end = _clean_span(text, start, cut)[1]
+        if type_ == "PERSON":
+            first = text.find(" ", start, end)
+            if first > 0 and text[start:first].lower() in self.rules.demonyms:
+                start = first + 1
+        return start, end
 
     def _pieces(self, start: int, end: int) -> list[tuple[int, int]]:
         """A span cut where a name cannot go on: at a spaced dash ("CRICKET - ENGLAND") and

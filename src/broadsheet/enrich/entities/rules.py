@@ -56,6 +56,7 @@ class EntityRules:
     team_nouns: frozenset[str] = frozenset()  # "champions Ajax": the name is a team
     org_roles: frozenset[str] = frozenset()  # "Niugini Mining shares": an organisation
     org_nouns: frozenset[str] = frozenset()  # "conglomerate Bollore": an organisation
+    demonyms: frozenset[str] = frozenset()  # "Frenchman", "Pole": not part of a name
     heading_words: frozenset[str] = frozenset()  # "LEAGUE STANDINGS": a heading, no name
     vehicle_makers: frozenset[str] = frozenset()  # "Ford Escort": a model (PRODUCT)
 
@@ -103,6 +104,7 @@ def load_entity_rules() -> EntityRules:
         team_nouns=frozenset(w.lower() for w in raw.get("team_nouns", ())),
         org_roles=frozenset(w.lower() for w in raw.get("org_roles", ())),
         org_nouns=frozenset(w.lower() for w in raw.get("org_nouns", ())),
+        demonyms=frozenset(w.lower() for w in raw.get("demonyms", ())),
         heading_words=frozenset(w.lower() for w in raw.get("heading_words", ())),
         vehicle_makers=frozenset(w.lower() for w in raw.get("vehicle_makers", ())),
         company_pattern=re.compile(
