@@ -87,8 +87,21 @@ _PLAYERS = (
         r"[ ]\([ ]?(?P<c>[A-Z][\w. ]{1,30}?)[ ]?\)",
         re.MULTILINE,
     ),
-    # a scorer and the minute: "( Marcelo 19th , 47th", ", Juan Esnaider 58th"
-    re.compile(rf"(?:(?<=\([ ])|(?<=,[ ]))(?P<a>{_PERSON_NAME})[ ]\d{{1,3}}(?:st|nd|rd|th)\b"),
+    # a scorer and the minute: "( Marcelo 19th , 47th", ", Juan Esnaider 58th",
+    # "Russia - Yuri Nikiforov ( 18th minute )"
+    re.compile(
+        rf"(?:^|(?<=\([ ])|(?<=,[ ])|(?<=[ ]-[ ]))(?P<a>{_PERSON_NAME})"
+        r"[ ](?:\([ ])?\d{1,3}(?:st|nd|rd|th)\b",
+        re.MULTILINE,
+    ),
+    # a bowler's figures: "Mullally 22-6-56-2"
+    re.compile(rf"(?P<a>{_PERSON_NAME})[ ]\d{{1,3}}(?:\.\d)?-\d{{1,3}}-\d{{1,3}}-\d{{1,2}}\b"),
+    # a numbered line-up: "8 - Zinzan Brooke , 7 - Josh Kronfeld ;"
+    re.compile(
+        rf"(?:^|(?<=[ ]))\d{{1,2}}[ ]-[ ](?P<a>{_PERSON_NAME})(?=[ ]?(?:[,;.(]|$))", re.MULTILINE
+    ),
+    # a golfer's rounds: "Iain Pyman 71 75", "Jonzon ( Sweden ) 67 67"
+    re.compile(rf"(?P<a>{_PERSON_NAME})(?:[ ]\([^()\n]{{2,30}}\))?[ ][67]\d[ ][67]\d\b"),
     # a scorecard: "Saeed Anwar c Croft b Cork 176", "lbw b Jayasuriya"
     re.compile(
         rf"(?:(?<=\bc[ ])|(?<=\bst[ ])|(?<=\bb[ ]))(?P<a>{_PERSON_NAME})(?=[ ](?:b[ ]|\d|\()|$)",
@@ -170,9 +183,9 @@ class _Sports(_Steps):
         if not self._sports_report:
             return spans
         found: list[_Span] = []
-        for k, pattern in enumerate(_PLAYERS):
+        for pattern in _PLAYERS:
             for m in pattern.finditer(self.text):
-                if k == 0 and not self._country_like(m.group("c")):
+                if "c" in m.groupdict() and not self._country_like(m.group("c")):
                     continue
                 s, e = m.span("a")
                 name = m.group("a").lower()
