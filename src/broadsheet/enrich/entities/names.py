@@ -27,6 +27,7 @@ def entity_id_for(type_: str, name: str) -> str:
     return f"{type_.lower()}:{slug or 'x'}"
 
 
+_CAPS_WORD = re.compile(r"[A-Za-z0-9][\w.'’&-]*")
 _PARTICLE_PREFIX = re.compile(r"(?:al|el|ul|ad|ash|as|at|ar|an|az|bin|ben|ibn)[-‐‑]", re.IGNORECASE)
 
 
@@ -144,6 +145,7 @@ class _Names(_Page):
         }  # "NEW YORK 1996-08-25" is the place, whatever the standings call New York
         entities = _vote_types(entities, datelines)
         entities.extend(self._heading_mentions(entities))
+        entities.extend(self._capitals_mentions(entities))
         entities.sort(key=lambda e: (e.start, e.end))
         return entities
 
@@ -175,6 +177,63 @@ class _Names(_Page):
                         ent.start, ent.end, "ORG", name, ent.text, entity_id_for("ORG", name)
                     )
             out.append(ent)
+        return out
+
+    def _capitals_mentions(self, entities: Sequence[Entity]) -> list[Entity]:
+        """Names found elsewhere in the article, where a line in capitals repeats them (a
+        headline, "SOCCER - FIORENTINA BEAT MILAN"): the model rarely tags words in
+        capitals."""
+        text = self.text
+        lines: list[tuple[int, int]] = []
+        pos = 0
+        for line in text.split("\n"):
+            letters = [c for c in line if c.isalpha()]
+            upper = sum(c.isupper() for c in letters)
+            if len(letters) >= 6 and upper >= 0.8 * len(letters) and not self.in_heading(pos):
+                lines.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        if not lines or not entities:
+            return []
+        known: dict[str, tuple[EntityType, str]] = {}
+        parts: dict[str, set[str]] = defaultdict(set)
+        for ent in entities:
+            if ent.text.isupper():
+                continue
+            for key in (ent.text, ent.name):
+                if len(key) >= 3:
+                    known.setdefault(key.upper(), (ent.type, ent.name))
+            words = ent.name.split()
+            if ent.type == "PERSON" and len(words) >= 2:
+                for part in (words[0], words[-1]):
+                    if len(part) >= 3 and part.lower() not in self.rules.person_title_words:
+                        parts[part.upper()].add(ent.name)
+        for part, names in parts.items():
+            if len(names) == 1:
+                known.setdefault(part, ("PERSON", next(iter(names))))
+        if not known:
+            return []
+        covered = bytearray(len(text) + 1)
+        for ent in entities:
+            covered[ent.start : ent.end] = b"\x01" * (ent.end - ent.start)
+        longest = max(len(k.split()) for k in known)
+        out: list[Entity] = []
+        for s, e in lines:  # runs of up to ``longest`` spots, longest first: set look-ups
+            spots = [(m.start(), m.end()) for m in _CAPS_WORD.finditer(text, s, e)]
+            i = 0
+            while i < len(spots):
+                hit = 0
+                for n in range(min(longest, len(spots) - i), 0, -1):
+                    ws, we = spots[i][0], spots[i + n - 1][1]
+                    key = text[ws:we]
+                    if key not in known and key.rstrip(".") in known:
+                        key = key.rstrip(".")
+                        we = ws + len(key)
+                    if key in known and not any(covered[ws:we]):
+                        type_, name = known[key]
+                        out.append(Entity(ws, we, type_, name, key, entity_id_for(type_, name)))
+                        hit = n
+                        break
+                i += hit or 1
         return out
 
     def _heading_mentions(self, entities: Sequence[Entity]) -> list[Entity]:
