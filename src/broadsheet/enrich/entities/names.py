@@ -230,6 +230,8 @@ class _Names(_Page):
                         we = ws + len(key)
                     if key in known and not any(covered[ws:we]):
                         type_, name = known[key]
+                        if _is_dateline(text, ws, we):
+                            type_ = "PLACE"  # "PORTSMOUTH 2026-03-02", whatever the body said
                         out.append(Entity(ws, we, type_, name, key, entity_id_for(type_, name)))
                         hit = n
                         break
