@@ -70,12 +70,14 @@ _PLACE_AND_NICKNAME = re.compile(
     r"(?<![\w.’'-])[A-Z][a-z.]*(?:[ ][A-Z][a-z.]*){0,2}"
     r"[ ](?:[A-Z][a-z]+[ ])?[A-Z][a-z]+s(?![\w'’-])"
 )
-_NICKNAME = re.compile(r"[ ](?:[A-Z][a-z]+[ ])?[A-Z][a-z]+s(?![\w'’-])")
+_NICKNAME = re.compile(r"[ ](?:[A-Z][a-z]+[ ])?(?:[A-Z][a-z]+s|Sox)(?![\w'’-])")
 _INNINGS = re.compile(
     rf"(?:^|(?<=:[ ])|(?<=\)[ ],[ ]))(?P<a>{_NAME})[ ]\d{{1,3}}(?:-\d{{1,2}})?(?:[ ]declared)?"
     r"(?=[ ](?:\(|and[ ]|in[ ]\d|for[ ])|[ ]?[.,]?[ ]?$)",
     re.MULTILINE,
 )
+_RESULT = re.compile(r"\d{1,3}-\d{1,3}")
+_BEATEN = frozenset({"beat", "beating", "defeated", "against", "over", "v", "vs", "vs."})
 _PERSON_WORD = r"(?:[A-Z][a-z]*\.|[A-Z][\w'’-]*[a-z][\w'’-]*)"
 _PERSON_NAME = (
     rf"{_PERSON_WORD}(?:[ ](?:(?:de|van|von|da|der|den|di|le|la|bin|al)[ ])?{_PERSON_WORD}){{0,2}}"
@@ -272,7 +274,9 @@ class _Sports(_Steps):
         doc = self.doc
         sports = self._sports_report
         for sp in spans:
-            if sp.type not in ("PERSON", "PLACE") or sp.rule:
+            if sp.type not in ("PERSON", "PLACE", "ORG") or sp.rule:
+                continue
+            if sp.type == "ORG" and not sports:
                 continue
             toks = self._tokens_between(sp.start, sp.end)
             if toks is None or not len(toks) or toks.end >= len(doc):
@@ -293,10 +297,18 @@ class _Sports(_Steps):
                     or (
                         nxt.lower_ in ("won", "win", "beat", "drew", "lost", "lead", "led")
                         and after is not None
-                        and bool(re.fullmatch(r"\d{1,3}-\d{1,3}", after.text))
+                        and bool(_RESULT.fullmatch(after.text))
+                    )
+                    or (prev in _BEATEN and bool(_RESULT.fullmatch(nxt.text)))
+                    # "the Marlins", "the White Sox": a plural nickname
+                    or (
+                        prev == "the"
+                        and sp.type != "ORG"
+                        and bool(_NICKNAME.fullmatch(" " + self.text[sp.start : sp.end]))
+                        and not self._known_place(sp)
                     )
                 )
-            if team:
+            if team:  # a team by this evidence is one wherever the report names it
                 sp.type, sp.rule = "ORG", sports
 
     def _dateline(self, sp: _Span) -> bool:
