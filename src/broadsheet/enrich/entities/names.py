@@ -27,6 +27,9 @@ def entity_id_for(type_: str, name: str) -> str:
     return f"{type_.lower()}:{slug or 'x'}"
 
 
+_CAPS_START = re.compile(r"[A-Z][A-Z]")
+_LOWER = re.compile(r"[^\W\d_A-Z]")  # a letter that is not a capital (ASCII or not)
+_UPPER = re.compile(r"[A-Z]")
 _CAPS_WORD = re.compile(r"[A-Za-z0-9][\w.'’&-]*")
 _PARTICLE_PREFIX = re.compile(r"(?:al|el|ul|ad|ash|as|at|ar|an|az|bin|ben|ibn)[-‐‑]", re.IGNORECASE)
 
@@ -73,15 +76,18 @@ class _Names(_Page):
         for sp in spans:
             covered[sp.start : sp.end] = b"\x01" * (sp.end - sp.start)
         extra: list[_Span] = []
-        if by_part:
-            for tok in self.doc:
-                if (
-                    tok.text in by_part
-                    and not covered[tok.idx]
-                    and tok.pos_ == "PROPN"
-                    and not self.in_heading(tok.idx)
-                ):
-                    extra.append(_Span(tok.idx, tok.idx + len(tok.text), "PERSON"))
+        if by_part:  # the parts found in the text, then their tokens (not every token)
+            part_pattern = re.compile(
+                r"(?<!\w)(?:"
+                + "|".join(re.escape(p) for p in sorted(by_part, key=len, reverse=True))
+                + r")(?!\w)"
+            )
+            for hit in part_pattern.finditer(text):
+                if covered[hit.start()] or self.in_heading(hit.start()):
+                    continue
+                toks = self.doc.char_span(hit.start(), hit.end())
+                if toks is not None and len(toks) == 1 and toks[0].pos_ == "PROPN":
+                    extra.append(_Span(hit.start(), hit.end(), "PERSON"))
         spans = sorted(spans + extra, key=lambda s: s.start)
 
         # acronyms in brackets after an organisation: "Communist Party of China (CPC)"
@@ -187,10 +193,10 @@ class _Names(_Page):
         lines: list[tuple[int, int]] = []
         pos = 0
         for line in text.split("\n"):
-            letters = [c for c in line if c.isalpha()]
-            upper = sum(c.isupper() for c in letters)
-            if len(letters) >= 6 and upper >= 0.8 * len(letters) and not self.in_heading(pos):
-                lines.append((pos, pos + len(line)))
+            if _CAPS_START.search(line):  # a line without two capitals in a row is skipped
+                lower, upper = len(_LOWER.findall(line)), len(_UPPER.findall(line))
+                if upper >= 6 and upper >= 4 * lower and not self.in_heading(pos):
+                    lines.append((pos, pos + len(line)))
             pos += len(line) + 1
         if not lines or not entities:
             return []

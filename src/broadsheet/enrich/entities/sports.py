@@ -82,36 +82,48 @@ _PERSON_WORD = r"(?:[A-Z][a-z]*\.|[A-Z][\w'’-]*[a-z][\w'’-]*)"
 _PERSON_NAME = (
     rf"{_PERSON_WORD}(?:[ ](?:(?:de|van|von|da|der|den|di|le|la|bin|al)[ ])?{_PERSON_WORD}){{0,2}}"
 )
-_PLAYERS = (
-    # a player and a country: "Pete Sampras ( U.S. ) beat ...", "2. Natalya Torshina ( Kazakhstan )"
-    re.compile(
-        rf"(?:^|(?<=[ ]))(?P<a>{_PERSON_WORD}[ ]{_PERSON_NAME})"
-        r"[ ]\([ ]?(?P<c>[A-Z][\w. ]{1,30}?)[ ]?\)",
-        re.MULTILINE,
-    ),
-    # a scorer and the minute: "( Marcelo 19th , 47th", ", Juan Esnaider 58th",
-    # "Russia - Yuri Nikiforov ( 18th minute )"
-    re.compile(
-        rf"(?:^|(?<=\([ ])|(?<=,[ ])|(?<=[ ]-[ ]))(?P<a>{_PERSON_NAME})"
-        r"[ ](?:\([ ])?\d{1,3}(?:st|nd|rd|th)\b",
-        re.MULTILINE,
-    ),
-    # a bowler's figures: "Mullally 22-6-56-2"
-    re.compile(rf"(?P<a>{_PERSON_NAME})[ ]\d{{1,3}}(?:\.\d)?-\d{{1,3}}-\d{{1,3}}-\d{{1,2}}\b"),
-    # a numbered line-up: "8 - Zinzan Brooke , 7 - Josh Kronfeld ;"
-    re.compile(
-        rf"(?:^|(?<=[ ]))\d{{1,2}}[ ]-[ ](?P<a>{_PERSON_NAME})(?=[ ]?(?:[,;.(]|$))", re.MULTILINE
-    ),
-    # a golfer's rounds: "Iain Pyman 71 75", "Jonzon ( Sweden ) 67 67"
-    re.compile(rf"(?P<a>{_PERSON_NAME})(?:[ ]\([^()\n]{{2,30}}\))?[ ][67]\d[ ][67]\d\b"),
-    # a scorecard: "Saeed Anwar c Croft b Cork 176", "lbw b Jayasuriya"
-    re.compile(
-        rf"(?:(?<=\bc[ ])|(?<=\bst[ ])|(?<=\bb[ ]))(?P<a>{_PERSON_NAME})(?=[ ](?:b[ ]|\d|\()|$)",
-        re.MULTILINE,
-    ),
-    re.compile(
-        rf"^(?P<a>{_PERSON_NAME})(?=[ ](?:c|b|st|lbw|run[ ]out|not[ ]out)[ ])", re.MULTILINE
-    ),
+_PLAYERS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (re.compile(trigger), re.compile(pattern, re.MULTILINE))
+    for trigger, pattern in (
+        # a player and a country: "Pete Sampras ( U.S. ) beat", "Natalya Torshina ( Kazakhstan )"
+        (
+            r"\(",
+            rf"(?:^|(?<=[ ]))(?P<a>{_PERSON_WORD}[ ]{_PERSON_NAME})"
+            r"[ ]\([ ]?(?P<c>[A-Z][\w. ]{1,30}?)[ ]?\)",
+        ),
+        # a scorer and the minute: "( Marcelo 19th , 47th", ", Juan Esnaider 58th",
+        # "Russia - Yuri Nikiforov ( 18th minute )"
+        (
+            r"\d(?:st|nd|rd|th)\b",
+            rf"(?:^|(?<=\([ ])|(?<=,[ ])|(?<=[ ]-[ ]))(?P<a>{_PERSON_NAME})"
+            r"[ ](?:\([ ])?\d{1,3}(?:st|nd|rd|th)\b",
+        ),
+        # a bowler's figures: "Mullally 22-6-56-2"
+        (
+            r"\d-\d+-\d+-\d",
+            rf"(?P<a>{_PERSON_NAME})[ ]\d{{1,3}}(?:\.\d)?-\d{{1,3}}-\d{{1,3}}-\d{{1,2}}\b",
+        ),
+        # a numbered line-up: "8 - Zinzan Brooke , 7 - Josh Kronfeld ;"
+        (
+            r"\d[ ]-[ ][A-Z]",
+            rf"(?:^|(?<=[ ]))\d{{1,2}}[ ]-[ ](?P<a>{_PERSON_NAME})(?=[ ]?(?:[,;.(]|$))",
+        ),
+        # a golfer's rounds: "Iain Pyman 71 75", "Jonzon ( Sweden ) 67 67"
+        (
+            r"[67]\d[ ][67]\d\b",
+            rf"(?P<a>{_PERSON_NAME})(?:[ ]\([^()\n]{{2,30}}\))?[ ][67]\d[ ][67]\d\b",
+        ),
+        # a scorecard: "Saeed Anwar c Croft b Cork 176", "lbw b Jayasuriya"
+        (
+            r"\b(?:c|b|st)[ ][A-Z]",
+            rf"(?:(?<=\bc[ ])|(?<=\bst[ ])|(?<=\bb[ ]))(?P<a>{_PERSON_NAME})"
+            r"(?=[ ](?:b[ ]|\d|\()|$)",
+        ),
+        (
+            r"[ ](?:c|b|st|lbw)[ ]",
+            rf"^(?P<a>{_PERSON_NAME})(?=[ ](?:c|b|st|lbw|run[ ]out|not[ ]out)[ ])",
+        ),
+    )
 )
 
 
@@ -185,7 +197,9 @@ class _Sports(_Steps):
         if not self._sports_report:
             return spans
         found: list[_Span] = []
-        for pattern in _PLAYERS:
+        for trigger, pattern in _PLAYERS:
+            if not trigger.search(self.text):
+                continue  # a cheap test first: most reports have no scorecard
             for m in pattern.finditer(self.text):
                 if "c" in m.groupdict() and not self._country_like(m.group("c")):
                     continue
