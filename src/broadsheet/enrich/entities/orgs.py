@@ -6,11 +6,23 @@ ending in a keyword made organisations. Teams in sports reports are in ``sports`
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from broadsheet.models import EntityType
 
 from .spans import _clean_span, _is_cap, _normalise_space, _Span
 from .steps import _Steps
+
+
+@lru_cache(maxsize=8)
+def _keyword_pattern(keywords: frozenset[str]) -> re.Pattern[str]:
+    """The capitalised keywords as written ("Party", "PARTY", "Corp."), one pattern."""
+    words = sorted(keywords, key=len, reverse=True)
+    return re.compile(
+        r"(?<![\w.])(?:"
+        + "|".join(re.escape(w[:1].upper()) + "(?i:" + re.escape(w[1:]) + ")" for w in words)
+        + r")(?![\w])"
+    )
 
 
 class _Organisations(_Steps):
@@ -189,7 +201,11 @@ class _Organisations(_Steps):
             for i in range(sp.start, sp.end):
                 owner[i] = sp
         new: list[_Span] = []
-        for tok in doc:
+        for m in _keyword_pattern(self.rules.org_keywords_strong).finditer(self.text):
+            one = doc.char_span(m.start(), m.end())
+            if one is None or len(one) != 1:
+                continue  # not every token: the capitalised keywords
+            tok = one[0]
             if tok.lower_ not in self.rules.org_keywords_strong or not tok.text[:1].isupper():
                 continue
             if self.in_heading(tok.idx):
