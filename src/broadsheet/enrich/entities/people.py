@@ -228,6 +228,7 @@ class _People(_Steps):
                 and tok.text[:1].isupper()
                 and tok.whitespace_
                 and tok.lower_ not in self.rules.person_title_words
+                and tok.lower_ not in self.rules.demonyms  # "Frenchman" Julien Marceau
                 and tok.lower_ not in {p[0] for p in self.rules.title_phrases}
                 and not self._has_keyword([tok.text], self.rules.org_keywords)
                 and not self._has_keyword([tok.text], self.rules.org_keywords_strong)
