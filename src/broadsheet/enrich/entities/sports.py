@@ -142,7 +142,7 @@ class _Sports(_Steps):
         first = text[: text.find("\n")] if "\n" in text else text
         words = re.findall(r"[a-z]+", first[:200].lower())
         sports = self.rules.sport_words
-        pairs = zip(words, [*words[1:], ""], strict=True)
+        pairs = zip(words, [*words[1:], ""][: len(words)], strict=True)
         return any(w in sports or f"{w} {v}" in sports for w, v in pairs)
 
     def _country_like(self, name: str) -> bool:
