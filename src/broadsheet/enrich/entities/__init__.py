@@ -22,7 +22,8 @@ rules     the tables: spaCy labels, the word lists of ``data/entity_rules.json``
 spans     the article under annotation (``_Page``), headings, working spans
 mentions  finding the mentions (``_Mentions``): spaCy's spans, places, the final filter
 people    the steps about people (``_People``): initials, particles, titles, roles
-orgs      the steps about organisations (``_Organisations``): teams, companies, keywords
+orgs      the steps about organisations (``_Organisations``): companies, keywords
+sports    the steps about teams in sports reports (``_Sports``): results, standings, fixtures
 steps     what those steps share (``_Steps``)
 names     canonical names and archive-wide ids (``_Names``)
 """
@@ -60,11 +61,15 @@ class _Annotator(_Mentions, _Names):
         spans = self._particle_names(spans)
         self._type_by_keywords(spans)
         self._teams(spans)
-        spans = self._score_lines(spans)
+        spans = self._players(spans)
+        spans = self._layout_teams(spans)
+        self._teams_by_context(spans)
+        self._orgs_by_context(spans)
         spans = self._extend_orgs(spans)
         spans = self._rule_orgs(spans)
         self._people_by_role(spans)
         spans = self._apply_titles(spans)
+        spans = self._team_mentions(spans)
         spans = self._filter(spans)
         return self._resolve(spans)
 

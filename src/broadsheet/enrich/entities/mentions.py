@@ -21,6 +21,7 @@ from .orgs import _Organisations
 from .people import _INITIAL, _People
 from .rules import _LABELS
 from .spans import _clean_span, _is_cap, _normalise_space, _segments, _Span
+from .sports import _Sports
 
 _NOT_NAME_POS = frozenset(
     {"VERB", "PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "ADV", "INTJ", "NUM"}
@@ -32,6 +33,7 @@ _NAME_PARTICLES = frozenset(
 _HTML_ENTITY = re.compile(r"&#?\w+;")
 _TRAILING_NUMBER = re.compile(r"\s\d[\d\s,.:/-]*$")
 _BRANDED_PRODUCT = re.compile(r"[ie][A-Z][a-z]+(?: [A-Z0-9][\w]*)?")  # iPhone, iPad Pro, eBook
+_COLUMN_HEAD = re.compile(r"[A-Z]{1,3}")
 _WORD = re.compile(r"[A-Za-z][A-Za-z.]*")
 _NAME_BREAK = re.compile(r"[ ][-–—][ ]|[ ]\d[\d.,]*[ ](?=[A-Z])")
 _BRACKETED = re.compile(r"[ ]?\([ ]?([A-Za-z][A-Za-z. ]{1,30}?)[ ]?\)")
@@ -40,7 +42,7 @@ _DATELINE_REST = re.compile(
 )
 
 
-class _Mentions(_People, _Organisations):
+class _Mentions(_People, _Organisations, _Sports):
     """The mention-finding steps of the rule layer, in the order ``run`` applies them."""
 
     def _model_spans(self) -> list[_Span]:
@@ -53,9 +55,28 @@ class _Mentions(_People, _Organisations):
                 for s, e in self._pieces(s0, e0):
                     s, e = _clean_span(self.text, s, e)
                     e = self._drop_trailing_numbers(s, e, type_)
+                    s, e = self._trim_words(s, e, type_)
                     if e > s and not self.in_heading(s):
                         out.append(_Span(s, e, self._retype(s, e, type_)))
         return out
+
+    def _trim_words(self, start: int, end: int, type_: EntityType) -> tuple[int, int]:
+        """Common words the model ran into a name come off its end ("Xinhua news agency",
+        "Van province", "Oval on"), and a nationality off a person's front ("Frenchman
+        Cedric Pioline", "Pole Wojtek Lazarek")."""
+        if type_ not in ("PERSON", "PLACE", "ORG"):
+            return start, end
+        text = self.text
+        while True:
+            cut = text.rfind(" ", start, end)
+            if cut < 0 or not text[cut + 1 : end].isalpha() or not text[cut + 1 : end].islower():
+                break
+            end = _clean_span(text, start, cut)[1]
+        if type_ == "PERSON":
+            first = text.find(" ", start, end)
+            if first > 0 and text[start:first].lower() in self.rules.demonyms:
+                start = first + 1
+        return start, end
 
     def _pieces(self, start: int, end: int) -> list[tuple[int, int]]:
         """A span cut where a name cannot go on: at a spaced dash ("CRICKET - ENGLAND") and
@@ -183,13 +204,31 @@ class _Mentions(_People, _Organisations):
                 sp.type = "ORG"  # a well-known company the model took for a person or place
             if low in self.rules.not_entities or low.rstrip(".") in self.rules.not_entities:
                 continue
+            words = low.split()
+            if words[-1] in self.rules.heading_words or (
+                len(words) >= 2 and all(_COLUMN_HEAD.fullmatch(w) for w in surface.split())
+            ):
+                continue  # "MAJOR LEAGUE STANDINGS", "W L PCT GB": a table's headings
+            if (
+                len(words) == 2
+                and words[0] in self.rules.vehicle_makers
+                and words[1] not in self.rules.org_keywords
+                and words[1] not in self.rules.org_keywords_strong
+                and surface.split()[1][:1].isupper()
+            ):
+                sp.type = "PRODUCT"  # "Ford Escort", "Toyota Celica": a model, not its maker
             if _normalise_space(low) in self.rules.products or _BRANDED_PRODUCT.fullmatch(surface):
                 sp.type = "PRODUCT"  # "iPhone": a product, not its maker
                 out.append(sp)
                 continue
             toks = self._tokens_between(sp.start, sp.end)
-            if toks is not None and len(toks) == 1 and toks[0].pos_ in _NOT_NAME_POS:
-                continue
+            if (
+                not sp.rule
+                and toks is not None
+                and len(toks) == 1
+                and toks[0].pos_ in _NOT_NAME_POS
+            ):
+                continue  # a rule's span stands on its own evidence ("Schalke 3 0 2 1": a row)
             if sp.type == "PERSON":
                 words = surface.split()
                 if any(any(c.isdigit() for c in w) for w in words):

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from broadsheet.models import Entity, EntityType
 
-from .spans import _normalise_space, _Page, _Span
+from .spans import _is_dateline, _normalise_space, _Page, _Span
 
 
 def entity_id_for(type_: str, name: str) -> str:
@@ -27,6 +27,10 @@ def entity_id_for(type_: str, name: str) -> str:
     return f"{type_.lower()}:{slug or 'x'}"
 
 
+_CAPS_START = re.compile(r"[A-Z][A-Z]")
+_LOWER = re.compile(r"[^\W\d_A-Z]")  # a letter that is not a capital (ASCII or not)
+_UPPER = re.compile(r"[A-Z]")
+_CAPS_WORD = re.compile(r"[A-Za-z0-9][\w.'’&-]*")
 _PARTICLE_PREFIX = re.compile(r"(?:al|el|ul|ad|ash|as|at|ar|an|az|bin|ben|ibn)[-‐‑]", re.IGNORECASE)
 
 
@@ -72,15 +76,18 @@ class _Names(_Page):
         for sp in spans:
             covered[sp.start : sp.end] = b"\x01" * (sp.end - sp.start)
         extra: list[_Span] = []
-        if by_part:
-            for tok in self.doc:
-                if (
-                    tok.text in by_part
-                    and not covered[tok.idx]
-                    and tok.pos_ == "PROPN"
-                    and not self.in_heading(tok.idx)
-                ):
-                    extra.append(_Span(tok.idx, tok.idx + len(tok.text), "PERSON"))
+        if by_part:  # the parts found in the text, then their tokens (not every token)
+            part_pattern = re.compile(
+                r"(?<!\w)(?:"
+                + "|".join(re.escape(p) for p in sorted(by_part, key=len, reverse=True))
+                + r")(?!\w)"
+            )
+            for hit in part_pattern.finditer(text):
+                if covered[hit.start()] or self.in_heading(hit.start()):
+                    continue
+                toks = self.doc.char_span(hit.start(), hit.end())
+                if toks is not None and len(toks) == 1 and toks[0].pos_ == "PROPN":
+                    extra.append(_Span(hit.start(), hit.end(), "PERSON"))
         spans = sorted(spans + extra, key=lambda s: s.start)
 
         # acronyms in brackets after an organisation: "Communist Party of China (CPC)"
@@ -139,8 +146,12 @@ class _Names(_Page):
                 Entity(sp.start, sp.end, type_, name, surface, entity_id_for(type_, name))
             )
         entities = self._qualify_by_country(entities)
-        entities = _vote_types(entities)
+        datelines = {
+            sp.start for sp in spans if sp.type == "PLACE" and _is_dateline(text, sp.start, sp.end)
+        }  # "NEW YORK 1996-08-25" is the place, whatever the standings call New York
+        entities = _vote_types(entities, datelines)
         entities.extend(self._heading_mentions(entities))
+        entities.extend(self._capitals_mentions(entities))
         entities.sort(key=lambda e: (e.start, e.end))
         return entities
 
@@ -172,6 +183,65 @@ class _Names(_Page):
                         ent.start, ent.end, "ORG", name, ent.text, entity_id_for("ORG", name)
                     )
             out.append(ent)
+        return out
+
+    def _capitals_mentions(self, entities: Sequence[Entity]) -> list[Entity]:
+        """Names found elsewhere in the article, where a line in capitals repeats them (a
+        headline, "SOCCER - FIORENTINA BEAT MILAN"): the model rarely tags words in
+        capitals."""
+        text = self.text
+        lines: list[tuple[int, int]] = []
+        pos = 0
+        for line in text.split("\n"):
+            if _CAPS_START.search(line):  # a line without two capitals in a row is skipped
+                lower, upper = len(_LOWER.findall(line)), len(_UPPER.findall(line))
+                if upper >= 6 and upper >= 4 * lower and not self.in_heading(pos):
+                    lines.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        if not lines or not entities:
+            return []
+        known: dict[str, tuple[EntityType, str]] = {}
+        parts: dict[str, set[str]] = defaultdict(set)
+        for ent in entities:
+            if ent.text.isupper():
+                continue
+            for key in (ent.text, ent.name):
+                if len(key) >= 3:
+                    known.setdefault(key.upper(), (ent.type, ent.name))
+            words = ent.name.split()
+            if ent.type == "PERSON" and len(words) >= 2:
+                for part in (words[0], words[-1]):
+                    if len(part) >= 3 and part.lower() not in self.rules.person_title_words:
+                        parts[part.upper()].add(ent.name)
+        for part, names in parts.items():
+            if len(names) == 1:
+                known.setdefault(part, ("PERSON", next(iter(names))))
+        if not known:
+            return []
+        covered = bytearray(len(text) + 1)
+        for ent in entities:
+            covered[ent.start : ent.end] = b"\x01" * (ent.end - ent.start)
+        longest = max(len(k.split()) for k in known)
+        out: list[Entity] = []
+        for s, e in lines:  # runs of up to ``longest`` spots, longest first: set look-ups
+            spots = [(m.start(), m.end()) for m in _CAPS_WORD.finditer(text, s, e)]
+            i = 0
+            while i < len(spots):
+                hit = 0
+                for n in range(min(longest, len(spots) - i), 0, -1):
+                    ws, we = spots[i][0], spots[i + n - 1][1]
+                    key = text[ws:we]
+                    if key not in known and key.rstrip(".") in known:
+                        key = key.rstrip(".")
+                        we = ws + len(key)
+                    if key in known and not any(covered[ws:we]):
+                        type_, name = known[key]
+                        if _is_dateline(text, ws, we):
+                            type_ = "PLACE"  # "PORTSMOUTH 2026-03-02", whatever the body said
+                        out.append(Entity(ws, we, type_, name, key, entity_id_for(type_, name)))
+                        hit = n
+                        break
+                i += hit or 1
         return out
 
     def _heading_mentions(self, entities: Sequence[Entity]) -> list[Entity]:
@@ -213,15 +283,20 @@ class _Names(_Page):
 _TYPE_PRIORITY: dict[str, int] = {"ORG": 5, "PLACE": 4, "PERSON": 3, "EVENT": 2, "PRODUCT": 1}
 
 
-def _vote_types(entities: list[Entity]) -> list[Entity]:
-    """One type per canonical name within an article: the most frequent one wins."""
+def _vote_types(
+    entities: list[Entity], fixed: frozenset[int] | set[int] = frozenset()
+) -> list[Entity]:
+    """One type per canonical name within an article: the most frequent one wins (not over
+    the mentions starting at ``fixed`` offsets, which neither vote nor change)."""
+    fixed = fixed or set()
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for ent in entities:
-        votes[ent.name][ent.type] += 1
+        if ent.start not in fixed:
+            votes[ent.name][ent.type] += 1
     out: list[Entity] = []
     for ent in entities:
         counter = votes[ent.name]
-        if len(counter) > 1:
+        if len(counter) > 1 and ent.start not in fixed:
             best = max(counter, key=lambda t: (counter[t], _TYPE_PRIORITY.get(t, 0)))
             if best != ent.type:
                 best_type: EntityType = best  # type: ignore[assignment]

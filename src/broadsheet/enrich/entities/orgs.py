@@ -1,81 +1,64 @@
-"""Finding organisations: teams in sports reports and result lines, well-known company
-names taken whole, "Shanghai’s Fudan University" split into a place and an organisation,
-organisation keywords retyping spans, "Party of" / "University of" extended to the name
-after, and untagged capitalised runs ending in a keyword made organisations."""
+"""Finding organisations: well-known company names taken whole, "Shanghai’s Fudan
+University" split into a place and an organisation, organisation keywords retyping spans,
+"Party of" / "University of" extended to the name after, and untagged capitalised runs
+ending in a keyword made organisations. Teams in sports reports are in ``sports``."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from broadsheet.models import EntityType
 
 from .spans import _clean_span, _is_cap, _normalise_space, _Span
 from .steps import _Steps
 
-_SCORE = re.compile(
-    r"(?<![\w.-])\d{1,3}-\d{1,3}(?![\w.-])|(?<=[a-z] )\d{1,3} [A-Z][a-z]+ \d{1,3}\b"
-)
-_TEAM_AFTER = re.compile(
-    r"[ ]\d{1,3}(?:[ ,;\n]|$)|[ ](?:beat|beats|drew|draw|v|vs\.?|lost to|defeated)[ ]"
-)
-_TABLE_ROW = re.compile(r"^[A-Z][\w. ]{1,30} \d{1,3} \d{1,3}\b", re.MULTILINE)  # standings
-_SCORE_LINE = re.compile(
-    r"^([A-Z][^\d\n()]{1,40}?)[ ](\d{1,3})[ ]([A-Z][^\d\n()]{1,40}?)[ ](\d{1,3})[ ]?$", re.MULTILINE
-)
-_TEAM_BEFORE = re.compile(r"(?:[ ]v|vs\.?|beat|against|drew with)[ ]$")
+
+@lru_cache(maxsize=8)
+def _keyword_pattern(keywords: frozenset[str]) -> re.Pattern[str]:
+    """The capitalised keywords as written ("Party", "PARTY", "Corp."), one pattern."""
+    words = sorted(keywords, key=len, reverse=True)
+    return re.compile(
+        r"(?<![\w.])(?:"
+        + "|".join(re.escape(w[:1].upper()) + "(?i:" + re.escape(w[1:]) + ")" for w in words)
+        + r")(?![\w])"
+    )
 
 
 class _Organisations(_Steps):
     """The mention-finding steps about organisations (and teams)."""
 
-    def _teams(self, spans: list[_Span]) -> None:
-        """In a sports report (several scores or table rows), a city or region followed by a
-        score, or beating or drawing with another, is a team: an organisation
-        ("Chicago 5 Houston 3",
-        "Leicestershire 22 points", "Somerset beat Kent"). Countries stay places, as
-        national sides are usually written (CoNLL's convention too)."""
-        if len(_SCORE.findall(self.text)) + len(_TABLE_ROW.findall(self.text)) < 3:
-            return
+    def _orgs_by_context(self, spans: list[_Span]) -> None:
+        """A name the model took for a person or an unknown place is an organisation when
+        the text says so: after a word for one ("conglomerate Bollore", "state bank
+        Banespa", "the daily Gente") or before its shares, units or spokesman ("Niugini
+        Mining shares", "a Barrick spokesman"). Not a name the article also gives a person
+        ("Clinton spokesman Mike McCurry")."""
+        doc = self.doc
+        people: set[str] = set()
         for sp in spans:
-            if sp.type != "PLACE":
+            words = self.text[sp.start : sp.end].split()
+            if sp.type == "PERSON" and len(words) >= 2:
+                people.update(words)
+        for sp in spans:
+            if sp.type not in ("PERSON", "PLACE") or sp.rule:
                 continue
-            name = _normalise_space(self.text[sp.start : sp.end]).lower()
-            if name in self.rules.countries or name in self.rules.place_aliases:
+            surface = _normalise_space(self.text[sp.start : sp.end])
+            low = surface.lower()
+            if sp.type == "PLACE" and (low in self.rules.places or low in self.rules.place_aliases):
                 continue
-            after = self.text[sp.end : sp.end + 24]
-            before = self.text[max(0, sp.start - 12) : sp.start]
-            if _TEAM_AFTER.match(after) or _TEAM_BEFORE.search(before):
+            if any(w in people for w in surface.split()):
+                continue
+            toks = self._tokens_between(sp.start, sp.end)
+            if toks is None or not len(toks):
+                continue
+            k = toks.end
+            if k < len(doc) and doc[k].tag_ == "POS":
+                k += 1
+            after = doc[k].lower_ if k < len(doc) else ""
+            before = doc[toks.start - 1].lower_ if toks.start else ""
+            if after in self.rules.org_roles or before in self.rules.org_nouns:
                 sp.type = "ORG"
-
-    def _score_lines(self, spans: list[_Span]) -> list[_Span]:
-        """A result line, "Ajax 2 PSV Eindhoven 1", names two teams: organisations, whatever
-        the model took them for (countries stay places); sides it missed are added."""
-        found: list[tuple[int, int]] = []
-        for m in _SCORE_LINE.finditer(self.text):
-            for g in (1, 3):
-                s, e = _clean_span(self.text, m.start(g), m.end(g))
-                if e > s:
-                    found.append((s, e))
-        if not found:
-            return spans
-        out = list(spans)
-        for s, e in found:
-            name = _normalise_space(self.text[s:e]).lower()
-            if name in self.rules.countries or name in self.rules.place_aliases:
-                continue
-            if name in self.rules.not_entities or not self.text[s].isupper():
-                continue
-            inside = [
-                sp
-                for sp in out
-                if (s <= sp.start and sp.end <= e) or (sp.type == "MISC" and sp.start == s)
-            ]
-            if any(sp.start < e and s < sp.end for sp in out if sp not in inside):
-                continue
-            for sp in inside:
-                out.remove(sp)
-            out.append(_Span(s, e, "ORG", rule=True))
-        return sorted(out, key=lambda sp: sp.start)
 
     def _known_companies(self, spans: list[_Span]) -> list[_Span]:
         """Well-known multi-word company names the model split or mistyped
@@ -218,7 +201,11 @@ class _Organisations(_Steps):
             for i in range(sp.start, sp.end):
                 owner[i] = sp
         new: list[_Span] = []
-        for tok in doc:
+        for m in _keyword_pattern(self.rules.org_keywords_strong).finditer(self.text):
+            one = doc.char_span(m.start(), m.end())
+            if one is None or len(one) != 1:
+                continue  # not every token: the capitalised keywords
+            tok = one[0]
             if tok.lower_ not in self.rules.org_keywords_strong or not tok.text[:1].isupper():
                 continue
             if self.in_heading(tok.idx):

@@ -11,6 +11,7 @@ from .spans import _clean_span, _Span
 from .steps import _Steps
 
 _INITIAL = re.compile(r"[A-Z]\.")
+_INITIAL_IN_TEXT = re.compile(r"(?<![^\W_])[A-Z]\.(?=\s)")
 _PARTICLE_NAME = re.compile(
     r"((?:[A-Z][a-z]+[ ]){1,3})(?:al|el|ad|bin|ben|ibn)(?:-|[ ])([A-Z][a-z]+)(?![\w-])"
 )
@@ -49,9 +50,11 @@ class _People(_Steps):
         for sp in spans:
             taken[sp.start : sp.end] = b"\x01" * (sp.end - sp.start)
         found: list[_Span] = []
-        for tok in doc[:-1]:
-            if len(tok.text) != 2 or not _INITIAL.fullmatch(tok.text) or not tok.whitespace_:
+        for m in _INITIAL_IN_TEXT.finditer(self.text):  # not every token: the initials
+            one = doc.char_span(m.start(), m.end())
+            if one is None or len(one) != 1 or one.end >= len(doc):
                 continue
+            tok = one[0]
             nxt = doc[tok.i + 1]
             if tok.i and (doc[tok.i - 1].text[:1].isupper() and not doc[tok.i - 1].is_punct):
                 continue  # inside a longer capitalised run
@@ -225,6 +228,7 @@ class _People(_Steps):
                 and tok.text[:1].isupper()
                 and tok.whitespace_
                 and tok.lower_ not in self.rules.person_title_words
+                and tok.lower_ not in self.rules.demonyms  # "Frenchman" Julien Marceau
                 and tok.lower_ not in {p[0] for p in self.rules.title_phrases}
                 and not self._has_keyword([tok.text], self.rules.org_keywords)
                 and not self._has_keyword([tok.text], self.rules.org_keywords_strong)

@@ -50,6 +50,15 @@ class EntityRules:
     company_pattern: re.Pattern[str] | None = None  # the same names, as written in text
     products: frozenset[str] = frozenset()  # product names ("iphone"): PRODUCT, not ORG
     event_words: frozenset[str] = frozenset()  # a name ending so is an event ("U.S. Open")
+    place_plurals: frozenset[str] = frozenset()  # "Florida Keys": a place, not a team
+    sport_words: frozenset[str] = frozenset()  # a sport named in the first line
+    team_roles: frozenset[str] = frozenset()  # "Lecce striker ...": the name is a team
+    team_nouns: frozenset[str] = frozenset()  # "champions Ajax": the name is a team
+    org_roles: frozenset[str] = frozenset()  # "Niugini Mining shares": an organisation
+    org_nouns: frozenset[str] = frozenset()  # "conglomerate Bollore": an organisation
+    demonyms: frozenset[str] = frozenset()  # "Frenchman", "Pole": not part of a name
+    heading_words: frozenset[str] = frozenset()  # "LEAGUE STANDINGS": a heading, no name
+    vehicle_makers: frozenset[str] = frozenset()  # "Ford Escort": a model (PRODUCT)
 
 
 def _as_written(word: str) -> str:
@@ -89,6 +98,15 @@ def load_entity_rules() -> EntityRules:
         companies=frozenset(k.lower() for k in aliases if " " in k),
         products=frozenset(w.lower() for w in raw.get("products", ())),
         event_words=frozenset(w.lower() for w in raw.get("event_words", ())),
+        place_plurals=frozenset(w.lower() for w in raw.get("place_plurals", ())),
+        sport_words=frozenset(w.lower() for w in raw.get("sport_words", ())),
+        team_roles=frozenset(w.lower() for w in raw.get("team_roles", ())),
+        team_nouns=frozenset(w.lower() for w in raw.get("team_nouns", ())),
+        org_roles=frozenset(w.lower() for w in raw.get("org_roles", ())),
+        org_nouns=frozenset(w.lower() for w in raw.get("org_nouns", ())),
+        demonyms=frozenset(w.lower() for w in raw.get("demonyms", ())),
+        heading_words=frozenset(w.lower() for w in raw.get("heading_words", ())),
+        vehicle_makers=frozenset(w.lower() for w in raw.get("vehicle_makers", ())),
         company_pattern=re.compile(
             r"(?<![\w&-])(?:"
             + "|".join(

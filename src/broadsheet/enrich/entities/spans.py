@@ -128,6 +128,15 @@ def _segments(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
         pos += len(piece)
 
 
+_DATELINE_AFTER = re.compile(r"[ ]?(?:,[ ]?[A-Z][\w. ]{1,30}?[ ]?)?(?:\d{4}-\d\d-\d\d|\(\w+\))")
+
+
+def _is_dateline(text: str, start: int, end: int) -> bool:
+    """A name opening a dateline: "NEW YORK 1996-08-25", "LONDON (Reuters)"."""
+    line = text.rfind("\n", 0, start)
+    return not text[line + 1 : start].strip() and bool(_DATELINE_AFTER.match(text, end))
+
+
 def _normalise_space(name: str) -> str:
     return " ".join(name.split())
 
