@@ -59,14 +59,17 @@ def create_app(
     app.state.reader_key = secrets.token_bytes(32)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
+    templates.env.auto_reload = False  # no stat() of each template file on every page
     templates.env.globals.update(t=text, u=safe_url)
     app.state.templates = templates
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    # the pages first: most requests are pages, and a request is matched against the routes
+    # in this order (no two routers share a path)
+    app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(stream.router)
     app.include_router(reader.router)
-    app.include_router(pages.router)
     _errors(app)
     return app
 
