@@ -35,7 +35,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pyotp
@@ -115,7 +115,7 @@ class Stats:
 async def _timed(stats: Stats, page: str, call: Any) -> httpx.Response | None:
     started = time.perf_counter()
     try:
-        response = await call
+        response: httpx.Response = await call
     except httpx.HTTPError as exc:
         stats.errors.append(f"{page}: {type(exc).__name__}")
         return None
@@ -151,7 +151,7 @@ async def _log_in(client: httpx.AsyncClient, stats: Stats, name: str, uri: str) 
             data={
                 "name": name,
                 "password": PASSWORD,
-                "code": pyotp.parse_uri(uri).now(),
+                "code": cast(pyotp.TOTP, pyotp.parse_uri(uri)).now(),
                 "csrf": pre.group(1) if pre else "",
                 "next": "/",
             },
