@@ -26,6 +26,7 @@ from .render import article_html, chart_svg, snippet_html
 from .security import (
     PRE_CSRF_COOKIE,
     SESSION_COOKIE,
+    LoginRequired,
     Principal,
     check_csrf,
     check_origin,
@@ -38,7 +39,11 @@ __all__ = ["router"]
 
 async def form_guard(request: Request) -> None:
     """Every form post carries its CSRF token and comes from this site, checked before the
-    form's fields are: a cross-site post is 403, whatever else it lacks."""
+    form's fields are: a cross-site post is 403, whatever else it lacks. Without a session
+    cookie at all, any page but the login form is the login page, before its parameters
+    are looked at (no store lookup here: ``signed_in`` does that in the page's own call)."""
+    if request.url.path != "/login" and not request.cookies.get(SESSION_COOKIE):
+        raise LoginRequired()
     if request.method != "POST":
         return
     form = await request.form()
