@@ -5,15 +5,13 @@ X-CSRF-Token header on state changes. Each user sees only their own alerts and i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import WebError
-
-if TYPE_CHECKING:
-    from ..service import Service
+from .common import require_admin, service
 from .security import Principal, api_principal
 
 __all__ = ["router"]
@@ -99,10 +97,16 @@ Me = Annotated[Principal, Depends(api_principal)]
 Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page")]
 Limit = Annotated[int, Query(ge=1, le=200)]
 _ID_MAX = 2**62
+Id = Annotated[int, Path(ge=1, le=_ID_MAX)]
+QueryText = Annotated[str, Query(min_length=1, max_length=2000)]
+Ticker = Annotated[str, Path(min_length=1, max_length=100)]
+Day = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+svc = service
 
 
-def svc(request: Request) -> Service:
-    return cast("Service", request.app.state.svc)
+def _listing(views: Iterable[Any]) -> dict[str, Any]:
+    """A whole list in the paged form (its JSON items, no next page)."""
+    return {"items": [v.to_json() for v in views], "next_cursor": None}
 
 
 # ------------------------------------------------------------------------------ who I am
@@ -120,8 +124,7 @@ def me(principal: Me) -> dict[str, Any]:
 
 @router.get("/top", tags=["news"], summary="Top stories: one row per story cluster")
 def top(request: Request, principal: Me, q: str = "", limit: Limit = 20) -> dict[str, Any]:
-    rows = svc(request).top(q, limit=limit, owner=principal.owner)
-    return {"items": [r.to_json() for r in rows], "next_cursor": None}
+    return _listing(svc(request).top(q, limit=limit, owner=principal.owner))
 
 
 _ALERT_LINKS = {
@@ -176,18 +179,13 @@ def articles(request: Request, cursor: Cursor = None, limit: Limit = 20) -> dict
     summary="One story, read like an analyst",
     operation_id="get_article",
 )
-def article(request: Request, article_id: Annotated[int, Path(ge=1, le=_ID_MAX)]) -> Any:
+def article(request: Request, article_id: Id) -> Any:
     return svc(request).read(article_id).to_json()
 
 
 @router.get("/quotes", tags=["news"], summary="Quotes in the stories matching a query")
-def quotes(
-    request: Request,
-    q: Annotated[str, Query(min_length=1, max_length=2000)],
-    limit: Limit = 20,
-) -> dict[str, Any]:
-    found = svc(request).quotes(q, limit=limit)
-    return {"items": [x.to_json() for x in found], "next_cursor": None}
+def quotes(request: Request, q: QueryText, limit: Limit = 20) -> dict[str, Any]:
+    return _listing(svc(request).quotes(q, limit=limit))
 
 
 @router.get("/people/{name}", tags=["people"], summary="A person: names, titles, quotes")
@@ -196,27 +194,17 @@ def person(request: Request, name: Annotated[str, Path(min_length=1, max_length=
 
 
 @router.get("/companies/{ticker}", tags=["markets"], summary="A company and its news")
-def company(request: Request, ticker: Annotated[str, Path(min_length=1, max_length=100)]) -> Any:
+def company(request: Request, ticker: Ticker) -> Any:
     return svc(request).company(ticker).to_json()
 
 
 @router.get("/prices/{ticker}", tags=["markets"], summary="Daily prices of a ticker")
-def prices(
-    request: Request,
-    ticker: Annotated[str, Path(min_length=1, max_length=100)],
-    start: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
-    end: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
-) -> Any:
+def prices(request: Request, ticker: Ticker, start: Day = None, end: Day = None) -> Any:
     return svc(request).prices(ticker, start, end).to_json()
 
 
 @router.get("/prices/{ticker}/chart", tags=["markets"], summary="Prices with news markers")
-def chart(
-    request: Request,
-    ticker: Annotated[str, Path(min_length=1, max_length=100)],
-    start: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
-    end: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
-) -> Any:
+def chart(request: Request, ticker: Ticker, start: Day = None, end: Day = None) -> Any:
     return svc(request).chart(ticker, start, end).to_json()
 
 
@@ -230,27 +218,19 @@ class SourceIn(BaseModel):
 
 @router.get("/sources", tags=["sources"], summary="Sources and their health")
 def sources(request: Request) -> dict[str, Any]:
-    return {"items": [s.to_json() for s in svc(request).sources()], "next_cursor": None}
+    return _listing(svc(request).sources())
 
 
 @router.post("/sources", tags=["sources"], status_code=201, summary="Subscribe (admins)")
 def add_source(request: Request, principal: Me, body: SourceIn) -> dict[str, Any]:
-    _admin(principal)
-    added = svc(request).subscribe(body.url, title=body.title)
-    return {"items": [s.to_json() for s in added], "next_cursor": None}
+    require_admin(principal)
+    return _listing(svc(request).subscribe(body.url, title=body.title))
 
 
 @router.delete("/sources/{source_id}", tags=["sources"], summary="Unsubscribe (admins)")
-def remove_source(
-    request: Request, principal: Me, source_id: Annotated[int, Path(ge=1, le=_ID_MAX)]
-) -> Any:
-    _admin(principal)
+def remove_source(request: Request, principal: Me, source_id: Id) -> Any:
+    require_admin(principal)
     return svc(request).remove_source(source_id).to_json()
-
-
-def _admin(principal: Principal) -> None:
-    if not principal.user.admin:
-        raise WebError(403, "forbidden", "only an admin may do that")
 
 
 # ------------------------------------------------------------------------------ alerts
@@ -269,8 +249,7 @@ AlertRef = Annotated[str, Path(min_length=1, max_length=100, description="id or 
     "/alerts", tags=["alerts"], summary="Your alerts (saved searches)", response_model=AlertsOut
 )
 def alerts(request: Request, principal: Me) -> dict[str, Any]:
-    views = svc(request).alerts(owner=principal.owner)
-    return {"items": [v.to_json() for v in views], "next_cursor": None}
+    return _listing(svc(request).alerts(owner=principal.owner))
 
 
 @router.post(
@@ -291,9 +270,7 @@ def add_alert(request: Request, principal: Me, body: AlertIn) -> Any:
 
 @router.get("/alerts/preview", tags=["alerts"], summary="How often a query would have fired")
 def preview_alert(
-    request: Request,
-    q: Annotated[str, Query(min_length=1, max_length=2000)],
-    days: Annotated[int, Query(ge=1, le=365)] = 7,
+    request: Request, q: QueryText, days: Annotated[int, Query(ge=1, le=365)] = 7
 ) -> Any:
     return svc(request).preview_alert(q, days).to_json()
 
@@ -381,8 +358,7 @@ class TokenIn(BaseModel):
 @router.get("/sessions", tags=["account"], summary="Your active sessions")
 def sessions(request: Request, principal: Me) -> dict[str, Any]:
     current = principal.session.id if principal.session is not None else None
-    found = svc(request).sessions(principal.owner, current=current)
-    return {"items": [s.to_json() for s in found], "next_cursor": None}
+    return _listing(svc(request).sessions(principal.owner, current=current))
 
 
 @router.delete("/sessions/{session_id}", tags=["account"], summary="End one of your sessions")
@@ -395,8 +371,7 @@ def end_session(
 
 @router.get("/tokens", tags=["account"], summary="Your API tokens (never the secrets)")
 def tokens(request: Request, principal: Me) -> dict[str, Any]:
-    found = svc(request).tokens(principal.owner)
-    return {"items": [t.to_json() for t in found], "next_cursor": None}
+    return _listing(svc(request).tokens(principal.owner))
 
 
 @router.post(
@@ -427,7 +402,5 @@ def add_token(request: Request, principal: Me, body: TokenIn) -> dict[str, Any]:
     summary="Revoke one of your tokens",
     operation_id="revoke_token",
 )
-def revoke_token(
-    request: Request, principal: Me, token_id: Annotated[int, Path(ge=1, le=_ID_MAX)]
-) -> Any:
+def revoke_token(request: Request, principal: Me, token_id: Id) -> Any:
     return svc(request).revoke_token(principal.owner, token_id).to_json()

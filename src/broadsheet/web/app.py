@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,7 +24,7 @@ from .errors import WebError, code_for, error_body, status_for
 from .render import safe_url, text
 from .security import LoginRequired, SecurityHeaders
 
-__all__ = ["create_app"]
+__all__ = ["WORKER_ENV", "create_app", "worker_app", "worker_env"]
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +38,14 @@ def create_app(
     allowed_origins: tuple[str, ...] = (),
     trust_proxy: bool = False,
     heartbeat: float = 15.0,
+    reader_key: bytes | None = None,
 ) -> FastAPI:
     """The web app over ``service`` (opened with ``follow=True`` so alerts fire live).
 
     ``allowed_origins``: other origins the browser pages may be served from (a reverse
-    proxy's public address); ``trust_proxy``: believe X-Forwarded-Host/Proto from it.
+    proxy's public address); ``trust_proxy``: believe X-Forwarded-Host/Proto from it;
+    ``reader_key``: the key of the Reader API's edit tokens (the same in every worker
+    process; a fresh one otherwise).
     """
     from . import api, pages, reader, stream
 
@@ -56,18 +63,72 @@ def create_app(
     app.state.allowed_origins = frozenset(o.rstrip("/") for o in allowed_origins)
     app.state.trust_proxy = trust_proxy
     app.state.heartbeat = heartbeat
-    app.state.reader_key = secrets.token_bytes(32)
+    app.state.reader_key = reader_key or secrets.token_bytes(32)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
+    templates.env.auto_reload = False  # no stat() of each template file on every page
     templates.env.globals.update(t=text, u=safe_url)
     app.state.templates = templates
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    # the pages first: most requests are pages, and a request is matched against the routes
+    # in this order (no two routers share a path)
+    app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(stream.router)
     app.include_router(reader.router)
-    app.include_router(pages.router)
     _errors(app)
+    return app
+
+
+# ------------------------------------------------------------------ serve --workers N
+
+WORKER_ENV = "_BROADSHEET_SERVE_WORKER"  # what a worker process is to serve (JSON)
+
+
+def worker_env(
+    settings: Any, *, enrich: bool, allowed_origins: tuple[str, ...], trust_proxy: bool
+) -> str:
+    """The ``WORKER_ENV`` value from which each worker process of ``serve --workers N``
+    builds the same app: the settings, and one Reader API key for all of them."""
+    return json.dumps(
+        {
+            "settings": settings.model_dump(mode="json"),
+            "enrich": enrich,
+            "allowed_origins": list(allowed_origins),
+            "trust_proxy": trust_proxy,
+            "reader_key": secrets.token_hex(32),
+        }
+    )
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process (uvicorn's factory): its own following service over
+    the home, closed when the worker stops. Several processes may serve one home: sessions
+    live in the store, and each process's percolator publishes every new inbox item, its
+    own and the other processes', on its own live stream."""
+    from ..config import Settings
+    from ..service import open_service
+
+    spec = json.loads(os.environ[WORKER_ENV])
+    service = open_service(
+        Settings.model_validate(spec["settings"]), enrich=spec["enrich"], follow=True
+    )
+    app = create_app(
+        service,
+        allowed_origins=tuple(spec["allowed_origins"]),
+        trust_proxy=bool(spec["trust_proxy"]),
+        reader_key=bytes.fromhex(spec["reader_key"]),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            service.close()
+
+    app.router.lifespan_context = lifespan
     return app
 
 

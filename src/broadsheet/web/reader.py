@@ -24,6 +24,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from ..errors import QuerySyntaxError
+from .common import service
 from .errors import WebError
 from .render import safe_url, sanitise
 from .security import Principal
@@ -40,8 +41,7 @@ _ITEM_PREFIX = "tag:google.com,2005:reader/item/"
 _MAX_ITEMS = 1000
 
 
-def _svc(request: Request) -> Any:
-    return request.app.state.svc
+_svc = service
 
 
 def reader_principal(request: Request) -> Principal:
@@ -190,10 +190,10 @@ def _stream_ids(
     else:
         raise WebError(404, "not_found", "no such stream")
     try:
-        page = svc.search(query, limit=n, cursor=cursor, sort="newest")
+        found = svc.search(query, limit=n, cursor=cursor, sort="newest")
     except QuerySyntaxError as exc:
         raise WebError(404, "not_found", "no such stream") from exc
-    return [h.id for h in page.hits], page.next_cursor
+    return [h.id for h in found.hits], found.next_cursor
 
 
 def _source_id(stream: str) -> int:

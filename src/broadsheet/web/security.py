@@ -55,6 +55,7 @@ _HEADERS: list[tuple[bytes, bytes]] = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
 ]
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_HEADER_NAMES = frozenset(name for name, _ in _HEADERS)
 
 
 class SecurityHeaders:
@@ -74,9 +75,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [
-                    (k, v)
-                    for k, v in message.get("headers", [])
-                    if k.lower() not in {h for h, _ in _HEADERS}
+                    (k, v) for k, v in message.get("headers", []) if k.lower() not in _HEADER_NAMES
                 ]
                 headers.extend(_HEADERS)
                 if not path.startswith("/static/"):
