@@ -68,6 +68,7 @@ class StoryOut(_Open):
 class SearchOut(_Open):
     query: str
     total: int
+    total_exact: bool = True  # False: at least ``total`` stories match (a capped count)
     items: list[StoryOut]
     next_cursor: str | None
 
