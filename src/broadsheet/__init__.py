@@ -10,11 +10,11 @@ The public Python API::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import typing as _typing
 
 from .errors import BroadsheetError
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from .api import Broadsheet
     from .api import open_archive as open
     from .config import Settings, load_settings
@@ -31,7 +31,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import importlib
@@ -40,6 +40,10 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = ["Broadsheet", "BroadsheetError", "Settings", "__version__", "load_settings", "open"]
