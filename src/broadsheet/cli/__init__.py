@@ -1,22 +1,10 @@
-"""The ``broadsheet`` command line: thin commands over pipeline, store, search and markets."""
+"""The ``broadsheet`` command line: thin commands over pipeline, store, search and markets.
+
+Each command's module is imported when the command is used (see ``app.COMMAND_MODULES``),
+so a command's start-up pays only for what that command needs."""
 
 from __future__ import annotations
 
-from . import (  # noqa: F401  (importing registers the commands)
-    cmd_accounts,
-    cmd_alerts,
-    cmd_articles,
-    cmd_batch,
-    cmd_demo,
-    cmd_markets,
-    cmd_measure,
-    cmd_people,
-    cmd_serve,
-    cmd_sources,
-    cmd_store,
-    cmd_terminal,
-    cmd_worker,
-)
 from .app import cli
 
 __all__ = ["cli", "main"]

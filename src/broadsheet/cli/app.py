@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import logging
 import sys
@@ -14,27 +15,20 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.text import Text
 
-from ..config import Settings, load_settings
 from ..errors import BroadsheetError
 from .exit_codes import ExitCode, exit_code_for
 from .render import clean, clean_json, make_console
 
 if TYPE_CHECKING:
+    from ..config import Settings
     from ..service import Service
 
 __all__ = [
+    "COMMAND_MODULES",
     "Context",
+    "LazyGroup",
     "cli",
     "emit_json",
     "format_option",
@@ -99,6 +93,16 @@ def format_option(*choices: str, help: str | None = None) -> Callable[[F], F]:
 @contextmanager
 def progress_bar(ctx: Context, label: str, total: int | None) -> Iterator[Callable[..., None]]:
     """A progress bar on stderr; yields ``update(done, total=None, what="")``."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     columns = [
         SpinnerColumn(),
         TextColumn("{task.description}", style="bold", markup=False),
@@ -119,7 +123,69 @@ def progress_bar(ctx: Context, label: str, total: int | None) -> Iterator[Callab
         yield update
 
 
+# Each command's module (in this package), imported only when that command is asked for:
+# `broadsheet extract` imports what extracting needs, not accounts, alerts, markets or the
+# web app, and `broadsheet --help` none of the services. ``bench`` is filled by two modules.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "add": ("cmd_sources",),
+    "alert": ("cmd_alerts",),
+    "analyze": ("cmd_measure",),
+    "batch": ("cmd_batch",),
+    "bench": ("cmd_measure", "cmd_alerts"),
+    "chart": ("cmd_markets",),
+    "check-prices": ("cmd_markets",),
+    "company": ("cmd_markets",),
+    "delete": ("cmd_articles",),
+    "demo": ("cmd_demo",),
+    "enrich": ("cmd_articles",),
+    "event-study": ("cmd_markets",),
+    "export": ("cmd_articles",),
+    "export-opml": ("cmd_sources",),
+    "extract": ("cmd_measure",),
+    "import-opml": ("cmd_sources",),
+    "import-prices": ("cmd_markets",),
+    "inbox": ("cmd_alerts",),
+    "ingest": ("cmd_articles",),
+    "migrate-store": ("cmd_store",),
+    "people": ("cmd_people",),
+    "poll": ("cmd_sources",),
+    "prices": ("cmd_markets",),
+    "quotes": ("cmd_people",),
+    "read": ("cmd_articles",),
+    "reindex": ("cmd_articles",),
+    "search": ("cmd_articles",),
+    "serve": ("cmd_serve",),
+    "sources": ("cmd_sources",),
+    "terminal": ("cmd_terminal",),
+    "token": ("cmd_accounts",),
+    "top": ("cmd_articles",),
+    "user": ("cmd_accounts",),
+    "wire": ("cmd_worker",),
+    "worker": ("cmd_worker",),
+}
+
+
+class LazyGroup(click.Group):
+    """The root group: a command's module is imported (and registers its commands on
+    ``cli``) the first time the command is looked up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        for module in COMMAND_MODULES.get(cmd_name, ()):
+            importlib.import_module(f"{__package__}.{module}")
+        return super().get_command(ctx, cmd_name)
+
+    def load_all(self) -> None:
+        """Import every command's module (for the reference docs and the demo)."""
+        for modules in COMMAND_MODULES.values():
+            for module in modules:
+                importlib.import_module(f"{__package__}.{module}")
+
+
 @click.group(
+    cls=LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     invoke_without_command=True,
 )
@@ -167,6 +233,8 @@ def cli(
     `broadsheet demo` to see it all work offline. `broadsheet` alone, on a terminal,
     opens the terminal app (`broadsheet terminal`).
     """
+    from ..config import load_settings
+
     logging.basicConfig(
         level=logging.WARNING - 10 * min(verbose, 2),
         format="%(levelname)s %(name)s: %(message)s",
@@ -195,8 +263,9 @@ def cli(
         settings=settings, out=make_console(), err=make_console(stderr=True), enrich=enrich
     )
     if ctx.invoked_subcommand is None:  # `broadsheet` alone: the app on a terminal, else help
-        if sys.stdin.isatty() and sys.stdout.isatty() and "terminal" in cli.commands:
-            ctx.invoke(cli.commands["terminal"])
+        terminal = cli.get_command(ctx, "terminal")
+        if sys.stdin.isatty() and sys.stdout.isatty() and terminal is not None:
+            ctx.invoke(terminal)
         else:
             click.echo(ctx.get_help())
 

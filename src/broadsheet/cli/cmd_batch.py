@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.text import Text
 
-from ..config import Settings
 from .app import Context, cli, handle_errors, pass_ctx, progress_bar
 from .exit_codes import ExitCode
 from .render import clean, styled
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 
 @cli.command()

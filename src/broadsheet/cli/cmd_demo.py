@@ -5,14 +5,17 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.rule import Rule
 from rich.text import Text
 
-from ..config import Settings
 from .app import Context, cli, handle_errors, pass_ctx
 from .render import clean, styled
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 
 @cli.command()
@@ -147,7 +150,7 @@ def demo(
         root_cli.main(
             args=[*home_opt, "read", str(first_id)], prog_name="broadsheet", standalone_mode=False
         )
-    if "chart" in root_cli.commands:
+    if root_cli.get_command(click.get_current_context(), "chart") is not None:
         out.print(Rule("GP AAPL — prices with the demo's AAPL stories as markers"))
         root_cli.main(
             args=[*home_opt, "chart", "AAPL", "--from", "2007-06-01", "--to", "2009-06-30"],

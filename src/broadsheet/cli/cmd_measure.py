@@ -37,14 +37,17 @@ def extract(ctx: Context, path: Path, fmt: str) -> None:
 
     Fields: id, headline, byline, published_at, images, sections, articleBody.
     """
+    # the service's file reader, without opening the service: reading files touches no
+    # archive, and this way the command imports no store, search index or accounts
+    from ..service.files import extract_files
+
     failed = 0
-    with ctx.service() as svc:
-        for item in _each(svc.extract_files(path), path):
-            if item.error is not None:
-                failed += 1
-                ctx.err.print(styled(f"{item.path}: {item.error}", "red"))
-                item.row["error"] = item.error
-            emit_json(item.row)
+    for item in _each(extract_files(path), path):
+        if item.error is not None:
+            failed += 1
+            ctx.err.print(styled(f"{item.path}: {item.error}", "red"))
+            item.row["error"] = item.error
+        emit_json(item.row)
     if failed:
         sys.exit(int(ExitCode.PARTIAL))
 

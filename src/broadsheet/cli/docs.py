@@ -26,6 +26,7 @@ def _walk(
 
 
 def render_cli_reference() -> str:
+    root_cli.load_all()  # the commands' modules are otherwise imported on first use
     lines = [
         "# Command-line reference",
         "",

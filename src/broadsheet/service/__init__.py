@@ -14,47 +14,109 @@ and the event bus (see ``base``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..config import Settings
-from ..wire import Bus
-from .accounts import (
-    AccountTasks,
-    Login,
-    NewToken,
-    NewUser,
-    SessionInfo,
-    SessionView,
-    TokenView,
-    UserView,
-)
-from .alerts import AlertTasks, AlertView, InboxItemView, InboxPage
-from .archive import ArchiveTasks, FileRow, input_files
-from .batch import BatchTasks
-from .live import LiveTasks
-from .markets import MarketTasks
-from .searches import SearchPreview
-from .sources import OpmlImport, PollReport, SourceTasks
-from .text import Sentences, quote_sentence, sentence_around
-from .views import (
-    ArticleView,
-    ChartView,
-    CompanyNews,
-    CompanyView,
-    EventStudyView,
-    PersonView,
-    PriceSeries,
-    QuoteView,
-    SavedSearchView,
-    SearchPage,
-    SourceView,
-    StoryCluster,
-    StoryHit,
-    VersionView,
-    annotations_json,
-    article_record,
-)
-from .wire import WirePublished, WireStatus, WireTasks
+if TYPE_CHECKING:
+    from .accounts import (
+        Login,
+        NewToken,
+        NewUser,
+        SessionInfo,
+        SessionView,
+        TokenView,
+        UserView,
+    )
+    from .alerts import AlertView, InboxItemView, InboxPage
+    from .files import FileRow, extract_files, input_files
+    from .searches import SearchPreview
+    from .sources import OpmlImport, PollReport
+    from .tasks import Service, open_service
+    from .text import Sentences, quote_sentence, sentence_around
+    from .views import (
+        ArticleView,
+        ChartView,
+        CompanyNews,
+        CompanyView,
+        EventStudyView,
+        PersonView,
+        PriceSeries,
+        QuoteView,
+        SavedSearchView,
+        SearchPage,
+        SourceView,
+        StoryCluster,
+        StoryHit,
+        VersionView,
+        annotations_json,
+        article_record,
+    )
+    from .wire import WirePublished, WireStatus
+
+# Every name is imported on first use: the task mixins of ``Service`` pull in accounts,
+# alerts, fetching, the store and the search index, which a caller of one light part
+# (``input_files``, the views) does not need. ``Service`` and ``open_service`` live in
+# ``tasks``.
+_LAZY: dict[str, str] = {
+    "AccountTasks": "accounts",
+    "AlertTasks": "alerts",
+    "AlertView": "alerts",
+    "ArchiveTasks": "archive",
+    "ArticleView": "views",
+    "BatchTasks": "batch",
+    "ChartView": "views",
+    "CompanyNews": "views",
+    "CompanyView": "views",
+    "EventStudyView": "views",
+    "FileRow": "files",
+    "InboxItemView": "alerts",
+    "InboxPage": "alerts",
+    "LiveTasks": "live",
+    "Login": "accounts",
+    "MarketTasks": "markets",
+    "NewToken": "accounts",
+    "NewUser": "accounts",
+    "OpmlImport": "sources",
+    "PersonView": "views",
+    "PollReport": "sources",
+    "PriceSeries": "views",
+    "QuoteView": "views",
+    "SavedSearchView": "views",
+    "SearchPage": "views",
+    "SearchPreview": "searches",
+    "Sentences": "text",
+    "SessionInfo": "accounts",
+    "SessionView": "accounts",
+    "SourceTasks": "sources",
+    "SourceView": "views",
+    "StoryCluster": "views",
+    "StoryHit": "views",
+    "TokenView": "accounts",
+    "UserView": "accounts",
+    "VersionView": "views",
+    "WirePublished": "wire",
+    "WireStatus": "wire",
+    "WireTasks": "wire",
+    "annotations_json": "views",
+    "article_record": "views",
+    "input_files": "files",
+    "extract_files": "files",
+    "quote_sentence": "text",
+    "sentence_around": "text",
+    "Service": "tasks",
+    "open_service": "tasks",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AlertView",
@@ -91,37 +153,9 @@ __all__ = [
     "WireStatus",
     "annotations_json",
     "article_record",
+    "extract_files",
     "input_files",
     "open_service",
     "quote_sentence",
     "sentence_around",
 ]
-
-
-class Service(
-    ArchiveTasks,
-    SourceTasks,
-    MarketTasks,
-    AlertTasks,
-    BatchTasks,
-    AccountTasks,
-    LiveTasks,
-    WireTasks,
-):
-    """Every user task over one archive (see the module's docstring)."""
-
-    def __enter__(self) -> Service:
-        return self
-
-
-def open_service(
-    settings: Settings,
-    *,
-    enrich: bool | None = None,
-    follow: bool = False,
-    bus: Bus | None = None,
-    enricher: Any = None,
-) -> Service:
-    """The service over the archive the settings name. ``follow``: this process keeps the
-    index caught up and publishes live events while it runs (servers, watchers, terminals)."""
-    return Service(settings, enrich=enrich, follow=follow, bus=bus, enricher=enricher)
