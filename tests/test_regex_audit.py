@@ -134,7 +134,7 @@ def test_the_audit_sees_the_patterns_that_read_fetched_text() -> None:
         "broadsheet.sources.feeds._HTML_TAG",
         "broadsheet.sources.xmltext._ENTITY_HEAD",
         "broadsheet.extract.html.figures._CREDIT_TEXT",
-        "broadsheet.extract.textdump._BYLINE",
+        "broadsheet.extract.textdump.BYLINE",
         "broadsheet.search.query._FIELD_RE",
     ):
         assert expected in names

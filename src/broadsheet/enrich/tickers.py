@@ -75,7 +75,7 @@ class TickerTable:
 
 # compiled once: the ticker table normalises ~10,000 names at load (re's cache look-up
 # per call was a quarter of it)
-_BRACKETS_OR_SLASH = re.compile(r"\(.*?\)|/.*$")
+_BRACKETS_OR_SLASH = re.compile(r"\([^)\n]{0,200}\)|/.*$")  # bounded: linear on any input
 _SHARE_CLASS = re.compile(r"\bclass [a-c]\b|\bcl [a-c]\b")
 _POSSESSIVE = re.compile(r"'s\b")
 _PUNCT = re.compile(r"[^\w\s-]")
