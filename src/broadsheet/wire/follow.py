@@ -91,12 +91,17 @@ class LogWatch:
     """Calls ``on_change`` when another process writes a SQLite file's write-ahead log
     (Linux inotify, read by a thread of its own). A write fires before that transaction's
     commit is visible to readers, so a look that finds nothing new looks once more shortly
-    after (``FollowLoop``); every later write fires again."""
+    after (``FollowLoop``); every later write fires again.
+
+    After a call it waits for ``rearm`` (the loop has started a round) before reading more:
+    the writes meanwhile (a commit is several) make one wake between them, not one each."""
 
     def __init__(self, database: Path, on_change: Callable[[], None]) -> None:
         self._names = {f"{database.name}-wal".encode(), database.name.encode()}
         self._on_change = on_change
         self._stop = threading.Event()
+        self._armed = threading.Event()
+        self._armed.set()
         self._fd = self._open(database.parent)
         self._thread = threading.Thread(target=self._run, name="log-watch", daemon=True)
         self._thread.start()
@@ -133,6 +138,8 @@ class LogWatch:
     def _run(self) -> None:
         try:
             while not self._stop.is_set():
+                if not self._armed.wait(0.5):
+                    continue
                 ready, _, _ = select.select([self._fd], [], [], 0.5)
                 if not ready:
                     continue
@@ -141,6 +148,7 @@ class LogWatch:
                 except BlockingIOError:
                     continue
                 if self._mentions_log(data):
+                    self._armed.clear()
                     self._on_change()
         except (OSError, ValueError):  # closed under us
             return
@@ -155,8 +163,13 @@ class LogWatch:
             offset = start + size
         return False
 
+    def rearm(self) -> None:
+        """The last wake was taken: call ``on_change`` at the next write."""
+        self._armed.set()
+
     def close(self) -> None:
         self._stop.set()
+        self._armed.set()
         if self._thread is not threading.current_thread():
             self._thread.join(timeout=2)
         with contextlib.suppress(OSError):
@@ -236,8 +249,10 @@ class FollowLoop:
         busy = recheck = False
         last = time.monotonic()
         while not self._stop.is_set():
-            woke = busy or self._wake.wait(_RECHECK if recheck else self._interval)
+            woke = not busy and self._wake.wait(_RECHECK if recheck else self._interval)
             self._wake.clear()
+            if self._watch is not None:
+                self._watch.rearm()
             poked, self._poked = busy or self._poked, False
             if self._idle_round is not None and time.monotonic() - last >= self._idle_round:
                 poked = True
@@ -249,8 +264,10 @@ class FollowLoop:
             # the interval, looks at the log's top first
             read = self.run_once(force=poked)
             busy = self._eager and read > 0
-            # woken by another process's write that was not visible yet: look again soon
-            recheck = woke and not poked and not recheck and self._watch is not None and not read
+            # woken by a write (of another process, maybe) that this look did not see: its
+            # commit may not have been visible yet, look again soon (a look that ends by
+            # the clock is not followed by another)
+            recheck = woke and not poked and self._watch is not None and not read
 
     def stop(self) -> None:
         self._stop.set()
