@@ -41,7 +41,7 @@ def test_another_process_write_wakes_a_loop_that_would_not_poll_for_minutes(
     bus = InProcessBus()
     sub = bus.subscribe([ArticleStored])
     # an interval far longer than the test may take: only the watch can wake the loop
-    loop = FollowLoop(store, [ChangeFeed(store, bus)], interval=3600).start()
+    loop = FollowLoop(store, [ChangeFeed(store, bus)], interval=3600, watch=True).start()
     try:
         for n in (1, 2, 3):
             _write_from_another_process(database, n)

@@ -7,10 +7,9 @@ alerts are another; ``ChangeFeed`` turns the log into events on a bus for live s
 
 ``FollowLoop`` runs followers in a background thread of a long-running process (the server,
 ``poll --watch``, the terminal): a write in the same process wakes it at once (``poke``).
-Writes by other processes sharing the home wake it too when the log is a SQLite file on
-Linux (``LogWatch``: inotify on the file's write-ahead log, no polling delay); otherwise,
-and as a fallback, they are seen within ``interval`` seconds, by watching the log's highest
-position.
+Writes by other processes sharing the home are seen within ``interval`` seconds, by watching
+the log's highest position; a loop made with ``watch=True`` is woken by them at once when
+the log is a SQLite file on Linux (``LogWatch``: inotify on the file's write-ahead log).
 """
 
 from __future__ import annotations
@@ -188,6 +187,7 @@ class FollowLoop:
         name: str = "follow",
         eager: bool = False,
         idle_round: float | None = None,
+        watch: bool = False,
     ) -> None:
         self._log = log
         self._followers = list(followers)
@@ -204,6 +204,10 @@ class FollowLoop:
         # also run every follower this often when the log has not moved (work that is due
         # by the clock, or written by another process without a change to the log)
         self._idle_round = idle_round
+        # wake at another process's write (``LogWatch``), not only every ``interval``: for
+        # a loop whose latency matters more than batching its work (alerts; not the index,
+        # whose every round is a commit)
+        self._watching = watch
         self.errors = 0
 
     def add(self, follower: Follower) -> None:
@@ -213,7 +217,8 @@ class FollowLoop:
 
     def start(self) -> FollowLoop:
         if self._thread is None:
-            self._watch = LogWatch.of(self._log, self._wake.set)
+            if self._watching:
+                self._watch = LogWatch.of(self._log, self._wake.set)
             self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
             self._thread.start()
         return self
