@@ -203,6 +203,10 @@ class AlertFollower:
             pre = self._searches()
             expect = self._position()
             changes = self._store.changes_since(expect, self._batch)
+            if changes and self._store.saved_search_generation() != self._generation:
+                # a search was saved after the searches were read and before these changes
+                # were: read them again, or its first stories would be decided without it
+                continue
             now = self._clock()
             due = self._store.due_pending(now) if self._awaits or not changes else []
             if not changes and not due:
