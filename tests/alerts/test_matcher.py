@@ -107,7 +107,9 @@ def test_relative_searches_read_their_dates_from_the_moment(tmp_path: Path) -> N
     assert all(s.relative for s in searches) and all(t.timed for t in timed)
     first = min(d for d in dates if d is not None)
     moments = [first + timedelta(days=k, hours=h) for k in (0, 1, 3, 8, 20) for h in (0, 23)]
-    moments += [first.replace(hour=0, minute=0, second=0) + timedelta(days=1, seconds=s) for s in (-1, 0, 1)]
+    moments += [
+        first.replace(hour=0, minute=0, second=0) + timedelta(days=1, seconds=s) for s in (-1, 0, 1)
+    ]
     agreed = fired = 0
     for at in moments:
         moment.set(at)
