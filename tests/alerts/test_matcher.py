@@ -3,10 +3,10 @@ whose tokens are reused when its annotations arrive matches as if read afresh.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from broadsheet.alerts.compile import compile_search
+from broadsheet.alerts.compile import Moment, compile_search
 from broadsheet.bench.alerts_corpus import StoryMaker, make_searches
 from broadsheet.models import Annotations, StoredArticle
 from broadsheet.search import article_fields, compile_matcher, matches, parse_query
@@ -75,3 +75,50 @@ def test_reused_tokens_match_as_a_fresh_read(tmp_path: Path) -> None:
             assert search.matcher(after) == expected, search.query
             fired += expected
     assert fired > 10
+
+
+RELATIVE = [
+    "copper since:7d",
+    "since:24h until:now",
+    "since:today",
+    "since:yesterday until:today",
+    "copper AND NOT since:2w",
+    "(copper since:1d) OR (tin until:yesterday)",
+    "since:2020-01-01 until:3d",
+    "-(since:today) results",
+]
+
+
+def test_relative_searches_read_their_dates_from_the_moment(tmp_path: Path) -> None:
+    """A relative search compiled with a ``Moment`` answers as the query parsed at that
+    moment does, without being parsed again (around midnight, too)."""
+    stories = _stories(tmp_path, 3, 12)
+    dates = [a.published_at or a.first_seen_at for a, _notes in stories]
+    assert all(d is not None for d in dates)
+    moment = Moment()
+    searches = [
+        compile_search(SavedSearch(n, "local", f"r{n}", q, True, datetime(2020, 1, 1, tzinfo=UTC)))
+        for n, q in enumerate(RELATIVE)
+    ]
+    timed = [
+        compile_search(SavedSearch(s.id, "local", s.name, s.query, True, s.created_at), moment)
+        for s in searches
+    ]
+    assert all(s.relative for s in searches) and all(t.timed for t in timed)
+    first = min(d for d in dates if d is not None)
+    moments = [first + timedelta(days=k, hours=h) for k in (0, 1, 3, 8, 20) for h in (0, 23)]
+    moments += [
+        first.replace(hour=0, minute=0, second=0) + timedelta(days=1, seconds=s) for s in (-1, 0, 1)
+    ]
+    agreed = fired = 0
+    for at in moments:
+        moment.set(at)
+        for article, notes in stories:
+            fields = article_fields(article, notes)
+            for search, fast in zip(searches, timed, strict=True):
+                expected = matches(parse_query(search.query, now=at), prep(fields))
+                assert fast.matcher(prep(fields)) == expected, (search.query, at)
+                agreed += 1
+                fired += expected
+    assert agreed == len(moments) * len(stories) * len(RELATIVE)
+    assert 0 < fired < agreed  # the moments put stories on both sides of the bounds

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from ..search import (
@@ -49,6 +49,7 @@ __all__ = [
     "AnnotationNeed",
     "CompiledSearch",
     "Key",
+    "Moment",
     "compile_search",
     "required_keys",
     "story_keys",
@@ -64,6 +65,23 @@ ANNOTATION_FIELDS = frozenset({"person", "org", "place", "ticker", "topic", "by"
 AnnotationNeed = Literal["none", "monotone", "awaits"]
 
 _FAR_APART = (datetime(2001, 1, 1, 12, tzinfo=UTC), datetime(2003, 7, 9, 3, tzinfo=UTC))
+_CHECK_AT = datetime(2011, 3, 15, 17, 42, 9, tzinfo=UTC)  # a third moment, to verify a reading
+
+
+class Moment:
+    """The clock a percolator's relative searches read (``since:7d``, ``today``): set once
+    per batch, so a relative search is compiled once, not parsed again every second."""
+
+    __slots__ = ("day", "now")
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.set(now or datetime.now(UTC))
+
+    def set(self, now: datetime) -> None:
+        # as parse_query anchors dates: aware UTC, whole seconds
+        moment = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+        self.now = moment.replace(microsecond=0)
+        self.day = self.now.replace(hour=0, minute=0, second=0)
 
 
 WORD_PREFIX = f"w{_SEP}"
@@ -91,10 +109,12 @@ class CompiledSearch:
     query: str
     created_at: datetime
     tree: Query
-    relative: bool  # since:7d, today...: parsed again at match time
+    relative: bool  # since:7d, today...: its dates move with the clock
     annotations: AnnotationNeed
-    # ``tree`` compiled (a relative tree is compiled again when parsed again)
+    # ``tree`` compiled; for a relative search compiled with a ``Moment``, the dates are
+    # read from the moment at match time (``timed``), else they are those of ``tree``
     matcher: Matcher = dataclasses.field(compare=False, repr=False)
+    timed: bool = False
 
     def tree_at(self, now: datetime) -> Query:
         return parse_query(self.query, now=now) if self.relative else self.tree
@@ -103,10 +123,18 @@ class CompiledSearch:
         return matches(self.tree_at(now), story)
 
 
-def compile_search(search: SavedSearch) -> CompiledSearch:
-    """Parse a saved search once (``QuerySyntaxError`` for a malformed one)."""
+def compile_search(search: SavedSearch, moment: Moment | None = None) -> CompiledSearch:
+    """Parse a saved search once (``QuerySyntaxError`` for a malformed one).
+
+    ``moment``: the clock a relative search's compiled matcher reads its dates from (the
+    percolator sets it once per batch); without one, its matcher keeps the dates of the
+    moment it was parsed at (``tree_at`` gives them at another)."""
     tree = parse_query(search.query)
-    first, second = (parse_query(search.query, now=moment) for moment in _FAR_APART)
+    first, second = (parse_query(search.query, now=at) for at in _FAR_APART)
+    relative = first != second
+    matcher = None
+    if relative and moment is not None:
+        matcher = _timed_matcher(search.query, first, second, moment)
     return CompiledSearch(
         id=search.id,
         owner=search.owner,
@@ -114,10 +142,114 @@ def compile_search(search: SavedSearch) -> CompiledSearch:
         query=search.query,
         created_at=search.created_at,
         tree=tree,
-        relative=first != second,
+        relative=relative,
         annotations=_annotation_need(tree),
-        matcher=compile_matcher(tree),
+        matcher=matcher or compile_matcher(tree),
+        timed=matcher is not None,
     )
+
+
+# a date bound as a function of the moment: fixed, ``now - offset`` (7d, 24h, now) or
+# ``start of today + offset`` (today, yesterday)
+_Bound = tuple[Literal["fixed", "now", "day"], datetime | timedelta | None]
+
+
+def _bound(first: datetime | None, second: datetime | None) -> _Bound | None:
+    if first == second:
+        return ("fixed", first)
+    if first is None or second is None:
+        return None
+    a, b = _FAR_APART
+    if a - first == b - second:
+        return ("now", a - first)
+    day_a, day_b = (m.replace(hour=0, minute=0, second=0) for m in _FAR_APART)
+    if first - day_a == second - day_b:
+        return ("day", first - day_a)
+    return None
+
+
+def _bound_at(bound: _Bound, now: datetime, day: datetime) -> datetime | None:
+    kind, value = bound
+    if kind == "fixed":
+        assert value is None or isinstance(value, datetime)
+        return value
+    assert isinstance(value, timedelta)
+    return now - value if kind == "now" else day + value
+
+
+def _timed_matcher(query: str, first: Query, second: Query, moment: Moment) -> Matcher | None:
+    """A matcher of the relative search ``query`` (parsed at the two ``_FAR_APART``
+    moments: ``first``, ``second``) whose dates are read from ``moment`` when it runs; None
+    when its dates cannot be read as bounds of the clock (then it is parsed as before).
+    The reading is checked against the parser at a third moment."""
+    day = _CHECK_AT.replace(hour=0, minute=0, second=0)
+    if _tree_at(first, second, _CHECK_AT, day) != parse_query(query, now=_CHECK_AT):
+        return None
+    return _moving_matcher(first, second, moment)
+
+
+def _tree_at(a: Query, b: Query, now: datetime, day: datetime) -> Query | None:
+    """The tree at ``now`` read from the trees at the two ``_FAR_APART`` moments."""
+    if isinstance(a, DateRange) and isinstance(b, DateRange):
+        start, end = _bound(a.start, b.start), _bound(a.end, b.end)
+        if start is None or end is None:
+            return None
+        return DateRange(_bound_at(start, now, day), _bound_at(end, now, day))
+    if a == b:
+        return a
+    if isinstance(a, And | Or) and type(a) is type(b):
+        assert isinstance(b, And | Or)
+        if len(a.parts) != len(b.parts):
+            return None
+        parts = [_tree_at(x, y, now, day) for x, y in zip(a.parts, b.parts, strict=True)]
+        known = tuple(p for p in parts if p is not None)
+        if len(known) != len(parts):
+            return None
+        return And(known) if isinstance(a, And) else Or(known)
+    if isinstance(a, Not) and isinstance(b, Not):
+        inner = _tree_at(a.part, b.part, now, day)
+        return None if inner is None else Not(inner)
+    return None
+
+
+def _moving_matcher(a: Query, b: Query, moment: Moment) -> Matcher | None:
+    """``_tree_at``'s reading compiled once, its dates read from ``moment`` at each call."""
+    if isinstance(a, DateRange) and isinstance(b, DateRange):
+        start, end = _bound(a.start, b.start), _bound(a.end, b.end)
+        if start is None or end is None:
+            return None
+        return _date_matcher(start, end, moment)
+    if a == b:  # no moving date in here
+        return compile_matcher(a)
+    if isinstance(a, And | Or) and type(a) is type(b):
+        assert isinstance(b, And | Or)
+        if len(a.parts) != len(b.parts):
+            return None
+        parts = [_moving_matcher(x, y, moment) for x, y in zip(a.parts, b.parts, strict=True)]
+        known = tuple(p for p in parts if p is not None)
+        if len(known) != len(parts):
+            return None
+        if isinstance(a, And):
+            return lambda art: all(m(art) for m in known)
+        return lambda art: any(m(art) for m in known)
+    if isinstance(a, Not) and isinstance(b, Not):
+        inner = _moving_matcher(a.part, b.part, moment)
+        if inner is None:
+            return None
+        return lambda art: not inner(art)
+    return None
+
+
+def _date_matcher(start: _Bound, end: _Bound, moment: Moment) -> Matcher:
+    def in_range(art: PreparedArticle) -> bool:
+        date = art.date
+        if date is None:
+            return False
+        low = _bound_at(start, moment.now, moment.day)
+        high = _bound_at(end, moment.now, moment.day)
+        return (low is None or date >= low) and (high is None or date < high)
+
+    return in_range
 
 
 def _annotation_need(tree: Query) -> AnnotationNeed:

@@ -37,7 +37,7 @@ from ..search import PreparedArticle, article_fields, compile_matcher, prepare_a
 from ..search.matching import Matcher
 from ..store import AlertHit, Change, FiredAlert, PendingStory, Store
 from ..wire import AlertFired, Bus
-from .compile import CompiledSearch, compile_search, count_keys, story_terms
+from .compile import CompiledSearch, Moment, compile_search, count_keys, story_terms
 from .presearch import Presearcher
 
 __all__ = ["FOLLOWER_NAME", "AlertFollower", "fired_event"]
@@ -49,6 +49,11 @@ FOLLOWER_NAME = "alerts"
 _KINDS = frozenset({"stored", "updated", "annotated"})
 _SAMPLE = 300  # recent stories whose terms weigh the presearcher's choices
 _TOKENISED = 500  # stories whose tokens are kept for their next change
+# searches whose terms the presearcher chooses again (``Presearcher.refine``) per batch of
+# changes, and per look that found the log idle: re-choosing is never on a story's path
+# while others wait, beyond a trickle that keeps it moving through a long backlog
+_REFINE_BUSY = 4
+_REFINE_IDLE = 40
 
 
 class LRUPositions(OrderedDict[int, _V]):
@@ -108,6 +113,7 @@ class AlertFollower:
         self._live_position: int | None = None
         self._published: list[int] = []  # items published live, not yet marked in the store
         self._relative: dict[int, tuple[int, Matcher]] = {}
+        self._moment = Moment()  # the clock of relative searches, set once per batch
         # the stories last tokenised (article -> version, tokens): a story's annotations
         # arrive in a later change, and its text is not tokenised twice
         self._tokenised: LRUPositions[tuple[int, PreparedArticle]] = LRUPositions(_TOKENISED)
@@ -154,7 +160,7 @@ class AlertFollower:
             if search_id in pre:
                 continue
             try:
-                pre.add(compile_search(saved))
+                pre.add(compile_search(saved, self._moment))
             except QuerySyntaxError as exc:  # saved before a grammar change: skip, say why
                 log.warning("saved search %s cannot be parsed: %s", saved.id, exc)
         self._presearcher, self._generation = pre, generation
@@ -197,12 +203,18 @@ class AlertFollower:
             pre = self._searches()
             expect = self._position()
             changes = self._store.changes_since(expect, self._batch)
+            if changes and self._store.saved_search_generation() != self._generation:
+                # a search was saved after the searches were read and before these changes
+                # were: read them again, or its first stories would be decided without it
+                continue
             now = self._clock()
             due = self._store.due_pending(now) if self._awaits or not changes else []
             if not changes and not due:
+                pre.refine(_REFINE_IDLE)
                 return read
+            self._moment.set(now)
             hits, pending, settled = self._match(pre, changes, due, now)
-            pre.refine()
+            pre.refine(_REFINE_BUSY)
             position = changes[-1].seq if changes else expect
             published = list(self._published)
             fired = self._store.record_alerts(
@@ -256,7 +268,7 @@ class AlertFollower:
         relative = self._relative
 
         def check(search: CompiledSearch, prep: PreparedArticle) -> bool:
-            if not search.relative:
+            if search.timed or not search.relative:
                 return search.matcher(prep)
             # a relative tree changes only with the second (parse_query's precision)
             cached = relative.get(search.id)

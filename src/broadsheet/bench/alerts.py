@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import abc
 import json
+import os
 import random
 import subprocess
 import sys
@@ -263,10 +264,18 @@ def _run(
                 say(f"compiled in {time.perf_counter() - started:.1f} s")
             total = max(1, round(rate * seconds))
             say(f"storing {total:,} stories at {rate:g}/s from another process")
+            load0 = _load()
+            threads0 = thread_cpu()
             cpu0, wall0 = time.process_time(), time.perf_counter()
             stored = _write_elsewhere(settings.database, seed, source_ids, total, rate)
+            load1 = _load()
             expected = _wait_for_delivery(writer, receiver, stamp)
             time.sleep(0.5)  # a repeat, if any, would arrive now
+            threads = {  # before the receiver's thread ends
+                name: round(seconds - threads0.get(name, 0.0), 2)
+                for name, seconds in thread_cpu().items()
+                if seconds - threads0.get(name, 0.0) >= 0.01
+            }
             receiver.stop()
             wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
             missing_reports = _brute_force(writer, maker, stored, searches, stamp)
@@ -296,10 +305,45 @@ def _run(
         "subscriber": "sse" if sse else ("nats" if over_nats else "bus"),
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu, 2),
+        "cpu_ms_per_story": round(1000 * cpu / max(1, len(stored)), 2),
+        # this process's threads (alerts: the percolator; follow: the index and change
+        # feed; native: tantivy's own threads), CPU seconds during the measured part
+        "thread_cpu_s": threads,
+        # the machine's 1-minute load average when the writer started and when it ended
+        "load": [load0, load1],
         # with --wire: the following process (percolator, change feed, publishes to NATS)
         "follower_cpu_s": follower_cpu,
     }
     return result
+
+
+def _load() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds of each thread of this process so far, by thread name (Linux; threads
+    that Python did not start are summed as ``native``; {} elsewhere)."""
+    names = {t.native_id: t.name for t in threading.enumerate() if t.native_id is not None}
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    found: dict[str, float] = {}
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/self/task/{task}/stat", encoding="ascii") as handle:
+                fields = handle.read().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended meanwhile
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        name = names.get(int(task), "native")
+        found[name] = found.get(name, 0.0) + seconds
+    return found
 
 
 def _write(

@@ -129,6 +129,7 @@ class ServiceBase:
                 name="alerts",
                 eager=True,
                 idle_round=1.0,  # waits that end by the clock; other processes' items
+                watch=True,  # another process's story wakes it at once, not at the next look
             ).start()
             followers: list[Follower] = [self.follower] if keeps_index else []
             followers.append(ChangeFeed(self.store, self.bus))
