@@ -444,4 +444,6 @@ def test_an_impersonal_be_is_nobodys_stance() -> None:
 
     text = "It was unclear whether the judges would rule on the mines."
     doc = load_nlp()(text)
-    assert not [c for c in _collect_candidates(doc, None, text, []) if c.pattern.startswith("copula")]
+    assert not [
+        c for c in _collect_candidates(doc, None, text, []) if c.pattern.startswith("copula")
+    ]
