@@ -413,3 +413,37 @@ def test_an_infinitive_cue_takes_in_whom_it_addresses() -> None:
     quote = _find(text, _quotes(text), "monitor polling places")
     assert text[quote.content[0] : quote.content[1]].startswith("his supporters to monitor")
     assert quote.speaker == "Donald Trump"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "source"),
+    [
+        ("Senator Graham has been critical of the new tariffs.", "the new tariffs", "Graham"),
+        (
+            "The mayor was sure the bridge would open in May.",
+            "the bridge would open in May",
+            "mayor",
+        ),
+        ("Ms. Collins is a staunch opponent of the death penalty.", "the death penalty", "Collins"),
+    ],
+)
+def test_a_stance_said_with_be_is_a_candidate(text: str, content: str, source: str) -> None:
+    from broadsheet.enrich.quotes.candidates import _collect_candidates
+
+    doc = load_nlp()(text)
+    found = [
+        (text[c.content[0] : c.content[1]], c.source.text if c.source is not None else None)
+        for c in _collect_candidates(doc, None, text, [])
+        if c.pattern.startswith("copula")
+    ]
+    assert found == [(content, source)]
+
+
+def test_an_impersonal_be_is_nobodys_stance() -> None:
+    from broadsheet.enrich.quotes.candidates import _collect_candidates
+
+    text = "It was unclear whether the judges would rule on the mines."
+    doc = load_nlp()(text)
+    assert not [
+        c for c in _collect_candidates(doc, None, text, []) if c.pattern.startswith("copula")
+    ]

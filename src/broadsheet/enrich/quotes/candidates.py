@@ -408,7 +408,47 @@ def _collect_candidates(
             out.extend(_verb_candidates(tok))
         elif tok.pos_ == "NOUN" and (lemmas is None or tok.lemma_.lower() in lemmas):
             out.extend(_noun_candidates(tok))
+        elif tok.pos_ == "AUX" and tok.lemma_ == "be":
+            out.extend(_copula_candidates(tok, lemmas))
     return out
+
+
+def _copula_candidates(be: Token, lemmas: frozenset[str] | None) -> list[_Candidate]:
+    """ "Graham has been critical of Trump", "she was sure Trump would win", "a staunch
+    opponent of the death penalty": a stance said with "be" and an adjective or noun. The
+    cue is the adjective or noun (its lemma is what the classifier weighs); the content is
+    its clause, else its prepositional object; the source is the subject of "be"."""
+    pred = next((c for c in be.children if c.dep_ in ("acomp", "attr") and c.i > be.i), None)
+    if pred is None or pred.pos_ not in ("ADJ", "NOUN"):
+        return []
+    lemma = pred.lemma_.lower()
+    if lemmas is not None and lemma not in lemmas:
+        return []
+    subject = _subject(be)
+    if subject is None or subject.i > be.i:
+        return []  # "it was unclear whether ...": nobody's stance
+    doc = be.doc
+    cue_span = (be.idx, pred.idx + len(pred.text))
+    bounds: tuple[int, int] | None = None
+    pattern = ""
+    for c in pred.children:
+        if c.dep_ == "ccomp" and c.i > pred.i:
+            bounds, pattern = _subtree_bounds(c), "copula-clause"
+            break
+    if bounds is None:
+        for c in pred.children:
+            if c.dep_ == "prep" and c.i > pred.i and c.lower_ in _CONTENT_PREPS:
+                pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+                if pobj is not None:
+                    bounds, pattern = _subtree_bounds(pobj), "copula-prep"
+                    cue_span = (be.idx, c.idx + len(c.text))
+                break
+    if bounds is None:
+        return []
+    first, last = bounds
+    end = trim_tokens(doc, first, last, pattern)
+    span = _span_chars(doc, first, end)
+    return [_Candidate(span, subject, cue_span, pattern, lemma, be, (first, last))]
 
 
 def _attach_quotes(
