@@ -19,12 +19,14 @@ captions and credits, blocks of related links, and boilerplate lines listed in
 
 from __future__ import annotations
 
+from typing import Any
+
 from lxml import etree
 
 from broadsheet.budget import Budget
 from broadsheet.errors import ExtractionError
 from broadsheet.extract.encoding import decode_html
-from broadsheet.models import Article
+from broadsheet.models import Article, Paragraph
 
 from .body import (
     _STRIP_TAGS,
@@ -39,10 +41,40 @@ from .body import (
 )
 from .bylines import _byline_in, clean_byline, join_names
 from .figures import _lead_figure, _merge_images
-from .metadata import _read_metadata
+from .metadata import _Meta, _read_metadata
 from .tree import _FIRST_ARTICLE, _region, parse_html
 
 __all__ = ["extract_html", "extract_html_metadata", "parse_html"]
+
+
+def _byline_near(root: Any, container: Any, site_name: str | None) -> str | None:
+    """A byline looked for around the article's text (not the whole page), when the page
+    declares none."""
+    scope = (
+        _region(container, next(iter(_FIRST_ARTICLE(root)), None))
+        if container is not None
+        else root
+    )
+    return join_names([n for n in (clean_byline(x, site_name) for x in _byline_in(scope)) if n])
+
+
+def _article(
+    meta: _Meta, url: str | None, paragraphs: tuple[Paragraph, ...], images: tuple[Any, ...]
+) -> Article:
+    """The article of a page: its paragraphs and images with the metadata read from it."""
+    return Article(
+        paragraphs=paragraphs,
+        headline=meta.headline,
+        byline=meta.byline,
+        published_at=meta.published_at,
+        updated_at=meta.updated_at,
+        url=url,
+        canonical_url=meta.canonical_url,
+        language=meta.language,
+        site_name=meta.site_name,
+        description=meta.description,
+        images=images,
+    )
 
 
 def extract_html_metadata(
@@ -59,29 +91,10 @@ def extract_html_metadata(
             etree.strip_elements(root, *_STRIP_TAGS, with_tail=False)
             budget.check("reading metadata")
             container = _find_container(root)
-            scope = (
-                _region(container, next(iter(_FIRST_ARTICLE(root)), None))
-                if container is not None
-                else root
-            )
-            meta.byline = join_names(
-                [n for n in (clean_byline(x, meta.site_name) for x in _byline_in(scope)) if n]
-            )
+            meta.byline = _byline_near(root, container, meta.site_name)
     except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as exc:
         raise ExtractionError(f"extraction failed: {exc!r}") from exc
-    return Article(
-        paragraphs=(),
-        headline=meta.headline,
-        byline=meta.byline,
-        published_at=meta.published_at,
-        updated_at=meta.updated_at,
-        url=url,
-        canonical_url=meta.canonical_url,
-        language=meta.language,
-        site_name=meta.site_name,
-        description=meta.description,
-        images=tuple(meta.images),
-    )
+    return _article(meta, url, (), tuple(meta.images))
 
 
 def extract_html(
@@ -98,14 +111,7 @@ def extract_html(
         container = _find_container(root)
         lead = _lead_figure(root, container, url)
         if meta.byline is None:  # nothing declared: look around the text, not the whole page
-            scope = (
-                _region(container, next(iter(_FIRST_ARTICLE(root)), None))
-                if container is not None
-                else root
-            )
-            meta.byline = join_names(
-                [n for n in (clean_byline(x, meta.site_name) for x in _byline_in(scope)) if n]
-            )
+            meta.byline = _byline_near(root, container, meta.site_name)
         images = _merge_images(lead, meta.images)
         tree = _narrowed_document(container) if container is not None else root
         _unmask_social_embeds(tree)
@@ -121,16 +127,4 @@ def extract_html(
         raise ExtractionError(f"extraction failed: {exc!r}") from exc
     if not paragraphs:
         raise ExtractionError("no article text found")
-    return Article(
-        paragraphs=tuple(paragraphs),
-        headline=meta.headline,
-        byline=meta.byline,
-        published_at=meta.published_at,
-        updated_at=meta.updated_at,
-        url=url,
-        canonical_url=meta.canonical_url,
-        language=meta.language,
-        site_name=meta.site_name,
-        description=meta.description,
-        images=images,
-    )
+    return _article(meta, url, tuple(paragraphs), images)
