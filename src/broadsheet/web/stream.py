@@ -5,14 +5,14 @@ resume (what was missed is read back from the store), and heartbeats.
 An event's id is ``ITEM.SEQ``: the newest inbox item and the newest change-log position
 sent so far on this stream. A client that reconnects with it gets every alert of its user
 created after ITEM and every story stored after SEQ, then the live events, with no repeat.
-The bus hands each event to the streams' asyncio queues from the publisher's own thread
-(``Hub``): no thread of the server waits on the bus, and an alert reaches a stream's event
-loop with one wake-up, so a thousand open streams hold no threads.
+One thread per app reads the service's bus and hands events to the streams' asyncio
+queues, so a thousand open streams hold no threads.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 from collections.abc import AsyncIterator
@@ -30,83 +30,49 @@ __all__ = ["Hub", "router"]
 router = APIRouter()
 _QUEUE = 20_000  # events a stream may have waiting before it reads the store instead
 _REPLAY = 500  # alerts (and stories) read back from the store per round
-_DRAIN = 2000  # events a stream writes in one round
+_DRAIN = 2000  # events the hub hands over (and a stream writes) in one round
 
 
 class Hub:
-    """Fans the bus's live events out to the open streams of this process.
-
-    It subscribes once, at the first stream, and is called by the subscription in the
-    publisher's thread (the percolator's, the change feed's): what waits is handed to each
-    event loop with open streams there and then, and a loop is woken once for all that
-    arrives before it runs. A thread of its own reading the bus cost a wake-up and a turn at
-    the interpreter lock per alert: tens of milliseconds at the tail while the percolator
-    computes (benchmarks/alerts.md, 2026-12-06, branch wire-sse).
-    """
+    """Fans the bus's live events out to the open streams of this process."""
 
     def __init__(self, bus: Any) -> None:
         self._bus = bus
-        self._loops: dict[asyncio.AbstractEventLoop, _Loop] = {}
+        self._clients: set[tuple[asyncio.AbstractEventLoop, _Client]] = set()
         self._lock = threading.Lock()
-        self._subscription: Any = None
+        self._thread: threading.Thread | None = None
 
     def join(self) -> _Client:
         client = _Client()
-        loop = asyncio.get_running_loop()
         with self._lock:
-            self._loops.setdefault(loop, _Loop()).clients.add(client)
-            if self._subscription is None:
-                self._subscription = self._bus.subscribe(
-                    [AlertFired, ArticleStored], maxsize=100_000
+            self._clients.add((asyncio.get_running_loop(), client))
+            if self._thread is None:
+                subscription = self._bus.subscribe([AlertFired, ArticleStored], maxsize=100_000)
+                self._thread = threading.Thread(
+                    target=self._run, args=(subscription,), name="sse-hub", daemon=True
                 )
-                self._subscription.on_ready(self._hand_over)
+                self._thread.start()
         return client
 
     def leave(self, client: _Client) -> None:
         with self._lock:
-            for loop, waiting in list(self._loops.items()):
-                waiting.clients.discard(client)
-                if not waiting.clients:
-                    del self._loops[loop]
+            self._clients = {c for c in self._clients if c[1] is not client}
 
-    def _hand_over(self) -> None:
-        """In the publisher's thread, after each event: what waits goes to every loop with
-        open streams, which is woken unless a wake is already on its way."""
-        with self._lock:
-            events = self._subscription.take(_QUEUE)
-            if not events:
-                return
-            for loop, waiting in list(self._loops.items()):
-                waiting.events.extend(events)
-                if waiting.woken:
-                    continue
-                try:
-                    loop.call_soon_threadsafe(self._deliver, loop)
-                except RuntimeError:  # a loop that has closed
-                    del self._loops[loop]
-                    continue
-                waiting.woken = True
-
-    def _deliver(self, loop: asyncio.AbstractEventLoop) -> None:
-        """On ``loop``: what was handed over since its last wake, to each of its streams."""
-        with self._lock:
-            waiting = self._loops.get(loop)
-            if waiting is None:
-                return
-            events, waiting.events = waiting.events, []
-            waiting.woken = False
-            clients = list(waiting.clients)
-        for client in clients:
-            _offer_all(client, events)
-
-
-class _Loop:
-    """The streams of one event loop, and the events handed over to it not yet delivered."""
-
-    def __init__(self) -> None:
-        self.clients: set[_Client] = set()
-        self.events: list[Event] = []
-        self.woken = False
+    def _run(self, subscription: Any) -> None:
+        for first in subscription:  # ends when the bus closes
+            # what else is waiting goes in the same hand-over: one wake-up of each event
+            # loop per round, not per event (a story fires ~10 alerts at once)
+            batch = [first]
+            while len(batch) < _DRAIN:
+                more = subscription.get(0)
+                if more is None:
+                    break
+                batch.append(more)
+            with self._lock:
+                clients = list(self._clients)
+            for loop, client in clients:
+                with contextlib.suppress(RuntimeError):  # a loop that has closed
+                    loop.call_soon_threadsafe(_offer_all, client, batch)
 
 
 class _Behind(Event):
@@ -215,9 +181,8 @@ async def stream(request: Request, principal: Annotated[Principal, Depends(api_p
                 async for text in replay():
                     yield text
             while True:
-                try:  # a timeout scope, not ``wait_for``: no task of its own per event
-                    async with asyncio.timeout(heartbeat):
-                        event = await client.queue.get()
+                try:
+                    event = await asyncio.wait_for(client.queue.get(), timeout=heartbeat)
                 except TimeoutError:
                     if await request.is_disconnected():
                         return

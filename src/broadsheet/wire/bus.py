@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Protocol
 
 from .events import Event
@@ -26,13 +26,6 @@ class Subscription(Protocol):
 
     def get(self, timeout: float | None = None) -> Event | None:
         """The next event, waiting up to ``timeout`` seconds (None: no event came)."""
-
-    def take(self, limit: int) -> list[Event]:
-        """The events waiting now, oldest first (at most ``limit``), without waiting."""
-
-    def on_ready(self, callback: Callable[[], None] | None) -> None:
-        """Call ``callback`` in the publisher's thread after each event this subscription
-        takes (a consumer woken by the publisher, with no thread of its own waiting)."""
 
     def close(self) -> None: ...
 
@@ -61,7 +54,6 @@ class BoundedQueue:
         self._maxsize = max(1, maxsize)
         self._ready = threading.Condition()
         self._closed = False
-        self._on_ready: Callable[[], None] | None = None
         self.dropped = 0
 
     def offer(self, event: Event) -> None:
@@ -75,18 +67,6 @@ class BoundedQueue:
                 self.dropped += 1
             self._items.append(event)
             self._ready.notify()
-            on_ready = self._on_ready
-        if on_ready is not None:  # outside the lock: it takes the events
-            on_ready()
-
-    def on_ready(self, callback: Callable[[], None] | None) -> None:
-        with self._ready:
-            self._on_ready = callback
-
-    def take(self, limit: int) -> list[Event]:
-        with self._ready:
-            count = min(limit, len(self._items))
-            return [self._items.popleft() for _ in range(count)]
 
     def get(self, timeout: float | None = None) -> Event | None:
         with self._ready:
