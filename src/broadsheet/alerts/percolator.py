@@ -234,6 +234,8 @@ class AlertFollower:
                 self.fired += len(fired)
                 if self._on_fired is not None:
                     self._on_fired(fired)
+                if self._bus is not None:  # live now, not once a backlog is through
+                    self._publish_live()
 
     def _match(
         self,

@@ -138,7 +138,9 @@ class SSEReceiver(_Receiver):
     def _run(self) -> None:
         # as a browser's EventSource: a stream that breaks is opened again with the last id
         # it saw, so the server sends what was missed (a slow server is not a lost alert)
-        timeout = httpx.Timeout(connect=5.0, read=5.0, write=5.0, pool=5.0)
+        # a read timeout longer than the server's heartbeat (15 s): a stream that is only
+        # quiet is not broken (at 5 s every quiet spell reopened it and read the store back)
+        timeout = httpx.Timeout(connect=5.0, read=45.0, write=5.0, pool=5.0)
         last_id: list[str] = []
 
         def saw(value: str) -> None:
