@@ -85,6 +85,22 @@ def test_more_teaser_headings_end_the_story() -> None:
         assert cut_at_end_marker([0, 1, 2, 3, 4, 5, 6, 7], lines, 0) == [0, 1, 2], marker
 
 
+def test_end_markers_in_other_languages_end_the_story() -> None:
+    teasers = [
+        "Council Backs Second Bridge Plan For Spring",
+        "A short summary of the second bridge plan, in one sentence here.",
+        "Bakery Opens In The Old Bank On Main Street",
+        "A short summary of the bakery story, in one sentence as well.",
+    ]
+    markers = ("Am beliebtesten", "Sur le même sujet", "Lo más leído", "As mais lidas agora")
+    for marker in (*markers, "3 Kommentare", "Teilen:"):
+        lines = _lines(PARA, PARA2, PARA, marker, *teasers)
+        assert cut_at_end_marker([0, 1, 2, 3, 4, 5, 6, 7], lines, 0) == [0, 1, 2], marker
+    # "Lesen Sie auch" boxes sit inside stories as often as below them: not an end marker
+    lines = _lines(PARA, PARA2, PARA, "Lesen Sie auch", *teasers)
+    assert cut_at_end_marker([0, 1, 2, 3, 4, 5, 6, 7], lines, 0) == list(range(8))
+
+
 def test_a_long_credit_line_keeps_the_paragraph_above_it() -> None:
     credit = (
         "FILE PHOTO: Walkers cross the new footbridge over the river in Alderton on Friday. "

@@ -40,7 +40,13 @@ BOX_LINES = 4
 _COMMENTS_MARKER = re.compile(
     r"^(?:\[?\s*(?:\d+\s*)?(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
     r"leave a (?:comment|reply)|post a comment|join the discussion|about the author|"
-    r"you (?:may|might) also like)\s*[:.…]*$",
+    r"you (?:may|might) also like|"
+    # the same in the other languages the features read (de, fr, es, it, pt)
+    r"(?:\d+\s*)?(?:kommentare?|commentaires?|comentarios?|commenti|comentários?)"
+    r"(?:\s*\(\d+\))?|kommentar schreiben|laisser un commentaire|deja un comentario|"
+    r"lascia un commento|deixe (?:um|seu) comentário|"
+    r"(?:das könnte (?:sie|dich) auch interessieren|vous aimerez aussi|"
+    r"ti potrebbe interessare|você (?:também )?pode gostar))\s*[:.…]*$",
     re.IGNORECASE,
 )
 _RELATED_MARKER = re.compile(
@@ -52,6 +58,19 @@ _RELATED_MARKER = re.compile(
     r"editor'?s'? picks?|don'?t miss|latest (?:news|stories|articles)|top stories|"
     r"around the web|further reading|keep reading|you may be interested in|"
     r"share this(?: article| story)?|"
+    # the same in the other languages the features read (de, fr, es, it, pt)
+    # (not "read also", "lesen Sie auch": a box set into a story more often than its end)
+    r"(?:auch|ebenfalls) interessant|"
+    r"(?:weitere|ähnliche|verwandte) (?:artikel|beiträge|nachrichten|themen)|meistgelesene?n?|"
+    r"am (?:meisten gelesen|beliebtesten)|teilen|schlagw(?:o|ö)rter?|"
+    r"sur le même sujet|articles? (?:similaires|liés|connexes)|"
+    r"les plus (?:lus|populaires|partagés)|dans la même rubrique|partager(?: cet article)?|"
+    r"nos vidéos|mots[- ]clés|"
+    r"(?:noticias|artículos|notas) relacionad[oa]s|lo más (?:leído|visto)|más leíd[oa]s|"
+    r"compartir|etiquetas|"
+    r"articoli correlati|(?:i )?più lett[ie]|condividi|"
+    r"(?:notícias|matérias) relacionadas|"
+    r"(?:as |os )?mais (?:lidas|lidos)(?: agora)?|compartilhe|"
     r"(?:about|sobre|über|à propos de|acerca de) (?:the )?\w+(?: \w+){0,3})\s*[:.…]*$",
     re.IGNORECASE,
 )
