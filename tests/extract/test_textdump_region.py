@@ -148,3 +148,19 @@ def test_a_related_box_inside_a_story_does_not_end_it() -> None:
     # at the end of the story the same box ends it
     lines = _lines(PARA, PARA2, PARA, *box)
     assert cut_at_end_marker(list(range(len(lines))), lines, 0) == [0, 1, 2]
+
+
+def test_a_doubtful_piece_past_a_share_bar_is_not_story() -> None:
+    teaser = "Council backs the second bridge plan, and the vote comes in the spring."
+    rows = [PARA, PARA2, "Share", "Facebook", "Twitter", "Email", teaser, teaser + " Again."]
+    lines = _lines(*rows)
+    # teasers the model doubts (0.5) below the share bar go
+    probs = [0.9, 0.9, 0.02, 0.02, 0.02, 0.02, 0.5, 0.5]
+    assert drop_stray_fragments([0, 1, 6, 7], lines, probs, 0.45, 4) == [0, 1]
+    # the story going on below the bar (scored high) stays
+    probs = [0.9, 0.9, 0.02, 0.02, 0.02, 0.02, 0.9, 0.9]
+    assert drop_stray_fragments([0, 1, 6, 7], lines, probs, 0.45, 4) == [0, 1, 6, 7]
+    # and without a bar (plain lines between) the doubtful piece stays as before
+    rows = [PARA, PARA2, "Bridge", "River", "Council", "Spring", teaser, teaser + " Again."]
+    probs = [0.9, 0.9, 0.02, 0.02, 0.02, 0.02, 0.5, 0.5]
+    assert drop_stray_fragments([0, 1, 6, 7], _lines(*rows), probs, 0.45, 4) == [0, 1, 6, 7]
