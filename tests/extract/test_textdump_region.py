@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from broadsheet.extract.textdump_features import Line, split_lines
+from broadsheet.extract.textdump_features import Line, consent_words, split_lines
 from broadsheet.extract.textdump_header import pull_captions
 from broadsheet.extract.textdump_region import (
     STORY_REACH,
     cut_at_end_marker,
     drop_repeated,
     drop_stray_fragments,
+    furniture,
     trim_tail,
 )
 
@@ -164,3 +165,16 @@ def test_a_doubtful_piece_past_a_share_bar_is_not_story() -> None:
     rows = [PARA, PARA2, "Bridge", "River", "Council", "Spring", teaser, teaser + " Again."]
     probs = [0.9, 0.9, 0.02, 0.02, 0.02, 0.02, 0.5, 0.5]
     assert drop_stray_fragments([0, 1, 6, 7], _lines(*rows), probs, 0.45, 4) == [0, 1, 6, 7]
+
+
+def test_furniture_words_in_other_languages_mark_furniture() -> None:
+    rows = ["Teilen", "Inscrivez-vous gratuitement", "Suscríbete", "Leia mais", PARA]
+    lines = _lines(*rows)
+    assert [line.boiler for line in lines] == [True, True, True, True, False]
+    notice = (
+        "Wir verwenden Cookies und ähnliche Technologien. Mit Ihrer Einwilligung nutzen wir "
+        "sie, um Inhalte zu personalisieren; Ihre Einstellungen können Sie jederzeit ändern "
+        "und mehr dazu lesen Sie in der Datenschutzerklärung, die für alle Besucher gilt."
+    )
+    assert consent_words(notice.lower()) >= 3
+    assert furniture(_lines(notice)[0])
