@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from broadsheet.extract.textdump_features import Line, split_lines
+from broadsheet.extract.textdump_features import Line, consent_words, split_lines
 from broadsheet.extract.textdump_header import pull_captions
 from broadsheet.extract.textdump_region import (
     STORY_REACH,
     cut_at_end_marker,
     drop_repeated,
     drop_stray_fragments,
+    furniture,
     trim_tail,
 )
 
@@ -85,6 +86,22 @@ def test_more_teaser_headings_end_the_story() -> None:
         assert cut_at_end_marker([0, 1, 2, 3, 4, 5, 6, 7], lines, 0) == [0, 1, 2], marker
 
 
+def test_end_markers_in_other_languages_end_the_story() -> None:
+    teasers = [
+        "Council Backs Second Bridge Plan For Spring",
+        "A short summary of the second bridge plan, in one sentence here.",
+        "Bakery Opens In The Old Bank On Main Street",
+        "A short summary of the bakery story, in one sentence as well.",
+    ]
+    markers = ("Am beliebtesten", "Sur le même sujet", "Lo más leído", "As mais lidas agora")
+    for marker in (*markers, "3 Kommentare", "Teilen:"):
+        lines = _lines(PARA, PARA2, PARA, marker, *teasers)
+        assert cut_at_end_marker([0, 1, 2, 3, 4, 5, 6, 7], lines, 0) == [0, 1, 2], marker
+    # "Lesen Sie auch" boxes sit inside stories as often as below them: not an end marker
+    lines = _lines(PARA, PARA2, PARA, "Lesen Sie auch", *teasers)
+    assert cut_at_end_marker([0, 1, 2, 3, 4, 5, 6, 7], lines, 0) == list(range(8))
+
+
 def test_a_long_credit_line_keeps_the_paragraph_above_it() -> None:
     credit = (
         "FILE PHOTO: Walkers cross the new footbridge over the river in Alderton on Friday. "
@@ -132,3 +149,32 @@ def test_a_related_box_inside_a_story_does_not_end_it() -> None:
     # at the end of the story the same box ends it
     lines = _lines(PARA, PARA2, PARA, *box)
     assert cut_at_end_marker(list(range(len(lines))), lines, 0) == [0, 1, 2]
+
+
+def test_a_doubtful_piece_past_a_share_bar_is_not_story() -> None:
+    teaser = "Council backs the second bridge plan, and the vote comes in the spring."
+    rows = [PARA, PARA2, "Share", "Facebook", "Twitter", "Email", teaser, teaser + " Again."]
+    lines = _lines(*rows)
+    # teasers the model doubts (0.5) below the share bar go
+    probs = [0.9, 0.9, 0.02, 0.02, 0.02, 0.02, 0.5, 0.5]
+    assert drop_stray_fragments([0, 1, 6, 7], lines, probs, 0.45, 4) == [0, 1]
+    # the story going on below the bar (scored high) stays
+    probs = [0.9, 0.9, 0.02, 0.02, 0.02, 0.02, 0.9, 0.9]
+    assert drop_stray_fragments([0, 1, 6, 7], lines, probs, 0.45, 4) == [0, 1, 6, 7]
+    # and without a bar (plain lines between) the doubtful piece stays as before
+    rows = [PARA, PARA2, "Bridge", "River", "Council", "Spring", teaser, teaser + " Again."]
+    probs = [0.9, 0.9, 0.02, 0.02, 0.02, 0.02, 0.5, 0.5]
+    assert drop_stray_fragments([0, 1, 6, 7], _lines(*rows), probs, 0.45, 4) == [0, 1, 6, 7]
+
+
+def test_furniture_words_in_other_languages_mark_furniture() -> None:
+    rows = ["Teilen", "Inscrivez-vous gratuitement", "Suscríbete", "Leia mais", PARA]
+    lines = _lines(*rows)
+    assert [line.boiler for line in lines] == [True, True, True, True, False]
+    notice = (
+        "Wir verwenden Cookies und ähnliche Technologien. Mit Ihrer Einwilligung nutzen wir "
+        "sie, um Inhalte zu personalisieren; Ihre Einstellungen können Sie jederzeit ändern "
+        "und mehr dazu lesen Sie in der Datenschutzerklärung, die für alle Besucher gilt."
+    )
+    assert consent_words(notice.lower()) >= 3
+    assert furniture(_lines(notice)[0])

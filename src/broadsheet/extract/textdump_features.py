@@ -73,7 +73,15 @@ BOILER = re.compile(
     r"instagram|youtube|reddit|e-?mail|print|comments?|advertis\w*|sponsored|copyright|"
     r"rights reserved|privacy|terms of (?:use|service)|read more|related|recommended|"
     r"trending|popular|most read|follow us|click here|skip to|menu|search|loading|"
-    r"download|app store|google play|all rights)\b",
+    r"download|app store|google play|all rights|"
+    # the same furniture in the other languages the stopword lists cover (de, fr, es, it, pt)
+    r"teilen|anmelden|abonnieren|abonnement|kommentare?|werbung|impressum|datenschutz|"
+    r"weiterlesen|mehr lesen|drucken|alle rechte|partager|connexion|inscri(?:vez|re|ption)|"
+    r"abonnez|commentaires?|publicité|mentions légales|lire la suite|imprimer|droits réservés|"
+    r"compartir|suscr[ií]b\w*|suscripción|reg[ií]strate|iniciar sesión|comentarios?|"
+    r"publicidad|aviso legal|leer más|imprimir|derechos reservados|condividi|iscriviti|"
+    r"accedi|commenti|pubblicità|leggi (?:di più|tutto)|diritti riservati|compartilh\w*|"
+    r"assine|inscreva|comentários?|publicidade|leia mais|direitos reservados)\b",
 )
 _DIGIT = re.compile(r"\d")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -168,7 +176,10 @@ class Line:
 _CONSENT = re.compile(
     r"\b(?:cookies?|consent|privacy|partners|accept|preferences|personali[sz]ed|"
     r"third[- ]part(?:y|ies)|browser|javascript|subscri\w*|newsletters?|log in|sign in|"
-    r"ad ?blocker|settings|data protection|datenschutz)\b"
+    r"ad ?blocker|settings|data protection|datenschutz|einwilligung|zustimm\w*|"
+    r"einstellungen|akzeptieren|consentement|confidentialité|paramètres|accepter|"
+    r"consentimiento|privacidad|configuración|aceptar|consenso|accett\w+|"
+    r"privacidade|aceitar)\b"
 )
 
 

@@ -34,13 +34,23 @@ TAIL_PROSE = 30
 STORY_REACH = 25
 # a weak story below the headline: strong pieces further than this from it are dropped
 FAR_DROP = 40
+# a piece below the story past a share bar (this many short furniture lines: "Share",
+# "Facebook", "Sign in") is dropped when its words score below this on average
+PAST_BAR_LINES = 2
+PAST_BAR_P = 0.6
 # a 'Related' box inside a story: the marker and at most this many headlines
 BOX_LINES = 4
 
 _COMMENTS_MARKER = re.compile(
     r"^(?:\[?\s*(?:\d+\s*)?(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
     r"leave a (?:comment|reply)|post a comment|join the discussion|about the author|"
-    r"you (?:may|might) also like)\s*[:.…]*$",
+    r"you (?:may|might) also like|"
+    # the same in the other languages the features read (de, fr, es, it, pt)
+    r"(?:\d+\s*)?(?:kommentare?|commentaires?|comentarios?|commenti|comentários?)"
+    r"(?:\s*\(\d+\))?|kommentar schreiben|laisser un commentaire|deja un comentario|"
+    r"lascia un commento|deixe (?:um|seu) comentário|"
+    r"(?:das könnte (?:sie|dich) auch interessieren|vous aimerez aussi|"
+    r"ti potrebbe interessare|você (?:também )?pode gostar))\s*[:.…]*$",
     re.IGNORECASE,
 )
 _RELATED_MARKER = re.compile(
@@ -52,6 +62,19 @@ _RELATED_MARKER = re.compile(
     r"editor'?s'? picks?|don'?t miss|latest (?:news|stories|articles)|top stories|"
     r"around the web|further reading|keep reading|you may be interested in|"
     r"share this(?: article| story)?|"
+    # the same in the other languages the features read (de, fr, es, it, pt)
+    # (not "read also", "lesen Sie auch": a box set into a story more often than its end)
+    r"(?:auch|ebenfalls) interessant|"
+    r"(?:weitere|ähnliche|verwandte) (?:artikel|beiträge|nachrichten|themen)|meistgelesene?n?|"
+    r"am (?:meisten gelesen|beliebtesten)|teilen|schlagw(?:o|ö)rter?|"
+    r"sur le même sujet|articles? (?:similaires|liés|connexes)|"
+    r"les plus (?:lus|populaires|partagés)|dans la même rubrique|partager(?: cet article)?|"
+    r"nos vidéos|mots[- ]clés|"
+    r"(?:noticias|artículos|notas) relacionad[oa]s|lo más (?:leído|visto)|más leíd[oa]s|"
+    r"compartir|etiquetas|"
+    r"articoli correlati|(?:i )?più lett[ie]|condividi|"
+    r"(?:notícias|matérias) relacionadas|"
+    r"(?:as |os )?mais (?:lidas|lidos)(?: agora)?|compartilhe|"
     r"(?:about|sobre|über|à propos de|acerca de) (?:the )?\w+(?: \w+){0,3})\s*[:.…]*$",
     re.IGNORECASE,
 )
@@ -341,7 +364,9 @@ def drop_stray_fragments(
     are not the story (a "most read" line below the headline above a "More on" list), and
     hole filling would otherwise join them, and the furniture between, to the story. When
     the story's piece is itself weak (a short story), strong pieces more than ``FAR_DROP``
-    lines away from it are dropped too.
+    lines away from it are dropped too. Below the story, a piece past a share bar or a
+    sign-up block (``PAST_BAR_LINES`` short furniture lines in the hole) whose words score
+    under ``PAST_BAR_P`` on average goes: teasers, a comment form, the site's feed.
     """
     if hole <= 0 or len(kept) < 2:
         return list(kept)
@@ -380,7 +405,17 @@ def drop_stray_fragments(
             )
             for i in p
         ]
-    return [i for k, p in enumerate(pieces) if strong[k] or k == story for i in p]
+    keep = [strong[k] or k == story for k in range(len(pieces))]
+    for k in range(max(story, 0) + 1, len(pieces)):
+        # past a share bar or a sign-up block, a piece the model doubts (teasers, a comment
+        # form, the feed) is the page's, not more of the story: a story's own paragraphs
+        # after a break score high
+        gap = range(pieces[k - 1][-1] + 1, pieces[k][0])
+        bar = sum(1 for j in gap if lines[j].boiler and lines[j].n <= 12) >= PAST_BAR_LINES
+        words = sum(lines[i].n for i in pieces[k]) or 1
+        if keep[k] and bar and sum(probs[i] * lines[i].n for i in pieces[k]) < PAST_BAR_P * words:
+            keep[k] = False
+    return [i for k, p in enumerate(pieces) if keep[k] for i in p]
 
 
 def drop_repeated(body: Sequence[int], lines: Sequence[Line], min_words: int) -> list[int]:
