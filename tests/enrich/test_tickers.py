@@ -8,7 +8,7 @@ from functools import lru_cache
 import pytest
 
 from broadsheet.enrich import Enricher, load_ticker_table, normalise_company_name
-from broadsheet.enrich.tickers import _grouped_alternation
+from broadsheet.enrich.patterns import alternation
 from broadsheet.models import TickerMention
 
 
@@ -144,7 +144,9 @@ def test_alias_pattern_grouped_by_letter_finds_what_the_flat_alternation_finds()
     flat = re.compile(
         r"(?<![\w&$.-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w&-])", re.I
     )
-    grouped = re.compile(r"(?<![\w&$.-])" + _grouped_alternation(names) + r"(?![\w&-])", re.I)
+    grouped = re.compile(
+        r"(?<![\w&$.-])" + alternation(names, ignore_case=True) + r"(?![\w&-])", re.I
+    )
     text = (
         "JOHNSON & JOHNSON and johnson, xJohnson, General Motors' GM-made cars; apple AMD 3M "
         "3Ms GE ge, Johnson&Johnson, ĸ Apple.Inc $GM general motors Kelvin \u212a ſ Johnsons"
