@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -76,6 +77,10 @@ def analyze(ctx: Context, path: Path, plain: bool, fmt: str, batch_size: int) ->
     from ..service.files import analyze_files
 
     enricher = Enricher(model=ctx.settings.enrich.model)
+    # the model and tables live until the command ends: kept out of the collector's full
+    # passes, which walked them each time (≈ 55 ms a pass; gen-2 time over the 100
+    # news900 articles 0.116 -> 0.056 s)
+    gc.freeze()
     rows = analyze_files(path, enricher, plain=plain, batch_size=batch_size)
     for item in _each(rows, path):
         if item.error is not None:
