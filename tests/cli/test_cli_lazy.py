@@ -70,3 +70,10 @@ def test_extract_imports_no_archive(tmp_path: Path) -> None:
     words = " ".join(["The council met on Tuesday and voted on the budget."] * 12)
     page.write_text(f"<html><body><article><h1>Budget</h1><p>{words}</p></article></body></html>")
     assert _imported_by(["extract", str(page)], tmp_path / "home") == ""
+
+
+def test_analyze_plain_imports_no_archive(tmp_path: Path) -> None:
+    text = tmp_path / "story.txt"
+    text.write_text('The council met on Tuesday. "We voted," said Mayor Ann Lee.\n')
+    # numpy comes with spaCy; nothing of the archive does
+    assert _imported_by(["analyze", str(text), "--plain"], tmp_path / "home") == "numpy"

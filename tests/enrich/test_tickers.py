@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pytest
 
 from broadsheet.enrich import Enricher, load_ticker_table, normalise_company_name
+from broadsheet.enrich.patterns import alternation
 from broadsheet.models import TickerMention
 
 
@@ -135,3 +137,22 @@ def test_relevance_prefers_headline_and_frequent_companies() -> None:
 )
 def test_aliases_and_common_words(text: str, expected: set[str]) -> None:
     assert {m.ticker for m in _tickers(text)} == expected
+
+
+def test_alias_pattern_grouped_by_letter_finds_what_the_flat_alternation_finds() -> None:
+    names = ["Johnson & Johnson", "Johnson", "General Motors", "GM", "Apple", "AMD", "3M", "ge"]
+    flat = re.compile(
+        r"(?<![\w&$.-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w&-])", re.I
+    )
+    grouped = re.compile(
+        r"(?<![\w&$.-])" + alternation(names, ignore_case=True) + r"(?![\w&-])", re.I
+    )
+    text = (
+        "JOHNSON & JOHNSON and johnson, xJohnson, General Motors' GM-made cars; apple AMD 3M "
+        "3Ms GE ge, Johnson&Johnson, ĸ Apple.Inc $GM general motors Kelvin \u212a ſ Johnsons"
+    )
+    assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in flat.finditer(text)]
+    assert grouped.pattern != flat.pattern
+    table = load_ticker_table()
+    hits = [m.group(0) for m in table.alias_pattern.finditer("Shares of Walmart and Apple rose.")]
+    assert hits == ["Walmart", "Apple"]

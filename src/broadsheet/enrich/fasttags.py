@@ -140,6 +140,8 @@ class FastTagger:
         self._tables: tuple[Any, Any] | None = None
         self._regex_hits: dict[tuple[Any, int, int], bool] = {}
         self._lemmas: dict[tuple[int, ...], int] = {}
+        self._word_candidates: dict[int, tuple[tuple[int, ...], bool]] = {}
+        self._row_hits: dict[tuple[int, int, int, int], tuple[int, ...]] = {}
 
     @staticmethod
     def _pattern_list(ruler: Any) -> Iterator[tuple[list[dict[str, Any]], int]]:
@@ -215,19 +217,49 @@ class FastTagger:
             self._keyed[key] = keyed
         return keyed
 
+    def _candidates(self, word: int) -> tuple[tuple[int, ...], bool]:
+        """The patterns that can set a token of ``word``: those naming it, and those whose
+        regular expression on the target token's word matches it; and whether all of them
+        are single-token (then the token's own row decides). Cached per word."""
+        found = self._word_candidates.get(word)
+        if found is None:
+            text = self.strings[word]
+            ks = list(self._by_word.get(word, ()))
+            for k in self._by_regex:
+                _, checks, _, index = self._entries[k]
+                if all(
+                    arg.search(text)
+                    for col, op, arg in checks[index]
+                    if op == "REGEX" and col == _COLUMNS["LOWER"]
+                ):
+                    ks.append(k)
+            single = all(len(self._entries[k][1]) == 1 for k in ks)
+            found = self._word_candidates[word] = (tuple(ks), single)
+        return found
+
     def _hits(self, row: Any, n: int, i: int) -> tuple[int, ...]:
         """The patterns that set token ``i`` (a word some pattern names), read from the parse
-        as it came (``row(j)``: token ``j``'s TAG, DEP, IS_SPACE, LOWER ids; ``n`` tokens)."""
+        as it came (``row(j)``: token ``j``'s TAG, DEP, IS_SPACE, LOWER ids; ``n`` tokens).
+        When only single-token patterns can apply, the token's own row decides: cached."""
         own = row(i)
+        candidates, single = self._candidates(own[3])
+        if single:
+            key = (own[0], own[1], own[2], own[3])
+            cached = self._row_hits.get(key)
+            if cached is not None:
+                return cached
         hits = list(self._keyed_hits(own))
-        for k in (*self._by_word.get(own[3], ()), *self._by_regex):
+        for k in candidates:
             _, checks, _, index = self._entries[k]
             start = i - index
             if start < 0 or start + len(checks) > n:
                 continue
             if all(self._passes(c, row(start + j)) for j, c in enumerate(checks)):
                 hits.append(k)
-        return tuple(hits)
+        found = tuple(hits)
+        if single:
+            self._row_hits[key] = found
+        return found
 
     def __call__(self, doc: Any) -> Any:
         """Every plan is made from the parse as it came, before any value changes (as the

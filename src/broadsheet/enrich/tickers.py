@@ -32,6 +32,7 @@ from typing import Any
 
 from ..models import Entity, Security, TickerMention
 from .entities import find_heading_spans, load_entity_rules
+from .patterns import alternation
 
 __all__ = ["TickerTable", "find_tickers", "load_ticker_table", "normalise_company_name"]
 
@@ -147,7 +148,7 @@ def load_ticker_table(path: Path | None = None) -> TickerTable:
     cue_names = frozenset(rules["common_word_names"]) | cue_aliases
     written = sorted((k for k, v in rules["aliases"].items() if v in by_ticker), key=len)
     alias_pattern = re.compile(
-        r"(?<![\w&$.-])(?:" + "|".join(re.escape(a) for a in reversed(written)) + r")(?![\w&-])",
+        r"(?<![\w&$.-])" + alternation(list(reversed(written)), ignore_case=True) + r"(?![\w&-])",
         re.IGNORECASE,
     )
     return TickerTable(

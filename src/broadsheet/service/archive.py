@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ..models import CUE_CLASSES, Annotations
+from ..models import CUE_CLASSES
 from ..pipeline import BatchReport
-from .files import FileRow, _empty_row, extract_files, input_files
+from .files import FileRow, analyze_files, extract_files, input_files
 from .news import NewsTasks
-from .views import ArticleView, StoreCopyView, annotations_json
+from .views import ArticleView, StoreCopyView
 
 __all__ = ["ArchiveTasks", "FileRow", "input_files"]
 
@@ -98,33 +98,6 @@ class ArchiveTasks(NewsTasks):
         self, path: Path, *, plain: bool = False, batch_size: int = 16
     ) -> Iterator[FileRow]:
         """Extract (or with ``plain``, take each ``.txt`` as it is) and annotate each file;
-        offsets index into ``articleBody``."""
-        from ..extract import doc_id_for
-
-        enricher = self.enricher
-        pending: list[FileRow] = []
-
-        def annotated() -> Iterator[FileRow]:
-            texts = [str(r.row["articleBody"]) for r in pending]
-            results: list[Annotations] = list(enricher.analyze_many(texts, batch_size=batch_size))
-            for item, ann, text in zip(pending, results, texts, strict=True):
-                item.row.update(annotations_json(ann, text))
-                yield item
-            pending.clear()
-
-        if plain:
-            rows: Iterable[FileRow] = (
-                FileRow(f, _empty_row(doc_id_for(f), f.read_text("utf-8")))
-                for f in input_files(path, plain=True)
-            )
-        else:
-            rows = self.extract_files(path)
-        for item in rows:
-            if item.error is not None:
-                yield item
-                continue
-            pending.append(item)
-            if len(pending) >= batch_size:
-                yield from annotated()
-        if pending:
-            yield from annotated()
+        offsets index into ``articleBody`` (``files.analyze_files`` with this service's
+        enricher)."""
+        return analyze_files(path, self.enricher, plain=plain, batch_size=batch_size)

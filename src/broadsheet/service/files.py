@@ -1,20 +1,24 @@
-"""Reading files without storing them (the measurement contract's ``extract``): the part of
-the archive tasks that needs no archive, so ``broadsheet extract`` imports neither the
-store, the search index nor the rest of the service."""
+"""Reading files without storing them (the measurement contract's ``extract`` and
+``analyze``): the part of the archive tasks that needs no archive, so ``broadsheet
+extract`` and ``broadsheet analyze`` import neither the store, the search index nor the
+rest of the service."""
 
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BroadsheetError
 from ..models import Document
 
-__all__ = ["FileRow", "extract_files", "input_files", "read_document"]
+if TYPE_CHECKING:
+    from ..enrich import Enricher
+
+__all__ = ["FileRow", "analyze_files", "extract_files", "input_files", "read_document"]
 
 _SUFFIXES = (".html.gz", ".html", ".htm", ".txt")
 
@@ -68,3 +72,49 @@ def extract_files(path: Path) -> Iterator[FileRow]:
             yield FileRow(file, _empty_row(doc_id_for(file)), str(exc))
             continue
         yield FileRow(file, article_to_row(doc_id_for(file), article))
+
+
+def _text_file_id(path: Path) -> str:
+    """``extract.doc_id_for(path)``; for a ``.txt`` file without importing the HTML
+    extractor (lxml), which ``analyze --plain`` never runs."""
+    name = path.name
+    if name.lower().endswith(".txt") and len(name) > len(".txt"):
+        return name[: -len(".txt")]
+    from ..extract import doc_id_for
+
+    return doc_id_for(path)
+
+
+def analyze_files(
+    path: Path, enricher: Enricher, *, plain: bool = False, batch_size: int = 16
+) -> Iterator[FileRow]:
+    """Extract (or with ``plain``, take each ``.txt`` as it is) and annotate each file
+    under ``path`` with ``enricher``; offsets index into ``articleBody``."""
+    from .annotations import annotations_json
+
+    pending: list[FileRow] = []
+
+    def annotated() -> Iterator[FileRow]:
+        texts = [str(r.row["articleBody"]) for r in pending]
+        results = list(enricher.analyze_many(texts, batch_size=batch_size))
+        for item, ann, text in zip(pending, results, texts, strict=True):
+            item.row.update(annotations_json(ann, text))
+            yield item
+        pending.clear()
+
+    if plain:
+        rows: Iterable[FileRow] = (
+            FileRow(f, _empty_row(_text_file_id(f), f.read_text("utf-8")))
+            for f in input_files(path, plain=True)
+        )
+    else:
+        rows = extract_files(path)
+    for item in rows:
+        if item.error is not None:
+            yield item
+            continue
+        pending.append(item)
+        if len(pending) >= batch_size:
+            yield from annotated()
+    if pending:
+        yield from annotated()

@@ -16,18 +16,14 @@ from typing import Any
 
 from ..models import (
     Annotations,
-    Entity,
-    Fact,
     PriceBar,
-    Quote,
     Security,
     Source,
     StoredArticle,
-    TickerMention,
 )
 from ..search import Hit, plain_snippet
 from ..store import ArticleVersion, PersonProfile, SavedSearch, SpeakerQuote
-from .text import Sentences
+from .annotations import annotation_json, annotations_json
 
 __all__ = [
     "ArticleView",
@@ -56,47 +52,6 @@ __all__ = [
 
 def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def _plain(value: Any) -> Any:
-    """Tuples (spans) become lists; everything else as it is."""
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def annotation_json(
-    item: Entity | TickerMention | Quote | Fact, sentences: Sentences
-) -> dict[str, Any]:
-    """One annotation: every field of its model (spans as ``[start, end]``), plus ``text``
-    (the words it covers) and ``sentence`` (the sentence behind it)."""
-    body = sentences.body
-    data = {f.name: _plain(getattr(item, f.name)) for f in fields(item)}
-    if isinstance(item, Quote):
-        start, end = item.content
-        data["text"] = body[start:end]
-        data["sentence"] = sentences.of_quote(item)
-    else:
-        start, end = item.start, item.end
-        if not data.get("text"):
-            data["text"] = body[start:end]
-        data["sentence"] = sentences.around(start, end)
-    return data
-
-
-def annotations_json(annotations: Annotations, body: str) -> dict[str, Any]:
-    """The annotation fields of an article (``docs/BENCHMARKS.md`` names the contract:
-    entities ``{start, end, type, name}``, quotes ``{content, source, cue, speaker, kind}``,
-    facts ``{start, end, value, unit, measure, period, subject}``, topics)."""
-    sentences = Sentences(body)
-    return {
-        "entities": [annotation_json(e, sentences) for e in annotations.entities],
-        "tickers": [annotation_json(t, sentences) for t in annotations.tickers],
-        "quotes": [annotation_json(q, sentences) for q in annotations.quotes],
-        "facts": [annotation_json(f, sentences) for f in annotations.facts],
-        "topics": list(annotations.topics),
-        "tone": annotations.tone,
-    }
 
 
 def article_record(art: StoredArticle, annotations: Annotations | None = None) -> dict[str, Any]:
