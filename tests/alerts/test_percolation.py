@@ -246,3 +246,58 @@ def test_alert_writes_commit_with_synchronous_full(store: SQLiteStore) -> None:
         assert seen[start - 1] == "PRAGMA synchronous = FULL"
         commit = next(i for i in range(start, len(seen)) if seen[i] == "COMMIT")
         assert seen[commit + 1] == "PRAGMA synchronous = NORMAL"
+
+
+def test_matches_of_one_story_in_one_batch_are_grouped_as_one_by_one(store: SQLiteStore) -> None:
+    """``record_alerts`` reads what a batch needs at once: a report of a story grouped into
+    an item made earlier in the same batch, a new version of a report made in it, a match
+    of a removed search dropped, and a webhook's outbox row, as when applied one by one."""
+    from broadsheet.store import AlertHit
+
+    hooked = store.add_alert(
+        "copper", "copper", follower="alerts", webhook=("https://h.example/x", "s" * 32)
+    )
+    plain = store.add_alert("gold", "gold", follower="alerts")
+    gone = store.add_alert("tin", "tin", follower="alerts")
+    store.remove_saved_search(gone.id)
+    at = datetime(2026, 1, 5, 12, tzinfo=UTC)
+    expect = store.saved_position("alerts")
+    assert expect is not None
+    hits = [
+        AlertHit(hooked.id, 10, 7, 1, expect + 1, at, "Copper one"),
+        AlertHit(hooked.id, 11, 7, 1, expect + 2, at, "Copper two"),  # same story, other source
+        AlertHit(hooked.id, 10, 7, 2, expect + 3, at + timedelta(seconds=1), "Copper one v2"),
+        AlertHit(plain.id, 10, 7, 1, expect + 1, at, "Copper one"),
+        AlertHit(gone.id, 10, 7, 1, expect + 1, at, "Copper one"),
+        AlertHit(plain.id, 12, None, 1, expect + 3, at, "No story"),
+    ]
+    fired = store.record_alerts("alerts", expect=expect, position=expect + 3, hits=hits)
+    assert fired is not None
+    assert [(f.name, f.article_id, f.headline) for f in fired] == [
+        ("copper", 10, "Copper one"),
+        ("gold", 10, "Copper one"),
+        ("gold", 12, "No story"),
+    ]
+    assert [f.owner for f in fired] == ["local"] * 3
+    entries = {(e.name, e.article_id): e for e in store.inbox_entries("local")}
+    assert set(entries) == {("copper", 10), ("gold", 10), ("gold", 12)}
+    copper = entries[("copper", 10)]
+    assert [(r.article_id, r.version) for r in copper.reports] == [(11, 1), (10, 2)]
+    assert {f.item_id: f for f in fired}.keys() == {e.item_id for e in entries.values()}
+    # the same batch again, after: every match is grouped into what is there
+    again = store.record_alerts("alerts", expect=expect + 3, position=expect + 4, hits=hits)
+    assert again == []
+    conn = store._thread_conn()
+    outbox = conn.execute(
+        "SELECT i.article_id, s.name, o.channel FROM alert_outbox o"
+        " JOIN alert_items i ON i.id = o.item_id JOIN saved_searches s ON s.id = i.search_id"
+        " ORDER BY o.id"
+    ).fetchall()
+    assert outbox == [
+        (10, "copper", "live"),
+        (10, "copper", "webhook"),
+        (10, "gold", "live"),
+        (12, "gold", "live"),
+    ]
+    reports = conn.execute("SELECT reports FROM alert_items ORDER BY id").fetchall()
+    assert [r[0] for r in reports] == [2, 1, 1]
