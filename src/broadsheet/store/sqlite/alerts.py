@@ -4,7 +4,9 @@ deliveries still to make, stories awaiting their annotations, and the percolator
 Exactly once: ``record_alerts`` writes a batch of matches, the outbox rows they need and the
 percolator's change-log position in one transaction, and only when the position is still
 where the percolator read from (two following processes never both write one change's
-alerts). Every write here is ``durable=True`` (``synchronous=FULL``).
+alerts). Every write of an alert (item, report, outbox row, webhook attempt), a saved
+search or a read mark is ``durable=True`` (``synchronous=FULL``); a percolated batch that
+matched nothing commits with ``NORMAL`` (see ``record_alerts``).
 """
 
 from __future__ import annotations
@@ -200,9 +202,18 @@ class AlertRows(SQLiteDatabase):
 
         Returns the new inbox items, or None (nothing written) when the follower's saved
         position is no longer ``expect``: another process applied those changes first.
+
+        A batch with matches commits with ``synchronous=FULL`` (its items, reports and
+        outbox rows are on disk before they are published). One without (a quarter of the
+        batches when stories arrive one by one) writes no alert: its position, awaited
+        stories and live marks commit with ``NORMAL``, which a process crash never loses
+        and a power cut loses only with every later commit (the write-ahead log is a
+        prefix): the follower then decides the same changes again, with the same answer,
+        and re-publishes items it had published with the same ids, as after any crash
+        between publishing and marking. One fsync fewer on the path of those stories.
         """
         now = now_us()
-        with self._write(durable=True) as conn:
+        with self._write(durable=bool(hits)) as conn:
             row = conn.execute("SELECT seq FROM followers WHERE name = ?", (follower,)).fetchone()
             if (0 if row is None else int(row[0])) != expect:
                 return None
