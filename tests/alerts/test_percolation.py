@@ -3,6 +3,7 @@ versions and same-story reports, ownership, two followers racing, and durable wr
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,13 +41,13 @@ def test_a_story_fires_matching_alerts_once_and_live(store: SQLiteStore) -> None
     sub = bus.subscribe([AlertFired])
     store.add_alert("copper", "copper", follower="alerts")
     store.add_alert("gold", "gold", follower="alerts")
-    follower = AlertFollower(store, bus)
+    follower = AlertFollower(store, bus, mark_idle=0.0)
     follower.catch_up()
     art = store_story(
         store, story("Copper climbs", "Copper rose on mine strikes.", url="https://a.example/1")
     )
     follower.catch_up()
-    follower.catch_up()  # nothing new: nothing repeated
+    follower.catch_up()  # nothing new: nothing repeated (and, idle, what it sent is marked)
     assert _inbox(store) == [("copper", art, 1)]
     event = sub.get(1)
     assert isinstance(event, AlertFired)
@@ -301,3 +302,36 @@ def test_matches_of_one_story_in_one_batch_are_grouped_as_one_by_one(store: SQLi
     ]
     reports = conn.execute("SELECT reports FROM alert_items ORDER BY id").fetchall()
     assert [r[0] for r in reports] == [2, 1, 1]
+
+
+def test_an_idle_look_right_after_a_round_writes_nothing(store: SQLiteStore) -> None:
+    """The look that finds the log idle comes right after every round: what the round
+    published is marked with the next round's write, or once idle for ``mark_idle``, not
+    in a durable commit (an fsync) of its own per round."""
+    bus = InProcessBus()
+    store.add_alert("copper", "copper", follower="alerts")
+    follower = AlertFollower(store, bus, mark_idle=0.3)
+    follower.catch_up()
+    store_story(store, story("Copper", "Copper rose.", url="https://a.example/c"))
+    follower.catch_up()
+    assert store.first_undelivered_live() is not None
+    seen: list[str] = []
+    conn = store._thread_conn()
+    conn.set_trace_callback(seen.append)
+    try:
+        follower.catch_up()  # idle at once: no write
+        assert not [s for s in seen if s.startswith("BEGIN IMMEDIATE")]
+        assert store.first_undelivered_live() is not None
+        time.sleep(0.35)
+        follower.catch_up()  # idle for a while: marked
+    finally:
+        conn.set_trace_callback(None)
+    assert store.first_undelivered_live() is None
+    # the next round's write marks what the last one sent
+    store_story(store, story("Copper two", "Copper fell.", url="https://a.example/d"))
+    follower.catch_up()
+    store_story(store, story("Copper three", "Copper held.", url="https://a.example/e"))
+    follower.catch_up()
+    fired = store.fired_alerts_after(0)
+    assert len(fired) == 3
+    assert store.first_undelivered_live() == fired[2].item_id

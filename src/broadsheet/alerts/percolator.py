@@ -18,8 +18,9 @@ repeats (a new version, the same story from another source) into the first item.
 
 After writing, the follower publishes every new inbox item — its own and other processes' —
 as an ``AlertFired`` on its bus (the live channel), and wakes the webhook worker. Published
-items are marked delivered in its next write (or once it is idle): after a crash, an item
-published but not yet marked is published again, with the same ``item_id``.
+items are marked delivered in its next write (or once it has been idle ``mark_idle``
+seconds: not in a commit of its own after every round): after a crash, an item published
+but not yet marked is published again, with the same ``item_id``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -66,6 +68,9 @@ _TOKENISED = 500  # stories whose tokens are kept for their next change
 # while others wait, beyond a trickle that keeps it moving through a long backlog
 _REFINE_BUSY = 4
 _REFINE_IDLE = 40
+# published items are marked delivered with the next write, or after this long idle
+_MARK_IDLE = 1.0
+_DUE_BATCH = 500  # stories whose wait for annotations is over, decided per batch
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +139,7 @@ class AlertFollower:
         batch: int = 500,
         on_fired: Callable[[Sequence[FiredAlert]], None] | None = None,
         clock: Callable[[], datetime] | None = None,
+        mark_idle: float = _MARK_IDLE,
     ) -> None:
         self._store = store
         self._bus = bus
@@ -147,6 +153,8 @@ class AlertFollower:
         self._awaits = 0
         self._live_position: int | None = None
         self._published: list[int] = []  # items published live, not yet marked in the store
+        self._published_at = 0.0  # when the oldest of them was published (monotonic)
+        self._mark_idle = mark_idle
         self._relative: dict[int, tuple[int, Matcher]] = {}
         self._moment = Moment()  # the clock of relative searches, set once per batch
         # the stories last tokenised (article -> version, tokens, words, other keys): a
@@ -168,7 +176,14 @@ class AlertFollower:
             read = self._percolate()
             if self._bus is not None:
                 self._publish_live()
-                if not read and self._published:  # idle: mark what the last round sent
+                if (
+                    not read
+                    and self._published
+                    and time.monotonic() - self._published_at >= self._mark_idle
+                ):
+                    # idle for a while: mark what was sent. Not at the first look that finds
+                    # nothing, which comes right after every round: a durable commit (an
+                    # fsync) per round on top of the round's own, holding up the next story
                     self._store.mark_live_delivered(self._published)
                     self._published = []
             if not read and self._presearcher is not None:
@@ -250,7 +265,11 @@ class AlertFollower:
             # any of these changes is among them (one read of the generation a round)
             pre = self._searches()
             now = self._clock()
-            due = self._store.due_pending(now) if self._awaits or not changes else []
+            due = (
+                self._store.due_pending(now, limit=_DUE_BATCH)
+                if self._awaits or not changes
+                else []
+            )
             if not changes and not due:
                 return read
             self._moment.set(now)
@@ -277,6 +296,10 @@ class AlertFollower:
                 self.fired += len(fired)
                 if self._on_fired is not None:
                     self._on_fired(fired)
+            if len(changes) < self._batch and len(due) < _DUE_BATCH:
+                # the log held no more when it was read: no second look now (a following
+                # loop looks again at once after a round that read changes)
+                return read
 
     def _match(
         self,
@@ -423,6 +446,8 @@ class AlertFollower:
             self.published += len(fired)
             self._live_position = fired[-1].item_id
             # marked delivered with the next write (or when idle): no extra commit now
+            if not self._published:
+                self._published_at = time.monotonic()
             self._published.extend(a.item_id for a in fired)
             if len(fired) < page:
                 return  # the last page: no read to find nothing more
