@@ -62,7 +62,9 @@ _V = TypeVar("_V")
 FOLLOWER_NAME = "alerts"
 _KINDS = frozenset({"stored", "updated", "annotated"})
 _SAMPLE = 300  # recent stories whose terms weigh the presearcher's choices
-_TOKENISED = 500  # stories whose tokens are kept for their next change
+# stories whose tokens are kept for their next change (their annotations): 1-2 s of stories
+# at 100 a second; each holds ~200 objects the cycle collector walks in a full collection
+_TOKENISED = 128
 # searches whose terms the presearcher chooses again (``Presearcher.refine``) per batch of
 # changes, and per look that found the log idle: re-choosing is never on a story's path
 # while others wait, beyond a trickle that keeps it moving through a long backlog
