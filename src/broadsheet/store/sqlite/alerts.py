@@ -218,18 +218,22 @@ class AlertRows(SQLiteDatabase):
             if (0 if row is None else int(row[0])) != expect:
                 return None
             fired = _record_hits(conn, hits, now)
-            conn.executemany(
-                "DELETE FROM alert_pending WHERE article_id = ?", [(a,) for a in settled]
-            )
-            conn.executemany(
-                "INSERT INTO alert_pending (article_id, seq, stored_us, due_us)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET"
-                " seq = excluded.seq, stored_us = excluded.stored_us, due_us = excluded.due_us",
-                [(p.article_id, p.seq, to_us(p.stored_at), to_us(p.due_at)) for p in pending],
-            )
+            if settled:
+                conn.executemany(
+                    "DELETE FROM alert_pending WHERE article_id = ?", [(a,) for a in settled]
+                )
+            if pending:
+                conn.executemany(
+                    "INSERT INTO alert_pending (article_id, seq, stored_us, due_us)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET"
+                    " seq = excluded.seq, stored_us = excluded.stored_us,"
+                    " due_us = excluded.due_us",
+                    [(p.article_id, p.seq, to_us(p.stored_at), to_us(p.due_at)) for p in pending],
+                )
             if position != expect or row is None:
                 save_follower_position(conn, follower, position)
-            _mark_live(conn, published, now)
+            if published:
+                _mark_live(conn, published, now)
         return fired
 
     def due_pending(self, now: datetime, *, limit: int = 500) -> list[PendingStory]:
@@ -573,23 +577,24 @@ def _record_hits(conn: sqlite3.Connection, hits: Sequence[AlertHit], now: int) -
                 fired_at=from_us(now),
             )
         )
-    conn.executemany(
-        "INSERT INTO alert_reports (search_id, article_id, item_id, version, seq, at_us)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        reports,
-    )
-    conn.executemany(
-        "UPDATE alert_reports SET version = ?, seq = ?, at_us = ?"
-        " WHERE search_id = ? AND article_id = ?",
-        versions,
-    )
-    conn.executemany("UPDATE alert_items SET updated_us = ? WHERE id = ?", touched)
-    conn.executemany(
-        "UPDATE alert_items SET reports = reports + 1, updated_us = ? WHERE id = ?", grouped
-    )
-    conn.executemany(
-        "INSERT INTO alert_outbox (item_id, channel, next_us) VALUES (?, ?, ?)", outbox
-    )
+    writes: list[tuple[str, Sequence[tuple[Any, ...]]]] = [
+        (
+            "INSERT INTO alert_reports (search_id, article_id, item_id, version, seq, at_us)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            reports,
+        ),
+        (
+            "UPDATE alert_reports SET version = ?, seq = ?, at_us = ?"
+            " WHERE search_id = ? AND article_id = ?",
+            versions,
+        ),
+        ("UPDATE alert_items SET updated_us = ? WHERE id = ?", touched),
+        ("UPDATE alert_items SET reports = reports + 1, updated_us = ? WHERE id = ?", grouped),
+        ("INSERT INTO alert_outbox (item_id, channel, next_us) VALUES (?, ?, ?)", outbox),
+    ]
+    for sql, rows in writes:
+        if rows:  # in this order: reports before the updates of the reports made here
+            conn.executemany(sql, rows)
     return fired
 
 
