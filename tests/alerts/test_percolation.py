@@ -3,6 +3,7 @@ versions and same-story reports, ownership, two followers racing, and durable wr
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,13 +41,13 @@ def test_a_story_fires_matching_alerts_once_and_live(store: SQLiteStore) -> None
     sub = bus.subscribe([AlertFired])
     store.add_alert("copper", "copper", follower="alerts")
     store.add_alert("gold", "gold", follower="alerts")
-    follower = AlertFollower(store, bus)
+    follower = AlertFollower(store, bus, mark_idle=0.0)
     follower.catch_up()
     art = store_story(
         store, story("Copper climbs", "Copper rose on mine strikes.", url="https://a.example/1")
     )
     follower.catch_up()
-    follower.catch_up()  # nothing new: nothing repeated
+    follower.catch_up()  # nothing new: nothing repeated (and, idle, what it sent is marked)
     assert _inbox(store) == [("copper", art, 1)]
     event = sub.get(1)
     assert isinstance(event, AlertFired)
@@ -246,3 +247,91 @@ def test_alert_writes_commit_with_synchronous_full(store: SQLiteStore) -> None:
         assert seen[start - 1] == "PRAGMA synchronous = FULL"
         commit = next(i for i in range(start, len(seen)) if seen[i] == "COMMIT")
         assert seen[commit + 1] == "PRAGMA synchronous = NORMAL"
+
+
+def test_matches_of_one_story_in_one_batch_are_grouped_as_one_by_one(store: SQLiteStore) -> None:
+    """``record_alerts`` reads what a batch needs at once: a report of a story grouped into
+    an item made earlier in the same batch, a new version of a report made in it, a match
+    of a removed search dropped, and a webhook's outbox row, as when applied one by one."""
+    from broadsheet.store import AlertHit
+
+    hooked = store.add_alert(
+        "copper", "copper", follower="alerts", webhook=("https://h.example/x", "s" * 32)
+    )
+    plain = store.add_alert("gold", "gold", follower="alerts")
+    gone = store.add_alert("tin", "tin", follower="alerts")
+    store.remove_saved_search(gone.id)
+    at = datetime(2026, 1, 5, 12, tzinfo=UTC)
+    expect = store.saved_position("alerts")
+    assert expect is not None
+    hits = [
+        AlertHit(hooked.id, 10, 7, 1, expect + 1, at, "Copper one"),
+        AlertHit(hooked.id, 11, 7, 1, expect + 2, at, "Copper two"),  # same story, other source
+        AlertHit(hooked.id, 10, 7, 2, expect + 3, at + timedelta(seconds=1), "Copper one v2"),
+        AlertHit(plain.id, 10, 7, 1, expect + 1, at, "Copper one"),
+        AlertHit(gone.id, 10, 7, 1, expect + 1, at, "Copper one"),
+        AlertHit(plain.id, 12, None, 1, expect + 3, at, "No story"),
+    ]
+    fired = store.record_alerts("alerts", expect=expect, position=expect + 3, hits=hits)
+    assert fired is not None
+    assert [(f.name, f.article_id, f.headline) for f in fired] == [
+        ("copper", 10, "Copper one"),
+        ("gold", 10, "Copper one"),
+        ("gold", 12, "No story"),
+    ]
+    assert [f.owner for f in fired] == ["local"] * 3
+    entries = {(e.name, e.article_id): e for e in store.inbox_entries("local")}
+    assert set(entries) == {("copper", 10), ("gold", 10), ("gold", 12)}
+    copper = entries[("copper", 10)]
+    assert [(r.article_id, r.version) for r in copper.reports] == [(11, 1), (10, 2)]
+    assert {f.item_id: f for f in fired}.keys() == {e.item_id for e in entries.values()}
+    # the same batch again, after: every match is grouped into what is there
+    again = store.record_alerts("alerts", expect=expect + 3, position=expect + 4, hits=hits)
+    assert again == []
+    conn = store._thread_conn()
+    outbox = conn.execute(
+        "SELECT i.article_id, s.name, o.channel FROM alert_outbox o"
+        " JOIN alert_items i ON i.id = o.item_id JOIN saved_searches s ON s.id = i.search_id"
+        " ORDER BY o.id"
+    ).fetchall()
+    assert outbox == [
+        (10, "copper", "live"),
+        (10, "copper", "webhook"),
+        (10, "gold", "live"),
+        (12, "gold", "live"),
+    ]
+    reports = conn.execute("SELECT reports FROM alert_items ORDER BY id").fetchall()
+    assert [r[0] for r in reports] == [2, 1, 1]
+
+
+def test_an_idle_look_right_after_a_round_writes_nothing(store: SQLiteStore) -> None:
+    """The look that finds the log idle comes right after every round: what the round
+    published is marked with the next round's write, or once idle for ``mark_idle``, not
+    in a durable commit (an fsync) of its own per round."""
+    bus = InProcessBus()
+    store.add_alert("copper", "copper", follower="alerts")
+    follower = AlertFollower(store, bus, mark_idle=0.3)
+    follower.catch_up()
+    store_story(store, story("Copper", "Copper rose.", url="https://a.example/c"))
+    follower.catch_up()
+    assert store.first_undelivered_live() is not None
+    seen: list[str] = []
+    conn = store._thread_conn()
+    conn.set_trace_callback(seen.append)
+    try:
+        follower.catch_up()  # idle at once: no write
+        assert not [s for s in seen if s.startswith("BEGIN IMMEDIATE")]
+        assert store.first_undelivered_live() is not None
+        time.sleep(0.35)
+        follower.catch_up()  # idle for a while: marked
+    finally:
+        conn.set_trace_callback(None)
+    assert store.first_undelivered_live() is None
+    # the next round's write marks what the last one sent
+    store_story(store, story("Copper two", "Copper fell.", url="https://a.example/d"))
+    follower.catch_up()
+    store_story(store, story("Copper three", "Copper held.", url="https://a.example/e"))
+    follower.catch_up()
+    fired = store.fired_alerts_after(0)
+    assert len(fired) == 3
+    assert store.first_undelivered_live() == fired[2].item_id

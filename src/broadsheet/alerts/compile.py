@@ -54,6 +54,7 @@ __all__ = [
     "required_keys",
     "story_keys",
     "story_terms",
+    "story_words",
 ]
 
 Key = str
@@ -305,16 +306,26 @@ def story_terms(story: PreparedArticle) -> tuple[set[str], set[Key]]:
     """A story's words (bare tokens, the ``w`` keys without their prefix: a story has
     hundreds, so they are not made into strings again) and its other keys (uses, and
     fills, the story's token caches)."""
+    return story_words(story), other_keys(story)
+
+
+def story_words(story: PreparedArticle, fields: Iterable[str] = INDEXED_TEXT_FIELDS) -> set[str]:
+    """The words (bare tokens) of a story's text ``fields``."""
     words: set[str] = set()
-    for field in INDEXED_TEXT_FIELDS:
+    for field in fields:
         for index in story.positions(field):
             words.update(index)
+    return words
+
+
+def other_keys(story: PreparedArticle) -> set[Key]:
+    """A story's keys other than its words: whole keyword values and runs of names."""
     others: set[Key] = set()
     for field in INDEXED_KEYWORD_FIELDS:
         others.update(keyword_key(field, value) for value in story.keywords(field))
         if field in NAME_FIELDS:
             others.update(part_key(field, part) for part in story.name_parts(field))
-    return words, others
+    return others
 
 
 def story_keys(story: PreparedArticle) -> set[Key]:

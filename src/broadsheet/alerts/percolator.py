@@ -18,26 +18,40 @@ repeats (a new version, the same story from another source) into the first item.
 
 After writing, the follower publishes every new inbox item — its own and other processes' —
 as an ``AlertFired`` on its bus (the live channel), and wakes the webhook worker. Published
-items are marked delivered in its next write (or once it is idle): after a crash, an item
-published but not yet marked is published again, with the same ``item_id``.
+items are marked delivered in its next write (or once it has been idle ``mark_idle``
+seconds: not in a commit of its own after every round): after a crash, an item published
+but not yet marked is published again, with the same ``item_id``.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from ..errors import QuerySyntaxError
 from ..models import Annotations, StoredArticle
 from ..search import PreparedArticle, article_fields, compile_matcher, prepare_article
+from ..search.fields import INDEXED_TEXT_FIELDS, FieldValue
 from ..search.matching import Matcher
 from ..store import AlertHit, Change, FiredAlert, PendingStory, Store
 from ..wire import AlertFired, Bus
-from .compile import CompiledSearch, Moment, compile_search, count_keys, story_terms
+from .compile import (
+    CompiledSearch,
+    Key,
+    Moment,
+    compile_search,
+    count_keys,
+    other_keys,
+    story_terms,
+    story_words,
+)
 from .presearch import Presearcher
 
 __all__ = ["FOLLOWER_NAME", "AlertFollower", "fired_event"]
@@ -48,12 +62,40 @@ _V = TypeVar("_V")
 FOLLOWER_NAME = "alerts"
 _KINDS = frozenset({"stored", "updated", "annotated"})
 _SAMPLE = 300  # recent stories whose terms weigh the presearcher's choices
-_TOKENISED = 500  # stories whose tokens are kept for their next change
+# stories whose tokens are kept for their next change (their annotations): 1-2 s of stories
+# at 100 a second; each holds ~200 objects the cycle collector walks in a full collection
+_TOKENISED = 128
 # searches whose terms the presearcher chooses again (``Presearcher.refine``) per batch of
 # changes, and per look that found the log idle: re-choosing is never on a story's path
 # while others wait, beyond a trickle that keeps it moving through a long backlog
 _REFINE_BUSY = 4
 _REFINE_IDLE = 40
+# published items are marked delivered with the next write, or after this long idle
+_MARK_IDLE = 1.0
+_DUE_BATCH = 500  # stories whose wait for annotations is over, decided per batch
+
+
+@dataclass(frozen=True, slots=True)
+class _Tokenised:
+    """A story as last tokenised: its version, tokens, words and other keys."""
+
+    version: int
+    fields: Mapping[str, FieldValue]
+    prepared: PreparedArticle
+    words: set[str]
+    others: set[Key]
+
+
+def _freeze_heap() -> None:
+    """Collect, then move every object alive into the garbage collector's permanent
+    generation (``gc.freeze``), after the saved searches were compiled: ~30 objects a
+    search, 300,000 at 10,000 searches, that every full collection would otherwise walk
+    again (a 150-450 ms pause of every thread, a few times a minute at 100 stories/s,
+    the longest stalls of the alert path). Frozen objects are still freed when their last
+    reference goes (a removed search: they hold no cycles); only the cycle collector
+    skips them."""
+    gc.collect()
+    gc.freeze()
 
 
 class LRUPositions(OrderedDict[int, _V]):
@@ -99,6 +141,7 @@ class AlertFollower:
         batch: int = 500,
         on_fired: Callable[[Sequence[FiredAlert]], None] | None = None,
         clock: Callable[[], datetime] | None = None,
+        mark_idle: float = _MARK_IDLE,
     ) -> None:
         self._store = store
         self._bus = bus
@@ -112,11 +155,15 @@ class AlertFollower:
         self._awaits = 0
         self._live_position: int | None = None
         self._published: list[int] = []  # items published live, not yet marked in the store
+        self._published_at = 0.0  # when the oldest of them was published (monotonic)
+        self._mark_idle = mark_idle
         self._relative: dict[int, tuple[int, Matcher]] = {}
         self._moment = Moment()  # the clock of relative searches, set once per batch
-        # the stories last tokenised (article -> version, tokens): a story's annotations
-        # arrive in a later change, and its text is not tokenised twice
-        self._tokenised: LRUPositions[tuple[int, PreparedArticle]] = LRUPositions(_TOKENISED)
+        # the stories last tokenised (article -> version, tokens, words, other keys): a
+        # story's annotations arrive in a later change, and its text is not tokenised (nor
+        # its words gathered and counted) twice
+        self._tokenised: LRUPositions[_Tokenised] = LRUPositions(_TOKENISED)
+        self._expect: int | None = None  # the saved position, as this follower last wrote it
         # article -> the log position its last decision with annotations had seen
         self._evaluated: LRUPositions[int] = LRUPositions(50_000)
         self.fired = 0  # inbox items this follower created
@@ -131,9 +178,20 @@ class AlertFollower:
             read = self._percolate()
             if self._bus is not None:
                 self._publish_live()
-                if not read and self._published:  # idle: mark what the last round sent
+                if (
+                    not read
+                    and self._published
+                    and time.monotonic() - self._published_at >= self._mark_idle
+                ):
+                    # idle for a while: mark what was sent. Not at the first look that finds
+                    # nothing, which comes right after every round: a durable commit (an
+                    # fsync) per round on top of the round's own, holding up the next story
                     self._store.mark_live_delivered(self._published)
                     self._published = []
+            if not read and self._presearcher is not None:
+                # idle: choose some searches' terms again (after publishing, never ahead of
+                # a story's alerts)
+                self._presearcher.refine(_REFINE_IDLE)
             return read
 
     @property
@@ -165,6 +223,7 @@ class AlertFollower:
                 log.warning("saved search %s cannot be parsed: %s", saved.id, exc)
         self._presearcher, self._generation = pre, generation
         self._awaits = sum(1 for s in pre.searches() if s.annotations == "awaits")
+        _freeze_heap()
         return pre
 
     def _sample(self) -> list[PreparedArticle]:
@@ -190,6 +249,8 @@ class AlertFollower:
     # ------------------------------------------------------------------ percolation
 
     def _position(self) -> int:
+        if self._expect is not None:  # as this follower wrote it (a write checks it still is)
+            return self._expect
         position = self._store.saved_position(self.name)
         if position is None:  # never ran: alerts fire for what is stored from now on
             top = self._store.max_seq()
@@ -200,21 +261,21 @@ class AlertFollower:
     def _percolate(self) -> int:
         read = 0
         while True:
-            pre = self._searches()
             expect = self._position()
             changes = self._store.changes_since(expect, self._batch)
-            if changes and self._store.saved_search_generation() != self._generation:
-                # a search was saved after the searches were read and before these changes
-                # were: read them again, or its first stories would be decided without it
-                continue
+            # the searches as they are after the changes were read: a search saved before
+            # any of these changes is among them (one read of the generation a round)
+            pre = self._searches()
             now = self._clock()
-            due = self._store.due_pending(now) if self._awaits or not changes else []
+            due = (
+                self._store.due_pending(now, limit=_DUE_BATCH)
+                if self._awaits or not changes
+                else []
+            )
             if not changes and not due:
-                pre.refine(_REFINE_IDLE)
                 return read
             self._moment.set(now)
             hits, pending, settled = self._match(pre, changes, due, now)
-            pre.refine(_REFINE_BUSY)
             position = changes[-1].seq if changes else expect
             published = list(self._published)
             fired = self._store.record_alerts(
@@ -227,15 +288,22 @@ class AlertFollower:
                 published=published,
             )
             if fired is None:
+                self._expect = None
                 continue  # another process applied these changes first: read on from there
+            self._expect = position
             del self._published[: len(published)]
             read += len(changes)
+            pre.refine(_REFINE_BUSY)  # a trickle that moves on through a long backlog
             if fired:
                 self.fired += len(fired)
                 if self._on_fired is not None:
                     self._on_fired(fired)
                 if self._bus is not None:  # live now, not once a backlog is through
                     self._publish_live()
+            if len(changes) < self._batch and len(due) < _DUE_BATCH:
+                # the log held no more when it was read: no second look now (a following
+                # loop looks again at once after a round that read changes)
+                return read
 
     def _match(
         self,
@@ -283,12 +351,25 @@ class AlertFollower:
                 fields = article_fields(article, notes.get(article.id) or Annotations())
                 prep = prepare_article(fields)
                 earlier = self._tokenised.get(article.id)
-                if earlier is not None and earlier[0] == article.version:
-                    prep.reuse(earlier[1])  # its annotations came: the text is the same
-                self._tokenised[article.id] = (article.version, prep)
-                terms = story_terms(prep)
-                pre.observe(*terms)
-                prepared[article.id] = (prep, pre.candidates(prep, terms))
+                if earlier is not None and earlier.version == article.version:
+                    # its annotations came: the text is the same, and so are its words
+                    # but those of fields that changed (quotes); only what is new is counted
+                    prep.reuse(earlier.prepared)
+                    changed = [
+                        f for f in INDEXED_TEXT_FIELDS if fields.get(f) != earlier.fields.get(f)
+                    ]
+                    words = earlier.words
+                    if changed:
+                        words = words | story_words(prep, changed)
+                    others = other_keys(prep)
+                    pre.observe(words - earlier.words, others - earlier.others)
+                else:
+                    words, others = story_terms(prep)
+                    pre.observe(words, others)
+                self._tokenised[article.id] = _Tokenised(
+                    article.version, fields, prep, words, others
+                )
+                prepared[article.id] = (prep, pre.candidates(prep, (words, others)))
             return prepared[article.id]
 
         hits: list[AlertHit] = []
@@ -359,8 +440,9 @@ class AlertFollower:
         if self._live_position is None:
             first = self._store.first_undelivered_live()
             self._live_position = first - 1 if first is not None else self._store.last_alert_item()
+        page = 1000
         while True:
-            fired = self._store.fired_alerts_after(self._live_position, 1000)
+            fired = self._store.fired_alerts_after(self._live_position, page)
             if not fired:
                 return
             for alert in fired:
@@ -368,4 +450,8 @@ class AlertFollower:
             self.published += len(fired)
             self._live_position = fired[-1].item_id
             # marked delivered with the next write (or when idle): no extra commit now
+            if not self._published:
+                self._published_at = time.monotonic()
             self._published.extend(a.item_id for a in fired)
+            if len(fired) < page:
+                return  # the last page: no read to find nothing more

@@ -31,8 +31,12 @@ _FIELD_PRIOR = {
     "topic": 25.0,
     "lang": 60.0,
 }
-# re-choose every search's terms when this many stories have been seen (then every last one)
-_REINDEX_AT = (64, 256, 1024, 4096, 16384)
+# re-choose every search's terms when the sample has grown this many times over since they
+# were last chosen (a cold start: at 4, 16, 64... stories; after an archive of 300, at 1,200),
+# and at least every _REINDEX_EVERY stories. Each re-choice costs ~10,000 ``add`` calls at
+# 10,000 searches, so not often: terms chosen from a few hundred stories are already good
+_REINDEX_GROWTH = 4
+_REINDEX_EVERY = 16384
 
 
 def _prior(key: Key) -> float:
@@ -55,6 +59,7 @@ class Presearcher:
             else:
                 self._frequencies[key] = count
         self._sample = max(sample, 1)
+        self._chosen_at = self._sample  # the sample's size when the terms were chosen
         self._seen = 0
         self._stale: list[int] = []
         self._index: dict[Key, set[int]] = {}  # field keys -> searches
@@ -83,9 +88,11 @@ class Presearcher:
             frequencies[key] = frequencies.get(key, 0) + 1
         self._seen += 1
         self._sample += 1
-        if self._seen in _REINDEX_AT or (
-            self._seen > _REINDEX_AT[-1] and self._seen % _REINDEX_AT[-1] == 0
+        if (
+            self._sample >= _REINDEX_GROWTH * self._chosen_at
+            or self._sample - self._chosen_at >= _REINDEX_EVERY
         ):
+            self._chosen_at = self._sample
             self._stale = sorted(self._searches)
 
     def refine(self, budget: int = 100) -> int:
@@ -110,8 +117,11 @@ class Presearcher:
         return share + _prior(key)
 
     def add(self, search: CompiledSearch) -> None:
-        self.remove(search.id)
         keys = required_keys(search.tree, self.cost)
+        if search.id in self._searches and self._keys[search.id] == keys:
+            self._searches[search.id] = search  # terms chosen again, the same ones
+            return
+        self.remove(search.id)
         self._searches[search.id] = search
         self._keys[search.id] = keys
         if keys is None:

@@ -4,7 +4,9 @@ deliveries still to make, stories awaiting their annotations, and the percolator
 Exactly once: ``record_alerts`` writes a batch of matches, the outbox rows they need and the
 percolator's change-log position in one transaction, and only when the position is still
 where the percolator read from (two following processes never both write one change's
-alerts). Every write here is ``durable=True`` (``synchronous=FULL``).
+alerts). Every write of an alert (item, report, outbox row, webhook attempt), a saved
+search or a read mark is ``durable=True`` (``synchronous=FULL``); a percolated batch that
+matched nothing commits with ``NORMAL`` (see ``record_alerts``).
 """
 
 from __future__ import annotations
@@ -200,30 +202,38 @@ class AlertRows(SQLiteDatabase):
 
         Returns the new inbox items, or None (nothing written) when the follower's saved
         position is no longer ``expect``: another process applied those changes first.
+
+        A batch with matches commits with ``synchronous=FULL`` (its items, reports and
+        outbox rows are on disk before they are published). One without (a quarter of the
+        batches when stories arrive one by one) writes no alert: its position, awaited
+        stories and live marks commit with ``NORMAL``, which a process crash never loses
+        and a power cut loses only with every later commit (the write-ahead log is a
+        prefix): the follower then decides the same changes again, with the same answer,
+        and re-publishes items it had published with the same ids, as after any crash
+        between publishing and marking. One fsync fewer on the path of those stories.
         """
         now = now_us()
-        created: list[int] = []
-        with self._write(durable=True) as conn:
+        with self._write(durable=bool(hits)) as conn:
             row = conn.execute("SELECT seq FROM followers WHERE name = ?", (follower,)).fetchone()
             if (0 if row is None else int(row[0])) != expect:
                 return None
-            for hit in hits:
-                item = _record_hit(conn, hit, now)
-                if item is not None:
-                    created.append(item)
-            conn.executemany(
-                "DELETE FROM alert_pending WHERE article_id = ?", [(a,) for a in settled]
-            )
-            conn.executemany(
-                "INSERT INTO alert_pending (article_id, seq, stored_us, due_us)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET"
-                " seq = excluded.seq, stored_us = excluded.stored_us, due_us = excluded.due_us",
-                [(p.article_id, p.seq, to_us(p.stored_at), to_us(p.due_at)) for p in pending],
-            )
+            fired = _record_hits(conn, hits, now)
+            if settled:
+                conn.executemany(
+                    "DELETE FROM alert_pending WHERE article_id = ?", [(a,) for a in settled]
+                )
+            if pending:
+                conn.executemany(
+                    "INSERT INTO alert_pending (article_id, seq, stored_us, due_us)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET"
+                    " seq = excluded.seq, stored_us = excluded.stored_us,"
+                    " due_us = excluded.due_us",
+                    [(p.article_id, p.seq, to_us(p.stored_at), to_us(p.due_at)) for p in pending],
+                )
             if position != expect or row is None:
                 save_follower_position(conn, follower, position)
-            _mark_live(conn, published, now)
-            fired = _fired_items(conn, created)
+            if published:
+                _mark_live(conn, published, now)
         return fired
 
     def due_pending(self, now: datetime, *, limit: int = 500) -> list[PendingStory]:
@@ -448,79 +458,144 @@ class AlertRows(SQLiteDatabase):
         return changed
 
 
-def _record_hit(conn: sqlite3.Connection, hit: AlertHit, now: int) -> int | None:
-    """Apply one match; returns the new item's id, or None when it was grouped into an
-    existing item (or its saved search is gone)."""
-    search = conn.execute(
-        "SELECT owner FROM saved_searches WHERE id = ?", (hit.search_id,)
-    ).fetchone()
-    if search is None:
-        return None
-    stored = to_us(hit.stored_at)
-    seen = conn.execute(
-        "SELECT item_id, version FROM alert_reports WHERE search_id = ? AND article_id = ?",
-        (hit.search_id, hit.article_id),
-    ).fetchone()
-    if seen is not None:  # a new version of a story already alerted: grouped, not repeated
-        if hit.version > seen[1]:
-            conn.execute(
-                "UPDATE alert_reports SET version = ?, seq = ?, at_us = ?"
-                " WHERE search_id = ? AND article_id = ?",
-                (hit.version, hit.seq, stored, hit.search_id, hit.article_id),
+def _chunks(values: Sequence[Any], size: int = 400) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _record_hits(conn: sqlite3.Connection, hits: Sequence[AlertHit], now: int) -> list[FiredAlert]:
+    """Apply a batch of matches in order; returns the new items. A match of a story already
+    alerted to its search is grouped, not repeated: a new version updates its report, the
+    same story from another source adds a report to the story's item; a match whose saved
+    search is gone is dropped.
+
+    What the matches need is read in four statements for the whole batch (their searches,
+    webhooks, earlier reports and the items of their stories), and the reports and outbox
+    rows are written with one statement each: a new item costs one INSERT of its own, not
+    the six statements a match took one by one."""
+    if not hits:
+        return []
+    search_ids = sorted({h.search_id for h in hits})
+    article_ids = sorted({h.article_id for h in hits})
+    story_ids = sorted({h.story_id for h in hits if h.story_id is not None})
+    searches: dict[int, tuple[str, str]] = {}  # id -> owner, name
+    hooks: set[int] = set()
+    for chunk in _chunks(search_ids):
+        marks = _marks(chunk)
+        for search_id, owner, name in conn.execute(
+            f"SELECT id, owner, name FROM saved_searches WHERE id IN ({marks})", chunk
+        ):
+            searches[search_id] = (owner, name)
+        hooks.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT search_id FROM alert_webhooks WHERE search_id IN ({marks})", chunk
             )
-            conn.execute("UPDATE alert_items SET updated_us = ? WHERE id = ?", (now, seen[0]))
-        return None
-    item = None
-    if hit.story_id is not None:
-        item = conn.execute(
-            "SELECT id FROM alert_items WHERE search_id = ? AND story_id = ? ORDER BY id LIMIT 1",
-            (hit.search_id, hit.story_id),
-        ).fetchone()
-    if item is not None:  # the same story from another source: grouped into its item
-        conn.execute(
+        )
+    # (search, article) -> [item, version] of reports already made; (search, story) -> item
+    seen: dict[tuple[int, int], list[int]] = {}
+    items: dict[tuple[int, int], int] = {}
+    for chunk in _chunks(search_ids):
+        marks = _marks(chunk)
+        for articles in _chunks(article_ids):
+            for search_id, article_id, item_id, version in conn.execute(
+                "SELECT search_id, article_id, item_id, version FROM alert_reports"
+                f" WHERE search_id IN ({marks}) AND article_id IN ({_marks(articles)})",
+                (*chunk, *articles),
+            ):
+                seen[(search_id, article_id)] = [item_id, version]
+        for stories in _chunks(story_ids):
+            for search_id, story_id, item_id in conn.execute(
+                "SELECT search_id, story_id, min(id) FROM alert_items"
+                f" WHERE search_id IN ({marks}) AND story_id IN ({_marks(stories)})"
+                " GROUP BY search_id, story_id",
+                (*chunk, *stories),
+            ):
+                items[(search_id, story_id)] = item_id
+    reports: list[tuple[int, int, int, int, int, int]] = []
+    versions: list[tuple[int, int, int, int, int]] = []
+    touched: list[tuple[int, int]] = []  # (now, item) of items a report was grouped into
+    grouped: list[tuple[int, int]] = []  # (now, item) of items that gained a report
+    outbox: list[tuple[int, str, int]] = []
+    fired: list[FiredAlert] = []
+    for hit in hits:
+        search = searches.get(hit.search_id)
+        if search is None:
+            continue
+        stored = to_us(hit.stored_at)
+        report = seen.get((hit.search_id, hit.article_id))
+        if report is not None:  # a new version of a story already alerted: grouped
+            if hit.version > report[1]:
+                versions.append((hit.version, hit.seq, stored, hit.search_id, hit.article_id))
+                touched.append((now, report[0]))
+                report[1] = hit.version
+            continue
+        item = None if hit.story_id is None else items.get((hit.search_id, hit.story_id))
+        if item is not None:  # the same story from another source: grouped into its item
+            reports.append((hit.search_id, hit.article_id, item, hit.version, hit.seq, stored))
+            grouped.append((now, item))
+            seen[(hit.search_id, hit.article_id)] = [item, hit.version]
+            continue
+        cur = conn.execute(
+            "INSERT INTO alert_items (search_id, owner, article_id, story_id, headline, seq,"
+            " stored_us, fired_us, updated_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                hit.search_id,
+                search[0],
+                hit.article_id,
+                hit.story_id,
+                hit.headline,
+                hit.seq,
+                stored,
+                now,
+                now,
+            ),
+        )
+        item_id = int(cur.lastrowid or 0)
+        reports.append((hit.search_id, hit.article_id, item_id, hit.version, hit.seq, stored))
+        seen[(hit.search_id, hit.article_id)] = [item_id, hit.version]
+        if hit.story_id is not None:
+            items[(hit.search_id, hit.story_id)] = item_id
+        outbox.append((item_id, "live", now))
+        if hit.search_id in hooks:
+            outbox.append((item_id, "webhook", now))
+        fired.append(
+            FiredAlert(
+                item_id=item_id,
+                search_id=hit.search_id,
+                owner=search[0],
+                name=search[1],
+                article_id=hit.article_id,
+                story_id=hit.story_id,
+                headline=hit.headline,
+                seq=hit.seq,
+                stored_at=from_us(stored),
+                fired_at=from_us(now),
+            )
+        )
+    writes: list[tuple[str, Sequence[tuple[Any, ...]]]] = [
+        (
             "INSERT INTO alert_reports (search_id, article_id, item_id, version, seq, at_us)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (hit.search_id, hit.article_id, item[0], hit.version, hit.seq, stored),
-        )
-        conn.execute(
-            "UPDATE alert_items SET reports = reports + 1, updated_us = ? WHERE id = ?",
-            (now, item[0]),
-        )
-        return None
-    cur = conn.execute(
-        "INSERT INTO alert_items (search_id, owner, article_id, story_id, headline, seq,"
-        " stored_us, fired_us, updated_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            hit.search_id,
-            search[0],
-            hit.article_id,
-            hit.story_id,
-            hit.headline,
-            hit.seq,
-            stored,
-            now,
-            now,
+            reports,
         ),
-    )
-    item_id = int(cur.lastrowid or 0)
-    conn.execute(
-        "INSERT INTO alert_reports (search_id, article_id, item_id, version, seq, at_us)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (hit.search_id, hit.article_id, item_id, hit.version, hit.seq, stored),
-    )
-    conn.execute(
-        "INSERT INTO alert_outbox (item_id, channel, next_us) VALUES (?, 'live', ?)",
-        (item_id, now),
-    )
-    hook = conn.execute(
-        "SELECT 1 FROM alert_webhooks WHERE search_id = ?", (hit.search_id,)
-    ).fetchone()
-    if hook is not None:
-        conn.execute(
-            "INSERT INTO alert_outbox (item_id, channel, next_us) VALUES (?, 'webhook', ?)",
-            (item_id, now),
-        )
-    return item_id
+        (
+            "UPDATE alert_reports SET version = ?, seq = ?, at_us = ?"
+            " WHERE search_id = ? AND article_id = ?",
+            versions,
+        ),
+        ("UPDATE alert_items SET updated_us = ? WHERE id = ?", touched),
+        ("UPDATE alert_items SET reports = reports + 1, updated_us = ? WHERE id = ?", grouped),
+        ("INSERT INTO alert_outbox (item_id, channel, next_us) VALUES (?, ?, ?)", outbox),
+    ]
+    for sql, rows in writes:
+        if rows:  # in this order: reports before the updates of the reports made here
+            conn.executemany(sql, rows)
+    return fired
 
 
 def _mark_live(conn: sqlite3.Connection, item_ids: Sequence[int], now: int) -> None:
