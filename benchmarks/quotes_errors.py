@@ -59,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", default="")
     parser.add_argument("--n", type=int, default=30)
     parser.add_argument("--head", default="", help="only gold cues whose head holds this")
+    parser.add_argument(
+        "--skip-every",
+        type=int,
+        default=0,
+        help="leave out every K-th document (quotes_fit --holdout-every K's held-out ones)",
+    )
     args = parser.parse_args(argv)
     docs = load_docs(args.split, args.docbin, args.limit)
     rows = iter_split(args.split)[: len(docs)]
@@ -67,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     pos: collections.Counter[str] = collections.Counter()
     examples: dict[str, list[str]] = collections.defaultdict(list)
     fp: collections.Counter[str] = collections.Counter()
-    for (_, text, ann), doc in zip(rows, docs, strict=True):
+    for n, ((_, text, ann), doc) in enumerate(zip(rows, docs, strict=True)):
+        if args.skip_every and n % args.skip_every == 0:
+            continue
         gold = read_gold(ann, text)
         ents = entities_from_doc(doc, text)
         shipped = find_quotes(doc, ents)

@@ -447,3 +447,58 @@ def test_an_impersonal_be_is_nobodys_stance() -> None:
     assert not [
         c for c in _collect_candidates(doc, None, text, []) if c.pattern.startswith("copula")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "source"),
+    [
+        (
+            "“The crime numbers are worse. Much worse.” Trump told a rally in Ohio on Monday.",
+            "“The crime numbers are worse. Much worse.”",
+            "Trump",
+        ),
+        (
+            "“Very good reporter, very good reporter this guy,” Trump said of the journalist.",
+            "“Very good reporter, very good reporter this guy,”",
+            "Trump",
+        ),
+        (
+            "“Not us but we cannot argue with it!” Murphy tweeted on Friday with an image.",
+            "“Not us but we cannot argue with it!”",
+            "Murphy",
+        ),
+    ],
+)
+def test_a_quotation_beside_a_cue_with_its_own_object_is_a_candidate(
+    text: str, words: str, source: str
+) -> None:
+    """ "said in a statement", "told a rally": the cue's phrase is one candidate, the
+    quotation beside it another (before, a cue with an object or phrase offered no
+    quotation)."""
+    from broadsheet.enrich.quotes.candidates import _attach_quotes, _collect_candidates
+    from broadsheet.enrich.quotes.marks import find_quote_spans
+
+    doc = load_nlp()(straighten_quotes(text))
+    spans = find_quote_spans(text)
+    cands = _collect_candidates(doc, None, text, spans)
+    _attach_quotes(text, cands, spans)
+    found = [
+        (text[c.content[0] : c.content[1]], c.source.text if c.source is not None else None)
+        for c in cands
+        if c.pattern == "bare-quote"
+    ]
+    assert (words, source) in found
+
+
+def test_a_cue_reporting_a_clause_takes_no_quotation_beside_it() -> None:
+    from broadsheet.enrich.quotes.candidates import _attach_quotes, _collect_candidates
+    from broadsheet.enrich.quotes.marks import find_quote_spans
+
+    text = "“It is over.” Collins told reporters that the vote would wait."
+    doc = load_nlp()(straighten_quotes(text))
+    spans = find_quote_spans(text)
+    cands = _collect_candidates(doc, None, text, spans)
+    _attach_quotes(text, cands, spans)
+    told = [c.pattern for c in cands if c.lemma == "tell"]
+    assert "ccomp" in told
+    assert "bare-quote" not in told and "bare" not in told

@@ -224,11 +224,17 @@ def load_docs(split: Path, docbin: Path | None, limit: int = 0) -> list[Any]:
     return list(nlp.pipe((straighten_quotes(t) for _, t, _ in rows), batch_size=16))
 
 
-def fit_bounds(split: Path, docs: list[Any], min_count: int = MIN_COUNT) -> dict[str, float]:
+def fit_bounds(
+    split: Path,
+    docs: list[Any],
+    min_count: int = MIN_COUNT,
+    rows: list[tuple[str, str, Path]] | None = None,
+) -> dict[str, float]:
     """The cut table of ``enrich.quotes.bounds``: for every candidate whose cue is a gold cue, and
     every place its content could be cut that the gold content reaches, whether the gold
-    content ends there; smoothed rates of keys seen at least ``min_count`` times."""
-    rows = iter_split(split)
+    content ends there; smoothed rates of keys seen at least ``min_count`` times (over
+    ``rows`` of the split when given)."""
+    rows = iter_split(split) if rows is None else rows
     seen: collections.Counter[str] = collections.Counter()
     ends: collections.Counter[str] = collections.Counter()
     for (_, text, ann), doc in zip(rows, docs, strict=False):

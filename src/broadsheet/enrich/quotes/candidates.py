@@ -22,6 +22,10 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl", "ccomp", "relcl", "acl"})
 
 _TRIM = " \t\n,;:—–-"
+# patterns whose content is what the cue reports, not a thing it acts on
+_CLAUSE_PATTERNS = frozenset(
+    {"ccomp", "xcomp", "split", "split-gloss", "relative", "parataxis", "raising", "answer"}
+)
 _RAISING = frozenset({"seem", "appear", "look", "sound"})
 
 _CONTENT_PREPS = frozenset({"on", "about", "of", "for", "against", "to", "with", "over", "in"})
@@ -207,7 +211,9 @@ def _verb_candidates(cue: Token) -> list[_Candidate]:
         word = doc[cue.i + 1]
         if word.lower_ in _ANSWERS and word.head.i == cue.i:
             add(word.i, word.i, "answer")  # "55 percent said yes", "she thought so"
-    if not out and subject is not None:
+    if subject is not None and not any(c.pattern in _CLAUSE_PATTERNS for c in out):
+        # "“...,” Clark said in a statement", "“...,” Trump told a rally": the cue's own
+        # object or phrase is a candidate, and so is the quotation beside it
         out.append(_Candidate((-1, -1), subject, cue_span, "bare", lemma, cue))
     return out
 
