@@ -1,5 +1,7 @@
 -- Alerts: saved searches matched against each story as it is stored (broadsheet.alerts).
--- Every row here is written with synchronous=FULL (durable=True).
+-- Saved searches, inbox items, reports and outbox rows are written with synchronous=FULL
+-- (durable=True); a percolated batch that matched nothing (only the follower position)
+-- commits with NORMAL and is decided again after a power cut.
 
 -- A saved search's webhook, when it has one (the inbox and live channels need no row).
 -- The secret signs each delivery (Standard Webhooks); it is shown to the user once.
