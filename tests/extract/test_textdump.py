@@ -211,3 +211,57 @@ def test_exports_exist(module: str) -> None:
     assert imported.__all__
     for name in imported.__all__:
         assert hasattr(imported, name), f"{module}.__all__ names {name} but it is missing"
+
+
+def _para(k: int) -> str:
+    return (
+        f"The council's budget panel heard evidence on point {k} for most of the afternoon, "
+        "and members said they would return to the question when the figures were ready."
+    )
+
+
+def test_headline_anchor_climbs_from_a_section_heading_to_the_headline() -> None:
+    # the section heading is repeated (a "jump to" list) and scores higher than the
+    # headline; prose right above it shows it sits inside the story that the headline opens
+    text = "\n\n".join(
+        [
+            "Home",
+            "News",
+            "Council agrees a smaller budget for the coming year",
+            *(_para(k) for k in range(3)),
+            "What the council decided about libraries",
+            *(_para(k) for k in range(3, 12)),
+            "Jump to",
+            "What the council decided about libraries",
+            "Contact us",
+        ]
+    )
+    lines = split_lines(text)
+    anchor = headline_anchor(lines)
+    assert lines[anchor].text == "Council agrees a smaller budget for the coming year"
+
+
+def test_headline_anchor_passes_over_a_list_of_teaser_titles() -> None:
+    # five teaser titles in a row above the story, each repeated in a "Most read" box below
+    # it: the last one is title-like, repeated and close to the story's prose, but a title
+    # among several others is a link, not the headline
+    teasers = [
+        "Storm closes the coast road for a second night",
+        "Harbour fees rise again as the port seeks new owners",
+        "School run changes agreed after a long summer of talks",
+        "Rail line reopens after weekend repairs are finished",
+        "Market traders win a fight over their Sunday pitches",
+    ]
+    text = "\n\n".join(
+        [
+            *teasers,
+            *("Advertisement", "Share", "Facebook", "Twitter", "Email"),
+            "Council agrees a smaller budget for the coming year",
+            *(_para(k) for k in range(12)),
+            "Most read",
+            *teasers,
+        ]
+    )
+    lines = split_lines(text)
+    anchor = headline_anchor(lines)
+    assert lines[anchor].text == "Council agrees a smaller budget for the coming year"

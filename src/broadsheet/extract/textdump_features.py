@@ -228,7 +228,11 @@ def headline_anchor(lines: Sequence[Line]) -> int:
     line, and then by running prose. Each candidate scores on those three signs; the prose
     sign counts the prose words (consent notices left out) in the 40 lines below it, against
     the page's heaviest such window, so a teaser headline above a one-line summary scores
-    less than the real one; the nearer the byline and the prose, the better.
+    less than the real one; the nearer the byline and the prose, the better. A candidate
+    with three or more other title-like lines within five lines of it sits in a list of
+    teasers or links and scores less. When the winner has prose right above it (a section
+    heading inside a story), an earlier candidate that scores nearly as well and whose
+    prose runs down to the winner is the headline (:func:`_climb_to_headline`).
     """
     n = len(lines)
     if n == 0:
@@ -240,9 +244,11 @@ def headline_anchor(lines: Sequence[Line]) -> int:
         prose_cum.append(prose_cum[-1] + (min(line.n, 80) if story else 0))
     below = [prose_cum[min(n, i + 41)] - prose_cum[i + 1] for i in range(n)]
     top = max(below) or 1
+    title_like = [_title_candidate(line) for line in lines]
+    scores: dict[int, float] = {}
     best, best_score = -1, 0.0
     for i, line in enumerate(lines):
-        if not _title_candidate(line) or below[i] < 0.25 * top:
+        if not title_like[i] or below[i] < 0.25 * top:
             continue
         score = 2.0 * below[i] / top
         repeats = counts[line.text.lower()]
@@ -262,8 +268,50 @@ def headline_anchor(lines: Sequence[Line]) -> int:
             score += 1.0 - 0.1 * (first_prose - i)
         if titlecase_ratio(line.words) >= 0.6:
             score += 0.3
+        if sum(title_like[max(0, i - _LIST_REACH) : i + _LIST_REACH + 1]) > _LIST_LINES:
+            score -= 0.5  # one of a list of teaser or link titles
+        scores[i] = score
         if score > best_score:
             best, best_score = i, score
+    return _climb_to_headline(lines, scores, best)
+
+
+# a title-like line with more than this many others (itself included) within _LIST_REACH
+# lines of it is in a list of teasers
+_LIST_REACH = 5
+_LIST_LINES = 3
+# how far above a section-heading-like winner an earlier candidate may be, and how much less
+# it may score
+_CLIMB_REACH = 60
+_CLIMB_MARGIN = 1.0
+
+
+def _climb_to_headline(lines: Sequence[Line], scores: dict[int, float], best: int) -> int:
+    """Move the anchor up from a heading inside a story to the story's headline.
+
+    ``best`` has prose in the 3 lines right above it: it may be a section heading. An
+    earlier candidate (within 60 lines) scoring at most 1.0 less, with prose within 6 lines
+    below it and at least half the words from there down to ``best`` in prose lines (the
+    same story runs on), is taken instead; the best scoring such one, and again from there.
+    """
+    while best > 0:
+        if not any(lines[j].prose for j in range(max(0, best - 3), best)):
+            return best
+        floor = scores[best] - _CLIMB_MARGIN
+        options = []
+        for c, score in scores.items():
+            if not best - _CLIMB_REACH <= c < best or score < floor:
+                continue
+            first = next((j for j in range(c + 1, min(best, c + 7)) if lines[j].prose), -1)
+            if first < 0:
+                continue
+            words = sum(line.n for line in lines[first:best])
+            prose = sum(line.n for line in lines[first:best] if line.prose)
+            if words and 2 * prose >= words:
+                options.append((score, c))
+        if not options:
+            return best
+        best = max(options)[1]
     return best
 
 
