@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from broadsheet.alerts import AlertFollower
+from broadsheet.alerts.percolator import fired_event
 from broadsheet.store import SQLiteStore, open_store
 from broadsheet.wire import AlertFired, InProcessBus
 
@@ -335,3 +336,69 @@ def test_an_idle_look_right_after_a_round_writes_nothing(store: SQLiteStore) -> 
     fired = store.fired_alerts_after(0)
     assert len(fired) == 3
     assert store.first_undelivered_live() == fired[2].item_id
+
+
+def _drain(sub: object) -> list[AlertFired]:
+    events: list[AlertFired] = []
+    while (event := sub.get(0.05)) is not None:  # type: ignore[attr-defined]
+        assert isinstance(event, AlertFired)
+        events.append(event)
+    return events
+
+
+def test_a_round_publishes_the_items_it_wrote_without_reading_them_back(
+    store: SQLiteStore,
+) -> None:
+    """The items a write returns follow the live position: they are published as they are
+    (the same events the store's read gives), with no read of the items on the path."""
+    bus = InProcessBus()
+    sub = bus.subscribe([AlertFired])
+    store.add_alert("copper", "copper", follower="alerts")
+    store.add_alert("mines", "mine", follower="alerts")
+    follower = AlertFollower(store, bus, mark_idle=60.0)
+    follower.catch_up()
+    seen: list[str] = []
+    conn = store._thread_conn()
+    conn.set_trace_callback(seen.append)
+    try:
+        store_story(
+            store, story("Copper", "Copper rose on mine strikes.", url="https://a.example/c")
+        )
+        follower.catch_up()
+    finally:
+        conn.set_trace_callback(None)
+    assert not [s for s in seen if "FROM alert_items i JOIN" in s]
+    events = _drain(sub)
+    assert events == [fired_event(a) for a in store.fired_alerts_after(0)]
+    assert [e.name for e in events] == ["copper", "mines"]
+    # still marked delivered with the next write, exactly once
+    store_story(store, story("Copper two", "Copper fell.", url="https://a.example/d"))
+    follower.catch_up()
+    assert store.first_undelivered_live() == events[-1].item_id + 1
+    assert [e.name for e in _drain(sub)] == ["copper"]
+
+
+def test_items_of_another_process_between_are_read_and_published_in_order(
+    tmp_path: Path,
+) -> None:
+    path = str(tmp_path / "broadsheet.db")
+    one, two = open_store(path), open_store(path)
+    try:
+        one.add_alert("copper", "copper", follower="alerts")
+        bus = InProcessBus()
+        sub = bus.subscribe([AlertFired])
+        other, follower = AlertFollower(one), AlertFollower(two, bus, mark_idle=60.0)
+        other.catch_up()
+        follower.catch_up()  # its live position: the last item (none yet)
+        store_story(one, story("Copper", "Copper rose.", url="https://a.example/1"))
+        other.catch_up()  # another process writes item 1, and publishes nothing here
+        store_story(one, story("Copper two", "Copper fell.", url="https://a.example/2"))
+        follower.catch_up()  # writes item 2: after a gap, so both are read
+        ids = [a.item_id for a in one.fired_alerts_after(0)]
+        assert len(ids) == 2 and follower.fired == 1
+        assert [e.item_id for e in _drain(sub)] == ids
+        follower.catch_up()
+        assert _drain(sub) == []
+    finally:
+        one.close()
+        two.close()

@@ -17,7 +17,9 @@ when enrichment is off or fails). A story never fires one search twice: the stor
 repeats (a new version, the same story from another source) into the first item.
 
 After writing, the follower publishes every new inbox item — its own and other processes' —
-as an ``AlertFired`` on its bus (the live channel), and wakes the webhook worker. Published
+as an ``AlertFired`` on its bus (the live channel), and wakes the webhook worker. Its own
+items are published from what its write returned when they follow the last item published
+with no gap (not read back on the path); else, and at the look after, they are read. Published
 items are marked delivered in its next write (or once it has been idle ``mark_idle``
 seconds: not in a commit of its own after every round): after a crash, an item published
 but not yet marked is published again, with the same ``item_id``.
@@ -154,6 +156,7 @@ class AlertFollower:
         self._presearcher: Presearcher | None = None
         self._awaits = 0
         self._live_position: int | None = None
+        self._listed = False  # this look's last round published from its write's list
         self._published: list[int] = []  # items published live, not yet marked in the store
         self._published_at = 0.0  # when the oldest of them was published (monotonic)
         self._mark_idle = mark_idle
@@ -175,9 +178,14 @@ class AlertFollower:
         """Percolate what the log holds after the saved position; publish new items live.
         Returns how many changes were read."""
         with self._lock:
+            self._listed = False
             read = self._percolate()
             if self._bus is not None:
-                self._publish_live()
+                if not self._listed:
+                    # another process's items, or this round's when they could not be
+                    # published from the write's own list (a round that published from it
+                    # leaves a later one, right after in a following loop, to look)
+                    self._publish_live()
                 if (
                     not read
                     and self._published
@@ -289,6 +297,7 @@ class AlertFollower:
             )
             if fired is None:
                 self._expect = None
+                self._listed = False
                 continue  # another process applied these changes first: read on from there
             self._expect = position
             del self._published[: len(published)]
@@ -299,7 +308,9 @@ class AlertFollower:
                 if self._on_fired is not None:
                     self._on_fired(fired)
                 if self._bus is not None:  # live now, not once a backlog is through
-                    self._publish_live()
+                    self._publish_live(fired)
+            else:
+                self._listed = False
             if len(changes) < self._batch and len(due) < _DUE_BATCH:
                 # the log held no more when it was read: no second look now (a following
                 # loop looks again at once after a round that read changes)
@@ -435,23 +446,38 @@ class AlertFollower:
 
     # ------------------------------------------------------------------ the live channel
 
-    def _publish_live(self) -> None:
+    def _publish_live(self, written: Sequence[FiredAlert] = ()) -> None:
+        """Publish the inbox items after the live position, in order. ``written``: the
+        items this follower's write just returned; when they follow the live position with
+        no gap (no other process's item can sit between them), they are published as they
+        are, without reading them back; else the items are read from the store."""
         assert self._bus is not None
         if self._live_position is None:
             first = self._store.first_undelivered_live()
             self._live_position = first - 1 if first is not None else self._store.last_alert_item()
+        if written and all(
+            alert.item_id == self._live_position + i for i, alert in enumerate(written, 1)
+        ):
+            self._publish(written)
+            self._listed = True
+            return
+        self._listed = False
         page = 1000
         while True:
             fired = self._store.fired_alerts_after(self._live_position, page)
             if not fired:
                 return
-            for alert in fired:
-                self._bus.publish(fired_event(alert))
-            self.published += len(fired)
-            self._live_position = fired[-1].item_id
-            # marked delivered with the next write (or when idle): no extra commit now
-            if not self._published:
-                self._published_at = time.monotonic()
-            self._published.extend(a.item_id for a in fired)
+            self._publish(fired)
             if len(fired) < page:
                 return  # the last page: no read to find nothing more
+
+    def _publish(self, fired: Sequence[FiredAlert]) -> None:
+        assert self._bus is not None
+        for alert in fired:
+            self._bus.publish(fired_event(alert))
+        self.published += len(fired)
+        self._live_position = fired[-1].item_id
+        # marked delivered with the next write (or when idle): no extra commit now
+        if not self._published:
+            self._published_at = time.monotonic()
+        self._published.extend(a.item_id for a in fired)
