@@ -12,13 +12,8 @@ from hypothesis import strategies as st
 from broadsheet.errors import ExtractionError
 from broadsheet.extract import textdump
 from broadsheet.extract.textdump import extract_textdump, load_model
-from broadsheet.extract.textdump_features import (
-    FEATURE_NAMES,
-    consent_words,
-    headline_anchor,
-    line_features,
-    split_lines,
-)
+from broadsheet.extract.textdump_features import consent_words, headline_anchor, split_lines
+from broadsheet.extract.textdump_vectors import FEATURE_NAMES, line_features
 from broadsheet.models import Article
 from tests.extract.textdump_pages import CASES, DumpCase
 

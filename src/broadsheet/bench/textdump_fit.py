@@ -47,13 +47,12 @@ from broadsheet.extract.textdump import (
     extract_textdump,
     read_article,
 )
-from broadsheet.extract.textdump_features import (
+from broadsheet.extract.textdump_features import Line, split_lines
+from broadsheet.extract.textdump_vectors import (
     CONTEXT_NAMES,
     FEATURE_NAMES,
-    Line,
     context_features,
     line_features,
-    split_lines,
 )
 
 SHARED = Path(os.environ.get("BROADSHEET_SHARED", "/work/shared"))

@@ -31,14 +31,10 @@ import numpy.typing as npt
 from broadsheet.budget import Budget
 from broadsheet.errors import ExtractionError
 from broadsheet.extract.textdump_features import (
-    CONTEXT_NAMES,
     DATE_RE,
-    FEATURE_NAMES,
     Line,
-    context_features,
     headline_anchor,
     is_prose,
-    line_features,
     split_lines,
 )
 from broadsheet.extract.textdump_header import (
@@ -64,6 +60,12 @@ from broadsheet.extract.textdump_region import (
     main_cluster,
     trim_head,
     trim_tail,
+)
+from broadsheet.extract.textdump_vectors import (
+    CONTEXT_NAMES,
+    FEATURE_NAMES,
+    context_features,
+    line_features,
 )
 from broadsheet.models import Article, Paragraph
 
