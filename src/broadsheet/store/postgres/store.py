@@ -14,7 +14,8 @@ from pathlib import Path
 
 from broadsheet.errors import StoreError
 from broadsheet.store.postgres.connection import PostgresDatabase
-from broadsheet.store.sqlite.alerts import _alive, _fired_items
+from broadsheet.store.sqlite.alert_batches import fired_items
+from broadsheet.store.sqlite.alerts import _alive
 from broadsheet.store.sqlite.integrity import INVARIANTS
 from broadsheet.store.sqlite.store import StoreRows
 from broadsheet.store.times import to_us
@@ -65,7 +66,7 @@ class PostgresStore(PostgresDatabase, StoreRows):  # type: ignore[misc]
                 "UPDATE alert_outbox SET claimed_by = ?, claimed_us = ? WHERE id = ?",
                 [(me, now_at, t[0]) for t in taken],
             )
-            items = {a.item_id: a for a in _fired_items(conn, [t[4] for t in taken])}  # type: ignore[arg-type]
+            items = {a.item_id: a for a in fired_items(conn, [t[4] for t in taken])}  # type: ignore[arg-type]
         return [WebhookJob(t[0], t[1], t[2], t[3], items[t[4]]) for t in taken if t[4] in items]
 
     # ------------------------------------------------------------------ maintenance
