@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -251,3 +252,27 @@ def test_an_index_of_another_layout_is_started_over(tmp_path: Path) -> None:
 def test_a_parsed_tree_is_accepted(corpus_index: SearchIndex) -> None:
     tree = parse_query("gas -oil")
     assert {KEYS[h.article_id] for h in corpus_index.search(tree).hits} == {"gas"}
+
+
+def test_processes_opening_one_fresh_index_at_once_all_open_it(tmp_path: Path) -> None:
+    # the workers of one home (extract, store, index) start together on a fresh index: each
+    # claims it by writing its state file, and none may trip over another's temporary file
+    errors: list[BaseException] = []
+    for round_ in range(15):
+        start = threading.Barrier(4)
+
+        def open_it(
+            home: Path = tmp_path / f"index-{round_}", start: threading.Barrier = start
+        ) -> None:
+            try:
+                start.wait()
+                SearchIndex(home)
+            except Exception as exc:  # reported below, with the others
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_it) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []

@@ -181,7 +181,9 @@ class SearchIndex:
     def _write_state(self) -> None:
         if self.path is None:
             return
-        tmp = self.path / (STATE_FILE + ".tmp")
+        # a name of this writer's own: processes that open a fresh index together each claim
+        # it, and one's replace must not take away the file another is about to move
+        tmp = self.path / f"{STATE_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
         tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "last_seq": self._last_seq}), "utf-8")
         os.replace(tmp, self.path / STATE_FILE)
 

@@ -4,6 +4,7 @@ plain text file in the data directory (one command a line, the last ``limit`` ke
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 __all__ = ["CommandHistory"]
@@ -67,7 +68,7 @@ class CommandHistory:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")  # two terminals on one home
             tmp.write_text("\n".join(self.entries) + "\n", "utf-8")
             tmp.replace(self.path)
         except OSError as exc:  # a read-only home: history lives for this session only
