@@ -72,8 +72,7 @@ def serve(
         "timeout_graceful_shutdown": 3,
     }
     if workers > 1:
-        with ctx.service():  # the home made (and migrated) once, before the workers start
-            pass
+        ctx.service().close()  # the home made (and migrated) once, before the workers start
         os.environ[WORKER_ENV] = worker_env(
             ctx.settings, enrich=ctx.enrich, allowed_origins=public_urls, trust_proxy=behind_proxy
         )

@@ -122,8 +122,7 @@ class FastNER:
             return
         for doc in docs:
             if len(doc) and doc.to_array(ENT_IOB).any():  # preset entities: spaCy's way
-                for _ in self.ner.pipe(docs, batch_size=len(docs)):
-                    pass
+                list(self.ner.pipe(docs, batch_size=len(docs)))  # it sets them in place
                 return
         tokvecs = self._tok2vec.predict(docs)
         feats = self._lower.predict(tokvecs)  # (tokens + 1, 3, hidden, pieces); row 0: padding
