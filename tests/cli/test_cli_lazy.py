@@ -77,3 +77,29 @@ def test_analyze_plain_imports_no_archive(tmp_path: Path) -> None:
     text.write_text('The council met on Tuesday. "We voted," said Mayor Ann Lee.\n')
     # numpy comes with spaCy; nothing of the archive does
     assert _imported_by(["analyze", str(text), "--plain"], tmp_path / "home") == "numpy"
+
+
+def test_analyze_plain_imports_neither_spacys_command_line_nor_rich(tmp_path: Path) -> None:
+    """spaCy without ``spacy.cli`` (typer, weasel, requests: ≈ 0.24 s) and the JSON lines
+    without Rich (≈ 15 ms): see ``cli/spacy_import.py`` and ``app.Context``."""
+    text = tmp_path / "story.txt"
+    text.write_text('The council met on Tuesday. "We voted," said Mayor Ann Lee.\n')
+    probe = """
+import sys
+from broadsheet.cli import cli
+cli.main(sys.argv[1:], prog_name="broadsheet", standalone_mode=False)
+left = ("spacy.cli", "typer", "weasel", "requests", "rich")
+print(sorted(m for m in left if m in sys.modules), "spacy" in sys.modules, file=sys.stderr)
+"""
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = dict(os.environ, PYTHONPATH=src, BROADSHEET_HOME=str(tmp_path / "home"))
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "analyze", str(text), "--plain"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    assert "Ann Lee" in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "[] True"

@@ -9,19 +9,19 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.text import Text
 
 from ..errors import BroadsheetError
 from .exit_codes import ExitCode, exit_code_for
 from .render import clean, clean_json, make_console
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ..config import Settings
     from ..service import Service
 
@@ -42,12 +42,29 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @dataclass
 class Context:
-    """What every command gets: settings and two consoles (results on stdout, chatter on stderr)."""
+    """What every command gets: settings and two consoles (results on stdout, chatter on stderr).
+
+    The consoles are made on first use: a command that writes JSON lines only (``analyze``,
+    ``extract``) never imports Rich (≈ 15 ms of its start)."""
 
     settings: Settings
-    out: Console
-    err: Console
     enrich: bool
+    _out: Console | None = field(default=None, repr=False)
+    _err: Console | None = field(default=None, repr=False)
+
+    @property
+    def out(self) -> Console:
+        """Results, on stdout."""
+        if self._out is None:
+            self._out = make_console()
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        """Progress, warnings and errors, on stderr."""
+        if self._err is None:
+            self._err = make_console(stderr=True)
+        return self._err
 
     def service(self, *, follow: bool = False) -> Service:
         """The application service over this archive (use it in a ``with`` block)."""
@@ -67,6 +84,8 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except BroadsheetError as exc:
+            from rich.text import Text
+
             message = Text("error: ", style="bold red")
             message.append(clean(str(exc)))
             make_console(stderr=True).print(message)
@@ -259,9 +278,7 @@ def cli(
     except OSError as exc:
         raise click.UsageError(f"cannot use {settings.home} as the data directory: {exc}") from exc
     enrich = settings.enrich.enabled and not no_enrich
-    ctx.obj = Context(
-        settings=settings, out=make_console(), err=make_console(stderr=True), enrich=enrich
-    )
+    ctx.obj = Context(settings=settings, enrich=enrich)
     if ctx.invoked_subcommand is None:  # `broadsheet` alone: the app on a terminal, else help
         terminal = cli.get_command(ctx, "terminal")
         if sys.stdin.isatty() and sys.stdout.isatty() and terminal is not None:

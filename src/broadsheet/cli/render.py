@@ -10,12 +10,14 @@ characters (terminal escapes) from whatever is shown. Styling is done with ``Tex
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from ..textsafe import clean_text
+
+if TYPE_CHECKING:  # Rich is imported when a console or a Text is made: `analyze` and
+    # `extract` write JSON lines only, and Rich's import is ≈ 15 ms of their start
+    from rich.console import Console
+    from rich.text import Text
 
 __all__ = [
     "clean",
@@ -48,11 +50,15 @@ def clean_json(value: Any) -> Any:
 
 
 def make_console(*, stderr: bool = False) -> Console:
+    from rich.console import Console
+
     return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
 
 
 def styled(text: str | None, style: str = "") -> Text:
     """Outside text as a ``Text`` (never markup), cleaned, in ``style``."""
+    from rich.text import Text
+
     return Text(clean(text), style=style)
 
 
@@ -62,6 +68,8 @@ def when(value: datetime | None) -> str:
 
 def highlight_snippet(snippet: str) -> Text:
     """A snippet with its matched terms in bold yellow."""
+    from rich.text import Text
+
     from ..search import HIGHLIGHT_END, HIGHLIGHT_START
 
     text = Text()
@@ -82,6 +90,8 @@ def plural(n: int, one: str, many: str) -> str:
 
 def context_around(body: str, start: int, end: int, width: int = 35) -> Text:
     """A one-line window around body[start:end], the mention itself in bold."""
+    from rich.text import Text
+
     left = max(0, start - width)
     right = min(len(body), end + width)
     text = Text("…" if left else "")
