@@ -20,6 +20,14 @@ Sums are taken in spaCy's order (feature 0 + 1 + 2, then the bias; maxout; produ
 the bias). Only a matrix product's rounding can differ, as with numpy's BLAS for the
 tok2vec: measured, 0 entity differences (benchmarks/enrich.md, ``tests/enrich/``).
 
+The NER's own tok2vec is computed here too (``_Tok2Vec``: the model's layers, row by row):
+its embedding stage is cached by the token's attributes (same values), and by default
+(``subset=True``) only tokens that may begin an entity get closed-state scores, with their
+receptive field (± 4 tokens); the others are taken as ``O``. A token inside an entity is
+computed when the entity reaches it. This drops entities that begin on a lower-case word
+outside ``ENTITY_STARTS`` (measured: 0.2 % of spans, mostly the model's errors; see
+benchmarks/enrich.md); ``subset=False`` computes every token and is exact.
+
 Used only where it is the same computation: greedy decoding (beam width 1), three
 features, maxout, an output layer, no unseen classes, BILUO moves, and docs without preset
 entities; anything else goes to spaCy's own ``ner.pipe``.
@@ -51,7 +59,7 @@ def _maxout(x: Any) -> Any:
 class FastNER:
     """Sets ``doc.ents`` as the pipeline's ``ner`` component would, faster."""
 
-    def __init__(self, ner: Any, ops: Any = None, subset: bool = False) -> None:
+    def __init__(self, ner: Any, ops: Any = None, subset: bool = True) -> None:
         self.ner = ner
         model = ner.model
         self._tok2vec = model.get_ref("tok2vec")
@@ -349,8 +357,13 @@ class _Tok2Vec:
             if not len(rows):
                 continue
             below = self._x[k - 1]
-            win = below[rows[:, None] + window].reshape(len(rows), -1)
-            self._x[k][rows] = below[rows] + self._convs[k - 1].predict(win)
+            a, b = int(rows[0]), int(rows[-1]) + 1
+            if b - a == len(rows):  # a run of rows: slices instead of gathers
+                win = numpy.concatenate([below[a - 1 : b - 1], below[a:b], below[a + 1 : b + 1]], 1)
+                self._x[k][a:b] = below[a:b] + self._convs[k - 1].predict(win)
+            else:
+                win = numpy.take(below, rows[:, None] + window, axis=0).reshape(len(rows), -1)
+                self._x[k][rows] = numpy.take(below, rows, axis=0) + self._convs[k - 1].predict(win)
             self._have[k][rows] = True
         top = self._x[depth][self._tokflat[target]]
         self._feats[target + 1] = self._lower.predict(self._linear.predict(top))[1:]
@@ -359,59 +372,66 @@ class _Tok2Vec:
 
     def _embed(self, rows: Any) -> Any:
         """The embedding stage of the tokens at flat ``rows``, from the cache or computed."""
-        tokens = numpy.searchsorted(self._tokflat, rows)
-        ints = self._ints[tokens]
-        keys = list(map(tuple, ints.tolist()))
+        ints = self._ints[numpy.searchsorted(self._tokflat, rows)]
+        keyed = numpy.ascontiguousarray(ints).view(numpy.dtype((numpy.void, ints.shape[1] * 8)))
+        uniq, first, inverse = numpy.unique(keyed.ravel(), return_index=True, return_inverse=True)
         cache = self._cache
-        missing = {k: i for i, k in enumerate(keys) if k not in cache}
-        if len(missing) > self.CACHE_ROWS:
+        keys = uniq.tolist()  # the four attributes' bytes
+        if len(keys) > self.CACHE_ROWS:
             return self._mix.predict(self._hash.predict(ints))
-        if missing:
+        at = numpy.fromiter((cache.get(k, -1) for k in keys), dtype=numpy.intp, count=len(keys))
+        missing = numpy.flatnonzero(at < 0)
+        if len(missing):
             if len(cache) + len(missing) > self.CACHE_ROWS:
                 cache.clear()
-            at = list(missing.values())
+                at[:] = -1
+                missing = numpy.arange(len(keys))
             base = len(cache)
-            self._store[base : base + len(at)] = self._mix.predict(self._hash.predict(ints[at]))
-            for j, k in enumerate(missing):
-                cache[k] = base + j
-        return self._store[[cache[k] for k in keys]]
+            new = self._mix.predict(self._hash.predict(ints[first[missing]]))
+            self._store[base : base + len(missing)] = new
+            at[missing] = numpy.arange(base, base + len(missing))
+            for j in missing.tolist():
+                cache[keys[j]] = int(at[j])
+        return self._store[at[inverse.ravel()]]
 
     def candidates(self, docs: Sequence[Doc]) -> Any:
         """Tokens that may begin an entity (global mask): a capital, a digit, a currency
         sign, or a lower-case word of ``ENTITY_STARTS``."""
-        starts = self._starts
-        out = []
-        for doc in docs:
-            if not len(doc):
-                continue
-            orths = doc.to_array(ORTH).tolist()
-            strings = doc.vocab.strings
-            for o in orths:
-                if o not in starts:
-                    starts[o] = _may_start(strings[o])
-            out.append(numpy.fromiter((starts[o] for o in orths), dtype=bool, count=len(orths)))
-        return numpy.concatenate(out) if out else numpy.zeros(0, dtype=bool)
+        docs = [d for d in docs if len(d)]
+        if not docs:
+            return numpy.zeros(0, dtype=bool)
+        orths, inverse = numpy.unique(
+            numpy.concatenate([d.to_array(ORTH) for d in docs]), return_inverse=True
+        )
+        starts, strings = self._starts, docs[0].vocab.strings
+        flags = numpy.zeros(len(orths), dtype=bool)
+        for i, o in enumerate(orths.tolist()):
+            flag = starts.get(o)
+            if flag is None:
+                flag = starts[o] = _may_start(strings[o])
+            flags[i] = flag
+        return flags[inverse.ravel()]
 
 
 _SIGNS = frozenset("$£€¥#")
 # Lower-case words that begin an entity of the model's (the full NER on PolNeAR train text,
-# 840 documents: every first word of 3 entities or more with no capital or digit), and the
-# number words.
+# 840 documents: every first word of 3 entities or more with no capital or digit), the
+# number words, the particles of names ("bin Laden", "de Blasio") and prefixes ("ultra-").
 _STARTS = """
-    " ' '' a about above afternoon age ages al all almost an annual annually another anti
-    any approximately around as at autumn below between billion billions bisexual close
-    coming daily dawn day days de decade decades democratic dozen dozens e.v each earlier
-    early eight eighteen eighth eighty election eleven eleventh evening every fall fewer
-    fifteen fifth fifty first fiscal five forty four fourteen fourth half her his hourly
-    hours hundred hundreds jihadist just last late later lesbian less long many marijuana
-    mid midday midnight million millions minus minutes month monthly months more morning
-    mosques multimillion nativist nearly next night nights nine nineteen ninety ninth non
-    noon one only over overnight past post presidential pro quarter quarterly recent
-    roughly season second seven seventeen seventh seventy several six sixteen sixth sixty
-    some spring state summer ten tens tenth that the these third thirteen thirty this those
-    thousand thousands three today tomorrow tonight trillion trillions twelfth twelve
-    twentieth twenty two un under up week weekend weekly weeks winter year years yesterday
-    zero
+" ' '' a about above abu afternoon age ages al all almost an annual annually another
+anti any approximately around as at autumn below between billion billions bin bisexual
+close coming da daily dawn day days de decade decades del della democratic der di dozen
+dozens du e.v each earlier early eight eighteen eighth eighty el election eleven
+eleventh evening every fall fewer fifteen fifth fifty first fiscal five forty four
+fourteen fourth half her his hourly hours hundred hundreds ibn jihadist just la last
+late later le lesbian less long many marijuana mid midday midnight million millions
+minus minutes month monthly months more morning mosques multi multimillion nativist
+nearly next night nights nine nineteen ninety ninth non noon one only over overnight
+pan past post pre presidential pro quarter quarterly recent roughly season second seven
+seventeen seventh seventy several six sixteen sixth sixty some spring state summer ten
+tens tenth that the these third thirteen thirty this those thousand thousands three
+today tomorrow tonight trans trillion trillions twelfth twelve twentieth twenty two
+ultra un under up van von week weekend weekly weeks winter year years yesterday zero
 """
 ENTITY_STARTS: frozenset[str] = frozenset(_STARTS.split())
 
