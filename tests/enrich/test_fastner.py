@@ -4,6 +4,7 @@ with ``subset=True`` (the default) it scores only tokens that may begin an entit
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -162,18 +163,34 @@ def test_subset_rows_are_the_full_computation(shared: Shared) -> None:
     assert fast is not None and fast._enc is not None
     enc = fast._enc
     docs = list(enricher.nlp.pipe(_wikinews(shared, 12) + TEXTS))
-    enc.start(docs)
-    full = enc.feats().copy()
-    enc.start(docs)
+    full = enc.start(docs).feats()
+    batch = enc.start(docs)
     need = enc.candidates(docs)
     assert 0.1 < need.mean() < 0.6
-    part = enc.feats(need)[1:][need]
+    part = batch.feats(need)[1:][need]
     numpy.testing.assert_allclose(part, full[1:][need], rtol=1e-5, atol=1e-5)
     later = numpy.flatnonzero(~need)[::7]
-    assert not enc.have(later).any()
+    assert not batch.have(later).any()
     numpy.testing.assert_allclose(
-        enc.feats(later)[later + 1], full[later + 1], rtol=1e-5, atol=1e-5
+        batch.feats(later)[later + 1], full[later + 1], rtol=1e-5, atol=1e-5
     )
+
+
+def test_batches_in_threads_are_independent(shared: Shared) -> None:
+    """Each call lays out its own rows (the embedding cache is shared, under a lock)."""
+    enricher = _subset_enricher()
+    fast = enricher.fast_ner
+    assert fast is not None
+    texts = _wikinews(shared, 16)
+    want = [_ents(d) for d in _subset_enricher().parse_many(texts)]
+    groups = [[enricher.nlp(t) for t in texts[i::4]] for i in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(fast, groups))
+    got = {}
+    for i, group in enumerate(groups):
+        for j, doc in enumerate(group):
+            got[i + 4 * j] = _ents(doc)
+    assert [got[k] for k in range(len(texts))] == want
 
 
 def test_subset_names_nearly_unchanged_on_news(shared: Shared) -> None:

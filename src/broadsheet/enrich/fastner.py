@@ -35,6 +35,7 @@ entities; anything else goes to spaCy's own ``ner.pipe``.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -136,11 +137,11 @@ class FastNER:
                 return
         if self._enc is None:
             feats = self._lower.predict(self._tok2vec.predict(docs))
-            need = None
+            need, batch = None, None
         else:
-            self._enc.start(docs)
+            batch = self._enc.start(docs)
             need = self._enc.candidates(docs) if self.subset else None
-            feats = self._enc.feats(need)
+            feats = batch.feats(need)
         # feats: (tokens + 1, 3, hidden, pieces); row 0: padding
         rows = slice(None) if need is None else numpy.flatnonzero(need)
         closed = feats[1:][rows, 0] + feats[0, 1]  # in place from here: same sums, same order
@@ -173,12 +174,14 @@ class FastNER:
         valid[:, self._is_u] = can_u[rows, None]
         moves = numpy.full(n_total, self._out, dtype=numpy.intp)
         moves[rows] = numpy.where(valid, scores, -numpy.inf).argmax(axis=1)
-        ends = self._entity_ends(moves, feats, can_in)
+        ends = self._entity_ends(moves, feats, can_in, batch)
         for doc, (offset, n) in zip(docs, bounds, strict=True):
             if n:
                 self._walk(doc, offset, moves, ends)
 
-    def _entity_ends(self, moves: Any, feats: Any, can_in: Any) -> dict[int, int]:
+    def _entity_ends(
+        self, moves: Any, feats: Any, can_in: Any, batch: _Batch | None
+    ) -> dict[int, int]:
         """For every token whose closed-state move is a B: where that entity would end
         (exclusive, global index), deciding I or L for all of them a token at a time."""
         starts = numpy.flatnonzero(self._is_b[moves])
@@ -197,8 +200,8 @@ class FastNER:
             ask = live[going]
             if len(ask):
                 ta = at[ask]
-                if self._enc is not None and not self._enc.have(ta).all():
-                    feats = self._enc.feats(ta)
+                if batch is not None and not batch.have(ta).all():
+                    feats = batch.feats(ta)
                 h = feats[ta + 1, 0] + start_feats[ask]
                 h += feats[ta, 2]
                 h += self._bias
@@ -262,6 +265,7 @@ class _Tok2Vec:
         self._cache: dict[tuple[int, ...], int] = {}
         self._store = numpy.empty((self.CACHE_ROWS, self._width), dtype="float32")
         self._starts: dict[int, bool] = {}
+        self._lock = threading.Lock()  # the cache is shared; a batch's arrays are not
         self._pad_feat = lower.predict(numpy.zeros((0, self._linear.get_dim("nO")), "float32"))
 
     @classmethod
@@ -290,89 +294,16 @@ class _Tok2Vec:
         except (AttributeError, IndexError, KeyError, ValueError):
             return False
 
-    def start(self, docs: Sequence[Doc]) -> None:
+    def start(self, docs: Sequence[Doc]) -> _Batch:
         """Lay out a new batch; nothing is computed yet."""
-        pad = 4
-        sizes = [len(d) for d in docs]
-        n_total = sum(sizes)
-        n_flat = n_total + pad * (len(docs) + 1) + 2  # + a zero guard row at each end
-        self._tokflat = numpy.empty(n_total, dtype=numpy.intp)
-        token_rows = numpy.zeros(n_flat, dtype=bool)
-        g, f = 0, 1 + pad
-        for n in sizes:
-            self._tokflat[g : g + n] = numpy.arange(f, f + n)
-            token_rows[f : f + n] = True
-            g, f = g + n, f + n + pad
-        self._ints = (
-            numpy.concatenate([d.to_array(self._columns) for d in docs if len(d)])
-            if n_total
-            else numpy.zeros((0, len(self._columns)), dtype="uint64")
-        )
-        depth = len(self._convs)
-        self._x = [numpy.empty((n_flat, self._width), dtype="float32") for _ in range(depth + 1)]
-        self._have = [numpy.zeros(n_flat, dtype=bool) for _ in range(depth + 1)]
-        for x, have in zip(self._x, self._have, strict=True):
-            x[[0, -1]] = 0  # guards: zeros at every layer
-            have[[0, -1]] = True
-        self._x[0][~token_rows] = 0  # padding rows of the input
-        self._have[0][~token_rows] = True
-        feats = numpy.empty((n_total + 1, *self._pad_feat.shape[1:]), dtype="float32")
-        feats[0] = self._pad_feat[0]
-        self._feats = feats
-        self._have_feat = numpy.zeros(n_total, dtype=bool)
+        return _Batch(self, docs)
 
-    def have(self, tokens: Any) -> Any:
-        return self._have_feat[tokens]
+    def embed(self, ints: Any) -> Any:
+        """The embedding stage of tokens with these attributes, from the cache or computed."""
+        with self._lock:
+            return self._embed(ints)
 
-    def feats(self, tokens: Any = None) -> Any:
-        """The lower layer's features of ``tokens`` (global indices or a mask; all when
-        None), computing what is missing; returns the batch's whole array (row 0:
-        padding; rows not asked for are undefined)."""
-        want = numpy.ones(len(self._have_feat), dtype=bool) if tokens is None else tokens
-        if want.dtype != bool:
-            mask = numpy.zeros(len(self._have_feat), dtype=bool)
-            mask[want] = True
-            want = mask
-        target = numpy.flatnonzero(want & ~self._have_feat)
-        if not len(target):
-            return self._feats
-        depth = len(self._convs)
-        need = [numpy.zeros(0, dtype=bool)] * (depth + 1)
-        cur = numpy.zeros(len(self._have[0]), dtype=bool)
-        cur[self._tokflat[target]] = True
-        need[depth] = cur & ~self._have[depth]
-        for k in range(depth, 0, -1):
-            up = need[k]
-            wider = up.copy()
-            wider[1:] |= up[:-1]
-            wider[:-1] |= up[1:]
-            need[k - 1] = wider & ~self._have[k - 1]
-        rows = numpy.flatnonzero(need[0])
-        if len(rows):
-            self._x[0][rows] = self._embed(rows)
-            self._have[0][rows] = True
-        window = numpy.asarray(_WINDOW)
-        for k in range(1, depth + 1):
-            rows = numpy.flatnonzero(need[k])
-            if not len(rows):
-                continue
-            below = self._x[k - 1]
-            a, b = int(rows[0]), int(rows[-1]) + 1
-            if b - a == len(rows):  # a run of rows: slices instead of gathers
-                win = numpy.concatenate([below[a - 1 : b - 1], below[a:b], below[a + 1 : b + 1]], 1)
-                self._x[k][a:b] = below[a:b] + self._convs[k - 1].predict(win)
-            else:
-                win = numpy.take(below, rows[:, None] + window, axis=0).reshape(len(rows), -1)
-                self._x[k][rows] = numpy.take(below, rows, axis=0) + self._convs[k - 1].predict(win)
-            self._have[k][rows] = True
-        top = self._x[depth][self._tokflat[target]]
-        self._feats[target + 1] = self._lower.predict(self._linear.predict(top))[1:]
-        self._have_feat[target] = True
-        return self._feats
-
-    def _embed(self, rows: Any) -> Any:
-        """The embedding stage of the tokens at flat ``rows``, from the cache or computed."""
-        ints = self._ints[numpy.searchsorted(self._tokflat, rows)]
+    def _embed(self, ints: Any) -> Any:
         keyed = numpy.ascontiguousarray(ints).view(numpy.dtype((numpy.void, ints.shape[1] * 8)))
         uniq, first, inverse = numpy.unique(keyed.ravel(), return_index=True, return_inverse=True)
         cache = self._cache
@@ -411,6 +342,91 @@ class _Tok2Vec:
                 flag = starts[o] = _may_start(strings[o])
             flags[i] = flag
         return flags[inverse.ravel()]
+
+
+class _Batch:
+    """One batch's rows of the NER tok2vec (``_Tok2Vec.start``): each call has its own."""
+
+    def __init__(self, enc: _Tok2Vec, docs: Sequence[Doc]) -> None:
+        self._enc = enc
+        pad = 4
+        sizes = [len(d) for d in docs]
+        n_total = sum(sizes)
+        n_flat = n_total + pad * (len(docs) + 1) + 2  # + a zero guard row at each end
+        self._tokflat = numpy.empty(n_total, dtype=numpy.intp)
+        token_rows = numpy.zeros(n_flat, dtype=bool)
+        g, f = 0, 1 + pad
+        for n in sizes:
+            self._tokflat[g : g + n] = numpy.arange(f, f + n)
+            token_rows[f : f + n] = True
+            g, f = g + n, f + n + pad
+        self._ints = (
+            numpy.concatenate([d.to_array(enc._columns) for d in docs if len(d)])
+            if n_total
+            else numpy.zeros((0, len(enc._columns)), dtype="uint64")
+        )
+        depth = len(enc._convs)
+        self._x = [numpy.empty((n_flat, enc._width), dtype="float32") for _ in range(depth + 1)]
+        self._have = [numpy.zeros(n_flat, dtype=bool) for _ in range(depth + 1)]
+        for x, have in zip(self._x, self._have, strict=True):
+            x[[0, -1]] = 0  # guards: zeros at every layer
+            have[[0, -1]] = True
+        self._x[0][~token_rows] = 0  # padding rows of the input
+        self._have[0][~token_rows] = True
+        feats = numpy.empty((n_total + 1, *enc._pad_feat.shape[1:]), dtype="float32")
+        feats[0] = enc._pad_feat[0]
+        self._feats = feats
+        self._have_feat = numpy.zeros(n_total, dtype=bool)
+
+    def have(self, tokens: Any) -> Any:
+        return self._have_feat[tokens]
+
+    def feats(self, tokens: Any = None) -> Any:
+        """The lower layer's features of ``tokens`` (global indices or a mask; all when
+        None), computing what is missing; returns the batch's whole array (row 0:
+        padding; rows not asked for are undefined)."""
+        want = numpy.ones(len(self._have_feat), dtype=bool) if tokens is None else tokens
+        if want.dtype != bool:
+            mask = numpy.zeros(len(self._have_feat), dtype=bool)
+            mask[want] = True
+            want = mask
+        target = numpy.flatnonzero(want & ~self._have_feat)
+        if not len(target):
+            return self._feats
+        enc = self._enc
+        depth = len(enc._convs)
+        need = [numpy.zeros(0, dtype=bool)] * (depth + 1)
+        cur = numpy.zeros(len(self._have[0]), dtype=bool)
+        cur[self._tokflat[target]] = True
+        need[depth] = cur & ~self._have[depth]
+        for k in range(depth, 0, -1):
+            up = need[k]
+            wider = up.copy()
+            wider[1:] |= up[:-1]
+            wider[:-1] |= up[1:]
+            need[k - 1] = wider & ~self._have[k - 1]
+        rows = numpy.flatnonzero(need[0])
+        if len(rows):
+            self._x[0][rows] = enc.embed(self._ints[numpy.searchsorted(self._tokflat, rows)])
+            self._have[0][rows] = True
+        window = numpy.asarray(_WINDOW)
+        for k in range(1, depth + 1):
+            rows = numpy.flatnonzero(need[k])
+            if not len(rows):
+                continue
+            below = self._x[k - 1]
+            a, b = int(rows[0]), int(rows[-1]) + 1
+            if b - a == len(rows):  # a run of rows: slices instead of gathers
+                win = numpy.concatenate([below[a - 1 : b - 1], below[a:b], below[a + 1 : b + 1]], 1)
+                self._x[k][a:b] = below[a:b] + enc._convs[k - 1].predict(win)
+            else:
+                win = numpy.take(below, rows[:, None] + window, axis=0).reshape(len(rows), -1)
+                self._x[k][rows] = numpy.take(below, rows, axis=0) + enc._convs[k - 1].predict(win)
+            self._have[k][rows] = True
+        top = self._x[depth][self._tokflat[target]]
+        self._feats[target + 1] = enc._lower.predict(enc._linear.predict(top))[1:]
+        self._have_feat[target] = True
+        return self._feats
 
 
 _SIGNS = frozenset("$£€¥#")
