@@ -14,6 +14,8 @@ from broadsheet.extract.textdump_header import ends_statement, is_credit
 
 __all__ = [
     "below_anchor",
+    "comment_stamp",
+    "cut_at_comment_thread",
     "cut_at_end_marker",
     "drop_repeated",
     "drop_stray_fragments",
@@ -116,7 +118,79 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
                 return [k for k in kept if k < i]
             if not comments and teaser_list(lines, [k for k in kept if k > i]):
                 return [k for k in kept if k < i]
-    return kept
+    return cut_at_comment_thread(kept, lines, first)
+
+
+# a comment's header: a name with a time or an age ("Leo July 23, 2015 at 3:20 pm", "Am 29.
+# Mai 2017 um 23:16 von X", "1 point · 6 years ago"), "X says:", or a lone "Reply"
+_STAMP_TIME = re.compile(
+    r"(?<![$€£¥\d.,])\b\d{1,2}(?::\d{2}|\.\d{2}\s*(?:uhr|h)\b)(?![.,:]?\d)|"
+    r"\b\d+\s+(?:minutes?|mins?|hours?|days?|weeks?|months?|years?|minuten|stunden|tagen?|"
+    r"wochen|monaten?|jahren?|heures?|jours?|semaines?|mois|ans?|horas?|días?|semanas?|"
+    r"meses|años?|anos?|ore|giorni|settimane|mesi|anni)\s+(?:ago|fa|atrás)\b|"
+    r"\b(?:vor|il y a|hace|há)\s+\d+\s+\w+",
+    re.IGNORECASE,
+)
+_STAMP_SAYS = re.compile(
+    r"^\S+(?:\s+\S+){0,3}\s+(?:says|said|wrote|schreibt|sagt|meint|dit|a écrit|escribió|"
+    r"dice|scrive|disse|escreveu)\s*:?$",
+    re.IGNORECASE,
+)
+_STAMP_REPLY = re.compile(
+    r"^(?:reply|antworten|antwort|répondre|responder|rispondi|responda)\s*[↓↑→»]?$",
+    re.IGNORECASE,
+)
+_SENTENCE_INSIDE = re.compile(r"\w{3,}[.!?]\s+\w")
+# a comment thread: this many comment headers, each within THREAD_GAP lines of the next,
+# with prose between at least two of them
+THREAD_STAMPS = 3
+THREAD_GAP = 15
+
+
+def comment_stamp(line: Line) -> bool:
+    """A comment's header line: short, not prose, a time or an age, "X says:", "Reply"."""
+    if line.prose or line.n == 0 or line.n > 14:
+        return False
+    text = line.text
+    if _SENTENCE_INSIDE.search(text):  # "Price may be higher now. Price of 02.01.2023 12:53"
+        return False
+    return bool(_STAMP_SAYS.match(text) or _STAMP_REPLY.match(text) or _STAMP_TIME.search(text))
+
+
+def cut_at_comment_thread(kept: Sequence[int], lines: Sequence[Line], first: int) -> list[int]:
+    """End the story where a comment thread starts below it: ``THREAD_STAMPS`` comment
+    headers (a name and a time, "X says:", "Reply") close together with replies between.
+    The story's own prose above the first header must come first (a forum post or a page of
+    comments with no story above is left alone)."""
+    if not kept:
+        return []
+    kept_set = set(kept)
+    stamps = [j for j in range(first + 1, kept[-1] + 1) if comment_stamp(lines[j])]
+    for a in range(len(stamps)):
+        run = [stamps[a]]
+        for b in stamps[a + 1 :]:
+            if b - run[-1] > THREAD_GAP:
+                break
+            run.append(b)
+        if len(run) < THREAD_STAMPS:
+            continue
+        replies = sum(
+            1
+            for x, y in itertools.pairwise([*run, run[-1] + THREAD_GAP])
+            if any(lines[j].prose and j in kept_set for j in range(x + 1, y))
+        )
+        if replies < 2:
+            continue
+        start = run[0]
+        above = sum(lines[k].n for k in kept if first <= k < start and lines[k].prose)
+        if above < 50:
+            return list(kept)
+        out = [k for k in kept if k < start]
+        # the commenter's name line right above the first header goes with it
+        while out and out[-1] >= start - 2 and not lines[out[-1]].prose and lines[out[-1]].n <= 5:
+            out.pop()
+        return out
+    return list(kept)
 
 
 def _story_resumes(lines: Sequence[Line], kept: Sequence[int], marker: int) -> int:
