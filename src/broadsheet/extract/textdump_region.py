@@ -81,6 +81,28 @@ _RELATED_MARKER = re.compile(
     re.IGNORECASE,
 )
 
+# lines that open the furniture below a post, of any length up to META_WORDS words: where it
+# is filed ("Filed under: ...", "Dieser Beitrag wurde unter ... abgelegt"), its author's
+# other posts, a "like" or a support box, the count of its comments ("6 Comments on <title>")
+META_WORDS = 40
+_META_MARKER = re.compile(
+    r"^(?:filed under|posted in|tagged(?: with)?|categor(?:y|ies)|kategorien?|abgelegt unter|"
+    r"schlagw(?:o|ö)rter|schlagworte|catégories?|mots[- ]clés|etiquetas|categorías?|"
+    r"categorie|archiviato in|categorias)\s*:|"
+    r"^(?:this (?:entry|post) was posted|dieser (?:beitrag|artikel|eintrag) wurde|"
+    r"der beitrag wurde am|ce (?:billet|article) a été publié|esta entrada fue publicada|"
+    r"(?:view|see) all posts by|(?:zeige )?alle beiträge von|voir tous les articles (?:de|par)|"
+    r"ver todas las entradas de|more posts by|"
+    r"(?:like|gefällt mir|j'aime|me gusta|mi piace|curtir)(?: this| ça| esto| isso)?\s*:|"
+    r"support us|unterstützen sie uns|soutenez[- ]nous|apóyanos|sostienici|apoie|"
+    r"suggest a correction|report an? (?:error|typo)|fehler melden|signaler une erreur|"
+    r"read or share this story|"
+    r"(?:\d+|no|one) (?:comments?|responses?|repl(?:y|ies)|thoughts?|antworten|kommentare?|"
+    r"réponses?|commentaires?|respuestas?|comentarios?|risposte|commenti|respostas?|"
+    r"comentários?)(?: (?:on|to|zu|à|a|para|su|sur|em)\b| so far| yet))",
+    re.IGNORECASE,
+)
+
 
 def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) -> list[int]:
     """End the story at a "Related" line when less kept prose lies below it than above it,
@@ -101,6 +123,10 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
     before = 0
     for i in range(first, kept[-1] + 1):
         line = lines[i]
+        if before and line.n <= META_WORDS and _META_MARKER.match(line.text):
+            # the post's filing, its author's other posts, a "like" or support box
+            if below[i + 1] < before:
+                return [k for k in kept if k < i]
         if line.prose:
             before += line.n
             continue
