@@ -32,6 +32,10 @@ __all__ = [
 # a notice near the end cuts the story only when less prose than this follows it
 TAIL_PROSE = 30
 
+# a sign-up box at the end: at least one line in this many speaks of newsletters, subscribing
+PITCH_NOTICES = 2
+# ... among the last this many kept lines
+PITCH_LINES = 6
 # the story's piece starts within this many lines below the headline anchor
 STORY_REACH = 25
 # a weak story below the headline: strong pieces further than this from it are dropped
@@ -408,11 +412,15 @@ def trim_tail(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
         # only short lines, and not two sentences' worth of prose ("Read more: ..." inside
         # a story is followed by its last paragraphs; a pitch by a one-sentence blurb)
         words = sum(lines[j].n for j in rest if is_prose(lines[j]))
-        return all(lines[j].n < 30 for j in rest) and words < TAIL_PROSE
+        if not all(lines[j].n < 30 for j in rest):
+            return False
+        # or a sign-up box: its lines speak of newsletters, subscribing, signing in
+        notices = sum(1 for j in rest if _NOTICE.search(lines[j].text))
+        return words < TAIL_PROSE or (PITCH_NOTICES > 0 and notices * PITCH_NOTICES >= len(rest))
 
     # a short notice among the last few lines (kept, or passed over just above a kept
     # line), with only a pitch's few short lines from there on
-    for k in range(max(1, len(kept) - 4), len(kept)):
+    for k in range(max(1, len(kept) - PITCH_LINES), len(kept)):
         line = lines[kept[k]]
         notice = line.boiler and line.n <= 12
         passed = any(furniture(lines[j]) for j in range(kept[k - 1] + 1, kept[k]))
