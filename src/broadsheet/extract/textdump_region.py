@@ -127,10 +127,10 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
     before = 0
     for i in range(first, kept[-1] + 1):
         line = lines[i]
-        if before and line.n <= META_WORDS and _META_MARKER.match(line.text):
-            # the post's filing, its author's other posts, a "like" or support box
-            if below[i + 1] < before:
-                return [k for k in kept if k < i]
+        # the post's filing, its author's other posts, a "like" or support box
+        meta = before and line.n <= META_WORDS and _META_MARKER.match(line.text)
+        if meta and below[i + 1] < before:
+            return [k for k in kept if k < i]
         if line.prose:
             before += line.n
             continue
