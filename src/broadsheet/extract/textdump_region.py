@@ -55,6 +55,11 @@ _COMMENTS_MARKER = re.compile(
     r"(?:\d+\s*)?(?:kommentare?|commentaires?|comentarios?|commenti|comentários?)"
     r"(?:\s*\(\d+\))?|kommentar schreiben|laisser un commentaire|deja un comentario|"
     r"lascia un commento|deixe (?:um|seu) comentário|"
+    # invitations to comment ("Hinterlasse einen Kommentar", "Have your say")
+    r"hinterlasse einen kommentar|schreibe einen kommentar|jetzt kommentieren|"
+    r"kommentare abonnieren\??|add (?:a |your )?comment|write a comment|join the conversation|"
+    r"have your say|start the conversation|ajouter un commentaire|écrire un commentaire|réagir|"
+    r"escribe un comentario|scrivi un commento|escreva (?:um|seu) comentário|comente|"
     r"(?:das könnte (?:sie|dich) auch interessieren|vous aimerez aussi|"
     r"ti potrebbe interessare|você (?:também )?pode gostar))\s*[:.…]*$",
     re.IGNORECASE,
