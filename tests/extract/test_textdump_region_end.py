@@ -98,3 +98,16 @@ def test_a_sign_up_box_after_the_story_is_trimmed() -> None:
     tail = "The council will post updates in its newsletter, the mayor said on Friday night."
     lines = _lines(PARA, PARA2, PARA, tail, PARA2)
     assert trim_tail([0, 1, 2, 3, 4], lines) == [0, 1, 2, 3, 4]
+
+
+def test_a_posts_navigation_and_recent_posts_end_the_story() -> None:
+    teaser = "Council backs a second bridge over the river after a long and heated debate."
+    for marker in (
+        "Nächster ArtikelStadtrat stimmt über die zweite Brücke ab",
+        "Previous post",
+        "Pingback von Brücken-Blog | 26.06.2012 10:43",
+        "Neueste Artikel",
+        "Articles en relation",
+    ):
+        lines = _lines(PARA, PARA2, PARA, marker, teaser)
+        assert cut_at_end_marker([0, 1, 2, 3, 4], lines, 0) == [0, 1, 2], marker

@@ -76,6 +76,9 @@ _RELATED_MARKER = re.compile(
     # the same in the other languages the features read (de, fr, es, it, pt)
     # (not "read also", "lesen Sie auch": a box set into a story more often than its end)
     r"(?:auch|ebenfalls) interessant|"
+    r"(?:neueste|letzte|aktuelle) (?:artikel|beiträge)|(?:latest|recent) posts|"
+    r"derniers articles|articles? en relation|entradas recientes|articoli recenti|"
+    r"artigos recentes|"
     r"(?:weitere|ähnliche|verwandte) (?:artikel|beiträge|nachrichten|themen)|meistgelesene?n?|"
     r"am (?:meisten gelesen|beliebtesten)|teilen|schlagw(?:o|ö)rter?|"
     r"sur le même sujet|articles? (?:similaires|liés|connexes)|"
@@ -106,6 +109,13 @@ _META_MARKER = re.compile(
     r"support us|unterstützen sie uns|soutenez[- ]nous|apóyanos|sostienici|apoie|"
     r"suggest a correction|report an? (?:error|typo)|fehler melden|signaler une erreur|"
     r"read or share this story|"
+    # the post's navigation below it ("Previous post", "Nächster Artikel<title>"), pingbacks
+    r"(?:previous|next|older|newer) (?:post|article|entry)|post navigation|"
+    r"(?:vorheriger|nächster) (?:artikel|beitrag)|beitrags-navigation|"
+    r"article (?:précédent|suivant)|navigation des articles|entrada (?:anterior|siguiente)|"
+    r"navegación de entradas|articolo (?:precedente|successivo)|"
+    r"(?:pingback|trackback)(?: von| from| de)?\b|"
+    r"erstellt am .{0,80}abgelegt unter|"
     r"(?:\d+|no|one) (?:comments?|responses?|repl(?:y|ies)|thoughts?|antworten|kommentare?|"
     r"réponses?|commentaires?|respuestas?|comentarios?|risposte|commenti|respostas?|"
     r"comentários?)(?: (?:on|to|zu|à|a|para|su|sur|em)\b| so far| yet))",
