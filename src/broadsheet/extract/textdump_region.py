@@ -14,6 +14,8 @@ from broadsheet.extract.textdump_header import ends_statement, is_credit
 
 __all__ = [
     "below_anchor",
+    "comment_stamp",
+    "cut_at_comment_thread",
     "cut_at_end_marker",
     "drop_repeated",
     "drop_stray_fragments",
@@ -30,6 +32,10 @@ __all__ = [
 # a notice near the end cuts the story only when less prose than this follows it
 TAIL_PROSE = 30
 
+# a sign-up box at the end: at least one line in this many speaks of newsletters, subscribing
+PITCH_NOTICES = 2
+# ... among the last this many kept lines
+PITCH_LINES = 6
 # the story's piece starts within this many lines below the headline anchor
 STORY_REACH = 25
 # a weak story below the headline: strong pieces further than this from it are dropped
@@ -49,6 +55,11 @@ _COMMENTS_MARKER = re.compile(
     r"(?:\d+\s*)?(?:kommentare?|commentaires?|comentarios?|commenti|comentários?)"
     r"(?:\s*\(\d+\))?|kommentar schreiben|laisser un commentaire|deja un comentario|"
     r"lascia un commento|deixe (?:um|seu) comentário|"
+    # invitations to comment ("Hinterlasse einen Kommentar", "Have your say")
+    r"hinterlasse einen kommentar|schreibe einen kommentar|jetzt kommentieren|"
+    r"kommentare abonnieren\??|add (?:a |your )?comment|write a comment|join the conversation|"
+    r"have your say|start the conversation|ajouter un commentaire|écrire un commentaire|réagir|"
+    r"escribe un comentario|scrivi un commento|escreva (?:um|seu) comentário|comente|"
     r"(?:das könnte (?:sie|dich) auch interessieren|vous aimerez aussi|"
     r"ti potrebbe interessare|você (?:também )?pode gostar))\s*[:.…]*$",
     re.IGNORECASE,
@@ -65,6 +76,9 @@ _RELATED_MARKER = re.compile(
     # the same in the other languages the features read (de, fr, es, it, pt)
     # (not "read also", "lesen Sie auch": a box set into a story more often than its end)
     r"(?:auch|ebenfalls) interessant|"
+    r"(?:neueste|letzte|aktuelle) (?:artikel|beiträge)|(?:latest|recent) posts|"
+    r"derniers articles|articles? en relation|entradas recientes|articoli recenti|"
+    r"artigos recentes|"
     r"(?:weitere|ähnliche|verwandte) (?:artikel|beiträge|nachrichten|themen)|meistgelesene?n?|"
     r"am (?:meisten gelesen|beliebtesten)|teilen|schlagw(?:o|ö)rter?|"
     r"sur le même sujet|articles? (?:similaires|liés|connexes)|"
@@ -76,6 +90,35 @@ _RELATED_MARKER = re.compile(
     r"(?:notícias|matérias) relacionadas|"
     r"(?:as |os )?mais (?:lidas|lidos)(?: agora)?|compartilhe|"
     r"(?:about|sobre|über|à propos de|acerca de) (?:the )?\w+(?: \w+){0,3})\s*[:.…]*$",
+    re.IGNORECASE,
+)
+
+# lines that open the furniture below a post, of any length up to META_WORDS words: where it
+# is filed ("Filed under: ...", "Dieser Beitrag wurde unter ... abgelegt"), its author's
+# other posts, a "like" or a support box, the count of its comments ("6 Comments on <title>")
+META_WORDS = 40
+_META_MARKER = re.compile(
+    r"^(?:filed under|posted in|tagged(?: with)?|categor(?:y|ies)|kategorien?|abgelegt unter|"
+    r"schlagw(?:o|ö)rter|schlagworte|catégories?|mots[- ]clés|etiquetas|categorías?|"
+    r"categorie|archiviato in|categorias)\s*:|"
+    r"^(?:this (?:entry|post) was posted|dieser (?:beitrag|artikel|eintrag) wurde|"
+    r"der beitrag wurde am|ce (?:billet|article) a été publié|esta entrada fue publicada|"
+    r"(?:view|see) all posts by|(?:zeige )?alle beiträge von|voir tous les articles (?:de|par)|"
+    r"ver todas las entradas de|more posts by|"
+    r"(?:like|gefällt mir|j'aime|me gusta|mi piace|curtir)(?: this| ça| esto| isso)?\s*:|"
+    r"support us|unterstützen sie uns|soutenez[- ]nous|apóyanos|sostienici|apoie|"
+    r"suggest a correction|report an? (?:error|typo)|fehler melden|signaler une erreur|"
+    r"read or share this story|"
+    # the post's navigation below it ("Previous post", "Nächster Artikel<title>"), pingbacks
+    r"(?:previous|next|older|newer) (?:post|article|entry)|post navigation|"
+    r"(?:vorheriger|nächster) (?:artikel|beitrag)|beitrags-navigation|"
+    r"article (?:précédent|suivant)|navigation des articles|entrada (?:anterior|siguiente)|"
+    r"navegación de entradas|articolo (?:precedente|successivo)|"
+    r"(?:pingback|trackback)(?: von| from| de)?\b|"
+    r"erstellt am .{0,80}abgelegt unter|"
+    r"(?:\d+|no|one) (?:comments?|responses?|repl(?:y|ies)|thoughts?|antworten|kommentare?|"
+    r"réponses?|commentaires?|respuestas?|comentarios?|risposte|commenti|respostas?|"
+    r"comentários?)(?: (?:on|to|zu|à|a|para|su|sur|em)\b| so far| yet))",
     re.IGNORECASE,
 )
 
@@ -99,6 +142,10 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
     before = 0
     for i in range(first, kept[-1] + 1):
         line = lines[i]
+        # the post's filing, its author's other posts, a "like" or support box
+        meta = before and line.n <= META_WORDS and _META_MARKER.match(line.text)
+        if meta and below[i + 1] < before:
+            return [k for k in kept if k < i]
         if line.prose:
             before += line.n
             continue
@@ -116,7 +163,79 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
                 return [k for k in kept if k < i]
             if not comments and teaser_list(lines, [k for k in kept if k > i]):
                 return [k for k in kept if k < i]
-    return kept
+    return cut_at_comment_thread(kept, lines, first)
+
+
+# a comment's header: a name with a time or an age ("Leo July 23, 2015 at 3:20 pm", "Am 29.
+# Mai 2017 um 23:16 von X", "1 point · 6 years ago"), "X says:", or a lone "Reply"
+_STAMP_TIME = re.compile(
+    r"(?<![$€£¥\d.,])\b\d{1,2}(?::\d{2}|\.\d{2}\s*(?:uhr|h)\b)(?![.,:]?\d)|"
+    r"\b\d+\s+(?:minutes?|mins?|hours?|days?|weeks?|months?|years?|minuten|stunden|tagen?|"
+    r"wochen|monaten?|jahren?|heures?|jours?|semaines?|mois|ans?|horas?|días?|semanas?|"
+    r"meses|años?|anos?|ore|giorni|settimane|mesi|anni)\s+(?:ago|fa|atrás)\b|"
+    r"\b(?:vor|il y a|hace|há)\s+\d+\s+\w+",
+    re.IGNORECASE,
+)
+_STAMP_SAYS = re.compile(
+    r"^\S+(?:\s+\S+){0,3}\s+(?:says|said|wrote|schreibt|sagt|meint|dit|a écrit|escribió|"
+    r"dice|scrive|disse|escreveu)\s*:?$",
+    re.IGNORECASE,
+)
+_STAMP_REPLY = re.compile(
+    r"^(?:reply|antworten|antwort|répondre|responder|rispondi|responda)\s*[↓↑→»]?$",
+    re.IGNORECASE,
+)
+_SENTENCE_INSIDE = re.compile(r"\w{3,}[.!?]\s+\w")
+# a comment thread: this many comment headers, each within THREAD_GAP lines of the next,
+# with prose between at least two of them
+THREAD_STAMPS = 3
+THREAD_GAP = 15
+
+
+def comment_stamp(line: Line) -> bool:
+    """A comment's header line: short, not prose, a time or an age, "X says:", "Reply"."""
+    if line.prose or line.n == 0 or line.n > 14:
+        return False
+    text = line.text
+    if _SENTENCE_INSIDE.search(text):  # "Price may be higher now. Price of 02.01.2023 12:53"
+        return False
+    return bool(_STAMP_SAYS.match(text) or _STAMP_REPLY.match(text) or _STAMP_TIME.search(text))
+
+
+def cut_at_comment_thread(kept: Sequence[int], lines: Sequence[Line], first: int) -> list[int]:
+    """End the story where a comment thread starts below it: ``THREAD_STAMPS`` comment
+    headers (a name and a time, "X says:", "Reply") close together with replies between.
+    The story's own prose above the first header must come first (a forum post or a page of
+    comments with no story above is left alone)."""
+    if not kept:
+        return []
+    kept_set = set(kept)
+    stamps = [j for j in range(first + 1, kept[-1] + 1) if comment_stamp(lines[j])]
+    for a in range(len(stamps)):
+        run = [stamps[a]]
+        for b in stamps[a + 1 :]:
+            if b - run[-1] > THREAD_GAP:
+                break
+            run.append(b)
+        if len(run) < THREAD_STAMPS:
+            continue
+        replies = sum(
+            1
+            for x, y in itertools.pairwise([*run, run[-1] + THREAD_GAP])
+            if any(lines[j].prose and j in kept_set for j in range(x + 1, y))
+        )
+        if replies < 2:
+            continue
+        start = run[0]
+        above = sum(lines[k].n for k in kept if first <= k < start and lines[k].prose)
+        if above < 50:
+            return list(kept)
+        out = [k for k in kept if k < start]
+        # the commenter's name line right above the first header goes with it
+        while out and out[-1] >= start - 2 and not lines[out[-1]].prose and lines[out[-1]].n <= 5:
+            out.pop()
+        return out
+    return list(kept)
 
 
 def _story_resumes(lines: Sequence[Line], kept: Sequence[int], marker: int) -> int:
@@ -308,11 +427,15 @@ def trim_tail(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
         # only short lines, and not two sentences' worth of prose ("Read more: ..." inside
         # a story is followed by its last paragraphs; a pitch by a one-sentence blurb)
         words = sum(lines[j].n for j in rest if is_prose(lines[j]))
-        return all(lines[j].n < 30 for j in rest) and words < TAIL_PROSE
+        if not all(lines[j].n < 30 for j in rest):
+            return False
+        # or a sign-up box: its lines speak of newsletters, subscribing, signing in
+        notices = sum(1 for j in rest if _NOTICE.search(lines[j].text))
+        return words < TAIL_PROSE or (PITCH_NOTICES > 0 and notices * PITCH_NOTICES >= len(rest))
 
     # a short notice among the last few lines (kept, or passed over just above a kept
     # line), with only a pitch's few short lines from there on
-    for k in range(max(1, len(kept) - 4), len(kept)):
+    for k in range(max(1, len(kept) - PITCH_LINES), len(kept)):
         line = lines[kept[k]]
         notice = line.boiler and line.n <= 12
         passed = any(furniture(lines[j]) for j in range(kept[k - 1] + 1, kept[k]))

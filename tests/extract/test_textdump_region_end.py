@@ -1,0 +1,113 @@
+"""Where a text dump's story ends: comment threads, a post's filing and author lines, and
+sign-up boxes below the story (rules of ``textdump_region``, on lines written for these
+tests, so each rule is checked apart from the fitted model)."""
+
+from __future__ import annotations
+
+from broadsheet.extract.textdump_features import Line, split_lines
+from broadsheet.extract.textdump_region import (
+    comment_stamp,
+    cut_at_comment_thread,
+    cut_at_end_marker,
+    trim_tail,
+)
+
+PARA = (
+    "The county opened the new footbridge over the river on Friday, two months later than "
+    "planned, after a dispute with the builder over the cost of the steel."
+)
+PARA2 = (
+    "Walkers crossed it all afternoon, and the mayor said a second bridge further south would "
+    "be put to the council in the spring if the first one draws the crowds it hopes for."
+)
+REPLIES = [
+    "Finally! I have been waiting for this bridge for years, it was about time they did it.",
+    "Two months late and over budget, as usual with this council, but it does look good.",
+    "Does anyone know whether bikes are allowed on it or only people walking across it?",
+]
+
+
+def _lines(*rows: str) -> list[Line]:
+    return split_lines("\n\n".join(rows))
+
+
+def test_comment_headers_are_stamps_and_prices_are_not() -> None:
+    stamps = [
+        "Leo July 23, 2015 at 3:20 pm",
+        "Am 29. Mai 2017 um 23:16 von Antiappler",
+        "1 point · 6 years ago",
+        "Badenraser-1018 schreibt:",
+        "Reply",
+        "Antwort ↓",
+    ]
+    assert all(comment_stamp(line) for line in _lines(*stamps))
+    others = [
+        "Get it on Amazon for $39.99",
+        "Preis kann jetzt höher sein. Preis vom 02.01.2023 12:53 Uhr",
+        "Council Backs Second Bridge Plan",
+        PARA,
+    ]
+    assert not any(comment_stamp(line) for line in _lines(*others))
+
+
+def test_a_comment_thread_below_the_story_ends_it() -> None:
+    thread = ["Leo July 23, 2015 at 3:20 pm", REPLIES[0], "Ann July 24, 2015 at 1:02 am"]
+    thread += [REPLIES[1], "Bob July 25, 2015 at 9:15 pm", REPLIES[2]]
+    lines = _lines(PARA, PARA2, PARA, *thread)
+    kept = list(range(len(lines)))
+    assert cut_at_end_marker(kept, lines, 0) == [0, 1, 2]
+    # the same replies with no story above them (a forum page) are left alone
+    lines = _lines(*thread)
+    assert cut_at_comment_thread(list(range(len(lines))), lines, 0) == list(range(len(lines)))
+
+
+def test_times_without_replies_between_are_not_a_thread() -> None:
+    # a timetable inside a story: times, but no paragraph between them
+    table = ["9:00 am Opening", "10:30 am Walk over the bridge", "12:15 pm Lunch on the bank"]
+    lines = _lines(PARA, PARA2, *table, PARA)
+    kept = list(range(len(lines)))
+    assert cut_at_comment_thread(kept, lines, 0) == kept
+
+
+def test_a_posts_filing_and_comment_count_end_the_story() -> None:
+    teaser = "Council backs a second bridge over the river after a long and heated debate."
+    for marker in (
+        "Filed Under: Bridges, Alderton, Council, River Works, Spring Plans",
+        "6 Comments on Footbridge opens two months late, and the next one may be quicker",
+        "Dieser Beitrag wurde unter Lokales abgelegt und mit Brücke, Stadtrat verschlagwortet.",
+        "View all posts by Jane Roe",
+        "Support us",
+    ):
+        lines = _lines(PARA, PARA2, PARA, marker, teaser)
+        assert cut_at_end_marker([0, 1, 2, 3, 4], lines, 0) == [0, 1, 2], marker
+    # with more of the story below than above, such a line does not end it
+    lines = _lines(PARA, "Filed Under: Bridges", PARA2, PARA, PARA2)
+    assert cut_at_end_marker([0, 1, 2, 3, 4], lines, 0) == [0, 1, 2, 3, 4]
+
+
+def test_a_sign_up_box_after_the_story_is_trimmed() -> None:
+    box = [
+        "Get the day's big stories and the best of the week in one e-mail, every morning.",
+        'I agree that the Courier can send me the "Morning" newsletter.',
+        "See All Newsletters",
+        "Please check the opt-in box to acknowledge that you would like to subscribe.",
+    ]
+    lines = _lines(PARA, PARA2, "Morning Newsletter", *box)
+    assert trim_tail([0, 1, 3, 4, 5, 6], lines) == [0, 1]
+    # closing paragraphs that mention a newsletter once are the story's
+    tail = "The council will post updates in its newsletter, the mayor said on Friday night."
+    lines = _lines(PARA, PARA2, PARA, tail, PARA2)
+    assert trim_tail([0, 1, 2, 3, 4], lines) == [0, 1, 2, 3, 4]
+
+
+def test_a_posts_navigation_and_recent_posts_end_the_story() -> None:
+    teaser = "Council backs a second bridge over the river after a long and heated debate."
+    for marker in (
+        "Nächster ArtikelStadtrat stimmt über die zweite Brücke ab",
+        "Previous post",
+        "Pingback von Brücken-Blog | 26.06.2012 10:43",
+        "Neueste Artikel",
+        "Articles en relation",
+    ):
+        lines = _lines(PARA, PARA2, PARA, marker, teaser)
+        assert cut_at_end_marker([0, 1, 2, 3, 4], lines, 0) == [0, 1, 2], marker
