@@ -111,3 +111,13 @@ def test_a_posts_navigation_and_recent_posts_end_the_story() -> None:
     ):
         lines = _lines(PARA, PARA2, PARA, marker, teaser)
         assert cut_at_end_marker([0, 1, 2, 3, 4], lines, 0) == [0, 1, 2], marker
+
+
+def test_a_live_blogs_entry_times_are_not_a_comment_thread() -> None:
+    # a live blog: each entry is a lone time and its paragraphs; the entries are the story
+    times = ["5:28 p.m. ET", "Updated 10:42 GMT", "Mon 6 Dec 09:15", "14:05"]
+    assert not any(comment_stamp(line) for line in _lines(*times))
+    entries = [PARA, PARA2, "10:42 GMT", REPLIES[0], "10:31 GMT", REPLIES[1], "10:15 GMT"]
+    lines = _lines(*entries, REPLIES[2])
+    kept = list(range(len(lines)))
+    assert cut_at_end_marker(kept, lines, 0) == kept

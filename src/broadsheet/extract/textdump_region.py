@@ -186,6 +186,18 @@ _STAMP_REPLY = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_INSIDE = re.compile(r"\w{3,}[.!?]\s+\w")
+# what a live blog's entry time is made of ("5:28 p.m. ET", "Updated 10.42 GMT", "Mon 6 Dec
+# 09:15"): with the time taken out and only these words left, the line names nobody, so it
+# is an entry of the story, not a comment's header
+_TIME_ONLY_WORDS = re.compile(
+    r"^(?:\W|\d|a\.?m\.?|p\.?m\.?|am|pm|h|uhr|at|um|à|a las|on|updated?|posted|"
+    r"gmt|bst|utc|cet|cest|mez|mesz|et|est|edt|ct|pt|pst|pdt|hkt|sgt|jst|"
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    r"mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|"
+    r"sat(?:urday)?|sun(?:day)?|today|yesterday|heute|gestern)*$",
+    re.IGNORECASE,
+)
 # a comment thread: this many comment headers, each within THREAD_GAP lines of the next,
 # with prose between at least two of them
 THREAD_STAMPS = 3
@@ -199,7 +211,15 @@ def comment_stamp(line: Line) -> bool:
     text = line.text
     if _SENTENCE_INSIDE.search(text):  # "Price may be higher now. Price of 02.01.2023 12:53"
         return False
-    return bool(_STAMP_SAYS.match(text) or _STAMP_REPLY.match(text) or _STAMP_TIME.search(text))
+    if _STAMP_SAYS.match(text) or _STAMP_REPLY.match(text):
+        return True
+    time = _STAMP_TIME.search(text)
+    if time is None:
+        return False
+    # a lone time is a live blog's entry, whose entries are the story: a comment's header
+    # also names its writer ("Leo July 23, 2015 at 3:20 pm")
+    rest = (text[: time.start()] + " " + text[time.end() :]).split()
+    return not all(_TIME_ONLY_WORDS.match(word) for word in rest)
 
 
 def cut_at_comment_thread(kept: Sequence[int], lines: Sequence[Line], first: int) -> list[int]:
