@@ -181,8 +181,8 @@ def headline_anchor(lines: Sequence[Line]) -> int:
 
     A headline is a title-like line (4-30 words, no full stop) that is usually repeated on
     the page near it (breadcrumbs, share text; a copy more than 20 lines away counts half)
-    and followed within a few lines by a byline or a date line (European dates such as
-    "24. November 2019" included), and then by running prose. Each candidate scores on those
+    and followed within a few lines by a byline or a date line (European dates such as "24.
+    November 2019" included), and then by running prose. Each candidate scores on those
     three signs; the prose sign counts the prose words (consent notices left out) in the 40
     lines below it, against the page's heaviest such window, so a teaser headline above a
     one-line summary scores less than the real one; the nearer the byline and the prose, the
