@@ -127,18 +127,6 @@ def consent_words(text: str) -> int:
     return len(set(_CONSENT.findall(text)))
 
 
-# Month names (prefixes) of the languages the stopword lists cover, for the dates most of
-# Europe writes: "24. November 2019", "15.12.2020", "3 de mayo de 2021", "mardi 5 juin 2018"
-_MONTHS_EU = (
-    r"(?:jan\w*|feb\w*|f[ée]v\w*|m[äa]r\w*|apr\w*|avr\w*|abr\w*|ma[iy]\w*|jun\w*|juin|"
-    r"giu\w*|jul\w*|juil\w*|lug\w*|aug\w*|ao[uû]t|ago\w*|sep\w*|set\w*|o[ck]t\w*|out\w*|"
-    r"nov\w*|de[cz]\w*|d[ée]c\w*|dic\w*|gen\w*|ene\w*)"
-)
-_DATE_EU = re.compile(
-    rf"\b\d{{1,2}}\.\s?(?:\d{{1,2}}\.\s?\d{{2,4}}|{_MONTHS_EU}\.?\s+\d{{4}})|"
-    rf"\b\d{{1,2}}\.?\s+(?:de\s+)?{_MONTHS_EU}\.?\s+(?:de\s+)?\d{{4}}\b",
-    re.IGNORECASE,
-)
 _BYLINE_START = re.compile(r"^(?:by|von|par|por|di|door|written by|posted by)\s", re.IGNORECASE)
 _TIME_WORDS = re.compile(
     r"\b(?:updated|published|posted|\d+ (?:min(?:ute)?s?|hours?|days?) ago)\b", re.IGNORECASE
@@ -155,13 +143,7 @@ def _header_line(line: Line) -> bool:
         or DATE_RE.search(text)
         or _TIME.search(text)
         or _TIME_WORDS.search(text)
-        or _DATE_EU.search(text)
     )
-
-
-# a line naming page furniture is no headline when this short ("Share this story", "Most
-# read today"); a longer one may be ("Woman's body found on popular beach")
-_BOILER_TITLE = 5
 
 
 def _title_candidate(line: Line) -> bool:
@@ -169,7 +151,7 @@ def _title_candidate(line: Line) -> bool:
         4 <= line.n <= 30
         and not line.bullet
         and not line.prose
-        and not (line.boiler and line.n <= _BOILER_TITLE)
+        and not (line.boiler and line.n <= 8)
         and not line.text.endswith((".", ":", ";", ","))
         and not DATE_RE.search(line.text)
         and not _BYLINE_START.match(line.text)
@@ -180,17 +162,15 @@ def headline_anchor(lines: Sequence[Line]) -> int:
     """The line most likely to be the article's headline, or -1.
 
     A headline is a title-like line (4-30 words, no full stop) that is usually repeated on
-    the page near it (breadcrumbs, share text; a copy more than 20 lines away counts half)
-    and followed within a few lines by a byline or a date line (European dates such as "24.
-    November 2019" included), and then by running prose. Each candidate scores on those
-    three signs; the prose sign counts the prose words (consent notices left out) in the 40
-    lines below it, against the page's heaviest such window, so a teaser headline above a
-    one-line summary scores less than the real one; the nearer the byline and the prose, the
-    better. A candidate with three or more other title-like lines within five lines of it
-    sits in a list of teasers or links and scores less. When the winner has prose right
-    above it (a section heading inside a story), an earlier candidate that scores nearly as
-    well and whose prose runs down to the winner is the headline
-    (:func:`_climb_to_headline`).
+    the page (breadcrumbs, share text) and followed within a few lines by a byline or a date
+    line, and then by running prose. Each candidate scores on those three signs; the prose
+    sign counts the prose words (consent notices left out) in the 40 lines below it, against
+    the page's heaviest such window, so a teaser headline above a one-line summary scores
+    less than the real one; the nearer the byline and the prose, the better. A candidate
+    with three or more other title-like lines within five lines of it sits in a list of
+    teasers or links and scores less. When the winner has prose right above it (a section
+    heading inside a story), an earlier candidate that scores nearly as well and whose
+    prose runs down to the winner is the headline (:func:`_climb_to_headline`).
     """
     n = len(lines)
     if n == 0:
@@ -210,11 +190,8 @@ def headline_anchor(lines: Sequence[Line]) -> int:
             continue
         score = 2.0 * below[i] / top
         repeats = counts[line.text.lower()]
-        if repeats == 2:  # the headline again in a breadcrumb or share text...
-            low = line.text.lower()
-            near = range(max(0, i - _REPEAT_NEAR), min(n, i + _REPEAT_NEAR + 1))
-            # ...near it; a copy far away is as often a teaser shown twice (a carousel)
-            score += 1.0 if any(j != i and lines[j].text.lower() == low for j in near) else 0.5
+        if repeats == 2:  # the headline again in a breadcrumb or share text
+            score += 1.0
         elif repeats > 2:  # a line every teaser or section repeats
             score -= 1.0
         if line.boiler:
@@ -241,8 +218,6 @@ def headline_anchor(lines: Sequence[Line]) -> int:
 # lines of it is in a list of teasers
 _LIST_REACH = 5
 _LIST_LINES = 3
-# a headline's second copy (breadcrumb, share text, title of the lead image) lies this near
-_REPEAT_NEAR = 20
 # how far above a section-heading-like winner an earlier candidate may be, and how much less
 # it may score
 _CLIMB_REACH = 60
