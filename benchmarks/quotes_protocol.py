@@ -78,9 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         test_rows = [r for i, r in enumerate(rows) if i in held]
         test_docs = [d for i, d in enumerate(docs) if i in held]
         feats, labels, n_gold = collect_examples(args.train_dir, fit_docs, fit_rows)
-        model = tune_cutoff(
-            args.train_dir, fit_docs, fit_model(feats, labels, n_gold), fit_rows
-        )
+        model = tune_cutoff(args.train_dir, fit_docs, fit_model(feats, labels, n_gold), fit_rows)
         report = {
             "figure": "held-out quarter",
             "cutoff": model["cutoff"],
