@@ -390,22 +390,25 @@ def _prep_source_candidates(tok: Token, out: list[_Candidate]) -> None:
     poll (or survey, study, report) the sentence's claim is found "in", and the people a
     sentence-opening "For X," gives the view of, are its source; the content is the rest of
     the sentence, as with "according to"."""
+    if tok.dep_ != "prep" or (tok.lower_ == "for" and not tok.is_sent_start):
+        return  # cheap checks first: this runs on every "in" and "for"
     pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
-    if pobj is None or tok.dep_ != "prep":
+    if pobj is None:
         return
-    sent = tok.sent
     doc = tok.doc
     if tok.lower_ == "in":
         if pobj.lemma_.lower() not in _SOURCE_NOUNS or tok.head.pos_ not in ("VERB", "AUX"):
             return
+        sent = tok.sent
         pattern = "source-in"
     else:
         # "For X," opening the sentence, a comma right after the phrase ("For most
         # Democrats today, ...")
-        if tok.i != sent.start or pobj.pos_ not in ("NOUN", "PROPN", "PRON"):
+        if pobj.pos_ not in ("NOUN", "PROPN", "PRON"):
             return
         if pobj.ent_type_ in ("DATE", "TIME") or pobj.like_num:
             return
+        sent = tok.sent
         window = doc[tok.right_edge.i + 1 : min(tok.right_edge.i + 3, sent.end)]
         comma = next((t.i for t in window if t.text == ","), -1)
         if comma < 0:
