@@ -455,15 +455,17 @@ def _collect_candidates(
     out: list[_Candidate] = []
     _colon_candidates(doc, text, out)
     for tok in doc:
-        if tok.lower_ == "according":
+        word, pos = tok.lower_, tok.pos_  # each read once: spaCy makes them on every access
+        if word == "according":
             _according_candidates(tok, out)
-        elif tok.lower_ in ("in", "for") and tok.pos_ == "ADP":
-            _prep_source_candidates(tok, out)
-        elif tok.pos_ == "VERB" and (lemmas is None or tok.lemma_.lower() in lemmas):
+        elif pos == "ADP":
+            if word in ("in", "for"):
+                _prep_source_candidates(tok, out)
+        elif pos == "VERB" and (lemmas is None or tok.lemma_.lower() in lemmas):
             out.extend(_verb_candidates(tok))
-        elif tok.pos_ == "NOUN" and (lemmas is None or tok.lemma_.lower() in lemmas):
+        elif pos == "NOUN" and (lemmas is None or tok.lemma_.lower() in lemmas):
             out.extend(_noun_candidates(tok))
-        elif tok.pos_ == "AUX" and tok.lemma_ == "be":
+        elif pos == "AUX" and tok.lemma_ == "be":
             out.extend(_copula_candidates(tok, lemmas))
     return out
 
