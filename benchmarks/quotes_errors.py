@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     buckets: collections.Counter[str] = collections.Counter()
     heads: collections.Counter[str] = collections.Counter()
     pos: collections.Counter[str] = collections.Counter()
+    cue_words: collections.Counter[str] = collections.Counter()
     examples: dict[str, list[str]] = collections.defaultdict(list)
     fp: collections.Counter[str] = collections.Counter()
     for n, ((_, text, ann), doc) in enumerate(zip(rows, docs, strict=True)):
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
                 head = _cue_head(doc, g["cue"])
                 heads[head.rsplit(":", 1)[0]] += 1
                 pos[head.split(":")[0] + ":" + head.rsplit(":", 1)[1]] += 1
+                cue_words[" ".join(text[s:e] for s, e in g["cue"]).lower()[:40]] += 1
             buckets[cat] += 1
             buckets[cat + "|" + g["kind"]] += 1
             cs, ce = g["content"]
@@ -135,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(dict(sorted(buckets.items())), indent=1))
     print("no-candidate by cue head POS:dep", json.dumps(pos.most_common(25)))
     print("no-candidate by cue head POS:lemma", json.dumps(heads.most_common(60)))
+    print("no-candidate by cue words", json.dumps(cue_words.most_common(60)))
     print("false positives", json.dumps(dict(sorted(fp.items()))))
     for cat, lines in examples.items():
         print(f"--- {cat}")

@@ -172,3 +172,23 @@ def test_a_quotation_signed_with_a_dash_is_the_signer_s() -> None:
     assert second.speaker == "Piet Vermeulen" and second.cue_class == "speech"
     # a dash inside a sentence signs nothing
     assert not _quotes("The strike ― the first since 1998 ― halted the port.")
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern", "cls"),
+    [
+        ("In a new CNN poll, Clinton leads Trump by four points.", "source-in", "writing"),
+        (
+            "For most Democrats today, the Clinton years remain the good old days.",
+            "source-for",
+            "thought",
+        ),
+    ],
+)
+def test_a_poll_is_writing_and_for_x_a_view(text: str, pattern: str, cls: str) -> None:
+    from broadsheet.enrich.quotes.candidates import _collect_candidates
+    from broadsheet.enrich.quotes.classes import classify_cue
+
+    doc = load_nlp()(text)
+    found = [c for c in _collect_candidates(doc, None, text, []) if c.pattern == pattern]
+    assert [classify_cue(c, direct=False) for c in found] == [cls]

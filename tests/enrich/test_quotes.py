@@ -502,3 +502,44 @@ def test_a_cue_reporting_a_clause_takes_no_quotation_beside_it() -> None:
     told = [c.pattern for c in cands if c.lemma == "tell"]
     assert "ccomp" in told
     assert "bare-quote" not in told and "bare" not in told
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern", "content", "source"),
+    [
+        (
+            "In a new CNN poll, Clinton leads Trump by four points.",
+            "source-in",
+            "Clinton leads Trump by four points",
+            "poll",
+        ),
+        (
+            "For most Democrats today, the Clinton years remain the good old days.",
+            "source-for",
+            "the Clinton years remain the good old days",
+            "Democrats",
+        ),
+    ],
+)
+def test_a_poll_or_a_for_phrase_is_the_source_of_its_sentence(
+    text: str, pattern: str, content: str, source: str
+) -> None:
+    from broadsheet.enrich.quotes.candidates import _collect_candidates
+
+    doc = load_nlp()(text)
+    found = [
+        (text[c.content[0] : c.content[1]], c.source.text if c.source is not None else None)
+        for c in _collect_candidates(doc, None, text, [])
+        if c.pattern == pattern
+    ]
+    assert found == [(content, source)]
+
+
+def test_for_a_time_or_a_place_is_no_source() -> None:
+    from broadsheet.enrich.quotes.candidates import _collect_candidates
+
+    text = "For now, the senator is waiting in Iowa for the results."
+    doc = load_nlp()(text)
+    assert not [
+        c for c in _collect_candidates(doc, None, text, []) if c.pattern.startswith("source")
+    ]

@@ -381,6 +381,53 @@ def _according_candidates(tok: Token, out: list[_Candidate]) -> None:
     out.append(_Candidate(span, pobj, cue, "according", "according to", None, (first, last)))
 
 
+_SOURCE_NOUNS = frozenset({"poll", "survey", "study", "report", "analysis", "count", "tally"})
+
+
+def _prep_source_candidates(tok: Token, out: list[_Candidate]) -> None:
+    """ "In the new Morning Consult poll, 40 percent ... back Sanders", "Trump is ahead in
+    polls in Florida", "For most Democrats, the Clinton years remain the good old days": a
+    poll (or survey, study, report) the sentence's claim is found "in", and the people a
+    sentence-opening "For X," gives the view of, are its source; the content is the rest of
+    the sentence, as with "according to"."""
+    if tok.dep_ != "prep" or (tok.lower_ == "for" and not tok.is_sent_start):
+        return  # cheap checks first: this runs on every "in" and "for"
+    pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return
+    doc = tok.doc
+    if tok.lower_ == "in":
+        if pobj.lemma_.lower() not in _SOURCE_NOUNS or tok.head.pos_ not in ("VERB", "AUX"):
+            return
+        sent = tok.sent
+        pattern = "source-in"
+    else:
+        # "For X," opening the sentence, a comma right after the phrase ("For most
+        # Democrats today, ...")
+        if pobj.pos_ not in ("NOUN", "PROPN", "PRON"):
+            return
+        if pobj.ent_type_ in ("DATE", "TIME") or pobj.like_num:
+            return
+        sent = tok.sent
+        window = doc[tok.right_edge.i + 1 : min(tok.right_edge.i + 3, sent.end)]
+        comma = next((t.i for t in window if t.text == ","), -1)
+        if comma < 0:
+            return
+        phrase_last = comma
+        pattern = "source-for"
+    phrase_first = tok.i
+    if pattern == "source-in":
+        phrase_last = tok.right_edge.i
+    before = (sent.start, phrase_first - 1)
+    after = (phrase_last + 1, sent.end - 1)
+    first, last = before if before[1] - before[0] >= after[1] - after[0] else after
+    if last - first < 2:
+        return
+    span = _span_chars(doc, first, trim_tokens(doc, first, last, "according"))
+    cue = (tok.idx, tok.idx + len(tok.text))
+    out.append(_Candidate(span, pobj, cue, pattern, tok.lower_, None, (first, last)))
+
+
 def _colon_candidates(doc: Doc, text: str, out: list[_Candidate]) -> None:
     """ "SMITH: We will win." / "Jones: “...”" — a name and a colon opening a paragraph."""
     start = 0
@@ -408,13 +455,17 @@ def _collect_candidates(
     out: list[_Candidate] = []
     _colon_candidates(doc, text, out)
     for tok in doc:
-        if tok.lower_ == "according":
+        word, pos = tok.lower_, tok.pos_  # each read once: spaCy makes them on every access
+        if word == "according":
             _according_candidates(tok, out)
-        elif tok.pos_ == "VERB" and (lemmas is None or tok.lemma_.lower() in lemmas):
+        elif pos == "ADP":
+            if word in ("in", "for"):
+                _prep_source_candidates(tok, out)
+        elif pos == "VERB" and (lemmas is None or tok.lemma_.lower() in lemmas):
             out.extend(_verb_candidates(tok))
-        elif tok.pos_ == "NOUN" and (lemmas is None or tok.lemma_.lower() in lemmas):
+        elif pos == "NOUN" and (lemmas is None or tok.lemma_.lower() in lemmas):
             out.extend(_noun_candidates(tok))
-        elif tok.pos_ == "AUX" and tok.lemma_ == "be":
+        elif pos == "AUX" and tok.lemma_ == "be":
             out.extend(_copula_candidates(tok, lemmas))
     return out
 

@@ -79,6 +79,10 @@ def classify_cue(cand: _Candidate, direct: bool) -> CueClass:
     """The class of a candidate attribution's cue; ``direct`` when its content opens with
     a quotation mark."""
     c = _classes()
+    if cand.pattern == "source-in":
+        return "writing"  # "in the new Morning Consult poll, 40 percent ..."
+    if cand.pattern == "source-for":
+        return "thought"  # "for most Democrats, the Clinton years remain ..."
     cls = lemma_class(cand.lemma)
     source = cand.source
     if cls in ("speech", "thought") and source is not None and _written_source(source, c):
