@@ -121,3 +121,12 @@ def test_a_live_blogs_entry_times_are_not_a_comment_thread() -> None:
     lines = _lines(*entries, REPLIES[2])
     kept = list(range(len(lines)))
     assert cut_at_end_marker(kept, lines, 0) == kept
+
+
+def test_a_thread_whose_last_header_ends_the_dump_is_read_without_error() -> None:
+    # the last header is the dump's last line: the look for a reply below it stops at the end
+    thread = ["Leo July 23, 2015 at 3:20 pm", REPLIES[0], "Ann July 24, 2015 at 1:02 am"]
+    thread += [REPLIES[1], "Bob July 25, 2015 at 9:15 pm"]
+    lines = _lines(PARA, PARA2, PARA, *thread)
+    kept = list(range(len(lines)))
+    assert cut_at_end_marker(kept, lines, 0) == [0, 1, 2]

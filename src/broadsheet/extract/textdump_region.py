@@ -185,7 +185,9 @@ _STAMP_REPLY = re.compile(
     r"^(?:reply|antworten|antwort|répondre|responder|rispondi|responda)\s*[↓↑→»]?$",
     re.IGNORECASE,
 )
-_SENTENCE_INSIDE = re.compile(r"\w{3,}[.!?]\s+\w")
+# (the three letters before the stop are looked behind for, so that a long run of letters
+# is not tried again from each of its starts)
+_SENTENCE_INSIDE = re.compile(r"(?<=\w\w\w)[.!?]\s+\w")
 # what a live blog's entry time is made of ("5:28 p.m. ET", "Updated 10.42 GMT", "Mon 6 Dec
 # 09:15"): with the time taken out and only these words left, the line names nobody, so it
 # is an entry of the story, not a comment's header
@@ -242,7 +244,7 @@ def cut_at_comment_thread(kept: Sequence[int], lines: Sequence[Line], first: int
         replies = sum(
             1
             for x, y in itertools.pairwise([*run, run[-1] + THREAD_GAP])
-            if any(lines[j].prose and j in kept_set for j in range(x + 1, y))
+            if any(j in kept_set and lines[j].prose for j in range(x + 1, min(y, len(lines))))
         )
         if replies < 2:
             continue
