@@ -12,14 +12,8 @@ from broadsheet.extract.textdump_region import (
     trim_tail,
 )
 
-PARA = (
-    "The county opened the new footbridge over the river on Friday, two months later than "
-    "planned, after a dispute with the builder over the cost of the steel."
-)
-PARA2 = (
-    "Walkers crossed it all afternoon, and the mayor said a second bridge further south would "
-    "be put to the council in the spring if the first one draws the crowds it hopes for."
-)
+from .test_textdump_region import PARA, PARA2
+
 REPLIES = [
     "Finally! I have been waiting for this bridge for years, it was about time they did it.",
     "Two months late and over budget, as usual with this council, but it does look good.",
