@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from .arrays import DocArrays, doc_arrays
 from .bounds import trim_tokens
 from .marks import QUOTE_CHARS
 
@@ -46,21 +47,21 @@ class _Candidate:
 
 def _span_chars(doc: Doc, first: int, last: int) -> tuple[int, int]:
     """Character span of tokens first..last (inclusive), trimmed of edge punctuation."""
-    while first < last and _is_edge_punct(doc[first], leading=True):
+    a = doc_arrays(doc)
+    while first < last and _is_edge_punct(a, first, leading=True):
         first += 1
-    while last > first and _is_edge_punct(doc[last], leading=False):
+    while last > first and _is_edge_punct(a, last, leading=False):
         last -= 1
-    start = doc[first].idx
-    end = doc[last].idx + len(doc[last].text)
-    return start, end
+    return a.idx[first], a.end[last]
 
 
-def _is_edge_punct(tok: Token, *, leading: bool) -> bool:
-    if tok.text in QUOTE_CHARS or tok.text in ("''", "``"):
+def _is_edge_punct(a: DocArrays, i: int, *, leading: bool) -> bool:
+    text = a.text[i]
+    if text in QUOTE_CHARS or text in ("''", "``"):
         return False  # quote marks belong to the content; the snapping step decides
-    if tok.is_punct or tok.is_space:
+    if a.punct[i] or a.space[i]:
         return True
-    return leading and tok.lower_ in ("and", "but", "or")
+    return leading and a.lower[i] in ("and", "but", "or")
 
 
 def _subtree_bounds(tok: Token, exclude: Token | None = None) -> tuple[int, int]:

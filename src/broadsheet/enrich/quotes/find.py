@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from broadsheet.models import Entity, Quote, SpeakerType
 
+from .arrays import release
 from .candidates import _attach_quotes, _Candidate, _collect_candidates, _noun_span
 from .classes import classify_cue
 from .content import _clip, _content, _continuations, _paragraph_bounds, _signed
@@ -50,6 +51,7 @@ def _build(
     """Candidates scoring at least ``cutoff`` (only the best of each verb's patterns when
     ``one_per_verb``), as quotes, with the quotations that continue them."""
     lex = _lexicon()
+    release()  # the parse is read afresh for each call (``arrays``)
     text = doc.text
     quotes = find_quote_spans(text)
     starts = [q[0] for q in quotes]
@@ -143,6 +145,7 @@ def _build(
         )
         out.append((signed, quote))
     out.sort(key=lambda pair: pair[1].content)
+    release()
     return out
 
 
