@@ -5,88 +5,103 @@ Every ``doc[i]`` (and ``tok.head``, ``tok.left_edge``, each child) makes a new s
 ``doc_arrays(doc)`` reads what those walks look at once per document: heads, subtree
 edges, children (as spaCy's ``Token.children`` gives them: tokens headed by this one
 inside its subtree's edges), punctuation and space flags, lower-case form, part of speech,
-dependency, text and character offsets. The last document read is kept, so the calls of
+dependency, fine tag, lower-case lemma, text and character offsets. The last document read is kept, so the calls of
 one ``find_quotes`` share one read; ``release`` drops it.
 """
 
 from __future__ import annotations
 
-from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, LOWER, ORTH, POS
+from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH, POS, TAG
 from spacy.parts_of_speech import NAMES as _POS_NAMES
 from spacy.tokens import Doc
 
 __all__ = ["DocArrays", "doc_arrays", "release"]
 
 
+# string of each hash read so far (a hash names the same string in every document); the
+# lemmas lower-cased, as the rules compare them
+_STRINGS: dict[int, str] = {}
+_LEMMAS: dict[int, str] = {}
+_MAX_STRINGS = 500_000
+
+
 class DocArrays:
     """Per-token lists of one parse (index = token index)."""
 
     __slots__ = (
-        "children",
+        "_children",
+        "_sent_end",
+        "_sent_start",
         "dep",
         "doc",
         "end",
         "head",
         "idx",
         "left",
+        "lemma",
         "lower",
         "n",
         "pos",
         "punct",
         "right",
         "space",
+        "tag",
         "text",
-        "_sent_start",
-        "_sent_end",
     )
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         n = self.n = len(doc)
+        if len(_STRINGS) > _MAX_STRINGS:
+            _STRINGS.clear()
+        if len(_LEMMAS) > _MAX_STRINGS:
+            _LEMMAS.clear()
         strings = doc.vocab.strings
-        rows = doc.to_array([HEAD, IS_PUNCT, IS_SPACE, IDX, POS, DEP, LOWER, ORTH]).tolist()
-        memo: dict[int, str] = {}
+        array = doc.to_array([HEAD, IS_PUNCT, IS_SPACE, IDX, POS, DEP, LOWER, ORTH, TAG, LEMMA])
 
-        def string(key: int) -> str:
-            value = memo.get(key)
-            if value is None:
-                value = memo[key] = strings[key] if key else ""
-            return value
+        def column(j: int) -> list[int]:
+            values: list[int] = array[:, j].tolist() if n else []
+            return values
 
-        head = self.head = [0] * n
-        self.punct = [False] * n
-        self.space = [False] * n
-        self.idx = [0] * n
-        self.pos = [""] * n
-        self.dep = [""] * n
-        self.lower = [""] * n
-        self.text = [""] * n
-        self.end = [0] * n
-        for i, (rel, punct, space, idx, pos, dep, lower, orth) in enumerate(rows):
-            # to_array gives unsigned 64-bit values: a left head's offset wraps around
-            head[i] = i + (rel - (1 << 64) if rel >= 1 << 63 else rel)
-            self.punct[i] = bool(punct)
-            self.space[i] = bool(space)
-            self.idx[i] = idx
-            self.pos[i] = _POS_NAMES[pos]
-            self.dep[i] = string(dep)
-            self.lower[i] = string(lower)
-            text = self.text[i] = string(orth)
-            self.end[i] = idx + len(text)
+        def words(j: int, memo: dict[int, str] = _STRINGS, lower: bool = False) -> list[str]:
+            keys = column(j)
+            for key in set(keys).difference(memo):
+                value = strings[key] if key else ""
+                memo[key] = value.lower() if lower else value
+            return [memo[key] for key in keys]
+
+        # to_array gives unsigned 64-bit values: a left head's offset wraps around
+        head = self.head = [
+            i + (rel - (1 << 64) if rel >= 1 << 63 else rel) for i, rel in enumerate(column(0))
+        ]
+        self.punct = [bool(v) for v in column(1)]
+        self.space = [bool(v) for v in column(2)]
+        idx = self.idx = column(3)
+        self.pos = [_POS_NAMES[v] for v in column(4)]
+        self.dep = words(5)
+        self.lower = words(6)
+        text = self.text = words(7)
+        self.end = [i + len(t) for i, t in zip(idx, text, strict=True)]
+        self.tag = words(8)
+        self.lemma = words(9, _LEMMAS, lower=True)
         left = self.left = [0] * n
         right = self.right = [0] * n
-        for t in doc:
-            i = t.i
+        for i, t in enumerate(doc):
             left[i] = t.left_edge.i
             right[i] = t.right_edge.i
-        children: list[list[int]] = [[] for _ in range(n)]
-        for i in range(n):
-            h = head[i]
-            if h != i and left[h] <= i <= right[h]:
-                children[h].append(i)
-        self.children = children
+        self._children: dict[int, list[int]] = {}
         self._sent_start: list[int] | None = None
         self._sent_end: list[int] | None = None
+
+    def children(self, i: int) -> list[int]:
+        """Indices of token i's children, as ``doc[i].children`` gives them (the tokens
+        headed by i between its subtree's edges, left to right)."""
+        found = self._children.get(i)
+        if found is None:
+            head = self.head
+            found = [j for j in range(self.left[i], self.right[i] + 1) if head[j] == i and j != i]
+            self._children[i] = found
+        return found
 
     def sent_bounds(self, i: int) -> tuple[int, int]:
         """(start, end) of token i's sentence, as ``doc[i].sent`` gives them."""
