@@ -5,8 +5,8 @@ Every ``doc[i]`` (and ``tok.head``, ``tok.left_edge``, each child) makes a new s
 ``doc_arrays(doc)`` reads what those walks look at once per document: heads, subtree
 edges, children (as spaCy's ``Token.children`` gives them: tokens headed by this one
 inside its subtree's edges), punctuation and space flags, lower-case form, part of speech,
-dependency, fine tag, lower-case lemma, text and character offsets. The last document read is kept, so the calls of
-one ``find_quotes`` share one read; ``release`` drops it.
+dependency, fine tag, lower-case lemma, text and character offsets. The last document read
+is kept, so the calls of one ``find_quotes`` share one read; ``release`` drops it.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class DocArrays:
             return [memo[key] for key in keys]
 
         # to_array gives unsigned 64-bit values: a left head's offset wraps around
-        head = self.head = [
+        self.head = [
             i + (rel - (1 << 64) if rel >= 1 << 63 else rel) for i, rel in enumerate(column(0))
         ]
         self.punct = [bool(v) for v in column(1)]
