@@ -11,7 +11,7 @@ is kept, so the calls of one ``find_quotes`` share one read; ``release`` drops i
 
 from __future__ import annotations
 
-from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH, POS, TAG
+from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.parts_of_speech import NAMES as _POS_NAMES
 from spacy.tokens import Doc
 
@@ -104,15 +104,26 @@ class DocArrays:
         return found
 
     def sent_bounds(self, i: int) -> tuple[int, int]:
-        """(start, end) of token i's sentence, as ``doc[i].sent`` gives them."""
+        """(start, end) of token i's sentence, as ``doc[i].sent`` gives them (from the
+        sentence starts; spaCy's own answer when hooks or no sentence starts are set)."""
         if self._sent_start is None:
+            doc = self.doc
+            if doc.user_hooks or doc.user_span_hooks or not doc.has_annotation("SENT_START"):
+                sent = doc[i].sent
+                return sent.start, sent.end
+            flags = [v == 1 for v in doc.to_array([SENT_START]).tolist()]
             starts = [0] * self.n
             ends = [0] * self.n
-            for sent in self.doc.sents:
-                s, e = sent.start, sent.end
-                for j in range(s, e):
-                    starts[j] = s
-                    ends[j] = e
+            current = 0
+            for j, flag in enumerate(flags):
+                if flag:
+                    current = j
+                starts[j] = current
+            following = self.n
+            for j in range(self.n - 1, -1, -1):
+                ends[j] = following
+                if flags[j]:
+                    following = j
             self._sent_start, self._sent_end = starts, ends
         assert self._sent_end is not None
         return self._sent_start[i], self._sent_end[i]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 
+from .arrays import doc_arrays
 from .candidates import _Candidate
 from .lexicon import _Lexicon, _lexicon
 from .marks import quote_kind
@@ -48,12 +49,17 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
     body = text[content[0] : content[1]]
     quoted = {"direct": "q1", "mixed": "qm", "indirect": "q0"}[quote_kind(body)]
     src = cand.source
+    verb = cand.verb
     if src is None:
         subj = "none"
-    elif src.pos_ == "PRON":
-        subj = "pron-" + src.lower_
+        src_pos = ""
     else:
-        subj = src.pos_ + "-" + (src.ent_type_ or "x")
+        arrays = doc_arrays(src.doc)
+        src_pos = arrays.pos[src.i]
+        if src_pos == "PRON":
+            subj = "pron-" + arrays.lower[src.i]
+        else:
+            subj = src_pos + "-" + (src.ent_type_ or "x")
     feats = [
         "p=" + pattern,
         "l=" + lemma,
@@ -63,16 +69,19 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
         "s=" + subj,
         "plen=" + pattern + "|" + _bucket(len(body.split())),
     ]
-    verb = cand.verb
     if verb is not None:
-        feats.append("pt=" + pattern + "|" + verb.tag_)
-        feats.append("pd=" + pattern + "|" + verb.dep_)
-        feats.append("lt=" + lemma + "|" + verb.tag_)
-        if any(c.dep_ == "neg" for c in verb.children):
+        arrays = doc_arrays(verb.doc)
+        dep = arrays.dep
+        v = verb.i
+        verb_tag, verb_dep = arrays.tag[v], dep[v]
+        feats.append("pt=" + pattern + "|" + verb_tag)
+        feats.append("pd=" + pattern + "|" + verb_dep)
+        feats.append("lt=" + lemma + "|" + verb_tag)
+        kids = arrays.children(v)
+        if any(dep[c] == "neg" for c in kids):
             feats.append("neg")
         if any(
-            c.dep_ == "aux" and c.lower_ in ("will", "would", "could", "might")
-            for c in verb.children
+            dep[c] == "aux" and arrays.lower[c] in ("will", "would", "could", "might") for c in kids
         ):
             feats.append("modal|" + pattern)
     if cand.cue is not None and cand.cue[0] > content[1]:
@@ -111,9 +120,10 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
     first = body.split(None, 1)[0].lower() if body.strip() else ""
     if first in _FIRST_WORDS:
         feats.append("lf=" + lemma + "|" + first)
-    if src is not None and src.pos_ == "NOUN":
-        feats.append("sl=" + src.lemma_.lower())
-        feats.append("sll=" + src.lemma_.lower() + "|" + lemma)
+    if src is not None and src_pos == "NOUN":
+        src_lemma = doc_arrays(src.doc).lemma[src.i]
+        feats.append("sl=" + src_lemma)
+        feats.append("sll=" + src_lemma + "|" + lemma)
     if verb is not None and pattern not in _CLAUSE_LIKE:
         # what the cue acts on: "unleashed a flurry of tweets", "attacked Machado"
         span = verb.doc.char_span(content[0], content[1], alignment_mode="expand")
@@ -124,9 +134,15 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
             feats.append("pce=" + pattern + "|" + kind)
             feats.append("lce=" + lemma + "|" + kind)
     if verb is not None:
-        if verb.dep_ in ("xcomp", "ccomp", "conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
-            feats.append("hl=" + verb.head.lemma_.lower() + "|" + verb.dep_)
-        feats.append("lpd=" + lemma + "|" + pattern + "|" + verb.dep_)
+        arrays = doc_arrays(verb.doc)
+        v = verb.i
+        verb_dep, verb_head = arrays.dep[v], arrays.head[v]
+        if verb_dep in ("xcomp", "ccomp", "conj", "advcl") and arrays.pos[verb_head] in (
+            "VERB",
+            "AUX",
+        ):
+            feats.append("hl=" + arrays.lemma[verb_head] + "|" + verb_dep)
+        feats.append("lpd=" + lemma + "|" + pattern + "|" + verb_dep)
     return feats
 
 
@@ -165,7 +181,11 @@ def _mark_context(prepared: list[tuple[_Candidate, tuple[int, int]]], lex: _Lexi
         if cand.pattern in _REPORTING and (cand.lemma in lex.speech or cand.verb is None)
     )
     starts = [s for s, _ in spans]
-    sentence = {cand.verb.i: cand.verb.sent.start for cand, _ in prepared if cand.verb is not None}
+    sentence = {
+        cand.verb.i: doc_arrays(cand.verb.doc).sent_bounds(cand.verb.i)[0]
+        for cand, _ in prepared
+        if cand.verb is not None
+    }
     reporting: dict[int, set[int]] = {}
     for cand, content in prepared:
         if cand.cue is not None:
