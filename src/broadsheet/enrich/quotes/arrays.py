@@ -11,7 +11,21 @@ is kept, so the calls of one ``find_quotes`` share one read; ``release`` drops i
 
 from __future__ import annotations
 
-from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
+import numpy
+from spacy.attrs import (
+    DEP,
+    HEAD,
+    IDX,
+    IS_PUNCT,
+    IS_SPACE,
+    LEMMA,
+    LENGTH,
+    LOWER,
+    ORTH,
+    POS,
+    SENT_START,
+    TAG,
+)
 from spacy.parts_of_speech import NAMES as _POS_NAMES
 from spacy.tokens import Doc
 
@@ -57,7 +71,9 @@ class DocArrays:
         if len(_LEMMAS) > _MAX_STRINGS:
             _LEMMAS.clear()
         strings = doc.vocab.strings
-        array = doc.to_array([HEAD, IS_PUNCT, IS_SPACE, IDX, POS, DEP, LOWER, ORTH, TAG, LEMMA])
+        array = doc.to_array(
+            [HEAD, IS_PUNCT, IS_SPACE, IDX, POS, DEP, LOWER, ORTH, TAG, LEMMA, LENGTH]
+        )
 
         def column(j: int) -> list[int]:
             values: list[int] = array[:, j].tolist() if n else []
@@ -70,18 +86,19 @@ class DocArrays:
                 memo[key] = value.lower() if lower else value
             return [memo[key] for key in keys]
 
-        # to_array gives unsigned 64-bit values: a left head's offset wraps around
-        self.head = [
-            i + (rel - (1 << 64) if rel >= 1 << 63 else rel) for i, rel in enumerate(column(0))
-        ]
-        self.punct = [bool(v) for v in column(1)]
-        self.space = [bool(v) for v in column(2)]
-        idx = self.idx = column(3)
+        # to_array gives unsigned 64-bit values: a left head's offset wraps around, and
+        # reads back as a negative one as signed 64 bits
+        heads: list[int] = (array[:, 0].astype(numpy.int64) + numpy.arange(n)).tolist() if n else []
+        self.head = heads
+        self.punct = column(1)  # 0 or 1
+        self.space = column(2)
+        self.idx = column(3)
+        ends: list[int] = (array[:, 3] + array[:, 10]).tolist() if n else []
+        self.end = ends
         self.pos = [_POS_NAMES[v] for v in column(4)]
         self.dep = words(5)
         self.lower = words(6)
-        text = self.text = words(7)
-        self.end = [i + len(t) for i, t in zip(idx, text, strict=True)]
+        self.text = words(7)
         self.tag = words(8)
         self.lemma = words(9, _LEMMAS, lower=True)
         left = self.left = [0] * n

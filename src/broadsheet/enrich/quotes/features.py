@@ -8,6 +8,7 @@ sentence). Without a fitted model the hand lexicon decides (``_prior``).
 from __future__ import annotations
 
 import bisect
+from itertools import repeat
 
 from .arrays import doc_arrays
 from .candidates import _Candidate
@@ -60,12 +61,13 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
             subj = "pron-" + arrays.lower[src.i]
         else:
             subj = src_pos + "-" + (src.ent_type_ or "x")
+    subj_kind = subj.split("-")[0]
     feats = [
         "p=" + pattern,
         "l=" + lemma,
         "lp=" + lemma + "|" + pattern,
         "pq=" + pattern + "|" + quoted,
-        "ps=" + pattern + "|" + subj.split("-")[0],
+        "ps=" + pattern + "|" + subj_kind,
         "s=" + subj,
         "plen=" + pattern + "|" + _bucket(len(body.split())),
     ]
@@ -108,9 +110,9 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
     )
     feats.append("cp=" + cls + "|" + pattern)
     feats.append("cpq=" + cls + "|" + pattern + "|" + quoted)
-    feats.append("psq=" + pattern + "|" + subj.split("-")[0] + "|" + quoted)
+    feats.append("psq=" + pattern + "|" + subj_kind + "|" + quoted)
 
-    feats.append("ls=" + lemma + "|" + subj.split("-")[0])
+    feats.append("ls=" + lemma + "|" + subj_kind)
     if src is not None and verb is not None:
         feats.append("dist=" + _bucket(abs(src.i - verb.i)))
     if cand.cue is not None and content[0] < cand.cue[0] < content[1]:
@@ -164,7 +166,7 @@ def _score(cand: _Candidate, content: tuple[int, int], text: str) -> float:
     if not lex.model:
         return 1.0 if _prior(cand, lex) else -1.0
     feats = candidate_features(cand, content, text)
-    return lex.bias + sum(lex.model.get(f, 0.0) for f in feats)
+    return lex.bias + sum(map(lex.model.get, feats, repeat(0.0)))
 
 
 _REPORTING = frozenset({"ccomp", "split", "parataxis", "bare-quote", "according", "colon"})

@@ -39,6 +39,20 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
     return inter / union if union > 0 else 0.0
 
 
+def _overlaps_any(a: tuple[int, int], seen: set[tuple[int, int]]) -> bool:
+    """Whether ``a`` overlaps one of ``seen`` at least ``_SAME_WORDS`` (``_overlap``
+    inlined: this runs for every pair of kept and scored candidates)."""
+    start, end = a
+    for b_start, b_end in seen:
+        inter = min(end, b_end) - max(start, b_start)
+        if inter <= 0:
+            continue
+        union = max(end, b_end) - min(start, b_start)
+        if union > 0 and inter / union >= _SAME_WORDS:
+            return True
+    return False
+
+
 def _build(
     doc: Doc,
     entities: Sequence[Entity],
@@ -84,7 +98,7 @@ def _build(
     for cand, content, value in scored:
         if content in seen:
             continue
-        if one_per_verb and any(_overlap(content, other) >= _SAME_WORDS for other in seen):
+        if one_per_verb and _overlaps_any(content, seen):
             # the same words from a second verb ("urged X to visit polling places" and
             # "visit polling places"): the likelier reading only
             continue
