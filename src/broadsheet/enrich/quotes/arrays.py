@@ -24,6 +24,7 @@ from spacy.attrs import (
     ORTH,
     POS,
     SENT_START,
+    SPACY,
     TAG,
 )
 from spacy.parts_of_speech import NAMES as _POS_NAMES
@@ -46,6 +47,7 @@ class DocArrays:
         "_children",
         "_sent_end",
         "_sent_start",
+        "_spacy",
         "dep",
         "doc",
         "end",
@@ -72,7 +74,7 @@ class DocArrays:
             _LEMMAS.clear()
         strings = doc.vocab.strings
         array = doc.to_array(
-            [HEAD, IS_PUNCT, IS_SPACE, IDX, POS, DEP, LOWER, ORTH, TAG, LEMMA, LENGTH]
+            [HEAD, IS_PUNCT, IS_SPACE, IDX, POS, DEP, LOWER, ORTH, TAG, LEMMA, LENGTH, SPACY]
         )
 
         def column(j: int) -> list[int]:
@@ -107,8 +109,13 @@ class DocArrays:
             left[i] = t.left_edge.i
             right[i] = t.right_edge.i
         self._children: dict[int, list[int]] = {}
+        self._spacy = column(11)
         self._sent_start: list[int] | None = None
         self._sent_end: list[int] | None = None
+
+    def doc_text(self) -> str:
+        """``doc.text`` (each token's text and its trailing space), without a Token each."""
+        return "".join([t + " " if sp else t for t, sp in zip(self.text, self._spacy, strict=True)])
 
     def children(self, i: int) -> list[int]:
         """Indices of token i's children, as ``doc[i].children`` gives them (the tokens

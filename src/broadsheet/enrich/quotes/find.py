@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from broadsheet.models import Entity, Quote, SpeakerType
 
-from .arrays import release
+from .arrays import doc_arrays, release
 from .candidates import _attach_quotes, _Candidate, _collect_candidates, _noun_span
 from .classes import classify_cue
 from .content import _clip, _content, _continuations, _paragraph_bounds, _signed
@@ -66,7 +66,7 @@ def _build(
     ``one_per_verb``), as quotes, with the quotations that continue them."""
     lex = _lexicon()
     release()  # the parse is read afresh for each call (``arrays``)
-    text = doc.text
+    text = doc_arrays(doc).doc_text()
     quotes = find_quote_spans(text)
     starts = [q[0] for q in quotes]
     cands = _collect_candidates(doc, lemmas, text, quotes)
