@@ -44,11 +44,14 @@ def _bucket(n: int) -> str:
     return "more"
 
 
+_QUOTED = {"direct": "q1", "mixed": "qm", "indirect": "q0"}
+
+
 def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) -> list[str]:
     """What the attribution classifier sees of one candidate."""
     pattern, lemma = cand.pattern, cand.lemma
     body = text[content[0] : content[1]]
-    quoted = {"direct": "q1", "mixed": "qm", "indirect": "q0"}[quote_kind(body)]
+    quoted = _QUOTED[quote_kind(body)]
     src = cand.source
     verb = cand.verb
     if src is None:
