@@ -97,11 +97,25 @@ def trim_tokens(doc: Doc, first: int, last: int, pattern: str) -> int:
     if not table:
         return last
     a = doc_arrays(doc)
+    pos, lower, text, dep, head = a.pos, a.lower, a.text, a.dep, a.head
+    group = "c" if pattern in _CLAUSE_PATTERNS else "o"
     for k, d in _cut_points(a, first, last):
-        for key in _cut_keys(a, k, d, pattern, first, last):
-            rate = table.get(key)
-            if rate is not None:
-                if rate > CUT_RATE:
-                    return k - 1
-                break
+        # the keys of ``_cut_keys``, most specific first, each made only when the ones
+        # before it are not in the table
+        dep_pos = pos[d]
+        word = lower[d] if dep_pos in _WORD_POS else dep_pos
+        first_word = lower[k] if pos[k] in _WORD_POS else pos[k]
+        brk = "b" if text[k - 1] in _BREAKS or text[k] in _BREAKS else "n"
+        if first >= 0 and not first <= head[d] <= last:
+            brk += "^"
+        label = dep[d]
+        rate = table.get(f"{pattern}|{label}|{word}|{first_word}|{brk}")
+        if rate is None:
+            rate = table.get(f"{group}|{label}|{word}|{first_word}|{brk}")
+            if rate is None:
+                rate = table.get(f"{group}|{label}|{word}|{brk}")
+                if rate is None:
+                    rate = table.get(f"{group}|{label}|{brk}")
+        if rate is not None and rate > CUT_RATE:
+            return k - 1
     return last

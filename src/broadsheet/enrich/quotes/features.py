@@ -72,7 +72,8 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
         "pq=" + pattern + "|" + quoted,
         "ps=" + pattern + "|" + subj_kind,
         "s=" + subj,
-        "plen=" + pattern + "|" + _bucket(len(body.split())),
+        # words counted up to 65: every count over 63 is the same bucket
+        "plen=" + pattern + "|" + _bucket(len(body.split(None, 64))),
     ]
     if verb is not None:
         arrays = doc_arrays(verb.doc)
@@ -122,7 +123,8 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
         feats.append("cue-inside|" + pattern)
     if body[:5].lower().startswith("that "):
         feats.append("that|" + pattern)
-    first = body.split(None, 1)[0].lower() if body.strip() else ""
+    words = body.split(None, 1)
+    first = words[0].lower() if words else ""
     if first in _FIRST_WORDS:
         feats.append("lf=" + lemma + "|" + first)
     if src is not None and src_pos == "NOUN":
