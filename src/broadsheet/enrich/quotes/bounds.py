@@ -18,6 +18,8 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
+from .arrays import DocArrays, doc_arrays
+
 __all__ = ["cut_keys", "cut_points", "load_cut_table", "trim_tokens"]
 
 _WORD_POS = frozenset({"ADP", "SCONJ", "CCONJ", "ADV", "PART", "DET", "PRON", "AUX"})
@@ -30,18 +32,24 @@ _CLAUSE_PATTERNS = frozenset({"ccomp", "parataxis", "according", "raising"})
 def cut_points(doc: Doc, first: int, last: int) -> Iterator[tuple[int, Token]]:
     """(token index, dependent) of each place a right-hand dependent's subtree starts inside
     tokens first..last, the outermost dependent for each place, left to right."""
-    best: dict[int, Token] = {}
-    for t in doc[first + 1 : last + 1]:
-        if t.head.i >= t.i or t.is_punct:
+    for k, d in _cut_points(doc_arrays(doc), first, last):
+        yield k, doc[d]
+
+
+def _cut_points(a: DocArrays, first: int, last: int) -> list[tuple[int, int]]:
+    """``cut_points`` on token indices: (place, dependent's index)."""
+    head, punct, left, right = a.head, a.punct, a.left, a.right
+    best: dict[int, int] = {}
+    for i in range(first + 1, min(last, a.n - 1) + 1):
+        if head[i] >= i or punct[i]:
             continue
-        k = t.left_edge.i
+        k = left[i]
         if k <= first:
             continue
         held = best.get(k)
-        if held is None or t.right_edge.i > held.right_edge.i:
-            best[k] = t
-    for k in sorted(best):
-        yield k, best[k]
+        if held is None or right[i] > right[held]:
+            best[k] = i
+    return sorted(best.items())
 
 
 def cut_keys(
@@ -51,17 +59,25 @@ def cut_keys(
     hangs from outside tokens first..last (the cue verb's own adjunct after its object:
     "criticized Machado | in early-morning tweets") is told apart from one of the content's
     own words ("sanctions | on individual terrorists")."""
-    word = dep.lower_ if dep.pos_ in _WORD_POS else dep.pos_
-    first_word = doc[k].lower_ if doc[k].pos_ in _WORD_POS else doc[k].pos_
-    brk = "b" if doc[k - 1].text in _BREAKS or doc[k].text in _BREAKS else "n"
+    return _cut_keys(doc_arrays(doc), k, dep.i, pattern, first, last)
+
+
+def _cut_keys(a: DocArrays, k: int, d: int, pattern: str, first: int, last: int) -> list[str]:
+    """``cut_keys`` with the dependent as a token index."""
+    pos, lower, text = a.pos, a.lower, a.text
+    dep_pos = pos[d]
+    word = lower[d] if dep_pos in _WORD_POS else dep_pos
+    first_word = lower[k] if pos[k] in _WORD_POS else pos[k]
+    brk = "b" if text[k - 1] in _BREAKS or text[k] in _BREAKS else "n"
     group = "c" if pattern in _CLAUSE_PATTERNS else "o"
-    if first >= 0 and not first <= dep.head.i <= last:
+    if first >= 0 and not first <= a.head[d] <= last:
         brk += "^"  # the cue's adjunct, not the content's
+    dep = a.dep[d]
     return [
-        f"{pattern}|{dep.dep_}|{word}|{first_word}|{brk}",
-        f"{group}|{dep.dep_}|{word}|{first_word}|{brk}",
-        f"{group}|{dep.dep_}|{word}|{brk}",
-        f"{group}|{dep.dep_}|{brk}",
+        f"{pattern}|{dep}|{word}|{first_word}|{brk}",
+        f"{group}|{dep}|{word}|{first_word}|{brk}",
+        f"{group}|{dep}|{word}|{brk}",
+        f"{group}|{dep}|{brk}",
     ]
 
 
@@ -80,11 +96,26 @@ def trim_tokens(doc: Doc, first: int, last: int, pattern: str) -> int:
     table = load_cut_table()
     if not table:
         return last
-    for k, dep in cut_points(doc, first, last):
-        for key in cut_keys(doc, k, dep, pattern, first, last):
-            rate = table.get(key)
-            if rate is not None:
-                if rate > CUT_RATE:
-                    return k - 1
-                break
+    a = doc_arrays(doc)
+    pos, lower, text, dep, head = a.pos, a.lower, a.text, a.dep, a.head
+    group = "c" if pattern in _CLAUSE_PATTERNS else "o"
+    for k, d in _cut_points(a, first, last):
+        # the keys of ``_cut_keys``, most specific first, each made only when the ones
+        # before it are not in the table
+        dep_pos = pos[d]
+        word = lower[d] if dep_pos in _WORD_POS else dep_pos
+        first_word = lower[k] if pos[k] in _WORD_POS else pos[k]
+        brk = "b" if text[k - 1] in _BREAKS or text[k] in _BREAKS else "n"
+        if first >= 0 and not first <= head[d] <= last:
+            brk += "^"
+        label = dep[d]
+        rate = table.get(f"{pattern}|{label}|{word}|{first_word}|{brk}")
+        if rate is None:
+            rate = table.get(f"{group}|{label}|{word}|{first_word}|{brk}")
+            if rate is None:
+                rate = table.get(f"{group}|{label}|{word}|{brk}")
+                if rate is None:
+                    rate = table.get(f"{group}|{label}|{brk}")
+        if rate is not None and rate > CUT_RATE:
+            return k - 1
     return last

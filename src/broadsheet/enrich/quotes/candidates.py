@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from .arrays import DocArrays, doc_arrays
 from .bounds import trim_tokens
 from .marks import QUOTE_CHARS
 
@@ -46,28 +47,34 @@ class _Candidate:
 
 def _span_chars(doc: Doc, first: int, last: int) -> tuple[int, int]:
     """Character span of tokens first..last (inclusive), trimmed of edge punctuation."""
-    while first < last and _is_edge_punct(doc[first], leading=True):
+    a = doc_arrays(doc)
+    while first < last and _is_edge_punct(a, first, leading=True):
         first += 1
-    while last > first and _is_edge_punct(doc[last], leading=False):
+    while last > first and _is_edge_punct(a, last, leading=False):
         last -= 1
-    start = doc[first].idx
-    end = doc[last].idx + len(doc[last].text)
-    return start, end
+    return a.idx[first], a.end[last]
 
 
-def _is_edge_punct(tok: Token, *, leading: bool) -> bool:
-    if tok.text in QUOTE_CHARS or tok.text in ("''", "``"):
+def _is_edge_punct(a: DocArrays, i: int, *, leading: bool) -> bool:
+    text = a.text[i]
+    if text in QUOTE_CHARS or text in ("''", "``"):
         return False  # quote marks belong to the content; the snapping step decides
-    if tok.is_punct or tok.is_space:
+    if a.punct[i] or a.space[i]:
         return True
-    return leading and tok.lower_ in ("and", "but", "or")
+    return leading and a.lower[i] in ("and", "but", "or")
 
 
 def _subtree_bounds(tok: Token, exclude: Token | None = None) -> tuple[int, int]:
     """Token bounds of tok's subtree, optionally leaving out a child subtree at one edge."""
-    first, last = tok.left_edge.i, tok.right_edge.i
-    if exclude is not None:
-        ex_first, ex_last = exclude.left_edge.i, exclude.right_edge.i
+    a = doc_arrays(tok.doc)
+    return _subtree_bounds_i(a, tok.i, exclude.i if exclude is not None else -1)
+
+
+def _subtree_bounds_i(a: DocArrays, t: int, exclude: int = -1) -> tuple[int, int]:
+    """``_subtree_bounds`` on token indices (no exclusion when ``exclude`` is -1)."""
+    first, last = a.left[t], a.right[t]
+    if exclude >= 0:
+        ex_first, ex_last = a.left[exclude], a.right[exclude]
         if ex_first <= first <= ex_last:
             first = ex_last + 1
         if ex_first <= last <= ex_last:
@@ -94,28 +101,40 @@ def _subject(cue: Token) -> Token | None:
     """Who does the cue: the "by" agent of a passive, else the subject, found up through
     the clauses, participles and prepositions the cue hangs from ("X concluded by making it
     clear that", "a new poll showing that", "the man who said")."""
-    for child in cue.children:  # passive with an agent: "it was announced by X"
-        if child.dep_ == "agent":
-            for grand in child.children:
-                if grand.dep_ == "pobj":
+    found = _subject_i(doc_arrays(cue.doc), cue.i)
+    return cue.doc[found] if found >= 0 else None
+
+
+def _subject_i(a: DocArrays, cue: int) -> int:
+    """``_subject`` on token indices (-1 for nobody)."""
+    dep, head, pos = a.dep, a.head, a.pos
+    for child in a.children(cue):  # passive with an agent: "it was announced by X"
+        if dep[child] == "agent":
+            for grand in a.children(child):
+                if dep[grand] == "pobj":
                     return grand
     tok = cue
     for _ in range(5):
-        for child in tok.children:
-            if child.dep_ in _SUBJECT_DEPS:
-                return _past_dateline(child) if _is_dateline(child) else child
-        if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
-            return tok.head
-        if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("NOUN", "PROPN"):
-            return tok.head
-        climb = tok.dep_ in _INHERIT_DEPS or (
-            tok.dep_ in ("pcomp", "prep") and tok.head.pos_ in ("VERB", "AUX", "ADP")
+        for child in a.children(tok):
+            if dep[child] in _SUBJECT_DEPS:
+                child_tok = a.doc[child]
+                if _is_dateline(child_tok):
+                    past = _past_dateline(child_tok)
+                    return past.i if past is not None else -1
+                return child
+        tok_dep, tok_head = dep[tok], head[tok]
+        if tok_dep == "relcl" and pos[tok_head] in ("NOUN", "PROPN", "PRON"):
+            return tok_head
+        if tok_dep == "acl" and a.tag[tok] == "VBG" and pos[tok_head] in ("NOUN", "PROPN"):
+            return tok_head
+        climb = tok_dep in _INHERIT_DEPS or (
+            tok_dep in ("pcomp", "prep") and pos[tok_head] in ("VERB", "AUX", "ADP")
         )
-        if climb and tok.head.i != tok.i:
-            tok = tok.head
+        if climb and tok_head != tok:
+            tok = tok_head
             continue
         break
-    return None
+    return -1
 
 
 def _is_dateline(tok: Token) -> bool:
@@ -144,13 +163,17 @@ def _verb_candidates(cue: Token) -> list[_Candidate]:
     """The attributions a verb could make, one per pattern its parse offers, in order of
     preference (clause, infinitive, the sentence it interrupts, object, preposition)."""
     doc = cue.doc
-    lemma = cue.lemma_.lower()
-    cue_span = (cue.idx, cue.idx + len(cue.text))
-    subject = _subject(cue)
-    if subject is not None and subject.i > cue.i + 12:
-        subject = None
-    if _agentless_passive(cue, subject):
-        subject = None  # "X was asked whether ...", "Asked about Y, he ...": nobody named
+    a = doc_arrays(doc)
+    ci = cue.i
+    dep, left, right = a.dep, a.left, a.right
+    lemma = a.lemma[ci]
+    cue_span = (a.idx[ci], a.end[ci])
+    s = _subject_i(a, ci)
+    if s > ci + 12:
+        s = -1
+    if _agentless_passive(a, ci, s):
+        s = -1  # "X was asked whether ...", "Asked about Y, he ...": nobody named
+    subject = doc[s] if s >= 0 else None
     out: list[_Candidate] = []
 
     def add(first: int, last: int, pattern: str, source: Token | None = subject) -> None:
@@ -158,59 +181,61 @@ def _verb_candidates(cue: Token) -> list[_Candidate]:
         span = _span_chars(doc, first, end)
         out.append(_Candidate(span, source, cue_span, pattern, lemma, cue, (first, last)))
 
-    relative = _relative_content(cue, subject)
+    relative = _relative_content(a, ci, s)
     if relative is not None:
         add(*relative, "relative")
-    split = _split_sentence(cue, subject)
+    split = _split_sentence(a, ci, s)
     if split is not None:
         add(*split)
-    clauses = [c for c in cue.children if c.dep_ == "ccomp"]
+    kids = a.children(ci)
+    clauses = [c for c in kids if dep[c] == "ccomp"]
     if clauses:
-        first = min(c.left_edge.i for c in clauses)
-        last = max(c.right_edge.i for c in clauses)
-        if subject is not None and first <= subject.i <= last:
+        first = min(left[c] for c in clauses)
+        last = max(right[c] for c in clauses)
+        if s >= 0 and first <= s <= last:
             return out  # the cue interrupts its clause: only the whole sentence will do
-        if doc[last].dep_ == "cc" and last + 1 < cue.sent.end:
-            last = cue.sent.end - 1  # "said that A, and B": the parse dropped B
+        if dep[last] == "cc":
+            sent_end = a.sent_bounds(ci)[1]
+            if last + 1 < sent_end:
+                last = sent_end - 1  # "said that A, and B": the parse dropped B
         add(first, last, "ccomp")
-    for c in cue.children:
-        if c.dep_ == "xcomp" and c.i > cue.i:
-            if lemma in _RAISING and subject is not None and subject.i < cue.i:
+    for c in kids:
+        if dep[c] == "xcomp" and c > ci:
+            if lemma in _RAISING and s >= 0 and s < ci:
                 # "the music seemed to match the mood": the whole clause, nobody's words
-                add(subject.left_edge.i, c.right_edge.i, "raising", None)
+                add(left[s], right[c], "raising", None)
             else:
-                first, last = _subtree_bounds(c)
+                first, last = left[c], right[c]
                 # "urged his supporters to monitor polling places": PolNeAR's content takes
                 # in whom the cue addresses (3 to 1 in train)
-                obj = next(
-                    (o for o in cue.children if o.dep_ == "dobj" and cue.i < o.i < first), None
-                )
-                add(obj.left_edge.i if obj is not None else first, last, "xcomp")
+                obj = next((o for o in kids if dep[o] == "dobj" and ci < o < first), -1)
+                add(left[obj] if obj >= 0 else first, last, "xcomp")
             break
-    if cue.dep_ == "parataxis" and cue.head.i < cue.i:
-        first, last = _subtree_bounds(cue.head, exclude=cue)
+    cue_head = a.head[ci]
+    if dep[ci] == "parataxis" and cue_head < ci:
+        first, last = _subtree_bounds_i(a, cue_head, ci)
         if last >= first:
             add(first, last, "parataxis")
-    for c in cue.children:
-        if c.dep_ in ("dobj", "attr") and c.i > cue.i:
-            last = cue.right_edge.i
+    for c in kids:
+        if dep[c] in ("dobj", "attr") and c > ci:
+            last = right[ci]
             # "backed a “political revolution” and said ...": a second predicate is not
             # part of the object
-            for other in cue.children:
-                if other.dep_ in ("cc", "conj") and other.i > c.i:
-                    last = min(last, other.left_edge.i - 1)
-            add(c.left_edge.i, max(last, c.i), "dobj")
+            for other in kids:
+                if dep[other] in ("cc", "conj") and other > c:
+                    last = min(last, left[other] - 1)
+            add(left[c], max(last, c), "dobj")
             break
-    for c in cue.children:
-        if c.dep_ == "prep" and c.i > cue.i and c.lower_ in _CONTENT_PREPS:
-            pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
-            if pobj is not None:
-                add(*_subtree_bounds(pobj), "prep-" + c.lower_)
+    for c in kids:
+        if dep[c] == "prep" and c > ci and a.lower[c] in _CONTENT_PREPS:
+            pobj = next((g for g in a.children(c) if dep[g] in ("pobj", "pcomp")), -1)
+            if pobj >= 0:
+                add(left[pobj], right[pobj], "prep-" + a.lower[c])
                 break
-    if lemma in _ANSWER_CUES and cue.i + 1 < len(doc):
-        word = doc[cue.i + 1]
-        if word.lower_ in _ANSWERS and word.head.i == cue.i:
-            add(word.i, word.i, "answer")  # "55 percent said yes", "she thought so"
+    if lemma in _ANSWER_CUES and ci + 1 < a.n:
+        word = ci + 1
+        if a.lower[word] in _ANSWERS and a.head[word] == ci:
+            add(word, word, "answer")  # "55 percent said yes", "she thought so"
     if subject is not None and not any(c.pattern in _CLAUSE_PATTERNS for c in out):
         # "“...,” Clark said in a statement", "“...,” Trump told a rally": the cue's own
         # object or phrase is a candidate, and so is the quotation beside it
@@ -224,87 +249,96 @@ _ANSWER_CUES = frozenset({"say", "think", "believe", "answer", "reply", "respond
 _ANSWERS = frozenset({"so", "yes", "no", "otherwise"})
 
 
-def _relative_content(cue: Token, subject: Token | None) -> tuple[int, int] | None:
+def _relative_content(a: DocArrays, cue: int, subject: int) -> tuple[int, int] | None:
     """ "a wall, which he said Mexico should pay for", "what he calls corruption": the
     cue sits inside a relative (or free relative) clause whose wh-word belongs to what is
     said. PolNeAR's content runs from the wh-word to the clause's end, cue and source
-    inside; the source is the cue's own subject, after the wh-word."""
-    if subject is None or subject.head.i != cue.i or subject.i > cue.i:
+    inside; the source is the cue's own subject, after the wh-word (token indices; -1 for
+    no subject)."""
+    if subject < 0 or a.head[subject] != cue or subject > cue:
         return None
-    first = cue.left_edge
-    if first.lower_ not in _WH_WORDS or subject.left_edge.i != first.i + 1:
+    first = a.left[cue]
+    if a.lower[first] not in _WH_WORDS or a.left[subject] != first + 1:
         return None  # "which he said ...": the speaker right after the wh-word
-    last = cue.right_edge.i
-    if last <= cue.i:
+    last = a.right[cue]
+    if last <= cue:
         return None
-    return first.i, last
+    return first, last
 
 
-def _agentless_passive(cue: Token, subject: Token | None) -> bool:
+def _agentless_passive(a: DocArrays, cue: int, subject: int) -> bool:
     """A passive cue with no "by" agent: its grammatical subject is who was asked, expected
     or named, not who speaks (PolNeAR leaves the source empty)."""
-    if cue.tag_ != "VBN" or any(c.dep_ == "agent" for c in cue.children):
+    dep = a.dep
+    kids = a.children(cue)
+    if a.tag[cue] != "VBN" or any(dep[c] == "agent" for c in kids):
         return False
-    if subject is not None and subject.dep_ == "nsubjpass" and subject.head.i == cue.i:
+    if subject >= 0 and dep[subject] == "nsubjpass" and a.head[subject] == cue:
         return True
-    return cue.dep_ == "advcl" and not any(c.dep_ in _SUBJECT_DEPS for c in cue.children)
+    return dep[cue] == "advcl" and not any(dep[c] in _SUBJECT_DEPS for c in kids)
 
 
-def _split_sentence(cue: Token, subject: Token | None) -> tuple[int, int, str] | None:
+def _split_sentence(a: DocArrays, cue: int, subject: int) -> tuple[int, int, str] | None:
     """ "A, X said, B." / "“A,” said X, “B.”": the speaker and cue interrupt the words they
     attribute, set off by commas. The content is the whole sentence, cue and all (PolNeAR's
     convention: one attribution from the first word said to the last)."""
-    if subject is None or abs(subject.i - cue.i) > 6:
+    if subject < 0 or abs(subject - cue) > 6:
         return None
-    doc = cue.doc
-    sent = cue.sent
-    first = min(subject.left_edge.i, cue.i)
-    last = max(subject.i, cue.i)
+    dep, text, head, right = a.dep, a.text, a.head, a.right
+    sent_start, sent_end = a.sent_bounds(cue)
+    first = min(a.left[subject], cue)
+    last = max(subject, cue)
     # "said Monday", "said in an interview": the cue's own modifiers belong to the phrase
     while (
-        last + 1 < sent.end - 1
-        and last - cue.i < 8
-        and not doc[last + 1].is_punct
-        and doc[last + 1].dep_ not in ("ccomp", "mark", "nsubj", "nsubjpass")
-        and doc[last + 1].head.i in range(first, last + 1)
+        last + 1 < sent_end - 1
+        and last - cue < 8
+        and not a.punct[last + 1]
+        and dep[last + 1] not in ("ccomp", "mark", "nsubj", "nsubjpass")
+        and first <= head[last + 1] <= last
     ):
-        last = doc[last + 1].right_edge.i if doc[last + 1].right_edge.i < sent.end - 1 else last + 1
+        last = right[last + 1] if right[last + 1] < sent_end - 1 else last + 1
     before, after = first - 1, last + 1
-    if before - sent.start < 2 or sent.end - 1 - after < 3:
+    if before - sent_start < 2 or sent_end - 1 - after < 3:
         return None
-    left = doc[before].text
+    left = text[before]
     if left not in _SPLIT_MARKS and not (
-        left in QUOTE_CHARS and before > sent.start and doc[before - 1].text == ","
+        left in QUOTE_CHARS and before > sent_start and text[before - 1] == ","
     ):
         return None
-    if doc[after].text not in _SPLIT_MARKS:
+    if text[after] not in _SPLIT_MARKS:
         return None
+    kids = a.children(cue)
     # the words go on after the cue: its clause, or the sentence it interrupts
-    goes_on = any(c.dep_ == "ccomp" and c.right_edge.i > after for c in cue.children) or (
-        cue.dep_ in ("parataxis", "ccomp", "conj") and not first <= cue.head.i <= last
+    goes_on = any(dep[c] == "ccomp" and right[c] > after for c in kids) or (
+        dep[cue] in ("parataxis", "ccomp", "conj") and not first <= head[cue] <= last
     )
     if goes_on:
-        return sent.start, sent.end - 1, "split"
+        return sent_start, sent_end - 1, "split"
     # "“A,” X said, referring to ...": PolNeAR takes the speaker's gloss in as well
-    gloss = any(c.dep_ == "advcl" and c.tag_ == "VBG" and c.i > after for c in cue.children)
-    return (sent.start, sent.end - 1, "split-gloss") if gloss else None
+    gloss = any(dep[c] == "advcl" and a.tag[c] == "VBG" and c > after for c in kids)
+    return (sent_start, sent_end - 1, "split-gloss") if gloss else None
 
 
 def _noun_candidates(cue: Token) -> list[_Candidate]:
     """ "his warning that ...", "Pence's call for a special prosecutor", "a claim by X that
     ...": a noun whose owner (possessive, or "by"/"from" X) is the source and whose clause,
     infinitive or prepositional object is the content."""
-    source = next((c for c in cue.children if c.dep_ == "poss"), None)
-    if source is None:
-        for c in cue.children:
-            if c.dep_ == "prep" and c.lower_ in ("by", "from") and c.i > cue.i:
-                source = next((g for g in c.children if g.dep_ == "pobj"), None)
-                break
-    if source is None:
-        return []
     doc = cue.doc
-    lemma = cue.lemma_.lower()
-    cue_span = (cue.idx, cue.idx + len(cue.text))
+    a = doc_arrays(doc)
+    ci = cue.i
+    dep, lower = a.dep, a.lower
+    kids = a.children(ci)
+    src = next((c for c in kids if dep[c] == "poss"), -1)
+    if src < 0:
+        for c in kids:
+            if dep[c] == "prep" and lower[c] in ("by", "from") and c > ci:
+                src = next((g for g in a.children(c) if dep[g] == "pobj"), -1)
+                break
+    if src < 0:
+        return []
+    source = doc[src]
+    lemma = a.lemma[ci]
+    cue_span = (a.idx[ci], a.end[ci])
     out: list[_Candidate] = []
 
     def add(first: int, last: int, pattern: str) -> None:
@@ -312,19 +346,19 @@ def _noun_candidates(cue: Token) -> list[_Candidate]:
         span = _span_chars(doc, first, end)
         out.append(_Candidate(span, source, cue_span, pattern, lemma, cue, (first, last)))
 
-    for c in cue.children:
-        if c.i <= cue.i or c.i == source.i:
+    for c in kids:
+        if c <= ci or c == src:
             continue
-        if c.dep_ in ("acl", "ccomp", "relcl") and any(
-            g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") and g.i < c.i
-            for g in c.children
+        if dep[c] in ("acl", "ccomp", "relcl") and any(
+            dep[g] in ("mark", "aux") and lower[g] in ("that", "to") and g < c
+            for g in a.children(c)
         ):
-            add(*_subtree_bounds(c), "noun-clause")
+            add(a.left[c], a.right[c], "noun-clause")
             break
-        if c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS and c.lower_ not in ("by", "from"):
-            pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
-            if pobj is not None:
-                add(*_subtree_bounds(pobj), "noun-prep-" + c.lower_)
+        if dep[c] == "prep" and lower[c] in _CONTENT_PREPS and lower[c] not in ("by", "from"):
+            pobj = next((g for g in a.children(c) if dep[g] in ("pobj", "pcomp")), -1)
+            if pobj >= 0:
+                add(a.left[pobj], a.right[pobj], "noun-prep-" + lower[c])
                 break
     return out
 
@@ -454,19 +488,21 @@ def _collect_candidates(
     """Candidates from every verb whose lemma is in ``lemmas`` (all verbs when None)."""
     out: list[_Candidate] = []
     _colon_candidates(doc, text, out)
-    for tok in doc:
-        word, pos = tok.lower_, tok.pos_  # each read once: spaCy makes them on every access
+    a = doc_arrays(doc)
+    lower, pos, lemma = a.lower, a.pos, a.lemma  # read once: no Token made per word
+    for i in range(a.n):
+        word, tag = lower[i], pos[i]
         if word == "according":
-            _according_candidates(tok, out)
-        elif pos == "ADP":
-            if word in ("in", "for"):
-                _prep_source_candidates(tok, out)
-        elif pos == "VERB" and (lemmas is None or tok.lemma_.lower() in lemmas):
-            out.extend(_verb_candidates(tok))
-        elif pos == "NOUN" and (lemmas is None or tok.lemma_.lower() in lemmas):
-            out.extend(_noun_candidates(tok))
-        elif pos == "AUX" and tok.lemma_ == "be":
-            out.extend(_copula_candidates(tok, lemmas))
+            _according_candidates(doc[i], out)
+        elif tag == "ADP":
+            if word in ("in", "for") and a.dep[i] == "prep":
+                _prep_source_candidates(doc[i], out)
+        elif tag == "VERB" and (lemmas is None or lemma[i] in lemmas):
+            out.extend(_verb_candidates(doc[i]))
+        elif tag == "NOUN" and (lemmas is None or lemma[i] in lemmas):
+            out.extend(_noun_candidates(doc[i]))
+        elif tag == "AUX" and lemma[i] == "be" and doc[i].lemma_ == "be":
+            out.extend(_copula_candidates(doc[i], lemmas))
     return out
 
 

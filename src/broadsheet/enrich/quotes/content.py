@@ -46,9 +46,12 @@ def _snap_to_quotes(
     return start, end
 
 
+_NEWLINE = re.compile("\n")
+
+
 def _paragraph_bounds(text: str) -> list[int]:
     """Sorted offsets of every line break (paragraph boundaries)."""
-    return [i for i, ch in enumerate(text) if ch == "\n"]
+    return [found.start() for found in _NEWLINE.finditer(text)]
 
 
 def _clip(span: tuple[int, int], anchor: int, breaks: Sequence[int]) -> tuple[int, int]:

@@ -8,7 +8,9 @@ sentence). Without a fitted model the hand lexicon decides (``_prior``).
 from __future__ import annotations
 
 import bisect
+from itertools import repeat
 
+from .arrays import doc_arrays
 from .candidates import _Candidate
 from .lexicon import _Lexicon, _lexicon
 from .marks import quote_kind
@@ -42,37 +44,50 @@ def _bucket(n: int) -> str:
     return "more"
 
 
+_QUOTED = {"direct": "q1", "mixed": "qm", "indirect": "q0"}
+
+
 def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) -> list[str]:
     """What the attribution classifier sees of one candidate."""
     pattern, lemma = cand.pattern, cand.lemma
     body = text[content[0] : content[1]]
-    quoted = {"direct": "q1", "mixed": "qm", "indirect": "q0"}[quote_kind(body)]
+    quoted = _QUOTED[quote_kind(body)]
     src = cand.source
+    verb = cand.verb
     if src is None:
         subj = "none"
-    elif src.pos_ == "PRON":
-        subj = "pron-" + src.lower_
+        src_pos = ""
     else:
-        subj = src.pos_ + "-" + (src.ent_type_ or "x")
+        arrays = doc_arrays(src.doc)
+        src_pos = arrays.pos[src.i]
+        if src_pos == "PRON":
+            subj = "pron-" + arrays.lower[src.i]
+        else:
+            subj = src_pos + "-" + (src.ent_type_ or "x")
+    subj_kind = subj.split("-")[0]
     feats = [
         "p=" + pattern,
         "l=" + lemma,
         "lp=" + lemma + "|" + pattern,
         "pq=" + pattern + "|" + quoted,
-        "ps=" + pattern + "|" + subj.split("-")[0],
+        "ps=" + pattern + "|" + subj_kind,
         "s=" + subj,
-        "plen=" + pattern + "|" + _bucket(len(body.split())),
+        # words counted up to 65: every count over 63 is the same bucket
+        "plen=" + pattern + "|" + _bucket(len(body.split(None, 64))),
     ]
-    verb = cand.verb
     if verb is not None:
-        feats.append("pt=" + pattern + "|" + verb.tag_)
-        feats.append("pd=" + pattern + "|" + verb.dep_)
-        feats.append("lt=" + lemma + "|" + verb.tag_)
-        if any(c.dep_ == "neg" for c in verb.children):
+        arrays = doc_arrays(verb.doc)
+        dep = arrays.dep
+        v = verb.i
+        verb_tag, verb_dep = arrays.tag[v], dep[v]
+        feats.append("pt=" + pattern + "|" + verb_tag)
+        feats.append("pd=" + pattern + "|" + verb_dep)
+        feats.append("lt=" + lemma + "|" + verb_tag)
+        kids = arrays.children(v)
+        if any(dep[c] == "neg" for c in kids):
             feats.append("neg")
         if any(
-            c.dep_ == "aux" and c.lower_ in ("will", "would", "could", "might")
-            for c in verb.children
+            dep[c] == "aux" and arrays.lower[c] in ("will", "would", "could", "might") for c in kids
         ):
             feats.append("modal|" + pattern)
     if cand.cue is not None and cand.cue[0] > content[1]:
@@ -99,21 +114,23 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
     )
     feats.append("cp=" + cls + "|" + pattern)
     feats.append("cpq=" + cls + "|" + pattern + "|" + quoted)
-    feats.append("psq=" + pattern + "|" + subj.split("-")[0] + "|" + quoted)
+    feats.append("psq=" + pattern + "|" + subj_kind + "|" + quoted)
 
-    feats.append("ls=" + lemma + "|" + subj.split("-")[0])
+    feats.append("ls=" + lemma + "|" + subj_kind)
     if src is not None and verb is not None:
         feats.append("dist=" + _bucket(abs(src.i - verb.i)))
     if cand.cue is not None and content[0] < cand.cue[0] < content[1]:
         feats.append("cue-inside|" + pattern)
     if body[:5].lower().startswith("that "):
         feats.append("that|" + pattern)
-    first = body.split(None, 1)[0].lower() if body.strip() else ""
+    words = body.split(None, 1)
+    first = words[0].lower() if words else ""
     if first in _FIRST_WORDS:
         feats.append("lf=" + lemma + "|" + first)
-    if src is not None and src.pos_ == "NOUN":
-        feats.append("sl=" + src.lemma_.lower())
-        feats.append("sll=" + src.lemma_.lower() + "|" + lemma)
+    if src is not None and src_pos == "NOUN":
+        src_lemma = doc_arrays(src.doc).lemma[src.i]
+        feats.append("sl=" + src_lemma)
+        feats.append("sll=" + src_lemma + "|" + lemma)
     if verb is not None and pattern not in _CLAUSE_LIKE:
         # what the cue acts on: "unleashed a flurry of tweets", "attacked Machado"
         span = verb.doc.char_span(content[0], content[1], alignment_mode="expand")
@@ -124,9 +141,15 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
             feats.append("pce=" + pattern + "|" + kind)
             feats.append("lce=" + lemma + "|" + kind)
     if verb is not None:
-        if verb.dep_ in ("xcomp", "ccomp", "conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
-            feats.append("hl=" + verb.head.lemma_.lower() + "|" + verb.dep_)
-        feats.append("lpd=" + lemma + "|" + pattern + "|" + verb.dep_)
+        arrays = doc_arrays(verb.doc)
+        v = verb.i
+        verb_dep, verb_head = arrays.dep[v], arrays.head[v]
+        if verb_dep in ("xcomp", "ccomp", "conj", "advcl") and arrays.pos[verb_head] in (
+            "VERB",
+            "AUX",
+        ):
+            feats.append("hl=" + arrays.lemma[verb_head] + "|" + verb_dep)
+        feats.append("lpd=" + lemma + "|" + pattern + "|" + verb_dep)
     return feats
 
 
@@ -148,7 +171,7 @@ def _score(cand: _Candidate, content: tuple[int, int], text: str) -> float:
     if not lex.model:
         return 1.0 if _prior(cand, lex) else -1.0
     feats = candidate_features(cand, content, text)
-    return lex.bias + sum(lex.model.get(f, 0.0) for f in feats)
+    return lex.bias + sum(map(lex.model.get, feats, repeat(0.0)))
 
 
 _REPORTING = frozenset({"ccomp", "split", "parataxis", "bare-quote", "according", "colon"})
@@ -165,7 +188,11 @@ def _mark_context(prepared: list[tuple[_Candidate, tuple[int, int]]], lex: _Lexi
         if cand.pattern in _REPORTING and (cand.lemma in lex.speech or cand.verb is None)
     )
     starts = [s for s, _ in spans]
-    sentence = {cand.verb.i: cand.verb.sent.start for cand, _ in prepared if cand.verb is not None}
+    sentence = {
+        cand.verb.i: doc_arrays(cand.verb.doc).sent_bounds(cand.verb.i)[0]
+        for cand, _ in prepared
+        if cand.verb is not None
+    }
     reporting: dict[int, set[int]] = {}
     for cand, content in prepared:
         if cand.cue is not None:

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from broadsheet.models import Entity, Quote, SpeakerType
 
+from .arrays import doc_arrays, release
 from .candidates import _attach_quotes, _Candidate, _collect_candidates, _noun_span
 from .classes import classify_cue
 from .content import _clip, _content, _continuations, _paragraph_bounds, _signed
@@ -38,6 +39,20 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
     return inter / union if union > 0 else 0.0
 
 
+def _overlaps_any(a: tuple[int, int], seen: set[tuple[int, int]]) -> bool:
+    """Whether ``a`` overlaps one of ``seen`` at least ``_SAME_WORDS`` (``_overlap``
+    inlined: this runs for every pair of kept and scored candidates)."""
+    start, end = a
+    for b_start, b_end in seen:
+        inter = min(end, b_end) - max(start, b_start)
+        if inter <= 0:
+            continue
+        union = max(end, b_end) - min(start, b_start)
+        if union > 0 and inter / union >= _SAME_WORDS:
+            return True
+    return False
+
+
 def _build(
     doc: Doc,
     entities: Sequence[Entity],
@@ -50,7 +65,8 @@ def _build(
     """Candidates scoring at least ``cutoff`` (only the best of each verb's patterns when
     ``one_per_verb``), as quotes, with the quotations that continue them."""
     lex = _lexicon()
-    text = doc.text
+    release()  # the parse is read afresh for each call (``arrays``)
+    text = doc_arrays(doc).doc_text()
     quotes = find_quote_spans(text)
     starts = [q[0] for q in quotes]
     cands = _collect_candidates(doc, lemmas, text, quotes)
@@ -82,7 +98,7 @@ def _build(
     for cand, content, value in scored:
         if content in seen:
             continue
-        if one_per_verb and any(_overlap(content, other) >= _SAME_WORDS for other in seen):
+        if one_per_verb and _overlaps_any(content, seen):
             # the same words from a second verb ("urged X to visit polling places" and
             # "visit polling places"): the likelier reading only
             continue
@@ -143,6 +159,7 @@ def _build(
         )
         out.append((signed, quote))
     out.sort(key=lambda pair: pair[1].content)
+    release()
     return out
 
 

@@ -115,12 +115,14 @@ def straighten_quotes(text: str) -> str:
     return text.translate(_STRAIGHT)
 
 
+_QUOTE_MARK = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
+
+
 def _has_quote_mark(body: str) -> bool:
     """Whether ``body`` holds a quotation mark. An apostrophe between letters ("shouldn’t",
     "Kim’s") is not one, although the reference scorer's kind rule counts it."""
-    for i, ch in enumerate(body):
-        if ch not in QUOTE_CHARS:
-            continue
+    for found in _QUOTE_MARK.finditer(body):
+        i, ch = found.start(), found.group()
         if ch in "’'" and 0 < i < len(body) - 1 and body[i - 1].isalpha() and body[i + 1].isalpha():
             continue
         return True

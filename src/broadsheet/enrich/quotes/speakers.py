@@ -16,6 +16,8 @@ from spacy.tokens import Doc, Span, Token
 
 from broadsheet.models import Entity
 
+from .arrays import doc_arrays
+
 __all__ = ["SpeakerDetails", "find_speaker_details"]
 
 _ORG_LABELS = frozenset({"ORG", "FAC"})
@@ -58,25 +60,28 @@ def _org_in(doc: Doc, first: int, last: int) -> tuple[int, str] | None:
 
 
 def _clean_title(tokens: Span) -> str | None:
-    words = list(tokens)
-    while words and (
-        words[0].dep_ == "det" or words[0].is_punct or words[0].lower_ in ("who", "is", "was")
+    doc = tokens.doc
+    a = doc_arrays(doc)
+    dep, punct, lower = a.dep, a.punct, a.lower
+    first, last = tokens.start, tokens.end - 1
+    while first <= last and (
+        dep[first] == "det" or punct[first] or lower[first] in ("who", "is", "was")
     ):
-        words = words[1:]
-    while words and (
-        words[-1].lower_ in _TRAILING_JUNK or words[-1].is_punct or words[-1].ent_type_ == "GPE"
+        first += 1
+    while first <= last and (
+        lower[last] in _TRAILING_JUNK or punct[last] or doc[last].ent_type_ == "GPE"
     ):
-        words = words[:-1]
-    if not words or len(words) > _MAX_TITLE_TOKENS:
+        last -= 1
+    if first > last or last - first + 1 > _MAX_TITLE_TOKENS:
         return None
-    doc = words[0].doc
-    return str(doc[words[0].i : words[-1].i + 1].text)
+    return str(doc[first : last + 1].text)
 
 
 def _prefix_title(doc: Doc, ent_start: int, mention_start: int) -> tuple[str | None, str | None]:
     """'analyst Bonnie Glaser' -> ('analyst', None)."""
+    a = doc_arrays(doc)
     i = ent_start - 1
-    while i >= 0 and doc[i].dep_ in ("compound", "amod", "nmod") and not doc[i].is_punct:
+    while i >= 0 and a.dep[i] in ("compound", "amod", "nmod") and not a.punct[i]:
         if i < mention_start and doc[i].ent_type_ in ("PERSON", "DATE", "CARDINAL"):
             break
         i -= 1
