@@ -17,6 +17,18 @@ _PARTICLE_NAME = re.compile(
 )
 
 
+_FIRST_WORDS: dict[int, tuple[tuple[tuple[str, ...], ...], frozenset[str]]] = {}
+
+
+def _first_words(phrases: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    """The first words of the title phrases, made once per table (by identity: hashing
+    the table would cost what the set saves)."""
+    kept = _FIRST_WORDS.get(id(phrases))
+    if kept is None or kept[0] is not phrases:
+        kept = _FIRST_WORDS[id(phrases)] = (phrases, frozenset(p[0] for p in phrases))
+    return kept[1]
+
+
 class _People(_Steps):
     """The mention-finding steps about people."""
 
@@ -118,8 +130,8 @@ class _People(_Steps):
         """Strip titles from people; drop entities that are part of a title phrase."""
         doc = self.doc
         phrase_ranges: list[tuple[int, int]] = []
-        lowers = [t.lower_ for t in doc]
-        first_words = {p[0] for p in self.rules.title_phrases}
+        lowers = self.lowers()
+        first_words = _first_words(self.rules.title_phrases)
         for i, low in enumerate(lowers):
             if low not in first_words:
                 continue

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from spacy.attrs import LOWER
+
 from broadsheet.models import EntityType
 
 from ..nlp import doc_text
@@ -150,6 +152,14 @@ class _Page:
         self.rules = rules
         self.headings = find_heading_spans(self.text)
         self._heading_chars = self._mark_headings()
+        self._lowers: list[str] | None = None
+
+    def lowers(self) -> list[str]:
+        """Every token's ``lower_``, read from the doc's arrays once (no ``Token`` made)."""
+        if self._lowers is None:
+            strings = self.doc.vocab.strings
+            self._lowers = [strings[i] for i in self.doc.to_array(LOWER).tolist()]
+        return self._lowers
 
     def _mark_headings(self) -> bytearray:
         marks = bytearray(len(self.text) + 1)
