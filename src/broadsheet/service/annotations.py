@@ -5,7 +5,6 @@ no store or search index to write them."""
 from __future__ import annotations
 
 from dataclasses import fields
-from functools import cache
 from typing import Any
 
 from ..models import Annotations, Entity, Fact, Quote, TickerMention
@@ -21,10 +20,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@cache
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _field_names(kind: type) -> tuple[str, ...]:
     """A model's field names, in order (``dataclasses.fields`` rebuilds them every call)."""
-    return tuple(f.name for f in fields(kind))
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind))
+    return names
 
 
 class _SentenceCache(Sentences):
