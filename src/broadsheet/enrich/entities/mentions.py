@@ -175,11 +175,10 @@ class _Mentions(_People, _Organisations, _Sports):
         firsts = _first_words(places)
         words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         out: list[tuple[int, int]] = []
-        i = 0
-        while i < len(words):
+        free = 0  # a place found covers its words
+        for i in [i for i, (s, _) in enumerate(words) if text[s].isupper()]:
             s, first_end = words[i]
-            if not text[s].isupper() or (s and text[s - 1] in "&.-"):
-                i += 1
+            if i < free or (s and text[s - 1] in "&.-"):
                 continue
             hit = 0
             # a run of two or more words can only spell a place that begins with its first
@@ -199,7 +198,7 @@ class _Mentions(_People, _Organisations, _Sports):
                         e -= 1
                     out.append((s, e))
                     break
-            i += hit or 1
+            free = i + (hit or 1)
         return out
 
     def _filter(self, spans: list[_Span]) -> list[_Span]:

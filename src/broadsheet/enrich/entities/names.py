@@ -13,12 +13,14 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 from broadsheet.models import Entity, EntityType
 
 from .spans import _is_dateline, _normalise_space, _Page, _Span
 
 
+@lru_cache(maxsize=16384)  # the same names recur within and across articles
 def entity_id_for(type_: str, name: str) -> str:
     """Archive-wide id: ``person:kim-jong-il``."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
