@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -122,7 +122,12 @@ class _FactFinder:
             if ent.type in ("PLACE", "ORG"):
                 for i in range(ent.start, ent.end):
                     self.entity_at[i] = ent
-        self.dates = [e for e in doc.ents if e.label_ == "DATE"]
+
+    @cached_property
+    def dates(self) -> list[Any]:
+        """The model's DATE spans, made when a fact first asks for its period (``doc.ents``
+        makes a ``Span`` of every entity; an article without facts never needs them)."""
+        return [e for e in self.doc.ents if e.label_ == "DATE"]
 
     def run(self) -> list[Fact]:
         facts: list[Fact] = []

@@ -122,6 +122,11 @@ def _clean_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _segments(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
     """Cut a span at line breaks and slashes; keep the first slash part only."""
+    if "\n" not in text[start:end]:  # one piece (most spans): no split needed
+        if end > start:
+            slash = text.find("/", start, end)
+            yield (start, slash if slash >= 0 else end)
+        return
     pos = start
     for piece in re.split(r"(\n+)", text[start:end]):
         if piece and not piece.startswith("\n"):
