@@ -1,0 +1,75 @@
+"""The faster scans of the entity and fact rules find what the plain expressions find."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from broadsheet.enrich.entities import sports
+from broadsheet.enrich.entities.names import _whole_word_hits
+from broadsheet.enrich.facts import _number_matches, load_fact_rules
+
+_SCORE = re.compile(
+    r"(?<![\w.-])\d{1,3}-\d{1,3}(?![\w.-])|(?<=[a-z] )\d{1,3} [A-Z][a-z]+ \d{1,3}\b"
+)
+_PLACE_AND_NICKNAME = re.compile(
+    r"(?<![\w.’'-])[A-Z][a-z.]*(?:[ ][A-Z][a-z.]*){0,2}"
+    r"[ ](?:[A-Z][a-z]+[ ])?[A-Z][a-z]+s(?![\w'’-])"
+)
+
+_TEXTS = [
+    "Chicago 5 Houston 3. Kent beat Essex 3-1 (2-0) on 1996-08-25; 12-10, a.3-2, x-4-5.",
+    "the 4 Bulls 2 and 10 Kings 11; Minnesota Twins, St. Louis Cardinals, .Red Sox",
+    "Toronto Blue Jays beat New York Yankees' fans; O'Brien Jets and Jean-Paul Hawks",
+    "It rose more than  5% to US$ 1.2 billion, about\n€300m, at least 2,000 barrels.",
+    "Rs. 40 crore, No. 3, A4 paper, 1997-2003, 2009-10, -5, ,7, _8, $9 and approximately 12",
+    "",
+]
+
+
+def _spans(matches: object) -> list[tuple[tuple[int, int], str]]:
+    return [(m.span(), m.group(0)) for m in matches]  # type: ignore[attr-defined]
+
+
+def _generated(alphabet: list[str], count: int, seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12))) for _ in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [(sports._SCORE, _SCORE), (sports._PLACE_AND_NICKNAME, _PLACE_AND_NICKNAME)],
+)
+def test_sports_patterns_match_as_written_plainly(
+    written: re.Pattern[str], plain: re.Pattern[str]
+) -> None:
+    alphabet = [*"0123 -.aZbQs’'_\nvV,", "Sox", "Twins", "St."]
+    for text in _TEXTS + _generated(alphabet, 20_000, 1):
+        assert _spans(written.finditer(text)) == _spans(plain.finditer(text)), text
+
+
+def test_number_matches_are_finditers() -> None:
+    rules = load_fact_rules()
+    assert rules.reach is not None  # the fast path is the one tested
+    alphabet = ["more than", "About", "at least", "US$", "U.S.$", "$", "€", "Rs.", "1", "20"]
+    alphabet += ["1999", "-", "–", ",", ".", "5,000", " ", "  ", "\n", "x", "_", "million", "%"]
+    for text in _TEXTS + _generated(alphabet, 20_000, 2):
+        fast = [(m.span(), m.groupdict()) for m in _number_matches(rules, text)]
+        plain = [(m.span(), m.groupdict()) for m in rules.pattern.finditer(text)]
+        assert fast == plain, text
+
+
+def test_whole_word_hits_are_the_alternation() -> None:
+    rnd = random.Random(3)
+    alphabet = "ab A.-'é_ 1"
+    for _ in range(20_000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+        words = sorted(
+            {"".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 4))) for _ in range(3)},
+            key=len,
+            reverse=True,
+        )
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
+        assert _whole_word_hits(text, words) == [m.span() for m in pattern.finditer(text)]
