@@ -10,6 +10,7 @@ import pytest
 from broadsheet.enrich.entities import sports
 from broadsheet.enrich.entities.names import _whole_word_hits
 from broadsheet.enrich.facts import _number_matches, load_fact_rules
+from broadsheet.enrich.tickers import _CASHTAG
 
 _SCORE = re.compile(
     r"(?<![\w.-])\d{1,3}-\d{1,3}(?![\w.-])|(?<=[a-z] )\d{1,3} [A-Z][a-z]+ \d{1,3}\b"
@@ -18,6 +19,8 @@ _PLACE_AND_NICKNAME = re.compile(
     r"(?<![\w.’'-])[A-Z][a-z.]*(?:[ ][A-Z][a-z.]*){0,2}"
     r"[ ](?:[A-Z][a-z]+[ ])?[A-Z][a-z]+s(?![\w'’-])"
 )
+
+_CASHTAG_PLAIN = re.compile(r"(?<![\w$])\$(?P<ticker>[A-Z]{1,5}(?:[.\-][A-Z])?)(?![\w])")
 
 _TEXTS = [
     "Chicago 5 Houston 3. Kent beat Essex 3-1 (2-0) on 1996-08-25; 12-10, a.3-2, x-4-5.",
@@ -40,12 +43,16 @@ def _generated(alphabet: list[str], count: int, seed: int) -> list[str]:
 
 @pytest.mark.parametrize(
     ("written", "plain"),
-    [(sports._SCORE, _SCORE), (sports._PLACE_AND_NICKNAME, _PLACE_AND_NICKNAME)],
+    [
+        (sports._SCORE, _SCORE),
+        (sports._PLACE_AND_NICKNAME, _PLACE_AND_NICKNAME),
+        (_CASHTAG, _CASHTAG_PLAIN),
+    ],
 )
-def test_sports_patterns_match_as_written_plainly(
+def test_rewritten_patterns_match_as_written_plainly(
     written: re.Pattern[str], plain: re.Pattern[str]
 ) -> None:
-    alphabet = [*"0123 -.aZbQs’'_\nvV,", "Sox", "Twins", "St."]
+    alphabet = [*"0123 -.aZbQs’'_\nvV,$", "Sox", "Twins", "St.", "$AAPL", "BRK.B", "$$"]
     for text in _TEXTS + _generated(alphabet, 20_000, 1):
         assert _spans(written.finditer(text)) == _spans(plain.finditer(text)), text
 
