@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
+from importlib import resources
 
 import pytest
 
-from broadsheet.enrich.entities import sports
+from broadsheet.enrich.entities import people, sports
 from broadsheet.enrich.entities.names import _whole_word_hits
+from broadsheet.enrich.entities.rules import _as_written, load_entity_rules
 from broadsheet.enrich.facts import _number_matches, load_fact_rules
 from broadsheet.enrich.tickers import _CASHTAG
 
@@ -20,6 +23,10 @@ _PLACE_AND_NICKNAME = re.compile(
     r"[ ](?:[A-Z][a-z]+[ ])?[A-Z][a-z]+s(?![\w'’-])"
 )
 
+_INITIAL_IN_TEXT = re.compile(r"(?<![^\W_])[A-Z]\.(?=\s)")
+_PARTICLE_NAME = re.compile(
+    r"((?:[A-Z][a-z]+[ ]){1,3})(?:al|el|ad|bin|ben|ibn)(?:-|[ ])([A-Z][a-z]+)(?![\w-])"
+)
 _CASHTAG_PLAIN = re.compile(r"(?<![\w$])\$(?P<ticker>[A-Z]{1,5}(?:[.\-][A-Z])?)(?![\w])")
 
 _TEXTS = [
@@ -47,14 +54,35 @@ def _generated(alphabet: list[str], count: int, seed: int) -> list[str]:
         (sports._SCORE, _SCORE),
         (sports._PLACE_AND_NICKNAME, _PLACE_AND_NICKNAME),
         (_CASHTAG, _CASHTAG_PLAIN),
+        (people._INITIAL_IN_TEXT, _INITIAL_IN_TEXT),
+        (people._PARTICLE_NAME, _PARTICLE_NAME),
     ],
 )
 def test_rewritten_patterns_match_as_written_plainly(
     written: re.Pattern[str], plain: re.Pattern[str]
 ) -> None:
     alphabet = [*"0123 -.aZbQs’'_\nvV,$", "Sox", "Twins", "St.", "$AAPL", "BRK.B", "$$"]
+    alphabet += ["Osama bin Laden", "Omar al-Bashir", "J. ", "A.B. ", "Abu ", "é"]
     for text in _TEXTS + _generated(alphabet, 20_000, 1):
-        assert _spans(written.finditer(text)) == _spans(plain.finditer(text)), text
+        assert [(m.span(), m.groups()) for m in written.finditer(text)] == [
+            (m.span(), m.groups()) for m in plain.finditer(text)
+        ], text
+
+
+def test_company_pattern_matches_the_plain_alternation() -> None:
+    pattern = load_entity_rules().company_pattern
+    assert pattern is not None
+    raw = resources.files("broadsheet.enrich").joinpath("data/tickers.json").read_text("utf-8")
+    aliases = json.loads(raw)["aliases"]
+    names = [
+        " ".join(_as_written(w) for w in k.split())
+        for k in sorted(aliases, key=len, reverse=True)
+        if " " in k
+    ]
+    plain = re.compile(r"(?<![\w&-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w&-])")
+    alphabet = [*names[:30], *names[-30:], *" -&xA.", "a-", "Co"]
+    for text in _TEXTS + _generated(alphabet, 5_000, 4):
+        assert _spans(pattern.finditer(text)) == _spans(plain.finditer(text)), text
 
 
 def test_number_matches_are_finditers() -> None:
