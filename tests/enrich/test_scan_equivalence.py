@@ -11,6 +11,7 @@ import pytest
 
 from broadsheet.enrich.entities import people, sports
 from broadsheet.enrich.entities.names import _whole_word_hits
+from broadsheet.enrich.entities.orgs import _keyword_pattern
 from broadsheet.enrich.entities.rules import _as_written, load_entity_rules
 from broadsheet.enrich.facts import _number_matches, load_fact_rules
 from broadsheet.enrich.tickers import _CASHTAG
@@ -83,6 +84,20 @@ def test_company_pattern_matches_the_plain_alternation() -> None:
     alphabet = [*names[:30], *names[-30:], *" -&xA.", "a-", "Co"]
     for text in _TEXTS + _generated(alphabet, 5_000, 4):
         assert _spans(pattern.finditer(text)) == _spans(plain.finditer(text)), text
+
+
+def test_keyword_pattern_matches_the_plain_alternation() -> None:
+    keywords = load_entity_rules().org_keywords_strong
+    words = sorted(keywords, key=len, reverse=True)
+    plain = re.compile(
+        r"(?<![\w.])(?:"
+        + "|".join(re.escape(w[:1].upper()) + "(?i:" + re.escape(w[1:]) + ")" for w in words)
+        + r")(?![\w])"
+    )
+    cased = [w.capitalize() for w in words[:20]] + [w.upper() for w in words[:10]]
+    alphabet = [*cased, *words[:10], *" .x-_\n", "Co."]
+    for text in _TEXTS + _generated(alphabet, 5_000, 5):
+        assert _spans(_keyword_pattern(keywords).finditer(text)) == _spans(plain.finditer(text))
 
 
 def test_number_matches_are_finditers() -> None:
