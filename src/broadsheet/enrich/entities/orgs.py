@@ -16,7 +16,7 @@ from .steps import _Steps
 
 @lru_cache(maxsize=8)
 def _keyword_pattern(keywords: frozenset[str]) -> re.Pattern[str]:
-    """The capitalised keywords as written ("Party", "PARTY", "Corp."), one pattern:
+    r"""The capitalised keywords as written ("Party", "PARTY", "Corp."), one pattern:
     ``(?<![\w.])(?:P(?i:arty)|...)(?![\w])`` with the look-behind written past each capital
     (one character wider; the same matches), so ``re`` skips to the capitals."""
     words = sorted(keywords, key=len, reverse=True)
