@@ -165,13 +165,10 @@ class Enricher:
         rows: Any = doc.to_array([LEMMA, IS_SPACE])
         lemma_ids: list[int] = rows[rows[:, 1] == 0, 0].tolist()
         cache = self._lowered
-        out: list[str] = []
-        for lemma in lemma_ids:
-            lowered = cache.get(lemma)
-            if lowered is None:
-                lowered = cache[lemma] = doc.vocab.strings[lemma].lower()
-            out.append(lowered)
-        return out
+        strings = doc.vocab.strings
+        for lemma in set(lemma_ids).difference(cache):
+            cache[lemma] = strings[lemma].lower()
+        return [cache[lemma] for lemma in lemma_ids]
 
     def analyze_doc(self, doc: Any) -> Annotations:
         """Annotations from a full spaCy parse (``parse``); offsets index ``doc.text``."""

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -47,6 +47,9 @@ class FactRules:
     periods: tuple[tuple[re.Pattern[str], str], ...]
     stop_measure_words: frozenset[str]
     reaching_verbs: frozenset[str]
+    # the longest qualifier and currency written before a number (``pattern``'s words):
+    # how far before its first digit a match can begin; None: scan with ``finditer``
+    reach: tuple[int, int] | None = None
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -84,6 +87,9 @@ def load_fact_rules() -> FactRules:
         periods=tuple((re.compile(p, re.IGNORECASE), code) for p, code in raw["periods"]),
         stop_measure_words=frozenset(raw["stop_measure_words"]),
         reaching_verbs=frozenset(raw["reaching_verbs"]),
+        reach=None
+        if any(c.isdigit() for w in [*raw["qualifiers"], *raw["currency_symbols"]] for c in w)
+        else (max(map(len, raw["qualifiers"])), max(map(len, raw["currency_symbols"]))),
     )
 
 
@@ -112,6 +118,45 @@ def normalise_period(period: str, rules: FactRules | None = None) -> str | None:
     return None
 
 
+_DIGIT = re.compile(r"\d")
+_NOT_BEFORE = frozenset("_$€£¥.,-")  # with letters and digits: the pattern's look-behind
+
+
+def _number_matches(rules: FactRules, text: str) -> Iterator[re.Match[str]]:
+    """``rules.pattern.finditer(text)``, with ``pattern.match`` tried only near digits.
+
+    Every match holds a digit, and before its first one only a qualifier, white space and
+    a currency (no digits: checked at load): a match begins at most ``reach`` characters
+    and one run of white space before it. So from each first digit not yet inside a match,
+    the places back to that bound are tried left to right (those after a letter, a digit
+    or one of ``_NOT_BEFORE`` cannot begin one); the first match is finditer's next one.
+    ``re`` would otherwise try every character of the text (0.48 ms an article)."""
+    pattern = rules.pattern
+    if rules.reach is None:
+        yield from pattern.finditer(text)
+        return
+    words, symbols = rules.reach
+    pos = 0
+    while (digit := _DIGIT.search(text, pos)) is not None:
+        first = digit.start()
+        low = max(pos, first - symbols - 1)
+        while low > pos and text[low - 1].isspace():
+            low -= 1
+        found = None
+        for at in range(max(pos, low - words), first + 1):
+            before = text[at - 1] if at else ""
+            if before and (before.isalnum() or before in _NOT_BEFORE):
+                continue
+            found = pattern.match(text, at)
+            if found is not None:
+                break
+        if found is None:
+            pos = first + 1
+        else:
+            yield found
+            pos = found.end()
+
+
 class _FactFinder:
     def __init__(self, doc: Any, entities: Sequence[Entity], rules: FactRules) -> None:
         self.doc = doc
@@ -122,11 +167,16 @@ class _FactFinder:
             if ent.type in ("PLACE", "ORG"):
                 for i in range(ent.start, ent.end):
                     self.entity_at[i] = ent
-        self.dates = [e for e in doc.ents if e.label_ == "DATE"]
+
+    @cached_property
+    def dates(self) -> list[Any]:
+        """The model's DATE spans, made when a fact first asks for its period (``doc.ents``
+        makes a ``Span`` of every entity; an article without facts never needs them)."""
+        return [e for e in self.doc.ents if e.label_ == "DATE"]
 
     def run(self) -> list[Fact]:
         facts: list[Fact] = []
-        for m in self.rules.pattern.finditer(self.text):
+        for m in _number_matches(self.rules, self.text):
             fact = self._fact(m)
             if fact is not None:
                 facts.append(fact)

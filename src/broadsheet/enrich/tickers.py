@@ -40,7 +40,9 @@ _EXCHANGE_TAG = re.compile(
     r"\(\s*(?:NYSE\s+American|NYSE\s+Arca|NYSE|NASDAQ|Nasdaq|AMEX|NYSEAMERICAN|OTC|OTCQX|"
     r"OTCQB|CBOE|Cboe)\s*:\s*(?P<ticker>[A-Z][A-Z.\-]{0,6})\s*\)"
 )
-_CASHTAG = re.compile(r"(?<![\w$])\$(?P<ticker>[A-Z]{1,5}(?:[.\-][A-Z])?)(?![\w])")
+# "(?<![\w$])\$...", the look-behind written past the "$" (one character wider): the same
+# matches, and ``re`` skips to each "$" instead of trying every character
+_CASHTAG = re.compile(r"\$(?<![\w$]\$)(?P<ticker>[A-Z]{1,5}(?:[.\-][A-Z])?)(?![\w])")
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,16 +41,31 @@ def load_tone_lexicon() -> ToneLexicon:
     )
 
 
+_ENDS = (".", "!", "?", ";")
+_SEEN: dict[int, tuple[ToneLexicon, frozenset[str]]] = {}
+
+
+def _seen_lemmas(lex: ToneLexicon) -> frozenset[str]:
+    """The lemmas ``score_tone`` acts on (negators, sentence ends, weighted words), made
+    once per lexicon."""
+    kept = _SEEN.get(id(lex))
+    if kept is None or kept[0] is not lex:
+        kept = _SEEN[id(lex)] = (lex, frozenset((*lex.negators, *_ENDS, *lex.weights)))
+    return kept[1]
+
+
 def score_tone(lemmas: Sequence[str], lexicon: ToneLexicon | None = None) -> float:
     """Tone of an article from its lower-case lemmas: -1 (negative) .. 1 (positive)."""
     lex = lexicon or load_tone_lexicon()
     positive = negative = 0.0
     last_negator = -10_000
-    for i, lemma in enumerate(lemmas):
+    seen = _seen_lemmas(lex)
+    # the other lemmas change nothing: only these are looked at (a comprehension finds them)
+    for i, lemma in [(i, lemma) for i, lemma in enumerate(lemmas) if lemma in seen]:
         if lemma in lex.negators:
             last_negator = i
             continue
-        if lemma in (".", "!", "?", ";"):
+        if lemma in _ENDS:
             last_negator = -10_000
             continue
         weight = lex.weights.get(lemma)

@@ -52,10 +52,13 @@ def score_topics(lemmas: Sequence[str], taxonomy: Taxonomy | None = None) -> dic
     tax = taxonomy or load_taxonomy()
     counts: dict[tuple[int, tuple[str, ...]], int] = defaultdict(int)
     weights: dict[tuple[int, tuple[str, ...]], float] = {}
-    n = len(lemmas)
-    i = 0
-    while i < n:
-        entries = tax.index.get(lemmas[i])
+    index = tax.index
+    free = 0  # a match covers its words: the next one starts after them
+    # only the lemmas that begin a phrase are looked at (a list comprehension finds them)
+    for i in [i for i, lemma in enumerate(lemmas) if lemma in index]:
+        if i < free:
+            continue
+        entries = index[lemmas[i]]
         step = 1
         if entries:
             matched_len = 0
@@ -68,7 +71,7 @@ def score_topics(lemmas: Sequence[str], taxonomy: Taxonomy | None = None) -> dic
                     weights[(topic, words)] = weight
                     matched_len = size
             step = max(1, matched_len)
-        i += step
+        free = i + step
     scores: dict[int, float] = defaultdict(float)
     for key, count in counts.items():
         scores[key[0]] += weights[key] * (1.0 + math.log(count))

@@ -20,13 +20,40 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A model's field names, in order (``dataclasses.fields`` rebuilds them every call)."""
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind))
+    return names
+
+
+class _SentenceCache(Sentences):
+    """``Sentences`` whose ``around`` is made once per sentence and limit: an article's
+    annotations share sentences, and ``around`` depends only on those."""
+
+    def __init__(self, body: str) -> None:
+        super().__init__(body)
+        self._around: dict[tuple[int, int, int], str] = {}
+
+    def around(self, start: int, end: int, limit: int = 400) -> str:
+        key = (*self.bounds(start, end), limit)
+        sentence = self._around.get(key)
+        if sentence is None:
+            sentence = self._around[key] = super().around(start, end, limit)
+        return sentence
+
+
 def annotation_json(
     item: Entity | TickerMention | Quote | Fact, sentences: Sentences
 ) -> dict[str, Any]:
     """One annotation: every field of its model (spans as ``[start, end]``), plus ``text``
     (the words it covers) and ``sentence`` (the sentence behind it)."""
     body = sentences.body
-    data = {f.name: _plain(getattr(item, f.name)) for f in fields(item)}
+    data = {name: _plain(getattr(item, name)) for name in _field_names(type(item))}
     if isinstance(item, Quote):
         start, end = item.content
         data["text"] = body[start:end]
@@ -43,7 +70,7 @@ def annotations_json(annotations: Annotations, body: str) -> dict[str, Any]:
     """The annotation fields of an article (``docs/BENCHMARKS.md`` names the contract:
     entities ``{start, end, type, name}``, quotes ``{content, source, cue, speaker, kind}``,
     facts ``{start, end, value, unit, measure, period, subject}``, topics)."""
-    sentences = Sentences(body)
+    sentences = _SentenceCache(body)
     return {
         "entities": [annotation_json(e, sentences) for e in annotations.entities],
         "tickers": [annotation_json(t, sentences) for t in annotations.tickers],

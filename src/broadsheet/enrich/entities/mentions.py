@@ -14,6 +14,7 @@ and ``_Mentions``, all the steps together.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from broadsheet.models import EntityType
 
@@ -40,6 +41,12 @@ _BRACKETED = re.compile(r"[ ]?\([ ]?([A-Za-z][A-Za-z. ]{1,30}?)[ ]?\)")
 _DATELINE_REST = re.compile(
     r"(?:[ ]?,[ ]?[A-Z][\w.]*(?:[ ][A-Z][\w.]*){0,2})?[ ]?(?:\d{4}-\d\d-\d\d|\(\w+\)[ ]?[-–—])"
 )
+
+
+@lru_cache(maxsize=4)
+def _first_words(places: frozenset[str]) -> frozenset[str]:
+    """The first words of the known places (``_known_place_runs``' filter)."""
+    return frozenset(p.split(" ")[0] for p in places)
 
 
 class _Mentions(_People, _Organisations, _Sports):
@@ -165,16 +172,19 @@ class _Mentions(_People, _Organisations, _Sports):
         case), longest first, left to right, not overlapping: set look-ups per word, not one
         regular expression of every place tried at every character."""
         text, places = self.text, self.rules.places
+        firsts = _first_words(places)
         words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         out: list[tuple[int, int]] = []
-        i = 0
-        while i < len(words):
-            s = words[i][0]
-            if not text[s].isupper() or (s and text[s - 1] in "&.-"):
-                i += 1
+        free = 0  # a place found covers its words
+        for i in [i for i, (s, _) in enumerate(words) if text[s].isupper()]:
+            s, first_end = words[i]
+            if i < free or (s and text[s - 1] in "&.-"):
                 continue
             hit = 0
-            for n in (4, 3, 2, 1):
+            # a run of two or more words can only spell a place that begins with its first
+            # word (the words are joined by single spaces): most capitals try one length
+            lengths = (4, 3, 2, 1) if text[s:first_end].lower() in firsts else (1,)
+            for n in lengths:
                 j = i + n - 1
                 if j >= len(words) or any(
                     text[words[k][1] : words[k + 1][0]] != " " for k in range(i, j)
@@ -188,7 +198,7 @@ class _Mentions(_People, _Organisations, _Sports):
                         e -= 1
                     out.append((s, e))
                     break
-            i += hit or 1
+            free = i + (hit or 1)
         return out
 
     def _filter(self, spans: list[_Span]) -> list[_Span]:

@@ -13,12 +13,14 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 from broadsheet.models import Entity, EntityType
 
 from .spans import _is_dateline, _normalise_space, _Page, _Span
 
 
+@lru_cache(maxsize=16384)  # the same names recur within and across articles
 def entity_id_for(type_: str, name: str) -> str:
     """Archive-wide id: ``person:kim-jong-il``."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
@@ -38,6 +40,33 @@ def _without_particle(word: str) -> str:
     """A family name without its joined particle: "al-Bashir" -> "Bashir"."""
     m = _PARTICLE_PREFIX.match(word)
     return word[m.end() :] if m and len(word) - m.end() >= 3 else word
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _whole_word_hits(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
+    r"""Where ``(?<!\w)(?:w1|w2|...)(?!\w)`` matches in ``text`` (``finditer``: left to
+    right, not overlapping, the first alternative that fits at a place), found with
+    ``str.find`` instead of compiling that expression for every article."""
+    starts: dict[int, list[int]] = defaultdict(list)  # place -> alternatives there, in order
+    for k, word in enumerate(words):
+        at = text.find(word)
+        while at >= 0:
+            starts[at].append(k)
+            at = text.find(word, at + 1)
+    out: list[tuple[int, int]] = []
+    free = 0  # where the next match may begin
+    for at in sorted(starts):
+        if at < free or (at and _WORD_CHAR.match(text, at - 1)):
+            continue
+        for k in sorted(starts[at]):
+            end = at + len(words[k])
+            if not _WORD_CHAR.match(text, end):
+                out.append((at, end))
+                free = end
+                break
+    return out
 
 
 class _Names(_Page):
@@ -77,17 +106,12 @@ class _Names(_Page):
             covered[sp.start : sp.end] = b"\x01" * (sp.end - sp.start)
         extra: list[_Span] = []
         if by_part:  # the parts found in the text, then their tokens (not every token)
-            part_pattern = re.compile(
-                r"(?<!\w)(?:"
-                + "|".join(re.escape(p) for p in sorted(by_part, key=len, reverse=True))
-                + r")(?!\w)"
-            )
-            for hit in part_pattern.finditer(text):
-                if covered[hit.start()] or self.in_heading(hit.start()):
+            for start, end in _whole_word_hits(text, sorted(by_part, key=len, reverse=True)):
+                if covered[start] or self.in_heading(start):
                     continue
-                toks = self.doc.char_span(hit.start(), hit.end())
+                toks = self.doc.char_span(start, end)
                 if toks is not None and len(toks) == 1 and toks[0].pos_ == "PROPN":
-                    extra.append(_Span(hit.start(), hit.end(), "PERSON"))
+                    extra.append(_Span(start, end, "PERSON"))
         spans = sorted(spans + extra, key=lambda s: s.start)
 
         # acronyms in brackets after an organisation: "Communist Party of China (CPC)"

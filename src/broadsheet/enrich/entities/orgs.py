@@ -16,11 +16,17 @@ from .steps import _Steps
 
 @lru_cache(maxsize=8)
 def _keyword_pattern(keywords: frozenset[str]) -> re.Pattern[str]:
-    """The capitalised keywords as written ("Party", "PARTY", "Corp."), one pattern."""
+    r"""The capitalised keywords as written ("Party", "PARTY", "Corp."), one pattern:
+    ``(?<![\w.])(?:P(?i:arty)|...)(?![\w])`` with the look-behind written past each capital
+    (one character wider; the same matches), so ``re`` skips to the capitals."""
     words = sorted(keywords, key=len, reverse=True)
+    firsts = [re.escape(w[:1].upper()) for w in words]
     return re.compile(
-        r"(?<![\w.])(?:"
-        + "|".join(re.escape(w[:1].upper()) + "(?i:" + re.escape(w[1:]) + ")" for w in words)
+        "(?:"
+        + "|".join(
+            f + r"(?<![\w.]" + f + ")(?i:" + re.escape(w[1:]) + ")"
+            for f, w in zip(firsts, words, strict=True)
+        )
         + r")(?![\w])"
     )
 

@@ -11,10 +11,26 @@ from .spans import _clean_span, _Span
 from .steps import _Steps
 
 _INITIAL = re.compile(r"[A-Z]\.")
-_INITIAL_IN_TEXT = re.compile(r"(?<![^\W_])[A-Z]\.(?=\s)")
+# "(?<![^\W_])[A-Z]\.(?=\s)" and "((?:[A-Z][a-z]+[ ]){1,3})...", written to begin with the
+# capital (the look-behind one character wider past it; the first repeat taken out): the
+# same matches, and ``re`` skips to the capitals instead of trying every character
+_INITIAL_IN_TEXT = re.compile(r"[A-Z](?<![^\W_][A-Z])\.(?=\s)")
 _PARTICLE_NAME = re.compile(
-    r"((?:[A-Z][a-z]+[ ]){1,3})(?:al|el|ad|bin|ben|ibn)(?:-|[ ])([A-Z][a-z]+)(?![\w-])"
+    r"([A-Z][a-z]+[ ](?:[A-Z][a-z]+[ ]){0,2})(?:al|el|ad|bin|ben|ibn)(?:-|[ ])([A-Z][a-z]+)"
+    r"(?![\w-])"
 )
+
+
+_FIRST_WORDS: dict[int, tuple[tuple[tuple[str, ...], ...], frozenset[str]]] = {}
+
+
+def _first_words(phrases: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    """The first words of the title phrases, made once per table (by identity: hashing
+    the table would cost what the set saves)."""
+    kept = _FIRST_WORDS.get(id(phrases))
+    if kept is None or kept[0] is not phrases:
+        kept = _FIRST_WORDS[id(phrases)] = (phrases, frozenset(p[0] for p in phrases))
+    return kept[1]
 
 
 class _People(_Steps):
@@ -118,8 +134,8 @@ class _People(_Steps):
         """Strip titles from people; drop entities that are part of a title phrase."""
         doc = self.doc
         phrase_ranges: list[tuple[int, int]] = []
-        lowers = [t.lower_ for t in doc]
-        first_words = {p[0] for p in self.rules.title_phrases}
+        lowers = self.lowers()
+        first_words = _first_words(self.rules.title_phrases)
         for i, low in enumerate(lowers):
             if low not in first_words:
                 continue

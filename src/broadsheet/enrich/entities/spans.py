@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from spacy.attrs import LOWER
+
 from broadsheet.models import EntityType
 
 from ..nlp import doc_text
@@ -120,6 +122,11 @@ def _clean_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _segments(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
     """Cut a span at line breaks and slashes; keep the first slash part only."""
+    if "\n" not in text[start:end]:  # one piece (most spans): no split needed
+        if end > start:
+            slash = text.find("/", start, end)
+            yield (start, slash if slash >= 0 else end)
+        return
     pos = start
     for piece in re.split(r"(\n+)", text[start:end]):
         if piece and not piece.startswith("\n"):
@@ -150,6 +157,14 @@ class _Page:
         self.rules = rules
         self.headings = find_heading_spans(self.text)
         self._heading_chars = self._mark_headings()
+        self._lowers: list[str] | None = None
+
+    def lowers(self) -> list[str]:
+        """Every token's ``lower_``, read from the doc's arrays once (no ``Token`` made)."""
+        if self._lowers is None:
+            strings = self.doc.vocab.strings
+            self._lowers = [strings[i] for i in self.doc.to_array(LOWER).tolist()]
+        return self._lowers
 
     def _mark_headings(self) -> bytearray:
         marks = bytearray(len(self.text) + 1)

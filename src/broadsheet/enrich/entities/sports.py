@@ -29,8 +29,11 @@ from broadsheet.models import EntityType
 from .spans import _clean_span, _is_dateline, _normalise_space, _Span
 from .steps import _Steps
 
+# "(?<![\w.-])\d{1,3}-\d{1,3}(?![\w.-])|(?<=[a-z] )\d{1,3} [A-Z][a-z]+ \d{1,3}\b", written
+# to begin with the digit (its look-behinds moved past it, one character wider): the same
+# matches, but ``re`` can skip to the digits instead of trying every character
 _SCORE = re.compile(
-    r"(?<![\w.-])\d{1,3}-\d{1,3}(?![\w.-])|(?<=[a-z] )\d{1,3} [A-Z][a-z]+ \d{1,3}\b"
+    r"\d(?:(?<![\w.-]\d)\d{0,2}-\d{1,3}(?![\w.-])|(?<=[a-z] \d)\d{0,2} [A-Z][a-z]+ \d{1,3}\b)"
 )
 _TABLE_ROW = re.compile(r"^[A-Z][\w. ]{1,30} \d{1,3} \d{1,3}\b", re.MULTILINE)  # standings
 _RANKED_ROW = re.compile(r"^\d{1,3}\.[ ][A-Z][^\n]*\d[^\s\d]{0,8}[ ]?$", re.MULTILINE)
@@ -62,12 +65,14 @@ _FIXTURE = re.compile(
     r"(?=[ ]?(?:[,.;(]|$))",
     re.MULTILINE,
 )
+_VERSUS = re.compile(r"[ ](?:v|vs\.?|V|VS)[ ]")  # in every fixture: none, no fixture
 _TEAM_AFTER_COUNTRY = re.compile(
     rf"\([ ]?(?P<c>[A-Z][\w. ]{{1,30}}?)[ ]?\)[ ](?P<a>{_NAME})(?=[ ]\d)", re.MULTILINE
 )
 _CLUB_IN_BRACKETS = re.compile(rf"[ ]?\([ ]?(?P<a>{_NAME})[ ]?\)")
+# begins "(?<![\w.’'-])[A-Z]", written with the look-behind past the capital (as _SCORE)
 _PLACE_AND_NICKNAME = re.compile(
-    r"(?<![\w.’'-])[A-Z][a-z.]*(?:[ ][A-Z][a-z.]*){0,2}"
+    r"[A-Z](?<![\w.’'-][A-Z])[a-z.]*(?:[ ][A-Z][a-z.]*){0,2}"
     r"[ ](?:[A-Z][a-z]+[ ])?[A-Z][a-z]+s(?![\w'’-])"
 )
 _NICKNAME = re.compile(r"[ ](?:[A-Z][a-z]+[ ])?(?:[A-Z][a-z]+s|Sox)(?![\w'’-])")
@@ -137,7 +142,9 @@ class _Sports(_Steps):
         text = self.text
         if len(_SCORE.findall(text)) + len(_TABLE_ROW.findall(text)) >= 3:
             return True
-        if len(_RANKED_ROW.findall(text)) >= 3 or len(_FIXTURE.findall(text)) >= 2:
+        if len(_RANKED_ROW.findall(text)) >= 3 or (
+            _VERSUS.search(text) and len(_FIXTURE.findall(text)) >= 2
+        ):
             return True
         first = text[: text.find("\n")] if "\n" in text else text
         words = re.findall(r"[a-z]+", first[:200].lower())
