@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 __all__ = ["ToneLexicon", "load_tone_lexicon", "score_tone"]
+
+
+_ENDS = (".", "!", "?", ";")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +27,12 @@ class ToneLexicon:
     negators: frozenset[str]
     window: int
     smoothing: float
+    # the lemmas ``score_tone`` acts on (negators, sentence ends, weighted words)
+    seen: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        seen = frozenset((*self.negators, *_ENDS, *self.weights))
+        object.__setattr__(self, "seen", seen)
 
 
 @lru_cache(maxsize=1)
@@ -41,25 +50,12 @@ def load_tone_lexicon() -> ToneLexicon:
     )
 
 
-_ENDS = (".", "!", "?", ";")
-_SEEN: dict[int, tuple[ToneLexicon, frozenset[str]]] = {}
-
-
-def _seen_lemmas(lex: ToneLexicon) -> frozenset[str]:
-    """The lemmas ``score_tone`` acts on (negators, sentence ends, weighted words), made
-    once per lexicon."""
-    kept = _SEEN.get(id(lex))
-    if kept is None or kept[0] is not lex:
-        kept = _SEEN[id(lex)] = (lex, frozenset((*lex.negators, *_ENDS, *lex.weights)))
-    return kept[1]
-
-
 def score_tone(lemmas: Sequence[str], lexicon: ToneLexicon | None = None) -> float:
     """Tone of an article from its lower-case lemmas: -1 (negative) .. 1 (positive)."""
     lex = lexicon or load_tone_lexicon()
     positive = negative = 0.0
     last_negator = -10_000
-    seen = _seen_lemmas(lex)
+    seen = lex.seen
     # the other lemmas change nothing: only these are looked at (a comprehension finds them)
     for i, lemma in [(i, lemma) for i, lemma in enumerate(lemmas) if lemma in seen]:
         if lemma in lex.negators:
