@@ -23,6 +23,7 @@ __all__ = [
     "fill_holes",
     "furniture",
     "main_cluster",
+    "server_notice",
     "teaser_list",
     "teaser_title",
     "trim_head",
@@ -349,8 +350,24 @@ _NOTICE = re.compile(
 )
 
 
+# a server's error printed into the page ("Warning: Cannot modify header information ... in
+# /var/www/site/index.php on line 12", "Strict Standards: ...", "Deprecated: ...")
+_SERVER_NOTICE = re.compile(
+    r"^(?:PHP )?(?:Warning|Notice|Deprecated|Strict Standards|(?:Catchable )?Fatal error|"
+    r"Parse error)\s*:\s.*\sin (?:[A-Za-z]:)?[/\\]\S*\s+on line \d+\b"
+)
+
+
+def server_notice(line: Line) -> bool:
+    """A PHP warning or notice printed into the page: the server's, not the story's."""
+    return bool(_SERVER_NOTICE.match(line.text))
+
+
 def furniture(line: Line) -> bool:
-    """A line of page furniture: a short one naming it, or a notice of any length."""
+    """A line of page furniture: a short one naming it, a notice of any length, or a
+    server's warning."""
+    if server_notice(line):
+        return True
     if not line.boiler:
         return False
     if line.n >= 40:  # a long consent notice: cookies, partners, privacy, settings...
