@@ -6,7 +6,13 @@ the fitted model)."""
 from __future__ import annotations
 
 from broadsheet.extract.textdump_features import Line, split_lines
-from broadsheet.extract.textdump_region import fill_holes, server_notice, trim_head
+from broadsheet.extract.textdump_region import (
+    drop_doubted_above,
+    drop_stray_fragments,
+    fill_holes,
+    server_notice,
+    trim_head,
+)
 
 from .test_textdump_region import PARA, PARA2
 
@@ -39,3 +45,43 @@ def test_server_warnings_above_and_inside_the_story_are_not_kept() -> None:
     assert trim_head([0, 1, 2, 3, 5], lines) == [3, 5]
     # a warning between two paragraphs is not filled in as a heading of the story
     assert fill_holes([3, 5], lines, [0.9] * 6, 3, 0.02) == [3, 5]
+
+
+TEASERS = [
+    "Council Votes On Parking Fees",
+    "The vote on new fees for the town centre car parks was put off until the spring.",
+    "Bakery Opens In The Old Bank",
+    "A family bakery has moved into the old bank on the market square, with a cafe upstairs.",
+]
+HEADER = ["Footbridge Opens Two Months Late", "By Jane Roe, March 3, 2021"]
+
+
+def test_doubted_teasers_above_the_headline_are_dropped() -> None:
+    lines = _lines(*TEASERS, *HEADER, PARA, PARA2, PARA)
+    kept = [0, 1, 2, 3, 6, 7, 8]
+    probs = [0.4, 0.45, 0.4, 0.45, 0.2, 0.3, 0.9, 0.9, 0.85]
+    assert drop_doubted_above(kept, lines, probs, 4) == [6, 7, 8]
+    assert drop_stray_fragments(kept, lines, probs, 0.35, 4, anchor=4) == [6, 7, 8]
+
+
+def test_lines_above_the_headline_stay_when_not_doubted_or_the_story_is() -> None:
+    lines = _lines(*TEASERS, *HEADER, PARA, PARA2, PARA)
+    kept = [0, 1, 2, 3, 6, 7, 8]
+    # the lines above score like a story's: kept
+    sure = [0.7, 0.75, 0.7, 0.75, 0.2, 0.3, 0.9, 0.9, 0.85]
+    assert drop_doubted_above(kept, lines, sure, 4) == kept
+    # the story below the headline is doubted too (a short story, a wrong anchor): kept
+    weak = [0.4, 0.45, 0.4, 0.45, 0.2, 0.3, 0.6, 0.6, 0.6]
+    assert drop_doubted_above(kept, lines, weak, 4) == kept
+    # fewer words below the headline than above it: kept
+    doubted = [0.4, 0.45, 0.4, 0.45, 0.2, 0.3, 0.9, 0.9, 0.85]
+    assert drop_doubted_above(kept[:5], lines, doubted, 4) == kept[:5]
+
+
+def test_a_story_above_a_wrong_anchor_is_not_dropped() -> None:
+    # the story's paragraphs, three in a row that the model is sure of, then a table row
+    # taken for the headline and a list of teasers below it that score higher
+    lines = _lines(PARA, PARA2, PARA, PARA2, "20 Norwich City Norwich 21", *TEASERS * 3)
+    probs = [0.1, 0.6, 0.6, 0.6, 0.2] + [0.95] * 12
+    kept = [0, 1, 2, 3, *range(5, 17)]
+    assert drop_doubted_above(kept, lines, probs, 4) == kept

@@ -17,6 +17,7 @@ __all__ = [
     "comment_stamp",
     "cut_at_comment_thread",
     "cut_at_end_marker",
+    "drop_doubted_above",
     "drop_repeated",
     "drop_stray_fragments",
     "extend_story",
@@ -47,6 +48,13 @@ PAST_BAR_LINES = 2
 PAST_BAR_P = 0.6
 # a 'Related' box inside a story: the marker and at most this many headlines
 BOX_LINES = 4
+# kept lines above the headline anchor go when their words score under ABOVE_P on average,
+# the story's below score STORY_P or more, and no ABOVE_RUN prose lines in a row above score
+# ABOVE_RUN_P or more
+ABOVE_P = 0.5
+STORY_P = 0.8
+ABOVE_RUN = 3
+ABOVE_RUN_P = 0.6
 
 _COMMENTS_MARKER = re.compile(
     r"^(?:\[?\s*(?:\d+\s*)?(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
@@ -507,6 +515,41 @@ def trim_head(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
     return list(kept)
 
 
+def drop_doubted_above(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], anchor: int
+) -> list[int]:
+    """Drop the kept lines above the headline ``anchor`` when the model doubts them and is
+    sure of the story below it.
+
+    Teasers, a ticker, a "most read" block or an author's box between the page header and
+    the headline score over the threshold on their own, but lower than a story's
+    paragraphs: when their words score under ``ABOVE_P`` on average, the kept lines below
+    the anchor score ``STORY_P`` or more and outweigh them, and no ``ABOVE_RUN`` prose lines
+    in a row above score ``ABOVE_RUN_P`` or more (a story's own paragraphs above a heading
+    or a wrong anchor do), the lines above go.
+    """
+    if anchor < 0:
+        return list(kept)
+    up = [i for i in kept if i < anchor]
+    down = [i for i in kept if i > anchor]
+    if not up or not down:
+        return list(kept)
+    up_words = sum(lines[i].n for i in up) or 1
+    down_words = sum(lines[i].n for i in down) or 1
+    if down_words < up_words:
+        return list(kept)
+    if sum(probs[i] * lines[i].n for i in up) >= ABOVE_P * up_words:
+        return list(kept)
+    if sum(probs[i] * lines[i].n for i in down) < STORY_P * down_words:
+        return list(kept)
+    run = 0
+    for i in up:
+        run = run + 1 if lines[i].prose and probs[i] >= ABOVE_RUN_P else 0
+        if run >= ABOVE_RUN:
+            return list(kept)
+    return down
+
+
 def drop_stray_fragments(
     kept: Sequence[int],
     lines: Sequence[Line],
@@ -528,8 +571,10 @@ def drop_stray_fragments(
     the story's piece is itself weak (a short story), strong pieces more than ``FAR_DROP``
     lines away from it are dropped too. Below the story, a piece past a share bar or a
     sign-up block (``PAST_BAR_LINES`` short furniture lines in the hole) whose words score
-    under ``PAST_BAR_P`` on average goes: teasers, a comment form, the site's feed.
+    under ``PAST_BAR_P`` on average goes: teasers, a comment form, the site's feed. First
+    of all, doubted lines above the headline go (:func:`drop_doubted_above`).
     """
+    kept = drop_doubted_above(kept, lines, probs, anchor)
     if hole <= 0 or len(kept) < 2:
         return list(kept)
     pieces: list[list[int]] = [[kept[0]]]
