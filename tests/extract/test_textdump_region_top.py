@@ -1,11 +1,12 @@
-"""Furniture above and inside a text dump's story: server warnings printed into the page
-and blocks of teasers between the page header and the story (rules of
-``textdump_region``, on lines written for these tests, so each rule is checked apart from
-the fitted model)."""
+"""Furniture above and inside a text dump's story: server warnings printed into the page,
+blocks of teasers between the page header and the story, captions with a bracketed photo
+credit (rules of ``textdump_region`` and ``textdump_header``, on lines written for these
+tests, so each rule is checked apart from the fitted model)."""
 
 from __future__ import annotations
 
 from broadsheet.extract.textdump_features import Line, split_lines
+from broadsheet.extract.textdump_header import is_credit, paren_credit, pull_captions
 from broadsheet.extract.textdump_region import (
     drop_doubted_above,
     drop_stray_fragments,
@@ -85,3 +86,25 @@ def test_a_story_above_a_wrong_anchor_is_not_dropped() -> None:
     probs = [0.1, 0.6, 0.6, 0.6, 0.2] + [0.95] * 12
     kept = [0, 1, 2, 3, *range(5, 17)]
     assert drop_doubted_above(kept, lines, probs, 4) == kept
+
+
+def test_a_caption_ending_in_a_bracketed_photo_credit_is_a_credit() -> None:
+    captions = [
+        "The mayor opens the footbridge on Friday. (AP Photo/Jane Roe)",
+        "Walkers on the new bridge over the river. (Jane Roe/Bloomberg via Getty Images)",
+        "Die neue Brücke über den Fluss am Freitag. (Foto: dpa)",
+        "The old ferry landing below the bridge. (Image credit: Town Council)",
+    ]
+    assert all(paren_credit(text) for text in captions)
+    others = [
+        "Do the usual setup steps first (confirm your email, add a credit card)",
+        "50 GB Datenvolumen im Monat (mit bis zu 300 MBit/s)",
+        "The council's own video of the opening (https://example.org/bridge/Opening)",
+        "(AP Photo/Jane Roe)",
+        PARA,
+    ]
+    assert not any(paren_credit(text) for text in others)
+    lines = _lines(PARA, captions[0], PARA2)
+    assert is_credit(lines[1])
+    body, images = pull_captions([0, 1, 2], lines)
+    assert body == [0, 2] and len(images) == 1

@@ -33,6 +33,7 @@ __all__ = [
     "is_credit",
     "opens_story",
     "paragraph_kind",
+    "paren_credit",
     "parse_date",
     "pull_captions",
     "split_credit",
@@ -76,8 +77,32 @@ def parse_date(text: str) -> datetime | None:
         return None
 
 
+# a caption's credit in brackets at its end: "(AP Photo/Jane Roe)", "(Jane Roe/Bloomberg via
+# Getty Images)", "(Foto: dpa)", "(Image credit: Acme)"; read in the last bracket only
+_PAREN_CREDIT_WORD = re.compile(
+    r"\b(?:photos?|fotos?|getty images|credit:|courtesy|image credit|bild:|via)(?!\w)",
+    re.IGNORECASE,
+)
+_PAREN_CREDIT_NAMES = re.compile(r"\b[A-Z][a-z]+/[A-Z][a-z]")  # "Jane Roe/Bloomberg"
+PAREN_CREDIT_CHARS = 100
+
+
+def paren_credit(text: str) -> bool:
+    """A caption ending in a photo credit in brackets ("... in Moscow. (AP Photo/Jane Roe)")."""
+    text = text.rstrip()
+    if not text.endswith(")"):
+        return False
+    start = text.rfind("(", max(0, len(text) - PAREN_CREDIT_CHARS))
+    if start <= 0:  # a whole line in brackets is not a caption's tail
+        return False
+    inner = text[start + 1 : -1]
+    if "(" in inner or "://" in inner:
+        return False
+    return bool(_PAREN_CREDIT_WORD.search(inner) or _PAREN_CREDIT_NAMES.search(inner))
+
+
 def is_credit(line: Line) -> bool:
-    return line.n <= 60 and line.credit
+    return line.n <= 60 and (line.credit or paren_credit(line.text))
 
 
 def split_credit(text: str) -> tuple[str | None, str | None]:
