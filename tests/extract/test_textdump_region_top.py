@@ -12,6 +12,7 @@ from broadsheet.extract.textdump_region import (
     drop_stray_fragments,
     fill_holes,
     server_notice,
+    teaser_link,
     trim_head,
 )
 
@@ -108,3 +109,19 @@ def test_a_caption_ending_in_a_bracketed_photo_credit_is_a_credit() -> None:
     assert is_credit(lines[1])
     body, images = pull_captions([0, 1, 2], lines)
     assert body == [0, 2] and len(images) == 1
+
+
+def test_a_link_to_another_story_inside_this_one_is_dropped() -> None:
+    links = [
+        "READ MORE: Council votes to put off new parking fees until the spring",
+        "Voir aussi : La boulangerie de la place du marché rouvre ses portes",
+        "Lesen Sie auch: Neue Fähre fährt ab Montag nach Winterfahrplan",
+    ]
+    assert all(teaser_link(line) for line in _lines(*links))
+    assert not any(teaser_link(line) for line in _lines("Read more about the bridge", PARA))
+    lines = _lines(PARA, links[0], PARA2, PARA)
+    probs = [0.9, 0.8, 0.9, 0.9]
+    kept = drop_stray_fragments([0, 1, 2, 3], lines, probs, 0.5, 4, anchor=-1)
+    assert kept == [0, 2, 3]
+    # and hole filling does not bring it back
+    assert fill_holes(kept, lines, probs, 3, 0.02) == [0, 2, 3]

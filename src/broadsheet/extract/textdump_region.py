@@ -25,6 +25,7 @@ __all__ = [
     "furniture",
     "main_cluster",
     "server_notice",
+    "teaser_link",
     "teaser_list",
     "teaser_title",
     "trim_head",
@@ -366,6 +367,21 @@ _SERVER_NOTICE = re.compile(
 )
 
 
+# a link to another story set into this one: "READ MORE: <title>", "Voir aussi : <title>"
+_TEASER_LINK = re.compile(
+    r"^(?:read more|more|related|see also|also read|read also|voir aussi|lire aussi|"
+    r"à lire aussi|lesen sie auch|mehr zum thema|leia também|lee también|leggi anche|"
+    r"watch|listen)\s*[:：|]\s*\S",
+    re.IGNORECASE,
+)
+TEASER_LINK_WORDS = 25
+
+
+def teaser_link(line: Line) -> bool:
+    """A link to another story set into this one ("READ MORE: <title>")."""
+    return line.n <= TEASER_LINK_WORDS and bool(_TEASER_LINK.match(line.text))
+
+
 def server_notice(line: Line) -> bool:
     """A PHP warning or notice printed into the page: the server's, not the story's."""
     return bool(_SERVER_NOTICE.match(line.text))
@@ -374,7 +390,7 @@ def server_notice(line: Line) -> bool:
 def furniture(line: Line) -> bool:
     """A line of page furniture: a short one naming it, a notice of any length, or a
     server's warning."""
-    if server_notice(line):
+    if server_notice(line) or teaser_link(line):
         return True
     if not line.boiler:
         return False
@@ -572,9 +588,10 @@ def drop_stray_fragments(
     lines away from it are dropped too. Below the story, a piece past a share bar or a
     sign-up block (``PAST_BAR_LINES`` short furniture lines in the hole) whose words score
     under ``PAST_BAR_P`` on average goes: teasers, a comment form, the site's feed. First
-    of all, doubted lines above the headline go (:func:`drop_doubted_above`).
+    of all, doubted lines above the headline go (:func:`drop_doubted_above`), and so do
+    links to other stories set into this one (:func:`teaser_link`).
     """
-    kept = drop_doubted_above(kept, lines, probs, anchor)
+    kept = [i for i in drop_doubted_above(kept, lines, probs, anchor) if not teaser_link(lines[i])]
     if hole <= 0 or len(kept) < 2:
         return list(kept)
     pieces: list[list[int]] = [[kept[0]]]
