@@ -31,7 +31,7 @@ from .entities import EntityRules, find_entities, load_entity_rules
 from .facts import FactRules, find_facts, load_fact_rules
 from .fastner import FastNER
 from .fasttags import FastTagger
-from .nlp import blas_ops, doc_text, load_nlp, prepare_text, restore_text
+from .nlp import blas_ops, doc_text, keep_freed_memory, load_nlp, prepare_text, restore_text
 from .tickers import TickerTable, find_tickers, load_ticker_table
 from .tone import ToneLexicon, load_tone_lexicon, score_tone
 from .topics import Taxonomy, load_taxonomy, select_topics
@@ -80,6 +80,8 @@ class Enricher:
         lemmatizer / NER decoding instead of ``FastTagger`` / ``FastNER`` (same output but
         for ``FastNER``'s entity-start subset)."""
         self.model = model
+        # the batches' arrays reuse freed memory instead of fresh pages (≈ 1 s of 7 a run)
+        keep_freed_memory()
         self.fast_tagger: FastTagger | None = None
         self.fast_ner: FastNER | None = None
         self.nlp: Any = None

@@ -41,6 +41,7 @@ __all__ = [
     "PARAGRAPH_BREAKS",
     "blas_ops",
     "doc_text",
+    "keep_freed_memory",
     "load_nlp",
     "prepare_text",
     "restore_text",
@@ -113,6 +114,42 @@ def _openblas_thread_setter() -> Any:
     return None
 
 
+# glibc's ``mallopt`` parameters (malloc.h)
+_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3
+# every allocation up to glibc's ceiling for the mmap threshold comes from the heap
+_MMAP_THRESHOLD = 32 * 1024 * 1024
+_TRIM_THRESHOLD = 1024 * 1024 * 1024
+_TOP_PAD = 64 * 1024 * 1024
+
+
+@lru_cache(maxsize=1)
+def keep_freed_memory() -> bool:
+    """Freed memory stays with the process for the next batch (glibc only; once a process).
+
+    A batch's arrays are large (16 articles: ≈ 20 MB per tok2vec layer, more in the
+    parser) and made anew for each batch. glibc's defaults give each one fresh pages from
+    the kernel (``mmap`` above a threshold that starts at 128 KB; the heap's top given back
+    past 128 KB free), and the kernel zeroes every page on first touch: ≈ 1 s of system
+    time over 100 articles, a seventh of the process (benchmarks/enrich.md, fourth
+    session). Here allocations up to 32 MB (glibc's ceiling) come from the heap, and up to
+    1 GB free at its top is kept; the heap grows by 64 MB at a time. The process then holds
+    its peak memory until it ends, which a parse repeats each batch anyway.
+
+    Returns whether the settings took (False without glibc's ``mallopt``)."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    done = [
+        mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD),
+        mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD),
+        mallopt(_M_TOP_PAD, _TOP_PAD),
+    ]
+    return all(done)
+
+
 class _OneThreadBlasOps(NumpyOps):  # type: ignore[misc]
     """thinc's CPU ops with ``gemm`` on numpy's OpenBLAS (thinc's own ``use_blis=False``
     path), held to one thread for the call; the thread's setting is put back after."""
@@ -134,6 +171,34 @@ class _OneThreadBlasOps(NumpyOps):  # type: ignore[misc]
             return super().gemm(x, y, out=out, trans1=trans1, trans2=trans2)
         finally:
             self._set_threads(before)
+
+    def maxout(self, X: Any) -> tuple[Any, Any]:
+        """The largest piece of each unit by pairwise ``numpy.maximum`` (the same values as
+        thinc's C loop, a scalar loop that took ≈ 8 % of the process); the pieces' index
+        (for training only) is made from ``X`` if a backward pass asks for it."""
+        pieces = X.shape[-1]
+        if X.ndim != 3 or pieces < 2:
+            return super().maxout(X)
+        best = numpy.maximum(X[..., 0], X[..., 1])
+        for piece in range(2, pieces):
+            numpy.maximum(best, X[..., piece], out=best)
+        return best, _PieceIndex(X)
+
+    def backprop_maxout(self, dY: Any, which: Any, P: int) -> Any:
+        if isinstance(which, _PieceIndex):
+            which = which.resolve()
+        return super().backprop_maxout(dY, which, P)
+
+
+class _PieceIndex:
+    """The index of each unit's largest piece, as thinc's ``maxout`` gives it (the first of
+    equal ones), made only when asked for."""
+
+    def __init__(self, X: Any) -> None:
+        self.X = X
+
+    def resolve(self) -> Any:
+        return numpy.ascontiguousarray(self.X.argmax(axis=-1).astype("int32"))
 
 
 @lru_cache(maxsize=1)
