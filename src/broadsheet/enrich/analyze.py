@@ -31,6 +31,7 @@ from .entities import EntityRules, find_entities, load_entity_rules
 from .facts import FactRules, find_facts, load_fact_rules
 from .fastner import FastNER
 from .fasttags import FastTagger
+from .fasttok2vec import CachedEmbedTok2Vec
 from .nlp import blas_ops, doc_text, keep_freed_memory, load_nlp, prepare_text, restore_text
 from .tickers import TickerTable, find_tickers, load_ticker_table
 from .tone import ToneLexicon, load_tone_lexicon, score_tone
@@ -103,6 +104,13 @@ class Enricher:
             break
         if self.nlp is None:
             self.nlp = load_nlp(model, blis=blis)
+        if "tok2vec" in self.nlp.pipe_names:
+            component = self.nlp.get_pipe("tok2vec")
+            if not isinstance(component.predict, CachedEmbedTok2Vec) and CachedEmbedTok2Vec.usable(
+                component
+            ):
+                # the tagger's and parser's vectors to the bit, embeddings cached per word
+                CachedEmbedTok2Vec(component).install()
         self.entity_rules: EntityRules = load_entity_rules()
         self.fact_rules: FactRules = load_fact_rules()
         self.tickers: TickerTable = tickers or load_ticker_table()
