@@ -23,6 +23,10 @@ from itertools import islice
 from multiprocessing import get_context
 from typing import Any
 
+# isort: off
+from . import _spacy_first  # noqa: F401  (first: spaCy without its command line)
+
+# isort: on
 from spacy.attrs import IS_SPACE, LEMMA
 
 from ..errors import EnrichmentError
