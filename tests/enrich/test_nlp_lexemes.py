@@ -34,3 +34,17 @@ def test_new_words_like_num_on_the_lexeme() -> None:
     nlp = load_nlp()
     doc = nlp("They sold 4,321 units, the sixtieth time in 3/4 of the years, said Smith.")
     assert [t.text for t in doc if t.like_num] == ["4,321", "sixtieth", "3/4"]
+
+
+def test_the_disabled_sentence_recogniser_is_not_loaded() -> None:
+    """``load_nlp`` leaves out the model's ``senter`` (disabled in its config; the parser
+    and the paragraph breaks set the sentences), unless the parser itself is left out."""
+    nlp = load_nlp()
+    assert "senter" not in nlp.component_names
+    doc = nlp("He left. She stayed, and said so.\nA new line starts one too")
+    assert [s.text for s in doc.sents] == [
+        "He left.",
+        "She stayed, and said so.\n",
+        "A new line starts one too",
+    ]
+    assert "senter" in load_nlp("en_core_web_sm", ("parser",)).component_names
