@@ -87,3 +87,39 @@ def test_keep_freed_memory_takes_batch_arrays_from_the_heap() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "True", "0"]
+
+
+def test_layernorm_predict_same_values_as_thincs_to_the_bit() -> None:
+    from thinc.api import LayerNorm
+    from thinc.layers.layernorm import forward as thinc_forward
+
+    from broadsheet.enrich.nlp import _layernorm_predict
+
+    rng = numpy.random.default_rng(5)
+    layer = LayerNorm(96)
+    layer.initialize(X=numpy.zeros((2, 96), dtype=numpy.float32))
+    layer.set_param("G", rng.standard_normal(96, dtype=numpy.float32))
+    layer.set_param("b", rng.standard_normal(96, dtype=numpy.float32))
+    for scale, rows in ((1.0, 3000), (1e-3, 50), (1e4, 50), (1.0, 1), (1.0, 0)):
+        x = (rng.standard_normal((rows, 96)) * scale).astype(numpy.float32)
+        if rows > 10:
+            x[3] = 0.25  # a constant row
+            x[4, :48] += 7.0
+        got, _ = _layernorm_predict(layer, x, False)
+        want, _ = thinc_forward(layer, x, False)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        assert numpy.array_equal(got, want), (scale, rows)
+    x64 = rng.standard_normal((4, 96))  # not float32: thinc's own forward
+    assert numpy.array_equal(
+        _layernorm_predict(layer, x64, False)[0], thinc_forward(layer, x64, False)[0]
+    )
+
+
+@needs_openblas
+def test_the_pipelines_layer_norms_predict_with_it() -> None:
+    from broadsheet.enrich.nlp import _layernorm_predict, load_nlp
+
+    nlp = load_nlp()
+    for name in ("tok2vec", "ner"):
+        norms = [n for n in nlp.get_pipe(name).model.walk() if n.name == "layernorm"]
+        assert norms and all(n._func is _layernorm_predict for n in norms), name
