@@ -192,7 +192,8 @@ class _OneThreadBlasOps(NumpyOps):  # type: ignore[misc]
         (for training only) is made from ``X`` if a backward pass asks for it."""
         pieces = X.shape[-1]
         if X.ndim != 3 or pieces < 2:
-            return super().maxout(X)
+            best_of: tuple[Any, Any] = super().maxout(X)
+            return best_of
         best = numpy.maximum(X[..., 0], X[..., 1])
         for piece in range(2, pieces):
             numpy.maximum(best, X[..., piece], out=best)
