@@ -92,3 +92,20 @@ def test_a_spacy_that_takes_more_from_its_command_line_gets_it_whole(tmp_path: P
         pythonpath=os.pathsep.join([str(tmp_path), SRC]),
     )
     assert out == "real download real info True real info False"
+
+
+def test_every_importer_of_the_enrich_package_gets_spacy_without_its_command_line() -> None:
+    """``ingest``, ``enrich``, the worker processes (which import ``broadsheet.enrich.analyze``
+    to run their initializer) and batch jobs import spaCy through ``broadsheet.enrich``."""
+    out = _run(
+        """
+        import sys
+        from broadsheet.enrich.analyze import _init_worker  # what a spawned worker imports
+        import spacy
+        print(sorted(m for m in ("spacy.cli", "spacy.cli.info", "typer", "weasel", "requests")
+                     if m in sys.modules), "broadsheet.cli" in sys.modules)
+        import spacy.cli  # still spaCy's own, whole, when asked for
+        print(callable(spacy.cli.download), spacy.cli.__name__)
+        """
+    )
+    assert out.splitlines() == ["[] False", "True spacy.cli"]

@@ -27,13 +27,27 @@ from pathlib import Path
 from typing import Any
 
 import numpy
-from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, LEMMA, LENGTH, MORPH, POS, SPACY, TAG
+from spacy.attrs import (
+    DEP,
+    ENT_IOB,
+    ENT_TYPE,
+    HEAD,
+    IDX,
+    LEMMA,
+    LENGTH,
+    LIKE_NUM,
+    MORPH,
+    POS,
+    SPACY,
+    TAG,
+)
 from spacy.language import Language
 from spacy.pipeline import Lemmatizer
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import NumpyOps
+from thinc.layers.layernorm import forward as _THINC_LAYERNORM
 
 from ..errors import EnrichmentError
 
@@ -41,6 +55,7 @@ __all__ = [
     "PARAGRAPH_BREAKS",
     "blas_ops",
     "doc_text",
+    "keep_freed_memory",
     "load_nlp",
     "prepare_text",
     "restore_text",
@@ -113,6 +128,42 @@ def _openblas_thread_setter() -> Any:
     return None
 
 
+# glibc's ``mallopt`` parameters (malloc.h)
+_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3
+# every allocation up to glibc's ceiling for the mmap threshold comes from the heap
+_MMAP_THRESHOLD = 32 * 1024 * 1024
+_TRIM_THRESHOLD = 1024 * 1024 * 1024
+_TOP_PAD = 64 * 1024 * 1024
+
+
+@lru_cache(maxsize=1)
+def keep_freed_memory() -> bool:
+    """Freed memory stays with the process for the next batch (glibc only; once a process).
+
+    A batch's arrays are large (16 articles: ≈ 20 MB per tok2vec layer, more in the
+    parser) and made anew for each batch. glibc's defaults give each one fresh pages from
+    the kernel (``mmap`` above a threshold that starts at 128 KB; the heap's top given back
+    past 128 KB free), and the kernel zeroes every page on first touch: ≈ 1 s of system
+    time over 100 articles, a seventh of the process (benchmarks/enrich.md, fourth
+    session). Here allocations up to 32 MB (glibc's ceiling) come from the heap, and up to
+    1 GB free at its top is kept; the heap grows by 64 MB at a time. The process then holds
+    its peak memory until it ends, which a parse repeats each batch anyway.
+
+    Returns whether the settings took (False without glibc's ``mallopt``)."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    done = [
+        mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD),
+        mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD),
+        mallopt(_M_TOP_PAD, _TOP_PAD),
+    ]
+    return all(done)
+
+
 class _OneThreadBlasOps(NumpyOps):  # type: ignore[misc]
     """thinc's CPU ops with ``gemm`` on numpy's OpenBLAS (thinc's own ``use_blis=False``
     path), held to one thread for the call; the thread's setting is put back after."""
@@ -135,6 +186,35 @@ class _OneThreadBlasOps(NumpyOps):  # type: ignore[misc]
         finally:
             self._set_threads(before)
 
+    def maxout(self, X: Any) -> tuple[Any, Any]:
+        """The largest piece of each unit by pairwise ``numpy.maximum`` (the same values as
+        thinc's C loop, a scalar loop that took ≈ 8 % of the process); the pieces' index
+        (for training only) is made from ``X`` if a backward pass asks for it."""
+        pieces = X.shape[-1]
+        if X.ndim != 3 or pieces < 2:
+            best_of: tuple[Any, Any] = super().maxout(X)
+            return best_of
+        best = numpy.maximum(X[..., 0], X[..., 1])
+        for piece in range(2, pieces):
+            numpy.maximum(best, X[..., piece], out=best)
+        return best, _PieceIndex(X)
+
+    def backprop_maxout(self, dY: Any, which: Any, P: int) -> Any:
+        if isinstance(which, _PieceIndex):
+            which = which.resolve()
+        return super().backprop_maxout(dY, which, P)
+
+
+class _PieceIndex:
+    """The index of each unit's largest piece, as thinc's ``maxout`` gives it (the first of
+    equal ones), made only when asked for."""
+
+    def __init__(self, X: Any) -> None:
+        self.X = X
+
+    def resolve(self) -> Any:
+        return numpy.ascontiguousarray(self.X.argmax(axis=-1).astype("int32"))
+
 
 @lru_cache(maxsize=1)
 def blas_ops() -> NumpyOps | None:
@@ -144,15 +224,46 @@ def blas_ops() -> NumpyOps | None:
     return _OneThreadBlasOps(setter) if setter is not None else None
 
 
+def _layernorm_predict(model: Any, X: Any, is_train: bool) -> tuple[Any, Any]:
+    """thinc's ``LayerNorm`` forward, the same operations on the same values in fewer
+    passes when predicting: the row sums, ``X - mean`` and its squares are made once
+    (thinc's ``X.var`` makes the mean and the differences again) and the scaling is done
+    in place. Every value is the one thinc computes (``numpy.var``'s own steps: sum,
+    divide, subtract, square, sum, divide; the divisions by the row width are exact to
+    the bit whether done in float32 or, as numpy does, in float64 and rounded). Training,
+    or anything but a float32 matrix, goes to thinc's own forward."""
+    if is_train or getattr(X, "ndim", 0) != 2 or X.dtype != numpy.float32:
+        return _THINC_LAYERNORM(model, X, is_train)
+    n = X.shape[1]
+    mean = numpy.add.reduce(X, axis=1, keepdims=True)
+    mean /= n
+    out = X - mean
+    square = out * out
+    var = numpy.add.reduce(square, axis=1, keepdims=True)
+    var /= n
+    var += 1e-08
+    out *= var ** (-1.0 / 2.0)
+    out *= model.get_param("G")
+    out += model.get_param("b")
+    return out, _no_backprop
+
+
+def _no_backprop(dY: Any) -> Any:  # pragma: no cover - predictions are not trained on
+    raise NotImplementedError("LayerNorm was run to predict, not to train")
+
+
 def _use_ops(nlp: Any, ops: NumpyOps) -> None:
     """Every layer of every trained component computes with ``ops`` (the parser and NER
-    read ``model.ops`` when they parse, so this reaches them too)."""
+    read ``model.ops`` when they parse, so this reaches them too), and its layer norms
+    predict with ``_layernorm_predict``."""
     for _, component in nlp.components:
         model = getattr(component, "model", None)
         if model is None or not hasattr(model, "walk"):
             continue
         for node in model.walk():
             node.ops = ops
+            if node._func is _THINC_LAYERNORM:
+                node._func = _layernorm_predict
 
 
 def rule_lemmas(lemmatizer: Any, token: Any) -> list[str]:
@@ -209,6 +320,43 @@ def _fix_lemma_order(nlp: Any) -> None:
             component.lemmatize = partial(rule_lemmas, component)
 
 
+def _english_like_num(words: frozenset[str], ordinals: frozenset[str]) -> Any:
+    """spaCy's English ``like_num`` (``spacy/lang/en/lex_attrs.py``) with its two word lists
+    as sets: the same answer for every text; its linear scans of 42 and 41 words were half
+    of the ≈ 6.5 µs the lexeme attributes take for each new word (≈ 120 an article)."""
+
+    def like_num(text: str) -> bool:
+        if text.startswith(("+", "-", "±", "~")):
+            text = text[1:]
+        text = text.replace(",", "").replace(".", "")
+        if text.isdigit():
+            return True
+        if text.count("/") == 1:
+            num, denom = text.split("/")
+            if num.isdigit() and denom.isdigit():
+                return True
+        lower = text.lower()
+        if lower in words or lower in ordinals:
+            return True
+        return lower.endswith(("st", "nd", "rd", "th")) and lower[:-2].isdigit()
+
+    return like_num
+
+
+def _faster_lexeme_attrs(nlp: Any) -> None:
+    """New words' ``like_num`` from sets (same values) when it is spaCy's English one."""
+    try:
+        from spacy.lang.en import lex_attrs
+    except ImportError:  # pragma: no cover - spaCy without English
+        return
+    getters = nlp.vocab.lex_attr_getters
+    if getters.get(LIKE_NUM) is lex_attrs.like_num:
+        words = frozenset(getattr(lex_attrs, "_num_words", ()))
+        ordinals = frozenset(getattr(lex_attrs, "_ordinal_words", ()))
+        if words and ordinals:
+            getters[LIKE_NUM] = _english_like_num(words, ordinals)
+
+
 @lru_cache(maxsize=8)
 def load_nlp(
     model: str = "en_core_web_sm", disable: tuple[str, ...] = (), *, blis: bool = False
@@ -227,10 +375,14 @@ def load_nlp(
         saved = Path(getattr(module, "__file__", "") or ".").parent.glob("*/tokenizer")
         if any(p.is_file() for p in saved):  # the saved tokenizer replaces the factory's
             overrides["config"] = {"nlp": {"tokenizer": {"@tokenizers": _BLANK_TOKENIZER}}}
-        nlp = module.load(disable=list(disable), **overrides)
+        # the model's sentence recogniser is disabled in its own config and the parser
+        # sets the sentences: not loaded at all (≈ 40 ms of every process)
+        exclude = [] if "parser" in disable else ["senter"]
+        nlp = module.load(disable=list(disable), exclude=exclude, **overrides)
         if "parser" in nlp.pipe_names and PARAGRAPH_BREAKS not in nlp.pipe_names:
             nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
         _fix_lemma_order(nlp)
+        _faster_lexeme_attrs(nlp)
         ops = None if blis else blas_ops()
         if ops is not None:
             _use_ops(nlp, ops)
