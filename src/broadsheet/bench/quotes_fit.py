@@ -28,7 +28,7 @@ from typing import Any
 from broadsheet.enrich import quotes as _quotes
 from broadsheet.enrich.nlp import load_nlp
 from broadsheet.enrich.quotes import entities_from_doc, straighten_quotes
-from broadsheet.enrich.quotes.bounds import MIN_COUNT, cut_examples
+from broadsheet.enrich.quotes.bounds import MIN_COUNT, cut_keys, cut_points
 from broadsheet.enrich.quotes.candidates import _Candidate, _collect_candidates
 from broadsheet.enrich.quotes.features import candidate_features
 from broadsheet.enrich.quotes.find import _build
@@ -229,20 +229,19 @@ def fit_bounds(
     docs: list[Any],
     min_count: int = MIN_COUNT,
     rows: list[tuple[str, str, Path]] | None = None,
-) -> dict[str, Any]:
-    """The cut model of ``enrich.quotes.bounds``: for every candidate whose cue is a gold cue
-    and whose content starts where the gold one does, and every place its content could be
-    cut that the gold content reaches, whether the gold content ends there; a logistic
-    regression over ``cut_features`` (features seen at least ``min_count`` times), fitted
-    over ``rows`` of the split when given."""
+) -> dict[str, float]:
+    """The cut table of ``enrich.quotes.bounds``: for every candidate whose cue is a gold cue, and
+    every place its content could be cut that the gold content reaches, whether the gold
+    content ends there; smoothed rates of keys seen at least ``min_count`` times (over
+    ``rows`` of the split when given)."""
     rows = iter_split(split) if rows is None else rows
-    features: list[list[str]] = []
-    labels: list[int] = []
+    seen: collections.Counter[str] = collections.Counter()
+    ends: collections.Counter[str] = collections.Counter()
     for (_, text, ann), doc in zip(rows, docs, strict=False):
         gold = read_gold(ann, text)
         for cand in _collect_candidates(doc, None, text, []):
-            if cand.tokens is None or cand.cue is None or cand.pattern.startswith("split"):
-                continue  # a split sentence is never cut
+            if cand.tokens is None or cand.cue is None:
+                continue
             first, last = cand.tokens
             start = doc[first].idx
             cue = cand.cue
@@ -257,60 +256,24 @@ def fit_bounds(
             )
             if match is None:
                 continue
-            for feats, ended in cut_examples(doc, first, last, cand.pattern, match["content"][1]):
-                features.append(feats)
-                labels.append(ended)
-    bias, weights = _logistic(features, labels, min_count=min_count, l2=1e-4)
+            g_end = match["content"][1]
+            for k, dep in cut_points(doc, first, last):
+                j = k - 1
+                while j > first and (doc[j].is_punct or doc[j].is_space):
+                    j -= 1
+                if g_end <= doc[j].idx:
+                    break  # the gold content ended earlier
+                ended = g_end <= doc[k].idx
+                for key in cut_keys(doc, k, dep, cand.pattern, first, last):
+                    seen[key] += 1
+                    ends[key] += int(ended)
+                if ended:
+                    break
     return {
-        "about": "content cut model of enrich.quotes.bounds: logistic regression, fitted on "
-        "PolNeAR train only (python -m broadsheet.bench.quotes_fit TRAIN --bounds)",
-        "bias": round(bias, 4),
-        "examples": len(labels),
-        "weights": {f: round(v, 4) for f, v in sorted(weights.items()) if abs(v) >= 1e-3},
+        key: round((ends[key] + 0.5) / (n + 1.0), 3)
+        for key, n in sorted(seen.items())
+        if n >= min_count
     }
-
-
-def _logistic(
-    features: list[list[str]],
-    labels: list[int],
-    *,
-    min_count: int,
-    l2: float,
-    iterations: int = 400,
-) -> tuple[float, dict[str, float]]:
-    """Bias and weights of a logistic regression over binary features (AdaGrad, as
-    ``fit_model``; deterministic)."""
-    import numpy as np
-
-    counts = collections.Counter(f for row in features for f in set(row))
-    names = sorted(f for f, n in counts.items() if n >= min_count)
-    index = {f: i for i, f in enumerate(names)}
-    rows_idx: list[int] = []
-    feat_idx: list[int] = []
-    for r, row in enumerate(features):
-        for f in sorted(set(row)):
-            if f in index:
-                rows_idx.append(r)
-                feat_idx.append(index[f])
-    row_of = np.asarray(rows_idx, dtype=np.int64)
-    col_of = np.asarray(feat_idx, dtype=np.int64)
-    y = np.asarray(labels, dtype=float)
-    n = len(labels)
-    w = np.zeros(len(names))
-    b = 0.0
-    g2w = np.full(len(names), 1e-8)
-    g2b = 1e-8
-    rate = 0.5
-    for _ in range(iterations):
-        z = np.bincount(row_of, weights=w[col_of], minlength=n) + b
-        err = 1.0 / (1.0 + np.exp(-z)) - y
-        gw = np.bincount(col_of, weights=err[row_of], minlength=len(names)) / n + l2 * w
-        gb = float(err.mean())
-        g2w += gw * gw
-        g2b += gb * gb
-        w -= rate * gw / np.sqrt(g2w)
-        b -= rate * gb / np.sqrt(g2b)
-    return float(b), {f: float(v) for f, v in zip(names, w, strict=True)}
 
 
 def collect_examples(
@@ -483,10 +446,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(holdout(args.train_dir, docs, args.holdout, args.holdout_every)))
         return 0
     if args.bounds:
-        cut_model = fit_bounds(args.train_dir, docs)
+        table = fit_bounds(args.train_dir, docs)
         out = args.out.with_name("bounds.json")
-        out.write_text(json.dumps(cut_model, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-        print(json.dumps({"examples": cut_model["examples"], "weights": len(cut_model["weights"])}))
+        out.write_text(json.dumps(table, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+        print(json.dumps({"keys": len(table), "cuts": sum(v > 0.5 for v in table.values())}))
         return 0
     features, labels, n_gold = collect_examples(args.train_dir, docs)
     model = tune_cutoff(args.train_dir, docs, fit_model(features, labels, n_gold))
