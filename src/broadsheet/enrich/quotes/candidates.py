@@ -193,7 +193,15 @@ def _verb_candidates(cue: Token) -> list[_Candidate]:
         first = min(left[c] for c in clauses)
         last = max(right[c] for c in clauses)
         if s >= 0 and first <= s <= last:
-            return out  # the cue interrupts its clause: only the whole sentence will do
+            if split is not None or any(left[c] <= s <= right[c] for c in clauses):
+                return out  # the cue interrupts its clause: only the whole sentence will do
+            # "“A,” Cruz said after “I'm sorry”", "more so, he said that CNN had": the
+            # parse gave the cue a clause on each side of its subject; each is a reading
+            for side in ([c for c in clauses if c < s], [c for c in clauses if c > s]):
+                if side:
+                    add(min(left[c] for c in side), max(right[c] for c in side), "ccomp")
+            clauses = []
+    if clauses:
         if dep[last] == "cc":
             sent_end = a.sent_bounds(ci)[1]
             if last + 1 < sent_end:
@@ -302,7 +310,7 @@ def _split_sentence(a: DocArrays, cue: int, subject: int) -> tuple[int, int, str
         return None
     left = text[before]
     if left not in _SPLIT_MARKS and not (
-        left in QUOTE_CHARS and before > sent_start and text[before - 1] == ","
+        (left in QUOTE_CHARS or left == "''") and before > sent_start and text[before - 1] == ","
     ):
         return None
     if text[after] not in _SPLIT_MARKS:
