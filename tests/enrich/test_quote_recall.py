@@ -52,3 +52,35 @@ def test_a_clause_on_each_side_of_the_subject_is_a_reading_each(
 def test_a_cue_between_doubled_apostrophe_quotations_takes_the_whole_sentence() -> None:
     text = "''The sooner we fix the levee,'' she said, ''the safer the town will be.''"
     assert ("split", text, "she") in _candidates(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "source"),
+    [
+        (
+            "Harbor council staff: the ferry budget will run out in March.",
+            " the ferry budget will run out in March.",
+            "staff",
+        ),
+        (
+            'WATER RATES TO RISE AGAIN - Utility director Ana Ruiz: "We have no other way to '
+            'pay for the pipes."',
+            ' "We have no other way to pay for the pipes."',
+            "Ruiz",
+        ),
+    ],
+)
+def test_a_noun_phrase_and_a_colon_in_a_headline_line_is_a_source(
+    text: str, content: str, source: str
+) -> None:
+    # not only a capitalised name opening the paragraph: "Clinton camp:", "X - Name: “...”"
+    assert ("colon", content, source) in _candidates(text)
+
+
+def test_a_colon_inside_a_long_sentence_is_no_source() -> None:
+    text = (
+        "The schedule was simple, and everyone knew it well. There were three stops on the "
+        "route that morning: the mill, the school and the old church by the river, which the "
+        "driver always visited last."
+    )
+    assert not [c for c in _candidates(text) if c[0] == "colon"]

@@ -487,7 +487,38 @@ def _colon_candidates(doc: Doc, text: str, out: list[_Candidate]) -> None:
             ):
                 body = (colon + 1, end)
                 out.append(_Candidate(body, head[-1], (colon, colon + 1), "colon", "colon", None))
+            else:
+                _colon_mid(doc, text, start, end, out)
+        else:
+            _colon_mid(doc, text, start, end, out)
         start = end + 1
+
+
+_HEAD_BREAKS = (" - ", " — ", " – ", "—", ". ")
+
+
+def _colon_mid(doc: Doc, text: str, start: int, end: int, out: list[_Candidate]) -> None:
+    """ "Clinton camp: Trump's Islamaphobia threatens national security", "WSJ editorial:
+    'Deport Nikki Haley.'", "... - Mark Blumenthal and Jon Cohen: “Although ...”": a noun
+    phrase and a colon in a headline line, or before a quotation, further into the line
+    than ``_colon_candidates`` looks; the noun phrase's last word is the source."""
+    colon = text.find(":", start, end)
+    if colon < 0 or end - colon <= 8:
+        return
+    after = text[colon + 1 : end].lstrip()
+    if not (after[:1] in QUOTE_CHARS or end - start <= 160):
+        return  # a sentence with a colon in it, not a headline or a quotation
+    head_start = start
+    for mark in _HEAD_BREAKS:
+        k = text.rfind(mark, start, colon)
+        if k >= 0:
+            head_start = max(head_start, k + len(mark))
+    head = doc.char_span(head_start, colon, alignment_mode="contract")
+    if head is None or not 0 < len(head) <= 6 or head[-1].pos_ not in ("PROPN", "NOUN"):
+        return
+    out.append(
+        _Candidate((colon + 1, end), head[-1], (colon, colon + 1), "colon", "colon-mid", None)
+    )
 
 
 def _collect_candidates(
