@@ -193,7 +193,15 @@ def _verb_candidates(cue: Token) -> list[_Candidate]:
         first = min(left[c] for c in clauses)
         last = max(right[c] for c in clauses)
         if s >= 0 and first <= s <= last:
-            return out  # the cue interrupts its clause: only the whole sentence will do
+            if split is not None or any(left[c] <= s <= right[c] for c in clauses):
+                return out  # the cue interrupts its clause: only the whole sentence will do
+            # "“A,” Cruz said after “I'm sorry”", "more so, he said that CNN had": the
+            # parse gave the cue a clause on each side of its subject; each is a reading
+            for side in ([c for c in clauses if c < s], [c for c in clauses if c > s]):
+                if side:
+                    add(min(left[c] for c in side), max(right[c] for c in side), "ccomp")
+            clauses = []
+    if clauses:
         if dep[last] == "cc":
             sent_end = a.sent_bounds(ci)[1]
             if last + 1 < sent_end:
@@ -302,7 +310,7 @@ def _split_sentence(a: DocArrays, cue: int, subject: int) -> tuple[int, int, str
         return None
     left = text[before]
     if left not in _SPLIT_MARKS and not (
-        left in QUOTE_CHARS and before > sent_start and text[before - 1] == ","
+        (left in QUOTE_CHARS or left == "''") and before > sent_start and text[before - 1] == ","
     ):
         return None
     if text[after] not in _SPLIT_MARKS:
@@ -479,7 +487,38 @@ def _colon_candidates(doc: Doc, text: str, out: list[_Candidate]) -> None:
             ):
                 body = (colon + 1, end)
                 out.append(_Candidate(body, head[-1], (colon, colon + 1), "colon", "colon", None))
+            else:
+                _colon_mid(doc, text, start, end, out)
+        else:
+            _colon_mid(doc, text, start, end, out)
         start = end + 1
+
+
+_HEAD_BREAKS = (" - ", " — ", " – ", "—", ". ")
+
+
+def _colon_mid(doc: Doc, text: str, start: int, end: int, out: list[_Candidate]) -> None:
+    """ "Clinton camp: Trump's Islamaphobia threatens national security", "WSJ editorial:
+    'Deport Nikki Haley.'", "... - Mark Blumenthal and Jon Cohen: “Although ...”": a noun
+    phrase and a colon in a headline line, or before a quotation, further into the line
+    than ``_colon_candidates`` looks; the noun phrase's last word is the source."""
+    colon = text.find(":", start, end)
+    if colon < 0 or end - colon <= 8:
+        return
+    after = text[colon + 1 : end].lstrip()
+    if not (after[:1] in QUOTE_CHARS or end - start <= 160):
+        return  # a sentence with a colon in it, not a headline or a quotation
+    head_start = start
+    for mark in _HEAD_BREAKS:
+        k = text.rfind(mark, start, colon)
+        if k >= 0:
+            head_start = max(head_start, k + len(mark))
+    head = doc.char_span(head_start, colon, alignment_mode="contract")
+    if head is None or not 0 < len(head) <= 6 or head[-1].pos_ not in ("PROPN", "NOUN"):
+        return
+    out.append(
+        _Candidate((colon + 1, end), head[-1], (colon, colon + 1), "colon", "colon-mid", None)
+    )
 
 
 def _collect_candidates(
