@@ -543,3 +543,41 @@ def test_for_a_time_or_a_place_is_no_source() -> None:
     assert not [
         c for c in _collect_candidates(doc, None, text, []) if c.pattern.startswith("source")
     ]
+
+
+def _xcomp_content(text: str) -> str:
+    from broadsheet.enrich.quotes.candidates import _collect_candidates
+    from broadsheet.enrich.quotes.content import _content, _paragraph_bounds
+
+    doc = load_nlp()(text)
+    shaped = [
+        _content(text, c, [], [], _paragraph_bounds(text))
+        for c in _collect_candidates(doc, None, text, [])
+        if c.pattern == "xcomp"
+    ]
+    assert len(shaped) == 1 and shaped[0] is not None
+    return text[shaped[0][0] : shaped[0][1]]
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "The harbour master is expected to close the old pier next spring.",
+            "The harbour master is expected to close the old pier next spring",
+        ),
+        (
+            "Two of the striking nurses were asked to return to the ward on Friday.",
+            "Two of the striking nurses were asked to return to the ward on Friday",
+        ),
+    ],
+)
+def test_an_agentless_passive_cue_reports_its_subject_with_the_infinitive(
+    text: str, content: str
+) -> None:
+    assert _xcomp_content(text) == content
+
+
+def test_an_active_cue_keeps_its_infinitive_alone() -> None:
+    text = "The harbour master wants to close the old pier next spring."
+    assert _xcomp_content(text) == "to close the old pier next spring"

@@ -9,8 +9,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from spacy.tokens import Token
+
 from broadsheet.models import Quote
 
+from .arrays import doc_arrays
 from .candidates import _TRIM, _adjacent_quote, _Candidate
 from .marks import QUOTE_CHARS, quote_kind
 
@@ -169,6 +172,8 @@ def _content(
     """The candidate's content held to its paragraph and widened to whole quotations."""
     anchor = cand.cue[0] if cand.cue is not None else cand.content[0]
     content = cand.content
+    if cand.pattern == "xcomp" and cand.source is None and cand.verb is not None:
+        content = _with_passive_subject(cand.verb, content)
     if cand.pattern != "bare-quote":
         content = _clip(content, anchor, breaks)
         if content[1] - content[0] < 2 and cand.verb is not None and cand.source is not None:
@@ -188,6 +193,19 @@ def _content(
             content = (connective.end(), content[1])
     if content[1] - content[0] < 2:
         return None
+    return content
+
+
+def _with_passive_subject(verb: Token, content: tuple[int, int]) -> tuple[int, int]:
+    """ "The French president is expected to run again": an agentless passive cue's
+    infinitive reports something said of its subject, and PolNeAR's content starts at that
+    subject, cue inside, not at "to run" (in 630 train documents, 23 such candidates match
+    the gold only so widened, 1 only without)."""
+    a = doc_arrays(verb.doc)
+    v = verb.i
+    for c in a.children(v):
+        if a.dep[c] == "nsubjpass" and c < v:
+            return min(content[0], a.idx[a.left[c]]), content[1]
     return content
 
 
