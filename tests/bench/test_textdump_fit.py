@@ -9,7 +9,13 @@ import re
 
 import pytest
 
-from broadsheet.bench.textdump_fit import Page, cross_validate, fold_of, prepare
+from broadsheet.bench.textdump_fit import (
+    Page,
+    cross_validate,
+    fold_of,
+    prepare,
+    prepare_extra,
+)
 from tests.extract.textdump_pages import CASES
 
 
@@ -42,3 +48,11 @@ def test_extra_pages_of_a_folds_test_sites_are_not_fitted_on(
     fitted = [int(m) for m in re.findall(r"(\d+) of 3 extra pages fitted on", err)]
     assert fitted == [2, 2, 3]
     assert all(f"fold {k}: 2 pages held out" in err for k in range(3))
+
+
+def test_extra_pages_weigh_the_given_share_of_a_corpus_page() -> None:
+    pages = [_page(i, f"site{i}.example") for i in range(2)]
+    plain = prepare(pages)
+    half = prepare_extra(pages, 0.5)
+    for a, b in zip(plain, half, strict=True):
+        assert (b.w == a.w * 0.5).all() and (b.y == a.y).all()

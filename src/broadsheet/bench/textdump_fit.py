@@ -19,7 +19,8 @@ lines: when they appear as a whole line of it).
 Knobs (environment): TEXTDUMP_L2 (ridge strength, default 10), TEXTDUMP_PAGE_NORM (weight of
 each page in the fit, default 3), TEXTDUMP_FOLDS (default 5), TEXTDUMP_DEV_WEIGHT (weight of a
 development page against a corpus page, default 3: the development dumps are news pages
-drawn the way the extractor is measured on, the corpus is many kinds of page).
+drawn the way the extractor is measured on, the corpus is many kinds of page),
+TEXTDUMP_EXTRA_WEIGHT (weight of an ``--extra`` page against a corpus page, default 1).
 
 The model is two logistic regressions fitted with numpy (Newton steps, L2): stage 1 over
 the per-line features, stage 2 over each line's stage-1 score and its neighbours' scores
@@ -72,6 +73,7 @@ FOLDS = int(os.environ.get("TEXTDUMP_FOLDS", "5"))
 # instead of 23 (a short story losing to teasers or a sidebar, issue 12's unseen failure).
 ANCHOR_P = 0.2
 DEV_WEIGHT = float(os.environ.get("TEXTDUMP_DEV_WEIGHT", "3"))
+EXTRA_WEIGHT = float(os.environ.get("TEXTDUMP_EXTRA_WEIGHT", "1"))
 
 
 # ----------------------------------------------------------------------------- metric
@@ -211,6 +213,14 @@ def prepare(pages: list[Page]) -> list[Doc]:
         if page.source == "dev":  # pages of the kind the extractor is measured on
             w = w * DEV_WEIGHT
         docs.append(Doc(page, lines, np.array(line_features(lines)), y, w, GoldScorer(page.gold)))
+    return docs
+
+
+def prepare_extra(pages: list[Page], weight: float = EXTRA_WEIGHT) -> list[Doc]:
+    """:func:`prepare` for ``--extra`` pages: each weighs ``weight`` times a corpus page."""
+    docs = prepare(pages)
+    for doc in docs:
+        doc.w = doc.w * weight
     return docs
 
 
@@ -436,13 +446,13 @@ def main(argv: list[str]) -> None:
         sys.exit(f"no dev data at {DEV} and no --corpus")
     keys = {p.key for p in pages}
     extra_pages = [p for folder in extras for p in load_dir(folder) if p.key not in keys]
+    extra = prepare_extra(extra_pages)
     if cmd == "cv":
         docs = prepare(pages)
-        _by_source(docs, cross_validate(docs, extra=prepare(extra_pages)))
+        _by_source(docs, cross_validate(docs, extra=extra))
         return
-    pages += extra_pages
     if cmd == "fit":
-        docs = prepare(pages)
+        docs = prepare(pages) + extra
         model = fit(docs)
         write_weights(model)
         print(
@@ -459,10 +469,10 @@ def main(argv: list[str]) -> None:
         )
         _by_source(docs, score_docs(docs, model))
     elif cmd == "eval":
-        docs = prepare(pages)
+        docs = prepare(pages) + extra
         _by_source(docs, evaluate([d.page for d in docs]))
     elif cmd == "speed":
-        speed([p for p in pages if p.source == "dev"] or pages)
+        speed([p for p in pages if p.source == "dev"] or pages + extra_pages)
     else:
         sys.exit(__doc__)
 
