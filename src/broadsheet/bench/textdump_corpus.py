@@ -24,7 +24,16 @@ Output (``OUT``): ``text/<id>.txt`` and ``ground-truth.json`` (``{id: {articleBo
 site, source}}``), the layout of ``textdump-dev``. ``site`` (host name without ``www.``)
 groups pages for leave-sites-out validation.
 
+``more`` adds the test pages of three more extractors (:func:`build_more`): postlight's
+parser (``fixtures/<host>.html``, source ``pl``), newspaper (``tests/data/html``, ``np``) and
+goose3 (``tests/data/content``, ``g3``), rendered, labelled and filtered the same way; with
+``--base CORPUS`` the pages already in that corpus (same bytes, address or labelled text)
+are left out and the corpus is copied in, so ``OUT`` holds the old and the new pages. Sites
+of these pages are registered domains (``uk.reuters.com`` -> ``reuters.com``).
+
 usage: python -m broadsheet.bench.textdump_corpus TRAFILATURA_GIT HTMLDATE_GIT OUT
+       python -m broadsheet.bench.textdump_corpus more [--postlight GIT] [--newspaper GIT]
+           [--goose3 GIT] [--base CORPUS] OUT
 """
 
 from __future__ import annotations
@@ -45,7 +54,7 @@ from broadsheet.errors import BroadsheetError
 from broadsheet.extract.encoding import decode_html
 from broadsheet.extract.html import extract_html
 
-__all__ = ["build", "render_text"]
+__all__ = ["base_site", "build", "build_more", "render_text"]
 
 _HELD_OUT_ID = re.compile(r"[6-9a-f][0-9a-f]{31}(?:[0-9a-f]{32})?\.html?")
 _SKIP = frozenset(
@@ -236,8 +245,14 @@ def build(trafilatura: Path, htmldate: Path, out: Path) -> dict[str, dict[str, s
         for path in _files(htmldate, folder):
             add(htmldate, path, urls.get(path.rsplit("/", 1)[-1]), "hd", {})
 
-    (out / "text").mkdir(parents=True, exist_ok=True)
-    truth: dict[str, dict[str, str]] = {}
+    return _write(out, _label(pages))
+
+
+def _label(
+    pages: list[tuple[str, bytes, str | None, str, dict[str, list[str]]]],
+) -> dict[str, tuple[str, dict[str, str]]]:
+    """Render and label each page; keep those whose label passes the checks."""
+    kept: dict[str, tuple[str, dict[str, str]]] = {}
     for pid, body, url, site, snip in pages:
         try:
             article = extract_html(body, url=url).body
@@ -256,20 +271,196 @@ def build(trafilatura: Path, htmldate: Path, out: Path) -> dict[str, dict[str, s
             continue
         if any(_norm(s) and _norm(s) in norm for s in snip.get("without", [])):
             continue
+        kept[pid] = (
+            dump,
+            {"articleBody": article, "url": url or "", "site": site, "source": pid[:2]},
+        )
+    return kept
+
+
+def _write(out: Path, pages: dict[str, tuple[str, dict[str, str]]]) -> dict[str, dict[str, str]]:
+    (out / "text").mkdir(parents=True, exist_ok=True)
+    truth: dict[str, dict[str, str]] = {}
+    for pid, (dump, item) in pages.items():
         (out / "text" / f"{pid}.txt").write_text(dump, encoding="utf-8")
-        truth[pid] = {"articleBody": article, "url": url or "", "site": site, "source": pid[:2]}
+        truth[pid] = item
     (out / "ground-truth.json").write_text(
         json.dumps(truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return truth
 
 
+# hosts under which unrelated sites live: a site there is its own host name
+_HOSTING = re.compile(
+    r"(?:^|\.)(?:blogspot\.[a-z.]+|wordpress\.com|hypotheses\.org|tumblr\.com|github\.io|"
+    r"substack\.com|typepad\.com|livejournal\.com|over-blog\.com|medium\.com)$"
+)
+_SECOND_LEVEL = frozenset(["co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go"])
+_HEAD_TAG = re.compile(rb"<(?:link|meta)\b[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(rb"""([a-z:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_PLACEHOLDER_HOSTS = frozenset(["example.com", "exemple.com", "localhost"])
+
+
+def base_site(host: str) -> str:
+    """The site a host belongs to: its registered domain ("uk.reuters.com" -> "reuters.com",
+    "news.bbc.co.uk" -> "bbc.co.uk"), or the whole host on shared blog hosts."""
+    host = host.lower().removeprefix("www.")
+    if _HOSTING.search(host) or re.fullmatch(r"[\d.]+", host):
+        return host
+    parts = host.split(".")
+    keep = 3 if len(parts) >= 3 and parts[-2] in _SECOND_LEVEL and len(parts[-1]) == 2 else 2
+    return ".".join(parts[-keep:])
+
+
+def _url_in_page(body: bytes) -> str | None:
+    """The page's canonical or og:url address, when it gives one."""
+    for tag in _HEAD_TAG.findall(body[:300_000]):
+        attrs = {
+            m.group(1).lower(): (m.group(2) or m.group(3) or m.group(4) or b"").strip()
+            for m in _ATTR.finditer(tag)
+        }
+        if attrs.get(b"rel", b"").lower() == b"canonical":
+            url = attrs.get(b"href", b"")
+        elif attrs.get(b"property", b"").lower() == b"og:url":
+            url = attrs.get(b"content", b"")
+        else:
+            continue
+        text = url.decode("utf-8", "replace")
+        host = (urlsplit(text).hostname or "").removeprefix("www.")
+        if text.startswith(("http://", "https://")) and host not in _PLACEHOLDER_HOSTS:
+            return text
+    return None
+
+
+def _newspaper_urls(repo: Path) -> dict[str, str]:
+    """newspaper's ``tests/data/html/<domain><n>.html`` -> URL, numbered the way its
+    ``test_exhaustive`` numbers the lines of ``fulltext_url_list.txt``."""
+    text = _git(repo, "show", "HEAD:tests/data/fulltext_url_list.txt").decode()
+    counts: dict[str, int] = {}
+    out = {}
+    for url in (line.strip() for line in text.splitlines()):
+        if not url:
+            continue
+        host = (urlsplit(url).hostname or "").lower()
+        parts = host.split(".")
+        tail = ".".join(parts[-2:])
+        domain = ".".join(parts[-3:] if tail in ("co.uk", "com.au", "au.com") else parts[-2:])
+        counts[domain] = counts.get(domain, 0) + 1
+        out[f"{domain}{counts[domain]}.html"] = url
+    return out
+
+
+def _goose3_url(repo: Path, path: str) -> str | None:
+    try:
+        meta = json.loads(_git(repo, "show", f"HEAD:{path.rsplit('.', 1)[0]}.json"))
+    except (subprocess.CalledProcessError, ValueError):
+        return None
+    url = meta.get("url") or (meta.get("expected") or {}).get("final_url")
+    return url if isinstance(url, str) else None
+
+
+def _known(corpus: Path) -> tuple[set[str], set[str], set[str]]:
+    """What a corpus already holds: page digests (the ids' 12 hex digits), addresses and
+    labelled texts, to leave its pages out of a new one."""
+    truth = json.loads((corpus / "ground-truth.json").read_text(encoding="utf-8"))
+    digests = {key.split("_", 1)[-1] for key in truth}
+    urls = {_url_key(v.get("url") or "") for v in truth.values()} - {""}
+    texts = {hashlib.sha1(_norm(v["articleBody"]).encode()).hexdigest() for v in truth.values()}
+    return digests, urls, texts
+
+
+def _url_key(url: str) -> str:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}" if host else ""
+
+
+def build_more(
+    out: Path,
+    *,
+    postlight: Path | None = None,
+    newspaper: Path | None = None,
+    goose3: Path | None = None,
+    base: Path | None = None,
+) -> dict[str, dict[str, str]]:
+    """More pages, from the test pages of postlight's parser (``fixtures/<host>.html``),
+    newspaper (``tests/data/html``, URLs from ``tests/data/fulltext_url_list.txt``) and
+    goose3 (``tests/data/content``, URLs from the ``.json`` beside each page), rendered and
+    labelled as :func:`build` does. Pages of ``base`` (a corpus already built) are left out
+    (same bytes, same address or the same labelled text) and, with it, copied into ``out``
+    so that ``out`` holds the old and the new pages. Sites are registered domains
+    (:func:`base_site`): two pages of one news group's hosts fall in one fold."""
+    digests, urls, texts = _known(base) if base else (set(), set(), set())
+    seen: set[str] = set()
+    pages: list[tuple[str, bytes, str | None, str, dict[str, list[str]]]] = []
+
+    def add(repo: Path, path: str, url: str | None, src: str, host: str | None = None) -> None:
+        name = path.rsplit("/", 1)[-1]
+        if _HELD_OUT_ID.fullmatch(name):
+            return
+        body = _git(repo, "show", f"HEAD:{path}")
+        if body[:2] == b"\x1f\x8b":
+            body = gzip.decompress(body)
+        digest = hashlib.sha1(body).hexdigest()
+        if digest in seen or digest[:12] in digests or len(body) < 2000:
+            return
+        seen.add(digest)
+        if not url or (urlsplit(url).hostname or "").removeprefix("www.") in _PLACEHOLDER_HOSTS:
+            url = _url_in_page(body) or (f"https://{host}/" if host else None)
+        if url and _url_key(url) in urls:
+            return
+        site = base_site(urlsplit(url).hostname or "") if url else ""
+        pages.append((f"{src}_{digest[:12]}", body, url, site or f"{src}-{name}", {}))
+
+    if postlight is not None:
+        for path in _files(postlight, "fixtures"):
+            if path.endswith(".html"):
+                host = path.rsplit("/", 1)[-1].removesuffix(".html")
+                add(postlight, path, None, "pl", host if "." in host else None)
+    if newspaper is not None:
+        np_urls = _newspaper_urls(newspaper)
+        for path in _files(newspaper, "tests/data/html"):
+            add(newspaper, path, np_urls.get(path.rsplit("/", 1)[-1]), "np")
+    if goose3 is not None:
+        for path in _files(goose3, "tests/data/content"):
+            if path.endswith(".html"):
+                add(goose3, path, _goose3_url(goose3, path), "g3")
+
+    kept: dict[str, tuple[str, dict[str, str]]] = {}
+    for pid, (dump, item) in _label(pages).items():
+        digest = hashlib.sha1(_norm(item["articleBody"]).encode()).hexdigest()
+        if digest not in texts:  # the same story again (another copy of a page)
+            texts.add(digest)
+            kept[pid] = (dump, item)
+    if base is not None:
+        old = json.loads((base / "ground-truth.json").read_text(encoding="utf-8"))
+        for pid, item in old.items():
+            dump = (base / "text" / f"{pid}.txt").read_text(encoding="utf-8")
+            kept.setdefault(pid, (dump, item))
+    return _write(out, kept)
+
+
 def main(argv: list[str]) -> None:
-    if len(argv) != 4:
+    if len(argv) >= 3 and argv[1] == "more":
+        opts: dict[str, Path] = {}
+        args = argv[2:]
+        while len(args) > 1 and args[0] in ("--postlight", "--newspaper", "--goose3", "--base"):
+            opts[args[0][2:]] = Path(args[1])
+            args = args[2:]
+        if len(args) != 1 or not opts.keys() - {"base"}:
+            sys.exit(__doc__)
+        out = args[0]
+        truth = build_more(Path(out), **opts)
+    elif len(argv) == 4:
+        out = argv[3]
+        truth = build(Path(argv[1]), Path(argv[2]), Path(out))
+    else:
         sys.exit(__doc__)
-    truth = build(Path(argv[1]), Path(argv[2]), Path(argv[3]))
     sites = {v["site"] for v in truth.values()}
-    print(f"{len(truth)} pages from {len(sites)} sites -> {argv[3]}")
+    by_source: dict[str, int] = {}
+    for v in truth.values():
+        by_source[v["source"]] = by_source.get(v["source"], 0) + 1
+    print(f"{len(truth)} pages from {len(sites)} sites {by_source} -> {out}")
 
 
 if __name__ == "__main__":

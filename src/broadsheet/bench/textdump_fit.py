@@ -1,11 +1,14 @@
 """Fit, validate and time the text-dump line classifier (development tool, not run time).
 
-usage (``python -m broadsheet.bench.textdump_fit CMD [--corpus DIR ...]``):
+usage (``python -m broadsheet.bench.textdump_fit CMD [--corpus DIR ...] [--extra DIR ...]``):
     fit    fit on the development dumps and every corpus, write the weights, report
     cv     leave-sites-out check: K folds by site (hash of the host name), each fold scored
            by a model fitted on the others; reports F1 per source
     eval   score the committed weights on every set
     speed  pages/s over the 65 development dumps (3 rounds, median; wall and CPU time)
+    --extra DIR: pages fitted on but never scored (those whose key a --corpus already has
+           are left out): ``cv`` adds them to each fold's fit except those of the fold's
+           test sites (by registered domain); the other commands treat them as a corpus
 
 Data: ``$BROADSHEET_SHARED/data/textdump-dev`` (65 dumps with gold text; default
 ``/work/shared``) plus any ``--corpus DIR`` made by :mod:`broadsheet.bench.textdump_corpus`
@@ -16,7 +19,8 @@ lines: when they appear as a whole line of it).
 Knobs (environment): TEXTDUMP_L2 (ridge strength, default 10), TEXTDUMP_PAGE_NORM (weight of
 each page in the fit, default 3), TEXTDUMP_FOLDS (default 5), TEXTDUMP_DEV_WEIGHT (weight of a
 development page against a corpus page, default 3: the development dumps are news pages
-drawn the way the extractor is measured on, the corpus is many kinds of page).
+drawn the way the extractor is measured on, the corpus is many kinds of page),
+TEXTDUMP_EXTRA_WEIGHT (weight of an ``--extra`` page against a corpus page, default 1).
 
 The model is two logistic regressions fitted with numpy (Newton steps, L2): stage 1 over
 the per-line features, stage 2 over each line's stage-1 score and its neighbours' scores
@@ -40,6 +44,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from broadsheet.bench.textdump_corpus import base_site
 from broadsheet.errors import ExtractionError
 from broadsheet.extract.textdump import (
     TextdumpModel,
@@ -68,6 +73,7 @@ FOLDS = int(os.environ.get("TEXTDUMP_FOLDS", "5"))
 # instead of 23 (a short story losing to teasers or a sidebar, issue 12's unseen failure).
 ANCHOR_P = 0.2
 DEV_WEIGHT = float(os.environ.get("TEXTDUMP_DEV_WEIGHT", "3"))
+EXTRA_WEIGHT = float(os.environ.get("TEXTDUMP_EXTRA_WEIGHT", "1"))
 
 
 # ----------------------------------------------------------------------------- metric
@@ -210,6 +216,14 @@ def prepare(pages: list[Page]) -> list[Doc]:
     return docs
 
 
+def prepare_extra(pages: list[Page], weight: float = EXTRA_WEIGHT) -> list[Doc]:
+    """:func:`prepare` for ``--extra`` pages: each weighs ``weight`` times a corpus page."""
+    docs = prepare(pages)
+    for doc in docs:
+        doc.w = doc.w * weight
+    return docs
+
+
 def fold_of(site: str, k: int = FOLDS) -> int:
     """A site's fold: every page of one site lands in the same fold."""
     return int(hashlib.sha1(site.encode()).hexdigest(), 16) % k
@@ -344,16 +358,27 @@ def _by_source(docs: list[Doc], pairs: list[tuple[float, float]]) -> None:
         )
 
 
-def cross_validate(docs: list[Doc], k: int = FOLDS) -> list[tuple[float, float]]:
-    """Leave-sites-out: each fold's pages scored by a model fitted on the other folds."""
+def cross_validate(
+    docs: list[Doc], k: int = FOLDS, extra: list[Doc] | None = None
+) -> list[tuple[float, float]]:
+    """Leave-sites-out: each fold's pages scored by a model fitted on the other folds.
+
+    ``extra`` pages are never scored; each fold fits on them too, except those whose site
+    (registered domain, :func:`base_site`) is one of the fold's test sites'."""
     pairs: list[tuple[float, float]] = [(0.0, 0.0)] * len(docs)
     for fold in range(k):
         test = [i for i, d in enumerate(docs) if fold_of(d.page.site, k) == fold]
         train = [d for d in docs if fold_of(d.page.site, k) != fold]
-        model = fit(train)
+        held = {base_site(docs[i].page.site) for i in test}
+        added = [d for d in extra or [] if base_site(d.page.site) not in held]
+        model = fit(train + added)
         for i, pr in zip(test, score_docs([docs[i] for i in test], model), strict=True):
             pairs[i] = pr
-        print(f"fold {fold}: {len(test)} pages held out", file=sys.stderr)
+        print(
+            f"fold {fold}: {len(test)} pages held out, {len(added)} of {len(extra or [])}"
+            " extra pages fitted on",
+            file=sys.stderr,
+        )
     return pairs
 
 
@@ -409,17 +434,25 @@ def speed(pages: list[Page], rounds: int = 3) -> None:
 def main(argv: list[str]) -> None:
     args = argv[1:]
     cmd = args.pop(0) if args else "eval"
-    corpora = []
+    corpora: list[Path] = []
+    extras: list[Path] = []
     while args:
         flag = args.pop(0)
-        if flag != "--corpus" or not args:
+        if flag not in ("--corpus", "--extra") or not args:
             sys.exit(__doc__)
-        corpora.append(Path(args.pop(0)))
+        (corpora if flag == "--corpus" else extras).append(Path(args.pop(0)))
     pages = load(corpora)
     if not pages:
         sys.exit(f"no dev data at {DEV} and no --corpus")
-    if cmd == "fit":
+    keys = {p.key for p in pages}
+    extra_pages = [p for folder in extras for p in load_dir(folder) if p.key not in keys]
+    extra = prepare_extra(extra_pages)
+    if cmd == "cv":
         docs = prepare(pages)
+        _by_source(docs, cross_validate(docs, extra=extra))
+        return
+    if cmd == "fit":
+        docs = prepare(pages) + extra
         model = fit(docs)
         write_weights(model)
         print(
@@ -435,14 +468,11 @@ def main(argv: list[str]) -> None:
             L2,
         )
         _by_source(docs, score_docs(docs, model))
-    elif cmd == "cv":
-        docs = prepare(pages)
-        _by_source(docs, cross_validate(docs))
     elif cmd == "eval":
-        docs = prepare(pages)
+        docs = prepare(pages) + extra
         _by_source(docs, evaluate([d.page for d in docs]))
     elif cmd == "speed":
-        speed([p for p in pages if p.source == "dev"] or pages)
+        speed([p for p in pages if p.source == "dev"] or pages + extra_pages)
     else:
         sys.exit(__doc__)
 
