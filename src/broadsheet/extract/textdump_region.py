@@ -11,13 +11,20 @@ import re
 from collections.abc import Sequence
 
 from broadsheet.extract.textdump_features import Line, consent_words, is_prose
-from broadsheet.extract.textdump_header import ends_statement, is_credit
+from broadsheet.extract.textdump_header import (
+    BYLINE,
+    DATE_RE,
+    ends_statement,
+    is_credit,
+    title_like,
+)
 
 __all__ = [
     "below_anchor",
     "comment_stamp",
     "cut_at_comment_thread",
     "cut_at_end_marker",
+    "cut_at_next_article",
     "drop_doubted_above",
     "drop_repeated",
     "drop_stray_fragments",
@@ -108,10 +115,21 @@ _RELATED_MARKER = re.compile(
 # is filed ("Filed under: ...", "Dieser Beitrag wurde unter ... abgelegt"), its author's
 # other posts, a "like" or a support box, the count of its comments ("6 Comments on <title>")
 META_WORDS = 40
+# a tag list ("Tags: a, b", "Etiquetas:", "In this article: ...") ends a story of at least this
+# many words of prose even when more kept prose follows it (the next story, teasers)
+TAG_STORY = 50
+_TAG_LIST = re.compile(
+    r"^(?:tags?|tagged(?: with)?|getaggt mit|schlagw(?:o|ö)rter|schlagworte|stichwörter|"
+    r"mots[- ]clés|etiquetas|in this article|labels|címkék)\s*:",
+    re.IGNORECASE,
+)
 _META_MARKER = re.compile(
     r"^(?:filed under|posted in|tagged(?: with)?|categor(?:y|ies)|kategorien?|abgelegt unter|"
     r"schlagw(?:o|ö)rter|schlagworte|catégories?|mots[- ]clés|etiquetas|categorías?|"
-    r"categorie|archiviato in|categorias)\s*:|"
+    r"categorie|archiviato in|categorias|in this article|getaggt mit|labels|címkék|stichwörter)"
+    r"\s*:|"
+    # a blog's post footer ("Posted by K A at 12:11 PM")
+    r"^posted by [^.!?]{1,60} at \d{1,2}:\d{2}|"
     r"^(?:this (?:entry|post) was posted|dieser (?:beitrag|artikel|eintrag) wurde|"
     r"der beitrag wurde am|ce (?:billet|article) a été publié|esta entrada fue publicada|"
     r"(?:view|see) all posts by|(?:zeige )?alle beiträge von|voir tous les articles (?:de|par)|"
@@ -127,6 +145,8 @@ _META_MARKER = re.compile(
     r"navegación de entradas|articolo (?:precedente|successivo)|"
     r"(?:pingback|trackback)(?: von| from| de)?\b|"
     r"erstellt am .{0,80}abgelegt unter|"
+    # a bracketed count of the comments below ("{ 38 comments… read them below or add one }")
+    r"[{\[(]\s*\d+\s+(?:comments?|kommentare?|commentaires?|comentarios?)\b|"
     r"(?:\d+|no|one) (?:comments?|responses?|repl(?:y|ies)|thoughts?|antworten|kommentare?|"
     r"réponses?|commentaires?|respuestas?|comentarios?|risposte|commenti|respostas?|"
     r"comentários?)(?: (?:on|to|zu|à|a|para|su|sur|em)\b| so far| yet))",
@@ -155,7 +175,8 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
         line = lines[i]
         # the post's filing, its author's other posts, a "like" or support box
         meta = before and line.n <= META_WORDS and _META_MARKER.match(line.text)
-        if meta and below[i + 1] < before:
+        tags = before >= TAG_STORY and line.n <= META_WORDS and _TAG_LIST.match(line.text)
+        if (meta and below[i + 1] < before) or tags:
             return [k for k in kept if k < i]
         if line.prose:
             before += line.n
@@ -174,7 +195,63 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
                 return [k for k in kept if k < i]
             if not comments and teaser_list(lines, [k for k in kept if k > i]):
                 return [k for k in kept if k < i]
-    return cut_at_comment_thread(kept, lines, first)
+    return cut_at_next_article(cut_at_comment_thread(kept, lines, first), lines, first)
+
+
+# the next article below the story (a "more news" list or an endless-scroll page): its
+# headline, then within NEXT_HEAD_LINES lines its byline with a date ("by CBS 42 Digital Team
+# / Nov 20, 2020"), then its prose; cut only below NEXT_STORY words of this story's prose
+NEXT_STORY = 150
+NEXT_HEAD_LINES = 2
+
+
+def next_article_byline(line: Line) -> bool:
+    """A byline with a date in one short line: "By Jane Roe / Nov 20, 2020"."""
+    return (
+        line.n <= 14
+        and not line.prose
+        and bool(BYLINE.match(line.text))
+        and bool(DATE_RE.search(line.text))
+    )
+
+
+def _next_headline(line: Line) -> bool:
+    return title_like(line) or (4 <= line.n <= 30 and not ends_statement(line.text))
+
+
+def cut_at_next_article(kept: Sequence[int], lines: Sequence[Line], first: int) -> list[int]:
+    """End the story at the headline of the next article set below it: a title-like line,
+    within ``NEXT_HEAD_LINES`` lines above a byline with a date, with kept prose right below
+    that byline, and ``NEXT_STORY`` words of this story's prose above the headline."""
+    if not kept:
+        return []
+    kept = list(kept)
+    kept_set = set(kept)
+    before = 0
+    k = 0
+    for j in range(first, kept[-1] + 1):
+        while k < len(kept) and kept[k] < j:
+            if lines[kept[k]].prose:
+                before += lines[kept[k]].n
+            k += 1
+        if before < NEXT_STORY or not next_article_byline(lines[j]):
+            continue
+        head = next(
+            (
+                h
+                for h in range(j - 1, max(first, j - NEXT_HEAD_LINES - 1), -1)
+                if _next_headline(lines[h])
+            ),
+            -1,
+        )
+        if head < 0:
+            continue
+        if not any(x in kept_set and lines[x].prose for x in range(j + 1, min(len(lines), j + 4))):
+            continue
+        prose_above = sum(lines[x].n for x in kept if first <= x < head and lines[x].prose)
+        if prose_above >= NEXT_STORY:
+            return [x for x in kept if x < head]
+    return kept
 
 
 # a comment's header: a name with a time or an age ("Leo July 23, 2015 at 3:20 pm", "Am 29.

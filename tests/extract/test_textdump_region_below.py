@@ -1,0 +1,62 @@
+"""Furniture below a text dump's story: a tag list with more teaser prose under it, a blog's
+"Posted by ... at" footer, a bracketed comment count, and the next article's headline and
+dated byline (rules of ``textdump_region``, on lines written for these tests)."""
+
+from __future__ import annotations
+
+from broadsheet.extract.textdump_features import Line, split_lines
+from broadsheet.extract.textdump_region import (
+    cut_at_end_marker,
+    cut_at_next_article,
+    next_article_byline,
+)
+
+from .test_textdump_region import PARA, PARA2
+
+TEASERS = [
+    "The council will meet again next month to decide whether the old ferry landing should "
+    "be turned into a park, a car park or a small harbour for rowing boats and canoes.",
+    "A second plan for the riverside walk was shown to residents on Tuesday evening, with "
+    "benches, lamps and a playground at the end nearest to the school and the library.",
+    "Traders on the market square say the roadworks have kept shoppers away since spring, "
+    "and they have asked the council for a rebate on their stall fees for the whole summer.",
+]
+
+
+def _lines(*rows: str) -> list[Line]:
+    return split_lines("\n\n".join(rows))
+
+
+def test_a_tag_list_ends_the_story_even_with_more_teaser_prose_below() -> None:
+    for tags in ("Tags: bridge, council, river", "Etiquetas:", "In this article: Bridge, Council"):
+        lines = _lines(PARA, PARA2, tags, *TEASERS)
+        kept = list(range(len(lines)))
+        assert cut_at_end_marker(kept, lines, 0) == [0, 1], tags
+    # a tag list above a short piece of prose (a teaser page's first item) does not cut
+    lines = _lines("Short note on the bridge opening today.", "Tags: bridge", *TEASERS)
+    kept = list(range(len(lines)))
+    assert cut_at_end_marker(kept, lines, 0) == kept
+
+
+def test_a_blog_footer_and_a_bracketed_comment_count_end_the_story() -> None:
+    for footer in ("Posted by K A at 12:11 PM", "{ 38 comments… read them below or add one }"):
+        lines = _lines(PARA, PARA2, footer, TEASERS[0])
+        kept = list(range(len(lines)))
+        assert cut_at_end_marker(kept, lines, 0) == [0, 1], footer
+
+
+def test_the_next_articles_headline_and_dated_byline_end_the_story() -> None:
+    assert next_article_byline(_lines("by Jane Roe and John Doe / Nov 20, 2020")[0])
+    assert not next_article_byline(_lines("By Jane Roe, Staff Writer")[0])
+    head = "Drivers urged to slow down on the new bridge this weekend"
+    story = [PARA, PARA2] * 3  # 150 words and more
+    lines = _lines(*story, head, "by Jane Roe / Nov 20, 2020", *TEASERS)
+    kept = list(range(len(lines)))
+    assert cut_at_next_article(kept, lines, 0) == list(range(6))
+    # the same lines with too little story above are left alone
+    lines = _lines("The bridge opened today.", head, "by Jane Roe / Nov 20, 2020", *TEASERS)
+    kept = list(range(len(lines)))
+    assert cut_at_next_article(kept, lines, 0) == kept
+    # a byline ending the dump is read without error
+    lines = _lines(*story, head, "by Jane Roe / Nov 20, 2020")
+    assert cut_at_next_article(list(range(len(lines))), lines, 0) == list(range(len(lines)))
