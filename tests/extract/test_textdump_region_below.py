@@ -8,6 +8,7 @@ from broadsheet.extract.textdump_features import Line, split_lines
 from broadsheet.extract.textdump_region import (
     cut_at_end_marker,
     cut_at_next_article,
+    drop_doubted_below,
     next_article_byline,
 )
 
@@ -60,3 +61,20 @@ def test_the_next_articles_headline_and_dated_byline_end_the_story() -> None:
     # a byline ending the dump is read without error
     lines = _lines(*story, head, "by Jane Roe / Nov 20, 2020")
     assert cut_at_next_article(list(range(len(lines))), lines, 0) == list(range(len(lines)))
+
+
+def test_doubted_lines_below_an_end_marker_go_when_the_story_above_is_sure() -> None:
+    lines = _lines(PARA, PARA2, "Related stories", *TEASERS)
+    kept = [0, 1, 3, 4, 5]
+    sure, doubted = [0.9, 0.95, 0.1], [0.45, 0.4, 0.42]
+    probs = [*sure, *doubted]
+    assert drop_doubted_below(kept, lines, probs) == [0, 1]
+    # what the model is sure of below the marker (the story read on past a box) stays
+    probs = [*sure, 0.9, 0.85, 0.92]
+    assert drop_doubted_below(kept, lines, probs) == kept
+    # a story the model doubts too keeps its tail (no sure story above to weigh it against)
+    probs = [0.6, 0.7, 0.1, *doubted]
+    assert drop_doubted_below(kept, lines, probs) == kept
+    # no marker between: the doubted lines are left to the other rules
+    lines = _lines(PARA, PARA2, "The bridge in numbers", *TEASERS)
+    assert drop_doubted_below(kept, lines, [*sure, *doubted]) == kept

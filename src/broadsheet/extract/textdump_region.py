@@ -26,8 +26,10 @@ __all__ = [
     "cut_at_end_marker",
     "cut_at_next_article",
     "drop_doubted_above",
+    "drop_doubted_below",
     "drop_repeated",
     "drop_stray_fragments",
+    "end_marker",
     "extend_story",
     "fill_holes",
     "furniture",
@@ -64,6 +66,11 @@ ABOVE_P = 0.5
 STORY_P = 0.8
 ABOVE_RUN = 3
 ABOVE_RUN_P = 0.6
+# kept lines below an end marker go when their words score under BELOW_P on average and
+# this many prose words above it score STORY_P or more
+BELOW_P = 0.5
+BELOW_STORY = 50
+BELOW_SURE = 0.8
 
 _COMMENTS_MARKER = re.compile(
     r"^(?:\[?\s*(?:\d+\s*)?(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
@@ -644,6 +651,46 @@ def drop_doubted_above(
     return down
 
 
+def end_marker(line: Line) -> bool:
+    """A "Related", "Comments", filing or tag line: where the furniture below a story starts."""
+    text = line.text
+    if line.n <= 5 and (_RELATED_MARKER.match(text) or _COMMENTS_MARKER.match(text)):
+        return True
+    return line.n <= META_WORDS and bool(_META_MARKER.match(text) or _TAG_LIST.match(text))
+
+
+def drop_doubted_below(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float]
+) -> list[int]:
+    """Drop the kept lines below an end marker when the model doubts them and is sure of
+    the story above it.
+
+    Teasers with summaries, the next story's opening, an author's bio or a sign-up text
+    under a "Related", "Comments", filing or tag line score over the threshold, but lower
+    than a story's paragraphs: when their words score under ``ABOVE_P`` on average and the
+    ``BELOW_STORY`` or more prose words above the marker score ``STORY_P`` or more, the
+    lines below the first such marker go. A box set into the story (the story's paragraphs
+    read on below it, scoring high) is left alone.
+    """
+    if not kept:
+        return []
+    kept = list(kept)
+    for m in range(kept[0] + 1, kept[-1]):
+        if not end_marker(lines[m]):
+            continue
+        up = [i for i in kept if i < m]
+        down = [i for i in kept if i > m]
+        up_words = sum(lines[i].n for i in up if lines[i].prose)
+        down_words = sum(lines[i].n for i in down) or 1
+        if up_words < BELOW_STORY:
+            continue
+        if sum(probs[i] * lines[i].n for i in up) < BELOW_SURE * (sum(lines[i].n for i in up) or 1):
+            continue
+        if sum(probs[i] * lines[i].n for i in down) < BELOW_P * down_words:
+            return [i for i in kept if i < m]
+    return kept
+
+
 def drop_stray_fragments(
     kept: Sequence[int],
     lines: Sequence[Line],
@@ -669,7 +716,8 @@ def drop_stray_fragments(
     of all, doubted lines above the headline go (:func:`drop_doubted_above`), and so do
     links to other stories set into this one (:func:`teaser_link`).
     """
-    kept = [i for i in drop_doubted_above(kept, lines, probs, anchor) if not teaser_link(lines[i])]
+    kept = drop_doubted_below(drop_doubted_above(kept, lines, probs, anchor), lines, probs)
+    kept = [i for i in kept if not teaser_link(lines[i])]
     if hole <= 0 or len(kept) < 2:
         return list(kept)
     pieces: list[list[int]] = [[kept[0]]]
