@@ -9,6 +9,7 @@ from broadsheet.extract.textdump_region import (
     cut_at_end_marker,
     cut_at_next_article,
     drop_doubted_below,
+    end_marker,
     next_article_byline,
 )
 
@@ -78,3 +79,20 @@ def test_doubted_lines_below_an_end_marker_go_when_the_story_above_is_sure() -> 
     # no marker between: the doubted lines are left to the other rules
     lines = _lines(PARA, PARA2, "The bridge in numbers", *TEASERS)
     assert drop_doubted_below(kept, lines, [*sure, *doubted]) == kept
+
+
+def test_box_headings_below_a_story_mark_where_doubted_lines_start() -> None:
+    heads = [
+        "Aktuelle Artikel aus Region",
+        "Últimas noticias",
+        "Themen: Brücke, Rat",
+        "Most Popular",
+    ]
+    for head in heads:
+        lines = _lines(PARA, PARA2, head, *TEASERS)
+        assert end_marker(lines[2]), head
+        probs = [0.9, 0.95, 0.1, 0.45, 0.4, 0.42]
+        assert drop_doubted_below([0, 1, 3, 4, 5], lines, probs) == [0, 1], head
+    # a "read also" line is too often a box set into the story; prose is never a heading
+    others = ["Lesen Sie auch", "More news of the bridge came on Friday, when the mayor spoke."]
+    assert not any(end_marker(line) for line in _lines(*others))

@@ -651,10 +651,25 @@ def drop_doubted_above(
     return down
 
 
+# headings of the boxes below a story that are too often set into one to end it by
+# themselves ("Mehr zu diesem Thema", "Lesen Sie auch", "Most Popular", "Themen: ..."): they
+# mark where the furniture starts for :func:`drop_doubted_below`, which weighs the scores
+_BELOW_HEAD = re.compile(
+    r"^(?:themen\s*:|weitere inhalte|"
+    r"(?:vorherige|nächste|interessante|aktuelle|beliebte|weitere|neueste|die meistgelesenen) "
+    r"(?:artikel|beiträge|nachrichten)\b|"
+    r"últimas noticias|más leídas|read more|more (?:news|stories|articles|from)\b|"
+    r"most popular|good deals|latest news|keep reading)",
+    re.IGNORECASE,
+)
+
+
 def end_marker(line: Line) -> bool:
     """A "Related", "Comments", filing or tag line: where the furniture below a story starts."""
     text = line.text
     if line.n <= 5 and (_RELATED_MARKER.match(text) or _COMMENTS_MARKER.match(text)):
+        return True
+    if line.n <= 8 and not line.prose and _BELOW_HEAD.match(text):
         return True
     return line.n <= META_WORDS and bool(_META_MARKER.match(text) or _TAG_LIST.match(text))
 
