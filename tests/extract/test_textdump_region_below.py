@@ -9,7 +9,10 @@ from broadsheet.extract.textdump_region import (
     cut_at_end_marker,
     cut_at_next_article,
     drop_doubted_below,
+    drop_stray_fragments,
     end_marker,
+    fill_holes,
+    inline_boxes,
     next_article_byline,
 )
 
@@ -96,3 +99,18 @@ def test_box_headings_below_a_story_mark_where_doubted_lines_start() -> None:
     # a "read also" line is too often a box set into the story; prose is never a heading
     others = ["Lesen Sie auch", "More news of the bridge came on Friday, when the mayor spoke."]
     assert not any(end_marker(line) for line in _lines(*others))
+
+
+def test_a_read_also_box_set_into_the_story_is_taken_out_and_not_filled_back() -> None:
+    box = ["Lesen Sie auch:", "Council Backs Second Bridge Plan After Long Debate", "Verkehr"]
+    box += ["Residents Vote On New Riverside Park Next Month"]
+    lines = _lines(PARA, *box, PARA2)
+    assert inline_boxes(lines) == {1, 2, 3, 4}
+    kept = list(range(len(lines)))
+    probs = [0.9] * len(lines)
+    assert drop_stray_fragments(kept, lines, probs, 0.5, 3) == [0, 5]
+    assert fill_holes([0, 5], lines, probs, 8, 0.1) == [0, 5]
+    # a heading with the story's prose right under it, or with nothing after the titles,
+    # is not a box set into the story
+    assert inline_boxes(_lines(PARA, "Lesen Sie auch:", PARA2)) == set()
+    assert inline_boxes(_lines(PARA, *box)) == set()

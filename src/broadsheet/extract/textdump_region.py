@@ -33,6 +33,7 @@ __all__ = [
     "extend_story",
     "fill_holes",
     "furniture",
+    "inline_boxes",
     "main_cluster",
     "server_notice",
     "teaser_link",
@@ -467,6 +468,46 @@ def teaser_link(line: Line) -> bool:
     return line.n <= TEASER_LINK_WORDS and bool(_TEASER_LINK.match(line.text))
 
 
+# a "read also" box set into a story: its heading, then at most BOX_TITLES teaser titles
+# (with short labels and dates between), then the story's prose again
+BOX_TITLES = 4
+_BOX_HEAD = re.compile(
+    r"^(?:lesen sie (?:auch|mehr)|lies auch|das könnte sie (?:auch )?interessieren|"
+    r"weitere beiträge zu diesem artikel|mehr zum thema|lire aussi|à lire aussi|"
+    r"(?:nos lecteurs ont|ils ont) lu aussi|voir aussi|esto te puede interesar|lee también|"
+    r"te puede interesar|leia também|veja também|leggi anche|read also|also read|see also|"
+    r"related|you may like|don'?t miss|up next)\s*[:.…]*$",
+    re.IGNORECASE,
+)
+
+
+def inline_boxes(lines: Sequence[Line]) -> set[int]:
+    """The lines of "read also" boxes set into the story: a heading ("Lesen Sie auch:",
+    "Esto te puede interesar"), one to ``BOX_TITLES`` teaser titles under it (short labels
+    and dates between them), and a prose line right after, where the story reads on."""
+    out: set[int] = set()
+    n = len(lines)
+    for h in range(n):
+        head = lines[h]
+        if head.n == 0 or head.n > 6 or head.prose or not _BOX_HEAD.match(head.text):
+            continue
+        titles = 0
+        j = h + 1
+        end = min(n, h + 3 * BOX_TITLES + 2)  # labels and dates between, but not without end
+        while j < end and titles <= BOX_TITLES:
+            line = lines[j]
+            if line.n == 0 or (line.n <= 3 and not line.prose):
+                j += 1
+                continue
+            if not teaser_title(line):
+                break
+            titles += 1
+            j += 1
+        if 1 <= titles <= BOX_TITLES and j < n and lines[j].prose:
+            out.update(range(h, j))
+    return out
+
+
 def server_notice(line: Line) -> bool:
     """A PHP warning or notice printed into the page: the server's, not the story's."""
     return bool(_SERVER_NOTICE.match(line.text))
@@ -547,6 +588,7 @@ def fill_holes(
     if gap <= 0 or len(kept) < 2:
         return list(kept)
     out = [kept[0]]
+    boxes = inline_boxes(lines)
     for a, b in itertools.pairwise(kept):
         if 1 < b - a <= gap + 1:
             out.extend(
@@ -557,6 +599,7 @@ def fill_holes(
                 and not (lines[i].boiler and lines[i].n <= 12)
                 and not furniture(lines[i])
                 and not is_credit(lines[i])
+                and i not in boxes
             )
         out.append(b)
     return out
@@ -732,7 +775,8 @@ def drop_stray_fragments(
     links to other stories set into this one (:func:`teaser_link`).
     """
     kept = drop_doubted_below(drop_doubted_above(kept, lines, probs, anchor), lines, probs)
-    kept = [i for i in kept if not teaser_link(lines[i])]
+    boxes = inline_boxes(lines)
+    kept = [i for i in kept if not teaser_link(lines[i]) and i not in boxes]
     if hole <= 0 or len(kept) < 2:
         return list(kept)
     pieces: list[list[int]] = [[kept[0]]]
