@@ -14,6 +14,7 @@ from broadsheet.extract.textdump_region import (
     fill_holes,
     inline_boxes,
     next_article_byline,
+    promo_line,
 )
 
 from .test_textdump_region import PARA, PARA2
@@ -114,3 +115,23 @@ def test_a_read_also_box_set_into_the_story_is_taken_out_and_not_filled_back() -
     # is not a box set into the story
     assert inline_boxes(_lines(PARA, "Lesen Sie auch:", PARA2)) == set()
     assert inline_boxes(_lines(PARA, *box)) == set()
+
+
+def test_a_pitch_for_the_newsletter_or_app_inside_the_story_is_dropped() -> None:
+    pitches = [
+        "CLICK HERE TO GET THE BRIDGE NEWS APP",
+        "Sign up for our newsletters to get the day's top stories from the river towns.",
+        "Get the Daily Edition by email and never miss our top stories Free Sign Up",
+        "Abonnieren Sie unser Daily Briefing: was in der Region wichtig ist.",
+    ]
+    for pitch in pitches:
+        lines = _lines(PARA, pitch, PARA2)
+        assert promo_line(lines[1]), pitch
+        assert drop_stray_fragments([0, 1, 2], lines, [0.9, 0.8, 0.9], 0.5, 3) == [0, 2]
+        assert fill_holes([0, 2], lines, [0.9, 0.8, 0.9], 8, 0.1) == [0, 2]
+    # a story that speaks of newsletters or apps is not a pitch
+    story = [
+        "The council said it would sign up for the free national flood alerts next year.",
+        "Residents can download the app from the council's website, a spokesman said.",
+    ]
+    assert not any(promo_line(line) for line in _lines(*story))

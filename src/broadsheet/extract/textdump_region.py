@@ -35,6 +35,7 @@ __all__ = [
     "furniture",
     "inline_boxes",
     "main_cluster",
+    "promo_line",
     "server_notice",
     "teaser_link",
     "teaser_list",
@@ -463,6 +464,27 @@ _TEASER_LINK = re.compile(
 TEASER_LINK_WORDS = 25
 
 
+# a pitch set into the story, of up to PROMO_WORDS words: "CLICK HERE TO GET THE FOX NEWS
+# APP", "Sign up for our newsletters to get today's top stories", "Get the Daily Edition by
+# email and never miss our top stories", "Abonnieren Sie unser Daily Briefing"
+PROMO_WORDS = 40
+_PROMO = re.compile(
+    r"^click here to (?:get|download)\b|"
+    r"\b(?:sign up|subscribe|register) (?:for|to) (?:our|the free|free|the daily)\b"
+    r"[^.!?]{0,60}\b(?:newsletters?|briefings?)\b|"
+    r"\bdownload (?:the|our) app to\b|\bby email and never miss\b|"
+    r"\bnever miss (?:the latest|our|a story|another)\b[^.!?]{0,60}\b(?:sign up|newsletters?)\b|"
+    r"\babonnieren sie (?:unser(?:e|en)?|jetzt)\b|"
+    r"\bmelden sie sich (?:jetzt )?für unseren? newsletter\b",
+    re.IGNORECASE,
+)
+
+
+def promo_line(line: Line) -> bool:
+    """A pitch for the site's newsletter or app set into the story."""
+    return line.n <= PROMO_WORDS and bool(_PROMO.search(line.text))
+
+
 def teaser_link(line: Line) -> bool:
     """A link to another story set into this one ("READ MORE: <title>")."""
     return line.n <= TEASER_LINK_WORDS and bool(_TEASER_LINK.match(line.text))
@@ -516,7 +538,7 @@ def server_notice(line: Line) -> bool:
 def furniture(line: Line) -> bool:
     """A line of page furniture: a short one naming it, a notice of any length, or a
     server's warning."""
-    if server_notice(line) or teaser_link(line):
+    if server_notice(line) or teaser_link(line) or promo_line(line):
         return True
     if not line.boiler:
         return False
@@ -776,7 +798,9 @@ def drop_stray_fragments(
     """
     kept = drop_doubted_below(drop_doubted_above(kept, lines, probs, anchor), lines, probs)
     boxes = inline_boxes(lines)
-    kept = [i for i in kept if not teaser_link(lines[i]) and i not in boxes]
+    kept = [
+        i for i in kept if not (teaser_link(lines[i]) or promo_line(lines[i])) and i not in boxes
+    ]
     if hole <= 0 or len(kept) < 2:
         return list(kept)
     pieces: list[list[int]] = [[kept[0]]]
