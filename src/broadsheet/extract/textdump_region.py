@@ -1,8 +1,10 @@
 """Choosing the story's region among a text dump's scored lines: the heaviest cluster of
 kept lines (the one below the headline anchor weighs more), the prose run right below the
 anchor, the story continued past embedded posts, doubted lines above the headline dropped,
-holes inside it filled, notices, server warnings and pitches trimmed at both ends, links to
-other stories taken out, and the story ended at a "Comments" or "Related" line."""
+doubted lines below an end marker dropped, holes inside it filled, notices, server warnings
+and pitches trimmed at both ends, links to other stories, "read also" boxes and newsletter
+pitches taken out, and the story ended at a "Comments", "Related" or tag line or at the next
+article's headline."""
 
 from __future__ import annotations
 
