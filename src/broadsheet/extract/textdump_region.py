@@ -1,8 +1,10 @@
 """Choosing the story's region among a text dump's scored lines: the heaviest cluster of
 kept lines (the one below the headline anchor weighs more), the prose run right below the
 anchor, the story continued past embedded posts, doubted lines above the headline dropped,
-holes inside it filled, notices, server warnings and pitches trimmed at both ends, links to
-other stories taken out, and the story ended at a "Comments" or "Related" line."""
+doubted lines below an end marker dropped, holes inside it filled, notices, server warnings
+and pitches trimmed at both ends, links to other stories, "read also" boxes and newsletter
+pitches taken out, and the story ended at a "Comments", "Related" or tag line or at the next
+article's headline."""
 
 from __future__ import annotations
 
@@ -11,20 +13,31 @@ import re
 from collections.abc import Sequence
 
 from broadsheet.extract.textdump_features import Line, consent_words, is_prose
-from broadsheet.extract.textdump_header import ends_statement, is_credit
+from broadsheet.extract.textdump_header import (
+    BYLINE,
+    DATE_RE,
+    ends_statement,
+    is_credit,
+    title_like,
+)
 
 __all__ = [
     "below_anchor",
     "comment_stamp",
     "cut_at_comment_thread",
     "cut_at_end_marker",
+    "cut_at_next_article",
     "drop_doubted_above",
+    "drop_doubted_below",
     "drop_repeated",
     "drop_stray_fragments",
+    "end_marker",
     "extend_story",
     "fill_holes",
     "furniture",
+    "inline_boxes",
     "main_cluster",
+    "promo_line",
     "server_notice",
     "teaser_link",
     "teaser_list",
@@ -57,6 +70,11 @@ ABOVE_P = 0.5
 STORY_P = 0.8
 ABOVE_RUN = 3
 ABOVE_RUN_P = 0.6
+# kept lines below an end marker go when their words score under BELOW_P on average and
+# this many prose words above it score STORY_P or more
+BELOW_P = 0.5
+BELOW_STORY = 50
+BELOW_SURE = 0.8
 
 _COMMENTS_MARKER = re.compile(
     r"^(?:\[?\s*(?:\d+\s*)?(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
@@ -108,10 +126,21 @@ _RELATED_MARKER = re.compile(
 # is filed ("Filed under: ...", "Dieser Beitrag wurde unter ... abgelegt"), its author's
 # other posts, a "like" or a support box, the count of its comments ("6 Comments on <title>")
 META_WORDS = 40
+# a tag list ("Tags: a, b", "Etiquetas:", "In this article: ...") ends a story of at least this
+# many words of prose even when more kept prose follows it (the next story, teasers)
+TAG_STORY = 50
+_TAG_LIST = re.compile(
+    r"^(?:tags?|tagged(?: with)?|getaggt mit|schlagw(?:o|ö)rter|schlagworte|stichwörter|"
+    r"mots[- ]clés|etiquetas|in this article|labels|címkék)\s*:",
+    re.IGNORECASE,
+)
 _META_MARKER = re.compile(
     r"^(?:filed under|posted in|tagged(?: with)?|categor(?:y|ies)|kategorien?|abgelegt unter|"
     r"schlagw(?:o|ö)rter|schlagworte|catégories?|mots[- ]clés|etiquetas|categorías?|"
-    r"categorie|archiviato in|categorias)\s*:|"
+    r"categorie|archiviato in|categorias|in this article|getaggt mit|labels|címkék|stichwörter)"
+    r"\s*:|"
+    # a blog's post footer ("Posted by K A at 12:11 PM")
+    r"^posted by [^.!?]{1,60} at \d{1,2}:\d{2}|"
     r"^(?:this (?:entry|post) was posted|dieser (?:beitrag|artikel|eintrag) wurde|"
     r"der beitrag wurde am|ce (?:billet|article) a été publié|esta entrada fue publicada|"
     r"(?:view|see) all posts by|(?:zeige )?alle beiträge von|voir tous les articles (?:de|par)|"
@@ -127,6 +156,8 @@ _META_MARKER = re.compile(
     r"navegación de entradas|articolo (?:precedente|successivo)|"
     r"(?:pingback|trackback)(?: von| from| de)?\b|"
     r"erstellt am .{0,80}abgelegt unter|"
+    # a bracketed count of the comments below ("{ 38 comments… read them below or add one }")
+    r"[{\[(]\s*\d+\s+(?:comments?|kommentare?|commentaires?|comentarios?)\b|"
     r"(?:\d+|no|one) (?:comments?|responses?|repl(?:y|ies)|thoughts?|antworten|kommentare?|"
     r"réponses?|commentaires?|respuestas?|comentarios?|risposte|commenti|respostas?|"
     r"comentários?)(?: (?:on|to|zu|à|a|para|su|sur|em)\b| so far| yet))",
@@ -155,7 +186,8 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
         line = lines[i]
         # the post's filing, its author's other posts, a "like" or support box
         meta = before and line.n <= META_WORDS and _META_MARKER.match(line.text)
-        if meta and below[i + 1] < before:
+        tags = before >= TAG_STORY and line.n <= META_WORDS and _TAG_LIST.match(line.text)
+        if (meta and below[i + 1] < before) or tags:
             return [k for k in kept if k < i]
         if line.prose:
             before += line.n
@@ -174,7 +206,63 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
                 return [k for k in kept if k < i]
             if not comments and teaser_list(lines, [k for k in kept if k > i]):
                 return [k for k in kept if k < i]
-    return cut_at_comment_thread(kept, lines, first)
+    return cut_at_next_article(cut_at_comment_thread(kept, lines, first), lines, first)
+
+
+# the next article below the story (a "more news" list or an endless-scroll page): its
+# headline, then within NEXT_HEAD_LINES lines its byline with a date ("by CBS 42 Digital Team
+# / Nov 20, 2020"), then its prose; cut only below NEXT_STORY words of this story's prose
+NEXT_STORY = 150
+NEXT_HEAD_LINES = 2
+
+
+def next_article_byline(line: Line) -> bool:
+    """A byline with a date in one short line: "By Jane Roe / Nov 20, 2020"."""
+    return (
+        line.n <= 14
+        and not line.prose
+        and bool(BYLINE.match(line.text))
+        and bool(DATE_RE.search(line.text))
+    )
+
+
+def _next_headline(line: Line) -> bool:
+    return title_like(line) or (4 <= line.n <= 30 and not ends_statement(line.text))
+
+
+def cut_at_next_article(kept: Sequence[int], lines: Sequence[Line], first: int) -> list[int]:
+    """End the story at the headline of the next article set below it: a title-like line,
+    within ``NEXT_HEAD_LINES`` lines above a byline with a date, with kept prose right below
+    that byline, and ``NEXT_STORY`` words of this story's prose above the headline."""
+    if not kept:
+        return []
+    kept = list(kept)
+    kept_set = set(kept)
+    before = 0
+    k = 0
+    for j in range(first, kept[-1] + 1):
+        while k < len(kept) and kept[k] < j:
+            if lines[kept[k]].prose:
+                before += lines[kept[k]].n
+            k += 1
+        if before < NEXT_STORY or not next_article_byline(lines[j]):
+            continue
+        head = next(
+            (
+                h
+                for h in range(j - 1, max(first, j - NEXT_HEAD_LINES - 1), -1)
+                if _next_headline(lines[h])
+            ),
+            -1,
+        )
+        if head < 0:
+            continue
+        if not any(x in kept_set and lines[x].prose for x in range(j + 1, min(len(lines), j + 4))):
+            continue
+        prose_above = sum(lines[x].n for x in kept if first <= x < head and lines[x].prose)
+        if prose_above >= NEXT_STORY:
+            return [x for x in kept if x < head]
+    return kept
 
 
 # a comment's header: a name with a time or an age ("Leo July 23, 2015 at 3:20 pm", "Am 29.
@@ -378,9 +466,70 @@ _TEASER_LINK = re.compile(
 TEASER_LINK_WORDS = 25
 
 
+# a pitch set into the story, of up to PROMO_WORDS words: "CLICK HERE TO GET THE FOX NEWS
+# APP", "Sign up for our newsletters to get today's top stories", "Get the Daily Edition by
+# email and never miss our top stories", "Abonnieren Sie unser Daily Briefing"
+PROMO_WORDS = 40
+_PROMO = re.compile(
+    r"^click here to (?:get|download)\b|"
+    r"\b(?:sign up|subscribe|register) (?:for|to) (?:our|the free|free|the daily)\b"
+    r"[^.!?]{0,60}\b(?:newsletters?|briefings?)\b|"
+    r"\bdownload (?:the|our) app to\b|\bby email and never miss\b|"
+    r"\bnever miss (?:the latest|our|a story|another)\b[^.!?]{0,60}\b(?:sign up|newsletters?)\b|"
+    r"\babonnieren sie (?:unser(?:e|en)?|jetzt)\b|"
+    r"\bmelden sie sich (?:jetzt )?für unseren? newsletter\b",
+    re.IGNORECASE,
+)
+
+
+def promo_line(line: Line) -> bool:
+    """A pitch for the site's newsletter or app set into the story."""
+    return line.n <= PROMO_WORDS and bool(_PROMO.search(line.text))
+
+
 def teaser_link(line: Line) -> bool:
     """A link to another story set into this one ("READ MORE: <title>")."""
     return line.n <= TEASER_LINK_WORDS and bool(_TEASER_LINK.match(line.text))
+
+
+# a "read also" box set into a story: its heading, then at most BOX_TITLES teaser titles
+# (with short labels and dates between), then the story's prose again
+BOX_TITLES = 4
+_BOX_HEAD = re.compile(
+    r"^(?:lesen sie (?:auch|mehr)|lies auch|das könnte sie (?:auch )?interessieren|"
+    r"weitere beiträge zu diesem artikel|mehr zum thema|lire aussi|à lire aussi|"
+    r"(?:nos lecteurs ont|ils ont) lu aussi|voir aussi|esto te puede interesar|lee también|"
+    r"te puede interesar|leia também|veja também|leggi anche|read also|also read|see also|"
+    r"related|you may like|don'?t miss|up next)\s*[:.…]*$",
+    re.IGNORECASE,
+)
+
+
+def inline_boxes(lines: Sequence[Line]) -> set[int]:
+    """The lines of "read also" boxes set into the story: a heading ("Lesen Sie auch:",
+    "Esto te puede interesar"), one to ``BOX_TITLES`` teaser titles under it (short labels
+    and dates between them), and a prose line right after, where the story reads on."""
+    out: set[int] = set()
+    n = len(lines)
+    for h in range(n):
+        head = lines[h]
+        if head.n == 0 or head.n > 6 or head.prose or not _BOX_HEAD.match(head.text):
+            continue
+        titles = 0
+        j = h + 1
+        end = min(n, h + 3 * BOX_TITLES + 2)  # labels and dates between, but not without end
+        while j < end and titles <= BOX_TITLES:
+            line = lines[j]
+            if line.n == 0 or (line.n <= 3 and not line.prose):
+                j += 1
+                continue
+            if not teaser_title(line):
+                break
+            titles += 1
+            j += 1
+        if 1 <= titles <= BOX_TITLES and j < n and lines[j].prose:
+            out.update(range(h, j))
+    return out
 
 
 def server_notice(line: Line) -> bool:
@@ -391,7 +540,7 @@ def server_notice(line: Line) -> bool:
 def furniture(line: Line) -> bool:
     """A line of page furniture: a short one naming it, a notice of any length, or a
     server's warning."""
-    if server_notice(line) or teaser_link(line):
+    if server_notice(line) or teaser_link(line) or promo_line(line):
         return True
     if not line.boiler:
         return False
@@ -463,6 +612,7 @@ def fill_holes(
     if gap <= 0 or len(kept) < 2:
         return list(kept)
     out = [kept[0]]
+    boxes = inline_boxes(lines)
     for a, b in itertools.pairwise(kept):
         if 1 < b - a <= gap + 1:
             out.extend(
@@ -473,6 +623,7 @@ def fill_holes(
                 and not (lines[i].boiler and lines[i].n <= 12)
                 and not furniture(lines[i])
                 and not is_credit(lines[i])
+                and i not in boxes
             )
         out.append(b)
     return out
@@ -567,6 +718,61 @@ def drop_doubted_above(
     return down
 
 
+# headings of the boxes below a story that are too often set into one to end it by
+# themselves ("Mehr zu diesem Thema", "Lesen Sie auch", "Most Popular", "Themen: ..."): they
+# mark where the furniture starts for :func:`drop_doubted_below`, which weighs the scores
+_BELOW_HEAD = re.compile(
+    r"^(?:themen\s*:|weitere inhalte|"
+    r"(?:vorherige|nächste|interessante|aktuelle|beliebte|weitere|neueste|die meistgelesenen) "
+    r"(?:artikel|beiträge|nachrichten)\b|"
+    r"últimas noticias|más leídas|read more|more (?:news|stories|articles|from)\b|"
+    r"most popular|good deals|latest news|keep reading)",
+    re.IGNORECASE,
+)
+
+
+def end_marker(line: Line) -> bool:
+    """A "Related", "Comments", filing or tag line: where the furniture below a story starts."""
+    text = line.text
+    if line.n <= 5 and (_RELATED_MARKER.match(text) or _COMMENTS_MARKER.match(text)):
+        return True
+    if line.n <= 8 and not line.prose and _BELOW_HEAD.match(text):
+        return True
+    return line.n <= META_WORDS and bool(_META_MARKER.match(text) or _TAG_LIST.match(text))
+
+
+def drop_doubted_below(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float]
+) -> list[int]:
+    """Drop the kept lines below an end marker when the model doubts them and is sure of
+    the story above it.
+
+    Teasers with summaries, the next story's opening, an author's bio or a sign-up text
+    under a "Related", "Comments", filing or tag line score over the threshold, but lower
+    than a story's paragraphs: when their words score under ``ABOVE_P`` on average and the
+    ``BELOW_STORY`` or more prose words above the marker score ``STORY_P`` or more, the
+    lines below the first such marker go. A box set into the story (the story's paragraphs
+    read on below it, scoring high) is left alone.
+    """
+    if not kept:
+        return []
+    kept = list(kept)
+    for m in range(kept[0] + 1, kept[-1]):
+        if not end_marker(lines[m]):
+            continue
+        up = [i for i in kept if i < m]
+        down = [i for i in kept if i > m]
+        up_words = sum(lines[i].n for i in up if lines[i].prose)
+        down_words = sum(lines[i].n for i in down) or 1
+        if up_words < BELOW_STORY:
+            continue
+        if sum(probs[i] * lines[i].n for i in up) < BELOW_SURE * (sum(lines[i].n for i in up) or 1):
+            continue
+        if sum(probs[i] * lines[i].n for i in down) < BELOW_P * down_words:
+            return [i for i in kept if i < m]
+    return kept
+
+
 def drop_stray_fragments(
     kept: Sequence[int],
     lines: Sequence[Line],
@@ -592,7 +798,11 @@ def drop_stray_fragments(
     of all, doubted lines above the headline go (:func:`drop_doubted_above`), and so do
     links to other stories set into this one (:func:`teaser_link`).
     """
-    kept = [i for i in drop_doubted_above(kept, lines, probs, anchor) if not teaser_link(lines[i])]
+    kept = drop_doubted_below(drop_doubted_above(kept, lines, probs, anchor), lines, probs)
+    boxes = inline_boxes(lines)
+    kept = [
+        i for i in kept if not (teaser_link(lines[i]) or promo_line(lines[i])) and i not in boxes
+    ]
     if hole <= 0 or len(kept) < 2:
         return list(kept)
     pieces: list[list[int]] = [[kept[0]]]
