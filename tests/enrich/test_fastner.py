@@ -219,7 +219,7 @@ def test_embedding_cache_overflow_keeps_entities(shared: Shared) -> None:
     standard, _ = _pipelines()
     fast = FastNER(standard.get_pipe("ner"), subset=False)
     assert fast._enc is not None
-    fast._enc.CACHE_ROWS = 300  # fills and is cleared every batch
+    fast._enc.embed.capacity = 300  # fills and is cleared every batch
     texts = _wikinews(shared, 8)
     nlp = _subset_enricher().nlp
     for size in (1, 3):

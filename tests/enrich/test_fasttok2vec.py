@@ -41,13 +41,13 @@ def test_same_vectors_as_the_model_to_the_bit(nlp) -> None:  # type: ignore[no-u
             if expected is not None:
                 assert vectors.dtype == expected.dtype
                 assert numpy.array_equal(vectors, expected)
-    assert cached._cache  # rows were kept
+    assert len(cached.embed)  # rows were kept
 
 
 def test_cache_overflow_gives_the_same_vectors(nlp) -> None:  # type: ignore[no-untyped-def]
     component = nlp.get_pipe("tok2vec")
     cached = CachedEmbedTok2Vec(component)
-    cached.CACHE_ROWS = 12
+    cached.embed.capacity = 12
     docs = [nlp.make_doc(t) for t in TEXTS if t]
     for batch in (docs[:1], docs[1:2], docs):
         for vectors, expected in zip(cached(batch), component.model.predict(batch), strict=True):

@@ -35,13 +35,14 @@ entities; anything else goes to spaCy's own ``ner.pipe``.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import Any
 
 import numpy
 from spacy.attrs import ENT_IOB, IS_SPACE, ORTH, SENT_START
 from spacy.tokens import Doc, Span
+
+from broadsheet.enrich.embedcache import EmbedRows
 
 __all__ = ["FastNER"]
 
@@ -255,17 +256,13 @@ class _Tok2Vec:
 
     def __init__(self, tok2vec: Any, lower: Any) -> None:
         embed, encode = tok2vec.layers[0].layers
-        self._columns = list(embed.layers[0].attrs["columns"])
-        self._hash = embed.layers[2].layers[0]
-        self._mix = embed.layers[3].layers[0]
+        self.embed = EmbedRows(embed, self.CACHE_ROWS)  # shared; a batch's arrays are not
+        self._columns = self.embed.columns
         self._convs = [res.layers[0].layers[1] for res in encode.layers[0].layers]
         self._linear = tok2vec.layers[-1]
         self._lower = lower
-        self._width = self._mix.get_dim("nO")
-        self._cache: dict[tuple[int, ...], int] = {}
-        self._store = numpy.empty((self.CACHE_ROWS, self._width), dtype="float32")
+        self._width = self.embed.width
         self._starts: dict[int, bool] = {}
-        self._lock = threading.Lock()  # the cache is shared; a batch's arrays are not
         self._pad_feat = lower.predict(numpy.zeros((0, self._linear.get_dim("nO")), "float32"))
 
     @classmethod
@@ -297,33 +294,6 @@ class _Tok2Vec:
     def start(self, docs: Sequence[Doc]) -> _Batch:
         """Lay out a new batch; nothing is computed yet."""
         return _Batch(self, docs)
-
-    def embed(self, ints: Any) -> Any:
-        """The embedding stage of tokens with these attributes, from the cache or computed."""
-        with self._lock:
-            return self._embed(ints)
-
-    def _embed(self, ints: Any) -> Any:
-        keyed = numpy.ascontiguousarray(ints).view(numpy.dtype((numpy.void, ints.shape[1] * 8)))
-        uniq, first, inverse = numpy.unique(keyed.ravel(), return_index=True, return_inverse=True)
-        cache = self._cache
-        keys = uniq.tolist()  # the four attributes' bytes
-        if len(keys) > self.CACHE_ROWS:
-            return self._mix.predict(self._hash.predict(ints))
-        at = numpy.fromiter((cache.get(k, -1) for k in keys), dtype=numpy.intp, count=len(keys))
-        missing = numpy.flatnonzero(at < 0)
-        if len(missing):
-            if len(cache) + len(missing) > self.CACHE_ROWS:
-                cache.clear()
-                at[:] = -1
-                missing = numpy.arange(len(keys))
-            base = len(cache)
-            new = self._mix.predict(self._hash.predict(ints[first[missing]]))
-            self._store[base : base + len(missing)] = new
-            at[missing] = numpy.arange(base, base + len(missing))
-            for j in missing.tolist():
-                cache[keys[j]] = int(at[j])
-        return self._store[at[inverse.ravel()]]
 
     def candidates(self, docs: Sequence[Doc]) -> Any:
         """Tokens that may begin an entity (global mask): a capital, a digit, a currency

@@ -16,11 +16,12 @@ component's ≈ 14 ms an 883-word article (benchmarks/enrich.md, fourth session)
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import Any
 
 import numpy
+
+from broadsheet.enrich.embedcache import EmbedRows
 
 __all__ = ["CachedEmbedTok2Vec"]
 
@@ -33,14 +34,9 @@ class CachedEmbedTok2Vec:
     def __init__(self, component: Any) -> None:
         embed, encode = component.model.layers
         self.component = component
-        self._columns = list(embed.layers[0].attrs["columns"])
-        self._hash = embed.layers[2].layers[0]
-        self._mix = embed.layers[3].layers[0]
+        self.embed = EmbedRows(embed, self.CACHE_ROWS)  # shared between threads
+        self._columns = self.embed.columns
         self._encode = encode
-        self._width = self._mix.get_dim("nO")
-        self._cache: dict[bytes, int] = {}
-        self._store = numpy.empty((self.CACHE_ROWS, self._width), dtype="float32")
-        self._lock = threading.Lock()  # the cache is shared between threads
 
     @staticmethod
     def usable(component: Any) -> bool:
@@ -69,30 +65,6 @@ class CachedEmbedTok2Vec:
         ints = numpy.concatenate(
             [doc.to_array(self._columns).reshape(-1, len(self._columns)) for doc in docs]
         ).astype("uint64", copy=False)
-        with self._lock:
-            rows = self._embed(ints)
+        rows = self.embed(ints)
         parts = numpy.split(rows, numpy.cumsum(sizes)[:-1])
         return list(self._encode.predict(parts))
-
-    def _embed(self, ints: Any) -> Any:
-        """The embedding rows of tokens with these attribute ids, cached or computed."""
-        keyed = numpy.ascontiguousarray(ints).view(numpy.dtype((numpy.void, ints.shape[1] * 8)))
-        uniq, first, inverse = numpy.unique(keyed.ravel(), return_index=True, return_inverse=True)
-        keys = uniq.tolist()
-        if len(keys) > self.CACHE_ROWS:
-            return self._mix.predict(self._hash.predict(ints))
-        cache = self._cache
-        at = numpy.fromiter((cache.get(k, -1) for k in keys), dtype=numpy.intp, count=len(keys))
-        missing = numpy.flatnonzero(at < 0)
-        if len(missing):
-            if len(cache) + len(missing) > self.CACHE_ROWS:
-                cache.clear()
-                at[:] = -1
-                missing = numpy.arange(len(keys))
-            base = len(cache)
-            new = self._mix.predict(self._hash.predict(ints[first[missing]]))
-            self._store[base : base + len(missing)] = new
-            at[missing] = numpy.arange(base, base + len(missing))
-            for j in missing.tolist():
-                cache[keys[j]] = int(at[j])
-        return self._store[at[inverse.ravel()]]
