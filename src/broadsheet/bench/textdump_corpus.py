@@ -211,6 +211,24 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
     return {tuple(toks[i : i + 4]) for i in range(max(len(toks) - 3, 1))}
 
 
+def _page(
+    repo: Path, path: str, seen: set[str], known: set[str] | frozenset[str] = frozenset()
+) -> tuple[bytes, str] | None:
+    """A test page's bytes (un-gzipped) and SHA-1, or None: a held-out id's name, a page
+    already ``seen`` (added to it here) or ``known`` (first 12 hex digits), or under 2,000
+    bytes."""
+    if _HELD_OUT_ID.fullmatch(path.rsplit("/", 1)[-1]):
+        return None
+    body = _git(repo, "show", f"HEAD:{path}")
+    if body[:2] == b"\x1f\x8b":
+        body = gzip.decompress(body)
+    digest = hashlib.sha1(body).hexdigest()
+    if digest in seen or digest[:12] in known or len(body) < 2000:
+        return None
+    seen.add(digest)
+    return body, digest
+
+
 def build(trafilatura: Path, htmldate: Path, out: Path) -> dict[str, dict[str, str]]:
     """Export, render and label the pages; write ``out`` and return its ground truth."""
     pages: list[tuple[str, bytes, str | None, str, dict[str, list[str]]]] = []
@@ -218,15 +236,10 @@ def build(trafilatura: Path, htmldate: Path, out: Path) -> dict[str, dict[str, s
 
     def add(repo: Path, path: str, url: str | None, src: str, snip: dict[str, list[str]]) -> None:
         name = path.rsplit("/", 1)[-1]
-        if _HELD_OUT_ID.fullmatch(name):
+        page = _page(repo, path, seen)
+        if page is None:
             return
-        body = _git(repo, "show", f"HEAD:{path}")
-        if body[:2] == b"\x1f\x8b":
-            body = gzip.decompress(body)
-        digest = hashlib.sha1(body).hexdigest()
-        if digest in seen or len(body) < 2000:
-            return
-        seen.add(digest)
+        body, digest = page
         pages.append((f"{src}_{digest[:12]}", body, url, _site(url, name), snip))
 
     evaldata = json.loads(_git(trafilatura, "show", "HEAD:tests/evaldata.json"))
@@ -396,15 +409,10 @@ def build_more(
 
     def add(repo: Path, path: str, url: str | None, src: str, host: str | None = None) -> None:
         name = path.rsplit("/", 1)[-1]
-        if _HELD_OUT_ID.fullmatch(name):
+        page = _page(repo, path, seen, digests)
+        if page is None:
             return
-        body = _git(repo, "show", f"HEAD:{path}")
-        if body[:2] == b"\x1f\x8b":
-            body = gzip.decompress(body)
-        digest = hashlib.sha1(body).hexdigest()
-        if digest in seen or digest[:12] in digests or len(body) < 2000:
-            return
-        seen.add(digest)
+        body, digest = page
         if not url or (urlsplit(url).hostname or "").removeprefix("www.") in _PLACEHOLDER_HOSTS:
             url = _url_in_page(body) or (f"https://{host}/" if host else None)
         if url and _url_key(url) in urls:
