@@ -19,8 +19,8 @@ from broadsheet.extract.textdump_features import (
     is_prose,
     titlecase_ratio,
 )
-from broadsheet.models import Image, ParagraphKind
 from broadsheet.extract.textdump_recall import story_paragraph
+from broadsheet.models import Image, ParagraphKind
 
 __all__ = [
     "BYLINE",
