@@ -6,6 +6,7 @@ from __future__ import annotations
 from broadsheet.extract.textdump_features import Line, split_lines
 from broadsheet.extract.textdump_header import pull_captions
 from broadsheet.extract.textdump_recall import sentence_breaks, story_paragraph
+from broadsheet.extract.textdump_region import furniture, trim_head
 
 STORY = (
     "The ferry company said on Tuesday that the winter timetable would start two weeks "
@@ -50,3 +51,19 @@ def test_a_one_sentence_caption_above_a_credit_is_still_pulled() -> None:
     body, images = pull_captions(list(range(len(lines))), lines)
     assert body == [0, 3]
     assert images[0].caption == CAPTION
+
+
+PRIVACY = (
+    "How much is privacy worth? Is a yearly subscription to a private network justified, "
+    "or is it better to pay with your time, changing the settings of every app and every "
+    "browser you use? Readers have asked us these questions for years, and this month the "
+    "company gave its own answer with a monthly price for an account without adverts."
+)
+NOTICE = "We use cookies to improve your experience. By continuing you accept our privacy policy."
+
+
+def test_a_story_paragraph_naming_privacy_opens_the_story_and_a_notice_does_not() -> None:
+    lines = _lines(NOTICE, PRIVACY, STORY, OTHER)
+    assert furniture(lines[0]) and furniture(lines[1])
+    assert story_paragraph(lines[1]) and not story_paragraph(lines[0])
+    assert trim_head([0, 1, 2, 3], lines) == [1, 2, 3]

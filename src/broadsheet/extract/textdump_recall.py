@@ -33,5 +33,7 @@ def sentence_breaks(text: str) -> int:
 
 def story_paragraph(line: Line) -> bool:
     """A line too long and too many sentences long to be the caption of the photo whose
-    credit follows it: a paragraph of the story (pull_captions leaves it in the body)."""
+    credit follows it, or a notice to trim above the story: a paragraph of the story
+    (``pull_captions`` leaves it in the body; ``trim_head`` starts the story at it even
+    when it names subscriptions or privacy, as a story about them does)."""
     return line.n >= STORY_WORDS and sentence_breaks(line.text) >= STORY_BREAKS
