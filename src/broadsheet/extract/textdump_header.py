@@ -19,6 +19,7 @@ from broadsheet.extract.textdump_features import (
     is_prose,
     titlecase_ratio,
 )
+from broadsheet.extract.textdump_recall import story_paragraph
 from broadsheet.models import Image, ParagraphKind
 
 __all__ = [
@@ -242,6 +243,7 @@ def pull_captions(body: Sequence[int], lines: Sequence[Line]) -> tuple[list[int]
             and prev == i - 1
             and prev not in drop
             and lines[prev].n <= 60
+            and not story_paragraph(lines[prev])
         ):
             caption = lines[prev].text
             drop.add(prev)

@@ -20,6 +20,7 @@ from broadsheet.extract.textdump_header import (
     is_credit,
     title_like,
 )
+from broadsheet.extract.textdump_recall import story_paragraph
 
 __all__ = [
     "below_anchor",
@@ -674,7 +675,7 @@ def trim_head(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
     start = 0
     while start < len(kept) - 1:
         line = lines[kept[start]]
-        if furniture(line) or not is_prose(line):
+        if (furniture(line) and not story_paragraph(line)) or not is_prose(line):
             start += 1
             continue
         break
