@@ -1,0 +1,79 @@
+"""Teaser blocks a text dump runs together: a teaser's title glued to its summary on one
+line ("Die BibelGrundlage des christlichen Glaubens ist ...", "... Wife In BhiwandiReady To
+Lead Fight ..."), one teaser a line. Such lines read as prose and score like a story's
+paragraphs, so the model's scores cannot cut them; their shape can."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from broadsheet.extract.textdump_features import Line
+
+__all__ = ["drop_glued_teasers", "glued_word"]
+
+# the glue sits within a teaser title's length from the line's start
+GLUE_WORDS = 20
+# a glued teaser is a title and a summary: this many words at least
+GLUE_MIN_WORDS = 6
+# this many glued lines in a row (short labels between them not counted) make a teaser block
+GLUE_RUN = 3
+# lines of at most this many words between glued lines (section labels) do not end the run
+LABEL_WORDS = 3
+# words longer than this are not read for glue (a URL, a hash)
+GLUE_TOKEN = 40
+
+
+def _glue_at(token: str) -> int:
+    """Where a word ending a title is glued to the next one starting a summary: three
+    lower-case letters (or a number: "Covid-19Hit"), then an upper-case letter and a
+    lower-case one ("BibelGrundlage", "BhiwandiReady"); -1 if nowhere."""
+    for k in range(3, len(token) - 1):
+        if not (token[k].isupper() and token[k + 1].islower()):
+            continue
+        a, b, c = token[k - 3], token[k - 2], token[k - 1]
+        if (
+            (b.islower() or b.isdigit())
+            and (c.islower() or c.isdigit())
+            and (a.islower() or a.isdigit() or a == "-")
+        ):
+            return k
+    return -1
+
+
+def glued_word(line: Line) -> str:
+    """The title's last word of the first glue within ``GLUE_WORDS`` of a line's start
+    ("Bibel" in "Die BibelGrundlage des ..."), lower-cased, or "" (none, or a line under
+    ``GLUE_MIN_WORDS`` words)."""
+    if line.n < GLUE_MIN_WORDS:
+        return ""
+    for token in line.text.split()[:GLUE_WORDS]:
+        if len(token) <= GLUE_TOKEN and (k := _glue_at(token)) > 0:
+            return token[:k].lower()
+    return ""
+
+
+def drop_glued_teasers(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
+    """Drop runs of ``GLUE_RUN`` or more kept lines each with a title glued to its summary
+    (:func:`glued_word`), the words before the glue all different (a brand written in camel
+    case, "WordPress", "WordCamps", repeats through a story's paragraphs; teasers' titles do
+    not), short section labels between them not counted and dropped with them."""
+    spans: list[tuple[int, int]] = []
+    run: list[int] = []
+    seen: set[str] = set()
+
+    def close() -> None:
+        if len(run) >= GLUE_RUN:
+            spans.append((run[0], run[-1]))
+
+    for i in kept:
+        if lines[i].n <= LABEL_WORDS:
+            continue
+        word = glued_word(lines[i])
+        if word and word not in seen:
+            run.append(i)
+            seen.add(word)
+            continue
+        close()
+        run, seen = ([i], {word}) if word else ([], set())
+    close()
+    return [i for i in kept if not any(a <= i <= b for a, b in spans)]

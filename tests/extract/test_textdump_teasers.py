@@ -1,0 +1,64 @@
+"""Teaser blocks whose titles are glued to their summaries on one line, one teaser a line
+(``textdump_teasers``, on lines written for these tests, apart from the fitted model)."""
+
+from __future__ import annotations
+
+from broadsheet.extract.textdump_features import Line, split_lines
+from broadsheet.extract.textdump_teasers import drop_glued_teasers, glued_word
+
+from .test_textdump_region import PARA, PARA2
+
+GLUED = [
+    "Die BibelGrundlage des christlichen Glaubens ist die Gute Nachricht aus dem Evangelium.",
+    "Council Votes On Parking FeesThe vote on new fees for the car parks was put off again.",
+    "Covid Cases Rise In The County Again As Testing Returns To Covid-19Hit Hard By Winter",
+    "Bakery Opens In The Old BankThe family bakery moved into the old bank on the square.",
+]
+
+
+def _lines(*rows: str) -> list[Line]:
+    return split_lines("\n\n".join(rows))
+
+
+def test_a_title_glued_to_its_summary_is_found_and_a_brand_is_not_told_apart() -> None:
+    words = [glued_word(line) for line in _lines(*GLUED)]
+    assert words == ["bibel", "fees", "covid-19", "bank"]
+    # camel-case names glue too; the run rule below tells them apart by repetition
+    assert glued_word(_lines("A group of WordPress organizers met in the town hall today.")[0])
+    # not: short words before the capital ("YouTube", "iPhone", "MacBook"), a short line,
+    # a glue too far from the line's start
+    plain = [
+        "Her YouTube channel and her iPhone and MacBook reviews drew a large crowd today.",
+        "Parking FeesThe vote",
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty BankThe family bakery opened.",
+    ]
+    assert [glued_word(line) for line in _lines(*plain)] == ["", "", ""]
+
+
+def test_a_run_of_glued_teasers_is_dropped_and_labels_between_do_not_end_it() -> None:
+    lines = _lines(GLUED[0], "Politics", GLUED[1], GLUED[3], PARA, PARA2)
+    assert drop_glued_teasers(range(6), lines) == [4, 5]
+    # two glued lines are not a block
+    lines = _lines(GLUED[0], GLUED[1], PARA, PARA2)
+    assert drop_glued_teasers(range(4), lines) == [0, 1, 2, 3]
+
+
+def test_a_brand_through_a_storys_paragraphs_is_not_a_teaser_block() -> None:
+    rows = [
+        "A group of WordPress organizers and volunteers is training new speakers in the city.",
+        "Speaking at WordCamps is a path to leadership in the community, organizers say.",
+        "When WordPress events are more diverse the project gets more diverse as well.",
+        "The WordPress Foundation pays for the workshops and the rooms they are held in.",
+    ]
+    lines = _lines(*rows)
+    assert drop_glued_teasers(range(4), lines) == [0, 1, 2, 3]
+
+
+def test_read_article_drops_a_glued_teaser_block_above_the_story() -> None:
+    from broadsheet.extract.textdump import load_model, read_article
+
+    lines = _lines(*GLUED, "Footbridge Opens Two Months Late", PARA, PARA2)
+    probs = [0.8, 0.8, 0.8, 0.8, 0.3, 0.9, 0.9]
+    article = read_article(lines, probs, load_model(), url=None)
+    assert [p.text for p in article.paragraphs] == [PARA, PARA2]
