@@ -4,7 +4,12 @@
 from __future__ import annotations
 
 from broadsheet.extract.textdump_features import Line, split_lines
-from broadsheet.extract.textdump_teasers import drop_glued_teasers, glued_word
+from broadsheet.extract.textdump_teasers import (
+    drop_glued_teasers,
+    drop_repeated_labels,
+    drop_teaser_blocks,
+    glued_word,
+)
 
 from .test_textdump_region import PARA, PARA2
 
@@ -62,3 +67,26 @@ def test_read_article_drops_a_glued_teaser_block_above_the_story() -> None:
     probs = [0.8, 0.8, 0.8, 0.8, 0.3, 0.9, 0.9]
     article = read_article(lines, probs, load_model(), url=None)
     assert [p.text for p in article.paragraphs] == [PARA, PARA2]
+
+
+def test_a_label_the_page_repeats_and_the_model_doubts_is_dropped() -> None:
+    rows = ["Crime |", "Council backs a second bridge", "Crime |", PARA, "Crime |", PARA2]
+    lines = _lines(*rows)
+    probs = [0.3, 0.5, 0.3, 0.9, 0.4, 0.9]
+    assert drop_repeated_labels(range(6), lines, probs) == [1, 3, 5]
+    # printed twice only, or scored like the story (a repeated subheading): kept
+    assert drop_repeated_labels(range(4), lines[:4], probs[:4]) == [0, 1, 2, 3]
+    assert drop_repeated_labels(range(6), lines, [0.9] * 6) == list(range(6))
+
+
+def test_speakers_minutes_and_rules_repeated_stay() -> None:
+    rows = ["Anne:", PARA, "Anne:", PARA2, "Anne:", "88'", "88'", "88'", "___", "___", "___"]
+    lines = _lines(*rows)
+    assert drop_repeated_labels(range(11), lines, [0.2] * 11) == list(range(11))
+
+
+def test_teaser_blocks_leave_the_lines_when_nothing_else_is_kept() -> None:
+    lines = _lines("Video", "Video", "Video")
+    assert drop_teaser_blocks([0, 1, 2], lines, [0.1] * 3) == [0, 1, 2]
+    lines = _lines("Video", PARA, "Video", PARA2, "Video")
+    assert drop_teaser_blocks(range(5), lines, [0.1, 0.9, 0.1, 0.9, 0.1]) == [1, 3]

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from broadsheet.extract.textdump_features import Line
 
-__all__ = ["drop_glued_teasers", "glued_word"]
+__all__ = ["drop_glued_teasers", "drop_repeated_labels", "drop_teaser_blocks", "glued_word"]
 
 # the glue sits within a teaser title's length from the line's start
 GLUE_WORDS = 20
@@ -77,3 +77,40 @@ def drop_glued_teasers(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
         run, seen = ([i], {word}) if word else ([], set())
     close()
     return [i for i in kept if not any(a <= i <= b for a, b in spans)]
+
+
+# a short line printed this many times on the page is a label of its lists, not the story's
+LABEL_REPEATS = 3
+# ... and the model doubts it: its scores average under this
+LABEL_P = 0.6
+
+
+def drop_repeated_labels(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float]
+) -> list[int]:
+    """Drop kept lines of at most ``LABEL_WORDS`` words that the page prints
+    ``LABEL_REPEATS`` times or more and the model doubts (their scores under ``LABEL_P`` on
+    average): a teaser list's section labels ("Crime and Public Safety |", "Neue Rechte"),
+    "ADVERTISEMENT", "Video". A story's own repeated subheadings score high; a speaker's
+    name in an interview ("Anne:"), a live report's minute ("88'") and a rule ("___") stay."""
+    where: dict[str, list[int]] = {}
+    for j, line in enumerate(lines):
+        if 0 < line.n <= LABEL_WORDS:
+            where.setdefault(line.text, []).append(j)
+    doubted = {
+        text
+        for text, at in where.items()
+        if len(at) >= LABEL_REPEATS
+        and sum(probs[j] for j in at) < LABEL_P * len(at)
+        and not text.endswith(":")
+        and any(ch.isalpha() for ch in text)
+    }
+    return [i for i in kept if lines[i].text not in doubted]
+
+
+def drop_teaser_blocks(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float]
+) -> list[int]:
+    """The kept lines without glued teaser runs (:func:`drop_glued_teasers`) and repeated
+    labels (:func:`drop_repeated_labels`); all of them if nothing would be left."""
+    return drop_repeated_labels(drop_glued_teasers(kept, lines), lines, probs) or list(kept)
