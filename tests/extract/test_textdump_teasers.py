@@ -1,5 +1,6 @@
-"""Teaser blocks whose titles are glued to their summaries on one line, one teaser a line
-(``textdump_teasers``, on lines written for these tests, apart from the fitted model)."""
+"""Teaser blocks whose titles are glued to their summaries on one line, one teaser a line;
+labels a page repeats; credits in other scripts and escaped markup (``textdump_teasers``,
+on lines written for these tests, apart from the fitted model)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from broadsheet.extract.textdump_teasers import (
     drop_repeated_labels,
     drop_teaser_blocks,
     glued_word,
+    stray_line,
 )
 
 from .test_textdump_region import PARA, PARA2
@@ -90,3 +92,20 @@ def test_teaser_blocks_leave_the_lines_when_nothing_else_is_kept() -> None:
     assert drop_teaser_blocks([0, 1, 2], lines, [0.1] * 3) == [0, 1, 2]
     lines = _lines("Video", PARA, "Video", PARA2, "Video")
     assert drop_teaser_blocks(range(5), lines, [0.1, 0.9, 0.1, 0.9, 0.1]) == [1, 3]
+
+
+def test_credits_in_other_scripts_and_escaped_markup_are_stray() -> None:
+    stray = [
+        "Фото:личный архив Анны Петровой",
+        "Zdjęcie: PAP/Leszek Szymański",
+        '&lt;span data-mce-type="bookmark" style="display: inline-block"&gt;&lt;/span&gt;',
+    ]
+    assert all(stray_line(line) for line in _lines(*stray))
+    story = [
+        "Фото сделал её брат, когда они вернулись домой после долгой поездки по стране.",
+        "Use &lt; and &gt; to write the angle brackets of a tag in an HTML page by hand.",
+        PARA,
+    ]
+    assert not any(stray_line(line) for line in _lines(*story))
+    lines = _lines(PARA, stray[0], PARA2, stray[2])
+    assert drop_teaser_blocks(range(4), lines, [0.9] * 4) == [0, 2]

@@ -1,15 +1,25 @@
-"""Teaser blocks a text dump runs together: a teaser's title glued to its summary on one
-line ("Die BibelGrundlage des christlichen Glaubens ist ...", "... Wife In BhiwandiReady To
-Lead Fight ..."), one teaser a line. Such lines read as prose and score like a story's
-paragraphs, so the model's scores cannot cut them; their shape can."""
+"""Furniture the model keeps above and inside a text dump's story that its scores cannot
+cut and shapes can, read after the holes are filled: teaser blocks whose titles run into
+their summaries on one line ("Die BibelGrundlage des christlichen Glaubens ist ...", "...
+Wife In BhiwandiReady To Lead Fight ..."), which read as prose and score like a story's
+paragraphs; short labels the page prints again and again ("Crime and Public Safety |",
+"ADVERTISEMENT"); photo credits in scripts the credit feature does not read ("Фото:") and
+escaped markup printed as text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from broadsheet.extract.textdump_features import Line
 
-__all__ = ["drop_glued_teasers", "drop_repeated_labels", "drop_teaser_blocks", "glued_word"]
+__all__ = [
+    "drop_glued_teasers",
+    "drop_repeated_labels",
+    "drop_teaser_blocks",
+    "glued_word",
+    "stray_line",
+]
 
 # the glue sits within a teaser title's length from the line's start
 GLUE_WORDS = 20
@@ -108,9 +118,29 @@ def drop_repeated_labels(
     return [i for i in kept if lines[i].text not in doubted]
 
 
+# a photo credit in the scripts and languages the credit feature does not read ("Фото:личный
+# архив ...", "Zdjęcie: PAP"), up to this many words
+CREDIT_WORDS = 15
+_FOREIGN_CREDIT = re.compile(
+    r"^(?:Фото|Фотография|Світлина|Снимка|Fotó|Zdjęcie|Fot\.|Kuva|Fotografie)\s*[:：]"
+)
+# markup escaped twice and printed as text ("&lt;span data-mce-type=...")
+_ESCAPED_TAG = re.compile(r"&lt;/?[a-zA-Z][a-zA-Z0-9]{0,15}[ >&]")
+
+
+def stray_line(line: Line) -> bool:
+    """A photo credit in another script or language, or a line of escaped markup: never
+    the story's text."""
+    if line.n <= CREDIT_WORDS and _FOREIGN_CREDIT.match(line.text):
+        return True
+    return "&lt;" in line.text and bool(_ESCAPED_TAG.search(line.text))
+
+
 def drop_teaser_blocks(
     kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float]
 ) -> list[int]:
-    """The kept lines without glued teaser runs (:func:`drop_glued_teasers`) and repeated
-    labels (:func:`drop_repeated_labels`); all of them if nothing would be left."""
+    """The kept lines without credits in other scripts and escaped markup
+    (:func:`stray_line`), glued teaser runs (:func:`drop_glued_teasers`) and repeated labels
+    (:func:`drop_repeated_labels`); all of them if nothing would be left."""
+    kept = [i for i in kept if not stray_line(lines[i])] or list(kept)
     return drop_repeated_labels(drop_glued_teasers(kept, lines), lines, probs) or list(kept)
