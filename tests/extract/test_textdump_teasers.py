@@ -74,7 +74,7 @@ def test_read_article_drops_a_glued_teaser_block_above_the_story() -> None:
 def test_a_label_the_page_repeats_and_the_model_doubts_is_dropped() -> None:
     rows = ["Crime |", "Council backs a second bridge", "Crime |", PARA, "Crime |", PARA2]
     lines = _lines(*rows)
-    probs = [0.3, 0.5, 0.3, 0.9, 0.4, 0.9]
+    probs = [0.2, 0.5, 0.1, 0.9, 0.2, 0.9]
     assert drop_repeated_labels(range(6), lines, probs) == [1, 3, 5]
     # printed twice only, or scored like the story (a repeated subheading): kept
     assert drop_repeated_labels(range(4), lines[:4], probs[:4]) == [0, 1, 2, 3]
@@ -109,3 +109,17 @@ def test_credits_in_other_scripts_and_escaped_markup_are_stray() -> None:
     assert not any(stray_line(line) for line in _lines(*story))
     lines = _lines(PARA, stray[0], PARA2, stray[2])
     assert drop_teaser_blocks(range(4), lines, [0.9] * 4) == [0, 2]
+
+
+def test_a_weakly_scored_storys_repeated_headings_stay() -> None:
+    food = "Asparagus and eggs, one cup of berries and a glass of almond milk."
+    rows = ["Meal 1", food, "Meal 2", food + " Again.", "Meal 1", food + " Once more."]
+    rows += ["Meal 2", food + " And again.", "Meal 1", food + " Last one."]
+    lines = _lines(*rows)
+    probs = [0.2, 0.45] * 5
+    # the headings score near half of the story's lines: the story's, not the page's
+    assert drop_repeated_labels(range(10), lines, probs) == list(range(10))
+    # the same labels far below the story's scores go
+    probs = [0.02, 0.45] * 5
+    # ("Meal 2", printed twice, stays)
+    assert drop_repeated_labels(range(10), lines, probs) == [1, 2, 3, 5, 6, 7, 9]

@@ -93,6 +93,9 @@ def drop_glued_teasers(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
 LABEL_REPEATS = 3
 # ... and the model doubts it: its scores average under this
 LABEL_P = 0.6
+# ... and under this share of the kept lines' average score (a weakly scored story's own
+# repeated headings, a meal plan's "Meal 1" each day, score like its paragraphs)
+LABEL_REL = 0.4
 
 
 def drop_repeated_labels(
@@ -103,6 +106,8 @@ def drop_repeated_labels(
     average): a teaser list's section labels ("Crime and Public Safety |", "Neue Rechte"),
     "ADVERTISEMENT", "Video". A story's own repeated subheadings score high; a speaker's
     name in an interview ("Anne:"), a live report's minute ("88'") and a rule ("___") stay."""
+    words = sum(lines[i].n for i in kept) or 1
+    bar = min(LABEL_P, LABEL_REL * sum(probs[i] * lines[i].n for i in kept) / words)
     where: dict[str, list[int]] = {}
     for j, line in enumerate(lines):
         if 0 < line.n <= LABEL_WORDS:
@@ -111,7 +116,7 @@ def drop_repeated_labels(
         text
         for text, at in where.items()
         if len(at) >= LABEL_REPEATS
-        and sum(probs[j] for j in at) < LABEL_P * len(at)
+        and sum(probs[j] for j in at) < bar * len(at)
         and not text.endswith(":")
         and any(ch.isalpha() for ch in text)
     }
