@@ -61,6 +61,7 @@ from broadsheet.extract.textdump_region import (
     trim_head,
     trim_tail,
 )
+from broadsheet.extract.textdump_teasers import drop_teaser_blocks
 from broadsheet.extract.textdump_vectors import (
     CONTEXT_NAMES,
     FEATURE_NAMES,
@@ -199,6 +200,7 @@ def read_article(
     kept = extend_story(kept, lines, probs, model.extend_p, model.extend_gap)
     kept = drop_stray_fragments(kept, lines, probs, model.threshold, STRAY_HOLE, anchor)
     kept = fill_holes(kept, lines, probs, model.fill_gap, model.fill_p)
+    kept = drop_teaser_blocks(kept, lines, probs)
     kept = trim_head(trim_tail(kept, lines), lines)
     first = next(
         (i for i in kept if opens_story(lines[i])),
