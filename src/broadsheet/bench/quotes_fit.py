@@ -309,13 +309,8 @@ def fit_model(
     l2: float = 1e-4,
 ) -> dict[str, Any]:
     """Logistic regression over the features, and the score cutoff that maximises F1."""
-    import os
-
     import numpy as np
 
-    l2 = float(os.environ.get("QL2", l2))
-    min_count = int(os.environ.get("QMIN", min_count))
-    iters = int(os.environ.get("QITER", 400))
     counts = collections.Counter(f for row in features for f in set(row))
     names = sorted(f for f, n in counts.items() if n >= min_count)
     index = {f: i for i, f in enumerate(names)}
@@ -335,7 +330,7 @@ def fit_model(
     g2w = np.full(len(names), 1e-8)
     g2b = 1e-8
     rate = 0.5
-    for _ in range(iters):
+    for _ in range(400):
         z = np.bincount(row_of, weights=w[col_of], minlength=n) + b
         p = 1.0 / (1.0 + np.exp(-z))
         err = p - y

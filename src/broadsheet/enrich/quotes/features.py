@@ -21,12 +21,6 @@ _FIRST_WORDS = frozenset(
 )
 
 
-import os
-
-_EXP = frozenset(os.environ.get("QEXP", "").split(","))
-# the other patterns each candidate's verb offers, by id(candidate), set by _mark_context
-_ALTS: dict[int, str] = {}
-
 _CLAUSE_LIKE = frozenset({"ccomp", "split", "split-gloss", "parataxis", "relative", "xcomp"})
 
 
@@ -156,32 +150,6 @@ def candidate_features(cand: _Candidate, content: tuple[int, int], text: str) ->
         ):
             feats.append("hl=" + arrays.lemma[verb_head] + "|" + verb_dep)
         feats.append("lpd=" + lemma + "|" + pattern + "|" + verb_dep)
-    if "altd" in _EXP and pattern == "dobj":
-        alts = _ALTS.get(id(cand))
-        if alts is not None:
-            feats.append("alt=" + pattern + "|" + alts)
-            feats.append("lalt=" + lemma + "|" + pattern + "|" + alts)
-    if "alts" in _EXP:
-        alts = _ALTS.get(id(cand))
-        if alts is not None:
-            feats.append("alt=" + pattern + "|" + alts)
-            if "altl" in _EXP:
-                feats.append("lalt=" + lemma + "|" + pattern + "|" + alts)
-    if "obj" in _EXP and verb is not None and pattern == "dobj":
-        arrays = doc_arrays(verb.doc)
-        dep = arrays.dep
-        obj = next((c for c in arrays.children(verb.i) if dep[c] in ("dobj", "attr")), -1)
-        if obj >= 0:
-            olemma = arrays.lemma[obj]
-            if "objl" in _EXP:
-                feats.append("lo=" + lemma + "|" + olemma)
-            okids = {dep[c] for c in arrays.children(obj)}
-            for d in ("acl", "relcl", "prep", "poss", "amod", "compound", "det", "nummod"):
-                if d in okids:
-                    feats.append("ok=" + d)
-                    if "objl" in _EXP:
-                        feats.append("lok=" + lemma + "|" + d)
-            feats.append("ot=" + arrays.tag[obj])
     return feats
 
 
@@ -235,22 +203,6 @@ def _mark_context(prepared: list[tuple[_Candidate, tuple[int, int]]], lex: _Lexi
             )
         if cand.verb is not None and cand.pattern in _REPORTING and cand.lemma in lex.speech:
             reporting.setdefault(sentence[cand.verb.i], set()).add(cand.verb.i)
-    if "alts" in _EXP or "altd" in _EXP:
-        _ALTS.clear()
-        by_verb: dict[int, list[_Candidate]] = {}
-        for cand, _ in prepared:
-            if cand.verb is not None:
-                by_verb.setdefault(cand.verb.i, []).append(cand)
-        for group in by_verb.values():
-            pats = [_coarse(c.pattern) for c in group]
-            for k, cand in enumerate(group):
-                _ALTS[id(cand)] = "+".join(sorted(set(pats[:k] + pats[k + 1 :]))) or "-"
     for cand, _ in prepared:
         if cand.verb is not None and not cand.nested:
             cand.sibling = bool(reporting.get(sentence[cand.verb.i], set()) - {cand.verb.i})
-
-
-def _coarse(pattern: str) -> str:
-    if pattern.startswith("prep-") or pattern.startswith("noun-prep"):
-        return "prep"
-    return pattern

@@ -30,8 +30,6 @@ from .resolve import _Entities, _resolve
 from .speakers import SpeakerDetails, find_speaker_details
 
 __all__ = ["find_quotes"]
-import os
-_EXP = os.environ.get("QEXP", "")
 _SAME_WORDS = 0.5  # two quotes overlapping this much (Jaccard) report the same words
 
 
@@ -100,7 +98,7 @@ def _build(
     for cand, content, value in scored:
         if content in seen:
             continue
-        if one_per_verb and _EXP != "nooverlap" and _overlaps_any(content, seen):
+        if one_per_verb and _overlaps_any(content, seen):
             # the same words from a second verb ("urged X to visit polling places" and
             # "visit polling places"): the likelier reading only
             continue
