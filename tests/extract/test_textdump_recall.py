@@ -3,10 +3,11 @@ for these tests so the rule is checked apart from the fitted model."""
 
 from __future__ import annotations
 
-from broadsheet.extract.textdump_features import Line, split_lines
 from broadsheet.extract.textdump_header import pull_captions
 from broadsheet.extract.textdump_recall import sentence_breaks, story_paragraph
 from broadsheet.extract.textdump_region import furniture, trim_head
+
+from .test_textdump_region import _lines
 
 STORY = (
     "The ferry company said on Tuesday that the winter timetable would start two weeks "
@@ -23,10 +24,6 @@ OTHER = (
     "The council will decide in March whether the old pier should be pulled down or "
     "repaired, a spokesman said."
 )
-
-
-def _lines(*rows: str) -> list[Line]:
-    return split_lines("\n\n".join(rows))
 
 
 def test_sentence_breaks_skip_abbreviations_and_numbers() -> None:

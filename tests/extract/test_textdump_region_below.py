@@ -4,7 +4,6 @@ dated byline (rules of ``textdump_region``, on lines written for these tests).""
 
 from __future__ import annotations
 
-from broadsheet.extract.textdump_features import Line, split_lines
 from broadsheet.extract.textdump_region import (
     cut_at_end_marker,
     cut_at_next_article,
@@ -17,7 +16,7 @@ from broadsheet.extract.textdump_region import (
     promo_line,
 )
 
-from .test_textdump_region import PARA, PARA2
+from .test_textdump_region import PARA, PARA2, _lines
 
 TEASERS = [
     "The council will meet again next month to decide whether the old ferry landing should "
@@ -27,10 +26,6 @@ TEASERS = [
     "Traders on the market square say the roadworks have kept shoppers away since spring, "
     "and they have asked the council for a rebate on their stall fees for the whole summer.",
 ]
-
-
-def _lines(*rows: str) -> list[Line]:
-    return split_lines("\n\n".join(rows))
 
 
 def test_a_tag_list_ends_the_story_even_with_more_teaser_prose_below() -> None:

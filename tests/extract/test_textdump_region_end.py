@@ -4,7 +4,6 @@ tests, so each rule is checked apart from the fitted model)."""
 
 from __future__ import annotations
 
-from broadsheet.extract.textdump_features import Line, split_lines
 from broadsheet.extract.textdump_region import (
     comment_stamp,
     cut_at_comment_thread,
@@ -12,17 +11,13 @@ from broadsheet.extract.textdump_region import (
     trim_tail,
 )
 
-from .test_textdump_region import PARA, PARA2
+from .test_textdump_region import PARA, PARA2, _lines
 
 REPLIES = [
     "Finally! I have been waiting for this bridge for years, it was about time they did it.",
     "Two months late and over budget, as usual with this council, but it does look good.",
     "Does anyone know whether bikes are allowed on it or only people walking across it?",
 ]
-
-
-def _lines(*rows: str) -> list[Line]:
-    return split_lines("\n\n".join(rows))
 
 
 def test_comment_headers_are_stamps_and_prices_are_not() -> None:

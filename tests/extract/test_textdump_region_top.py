@@ -5,7 +5,6 @@ tests, so each rule is checked apart from the fitted model)."""
 
 from __future__ import annotations
 
-from broadsheet.extract.textdump_features import Line, split_lines
 from broadsheet.extract.textdump_header import is_credit, paren_credit, pull_captions
 from broadsheet.extract.textdump_region import (
     drop_doubted_above,
@@ -16,7 +15,7 @@ from broadsheet.extract.textdump_region import (
     trim_head,
 )
 
-from .test_textdump_region import PARA, PARA2
+from .test_textdump_region import PARA, PARA2, _lines
 
 WARNINGS = [
     "Warning: Cannot modify header information - headers already sent by (output started "
@@ -25,10 +24,6 @@ WARNINGS = [
     "Walker::start_el(&$output) in /var/www/town/wp-includes/classes.php on line 1199",
     "Deprecated: Function split() is deprecated in /var/www/town/index.php on line 40",
 ]
-
-
-def _lines(*rows: str) -> list[Line]:
-    return split_lines("\n\n".join(rows))
 
 
 def test_server_warnings_are_notices_and_a_story_warning_is_not() -> None:

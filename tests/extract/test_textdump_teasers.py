@@ -4,7 +4,6 @@ on lines written for these tests, apart from the fitted model)."""
 
 from __future__ import annotations
 
-from broadsheet.extract.textdump_features import Line, split_lines
 from broadsheet.extract.textdump_teasers import (
     drop_glued_teasers,
     drop_repeated_labels,
@@ -13,7 +12,7 @@ from broadsheet.extract.textdump_teasers import (
     stray_line,
 )
 
-from .test_textdump_region import PARA, PARA2
+from .test_textdump_region import PARA, PARA2, _lines
 
 GLUED = [
     "Die BibelGrundlage des christlichen Glaubens ist die Gute Nachricht aus dem Evangelium.",
@@ -21,10 +20,6 @@ GLUED = [
     "Covid Cases Rise In The County Again As Testing Returns To Covid-19Hit Hard By Winter",
     "Bakery Opens In The Old BankThe family bakery moved into the old bank on the square.",
 ]
-
-
-def _lines(*rows: str) -> list[Line]:
-    return split_lines("\n\n".join(rows))
 
 
 def test_a_title_glued_to_its_summary_is_found_and_a_brand_is_not_told_apart() -> None:
