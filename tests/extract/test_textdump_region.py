@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from broadsheet.extract.textdump_end import (
+    cut_at_end_marker,
+)
 from broadsheet.extract.textdump_features import Line, consent_words, split_lines
 from broadsheet.extract.textdump_header import pull_captions
 from broadsheet.extract.textdump_region import (
     STORY_REACH,
-    cut_at_end_marker,
     drop_repeated,
     drop_stray_fragments,
     furniture,

@@ -4,15 +4,17 @@ dated byline (rules of ``textdump_region``, on lines written for these tests).""
 
 from __future__ import annotations
 
-from broadsheet.extract.textdump_region import (
+from broadsheet.extract.textdump_end import (
     cut_at_end_marker,
     cut_at_next_article,
+    next_article_byline,
+)
+from broadsheet.extract.textdump_region import (
     drop_doubted_below,
     drop_stray_fragments,
     end_marker,
     fill_holes,
     inline_boxes,
-    next_article_byline,
     promo_line,
 )
 

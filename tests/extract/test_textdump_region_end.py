@@ -4,10 +4,12 @@ tests, so each rule is checked apart from the fitted model)."""
 
 from __future__ import annotations
 
-from broadsheet.extract.textdump_region import (
+from broadsheet.extract.textdump_end import (
     comment_stamp,
     cut_at_comment_thread,
     cut_at_end_marker,
+)
+from broadsheet.extract.textdump_region import (
     trim_tail,
 )
 

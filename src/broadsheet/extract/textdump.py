@@ -30,6 +30,9 @@ import numpy.typing as npt
 
 from broadsheet.budget import Budget
 from broadsheet.errors import ExtractionError
+from broadsheet.extract.textdump_end import (
+    cut_at_end_marker,
+)
 from broadsheet.extract.textdump_features import (
     DATE_RE,
     Line,
@@ -52,7 +55,6 @@ from broadsheet.extract.textdump_header import (
 )
 from broadsheet.extract.textdump_region import (
     below_anchor,
-    cut_at_end_marker,
     drop_repeated,
     drop_stray_fragments,
     extend_story,
