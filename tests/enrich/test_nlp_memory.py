@@ -115,6 +115,21 @@ def test_layernorm_predict_same_values_as_thincs_to_the_bit() -> None:
     )
 
 
+def test_layernorm_prediction_has_no_backward_and_training_gets_thincs() -> None:
+    from thinc.api import LayerNorm
+
+    from broadsheet.enrich.nlp import _layernorm_predict
+
+    layer = LayerNorm(8)
+    x = numpy.ones((2, 8), dtype=numpy.float32)
+    layer.initialize(X=x)
+    _, backprop = _layernorm_predict(layer, x, False)
+    with pytest.raises(RuntimeError, match="predict"):
+        backprop(x)
+    _, train_backprop = _layernorm_predict(layer, x, True)  # thinc's forward and backward
+    assert train_backprop(x).shape == x.shape
+
+
 @needs_openblas
 def test_the_pipelines_layer_norms_predict_with_it() -> None:
     from broadsheet.enrich.nlp import _layernorm_predict, load_nlp

@@ -248,8 +248,10 @@ def _layernorm_predict(model: Any, X: Any, is_train: bool) -> tuple[Any, Any]:
     return out, _no_backprop
 
 
-def _no_backprop(dY: Any) -> Any:  # pragma: no cover - predictions are not trained on
-    raise NotImplementedError("LayerNorm was run to predict, not to train")
+def _no_backprop(dY: Any) -> Any:
+    """The backward pass of a prediction: there is none (training runs thinc's forward,
+    ``is_train=True``), so asking for one is a programming error, said plainly."""
+    raise RuntimeError("LayerNorm ran to predict (is_train=False): no backward pass")
 
 
 def _use_ops(nlp: Any, ops: NumpyOps) -> None:
