@@ -36,7 +36,15 @@ from .facts import FactRules, find_facts, load_fact_rules
 from .fastner import FastNER
 from .fasttags import FastTagger
 from .fasttok2vec import CachedEmbedTok2Vec
-from .nlp import blas_ops, doc_text, keep_freed_memory, load_nlp, prepare_text, restore_text
+from .nlp import (
+    blas_ops,
+    doc_text,
+    keep_freed_memory,
+    load_nlp,
+    prepare_text,
+    release_freed_memory,
+    restore_text,
+)
 from .tickers import TickerTable, find_tickers, load_ticker_table
 from .tone import ToneLexicon, load_tone_lexicon, score_tone
 from .topics import Taxonomy, load_taxonomy, select_topics
@@ -159,6 +167,11 @@ class Enricher:
                 if self.fast_tagger is not None:
                     doc = self.fast_tagger(doc)
                 yield restore_text(doc, text[:MAX_CHARS], prepared)
+
+    def release_memory(self) -> bool:
+        """Give back what the batches freed (:func:`nlp.release_freed_memory`): call when a
+        run ends in a process that lives on."""
+        return release_freed_memory()
 
     def analyze(self, text: str) -> Annotations:
         """Annotations of one article text."""

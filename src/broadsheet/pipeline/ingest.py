@@ -279,7 +279,7 @@ class Pipeline:
                 batch = []
         if batch:
             run(batch)
-        self.flush()
+        self._end_run()
         report.seconds = time.perf_counter() - started
         return report
 
@@ -298,6 +298,15 @@ class Pipeline:
         following the store: ``search.follower``)."""
         with self._index_lock:
             self._flush_locked()
+
+    def _end_run(self) -> None:
+        """A run's end: everything searchable, and the parse's peak memory given back (a
+        process that lives on, ``serve`` or a worker, holds its model between runs, not
+        the peak of the last batch)."""
+        self.flush()
+        release = getattr(self._enricher, "release_memory", None)
+        if callable(release):
+            release()
 
     def _flush_locked(self) -> None:
         # the index follows the store's change log: one mechanism for new stories, crash
@@ -341,7 +350,7 @@ class Pipeline:
                 report.add(self.ingest_document(doc))
                 if progress:
                     progress(report.total, max(total, report.total), doc.uri)
-        self.flush()
+        self._end_run()
         report.seconds = time.perf_counter() - started
         return report
 
@@ -355,7 +364,7 @@ class Pipeline:
                 report.add(self.ingest_document(doc))
                 if progress:
                     progress(report.total, None, doc.uri)
-        self.flush()
+        self._end_run()
         report.seconds = time.perf_counter() - started
         return report
 
