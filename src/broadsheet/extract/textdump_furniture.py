@@ -1,0 +1,132 @@
+"""Furniture the model keeps inside a text dump's story that reads like its lines: a table
+of contents (its heading and the section titles the story prints again below), the site's
+disclosure of affiliate links ("We may earn a commission from links on this page"), a
+form's own messages ("This field is for validation purposes ...") and the labels of
+buttons ("Learn more", "Get started", "Back to top"). Each is recognised by its shape or
+its words, not by the score, and dropped wherever it stands among the kept lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from broadsheet.extract.textdump_features import Line
+
+__all__ = ["button_label", "contents_lines", "disclosure", "drop_furniture_lines"]
+
+# the heading of a table of contents
+_CONTENTS_HEAD = re.compile(
+    r"^(?:table of contents?|contents|in this (?:article|post|guide)|on this page|jump to|"
+    r"article contents|inhaltsverzeichnis|inhalt|sommaire|table des matières|índice|"
+    r"tabla de contenidos?|contenidos|indice|sommario|inhoudsopgave)\s*[:：]?"
+    r"(?:\s*(?:show|hide|toggle|\[(?:show|hide)\]))?$",
+    re.IGNORECASE,
+)
+# an entry of a table of contents has at most this many words
+ENTRY_WORDS = 15
+# an entry's numbering ("2.1", "3.", "IV.") is not read when it is matched with its section
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*|[IVX]+)[.):]?\s*")
+
+
+def _entry_key(text: str) -> str:
+    return " ".join(_NUMBERING.sub("", text).lower().rstrip(" :").split())
+
+
+def contents_lines(kept: Sequence[int], lines: Sequence[Line]) -> set[int]:
+    """The kept lines of tables of contents: a heading ("Table of Contents", "In this
+    article", "Inhalt") and the run of short lines after it, each found again as a line
+    further down the page in the same order with the story's text between (the section
+    titles the entries link to). A heading alone, with no entries, goes too. Short lines
+    found again below with no such heading above them stay: a story's own list of what it
+    covers, before a section on each, reads the same."""
+    later: dict[str, list[int]] = {}
+    for j, line in enumerate(lines):
+        if 0 < line.n <= ENTRY_WORDS:
+            later.setdefault(_entry_key(line.text), []).append(j)
+    out: set[int] = set()
+    pos = 0
+    while pos < len(kept):
+        i = kept[pos]
+        if not (lines[i].n <= 6 and _CONTENTS_HEAD.match(lines[i].text)):
+            pos += 1
+            continue
+        start = pos + 1
+        run: list[int] = []
+        last = -1  # where the previous entry's section title stands
+        seen: set[str] = set()
+        k = start
+        while k < len(kept):
+            j = kept[k]
+            line = lines[j]
+            if line.n == 0 or line.n > ENTRY_WORDS:
+                break
+            key = _entry_key(line.text)
+            if not key or key in seen:
+                break
+            # the same title again below the run, after the previous one with text between
+            at = next((x for x in later.get(key, ()) if x > j and x > last + 1), -1)
+            if at < 0 or (run and at <= last + 1):
+                break
+            run.append(j)
+            seen.add(key)
+            last = at
+            k += 1
+        out.add(i)
+        out.update(run)
+        pos = k
+    return out
+
+
+# a disclosure of the site's affiliate links or its editors' review, up to DISCLOSURE_WORDS
+DISCLOSURE_WORDS = 60
+_DISCLOSURE = re.compile(
+    r"\b(?:(?:contains?|may contain|includes?|uses?|are) affiliate links?|"
+    r"affiliate links?\b[^.!?]{0,60}\b(?:commissions?|disclosure|at no (?:extra|additional) cost)|"
+    r"(?:we|i)\s+(?:may|might|will|could|do|also)?\s*(?:earn|receive|get|make)\s+"
+    r"(?:an?\s+)?(?:small\s+)?(?:affiliate\s+)?commissions?|"
+    r"(?:may )?earns? (?:us )?(?:an? )?(?:small )?commissions?\b|"
+    r"chosen by (?:an?|our) [^.!?]{0,30}editors?\b|handpick(?:s|ed)? every product|"
+    r"affiliate-links|provision einbringen)",
+    re.IGNORECASE,
+)
+# a form's own messages printed as text
+_FORM_MESSAGE = re.compile(
+    r"^(?:this field is for validation purposes\b|thank you!? your submission has been received|"
+    r"there was an? (?:issue|error|problem) with the form\b|oops!? something went wrong while "
+    r"submitting the form)",
+    re.IGNORECASE,
+)
+
+
+def disclosure(line: Line) -> bool:
+    """A disclosure of the site's affiliate links or a form's message: the site's, not the
+    story's."""
+    if line.n > DISCLOSURE_WORDS:
+        return False
+    return bool(_FORM_MESSAGE.match(line.text) or _DISCLOSURE.search(line.text))
+
+
+# the label of a button or a link, alone on its line
+_BUTTON = re.compile(
+    r"^(?:learn more|get started|contact us|get in touch|start (?:your )?free trial|"
+    r"book now|back to top|take the next step|show caption|copy the link|"
+    r"table of contents?)\s*[.!:→»›>]*$",
+    re.IGNORECASE,
+)
+
+
+def button_label(line: Line) -> bool:
+    """A button's label alone on a line ("Learn more", "Get started", "Back to top")."""
+    return 0 < line.n <= 5 and bool(_BUTTON.match(line.text))
+
+
+def drop_furniture_lines(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
+    """The kept lines without tables of contents, disclosures, form messages and button
+    labels; all of them if nothing would be left."""
+    toc = contents_lines(kept, lines)
+    out = [
+        i
+        for i in kept
+        if i not in toc and not disclosure(lines[i]) and not button_label(lines[i])
+    ]
+    return out or list(kept)

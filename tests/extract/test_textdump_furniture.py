@@ -1,0 +1,74 @@
+"""Tables of contents, disclosures of affiliate links, form messages and button labels kept
+inside a story (``textdump_furniture``, on lines written for these tests, apart from the
+fitted model)."""
+
+from __future__ import annotations
+
+from broadsheet.extract.textdump_furniture import (
+    button_label,
+    contents_lines,
+    disclosure,
+    drop_furniture_lines,
+)
+
+from .test_textdump_region import PARA, PARA2, _lines
+
+
+def test_a_table_of_contents_goes_and_the_sections_it_names_stay() -> None:
+    lines = _lines(
+        PARA,
+        "Table of Contents",
+        "1. Why the bridge was late",
+        "2. What it cost",
+        "Why the bridge was late",
+        PARA2,
+        "What it cost",
+        PARA,
+    )
+    kept = list(range(len(lines)))
+    assert contents_lines(kept, lines) == {1, 2, 3}
+    assert drop_furniture_lines(kept, lines) == [0, 4, 5, 6, 7]
+
+
+def test_entries_stop_where_a_line_is_not_found_again_below() -> None:
+    lines = _lines("In this article:", "What it cost", "Parking fees", "What it cost", PARA)
+    # "Parking fees" is not a section below: the contents end before it
+    assert contents_lines(list(range(len(lines))), lines) == {0, 1}
+
+
+def test_a_list_found_again_below_without_a_contents_heading_stays() -> None:
+    # a story's own list of what it covers, then a section on each
+    lines = _lines(
+        PARA, "The bridge", "The road", "The car park", "The bridge", PARA2, "The road",
+        PARA, "The car park", PARA2,
+    )
+    kept = list(range(len(lines)))
+    assert contents_lines(kept, lines) == set()
+    assert drop_furniture_lines(kept, lines) == kept
+
+
+def test_disclosures_and_form_messages_are_found_and_a_story_on_commissions_is_not() -> None:
+    found = [
+        "We may earn a commission from links on this page, at no extra cost to you.",
+        "This post contains affiliate links. Read the full disclosure.",
+        "Every item here was chosen by an editor of this magazine.",
+        "This field is for validation purposes and should be left unchanged.",
+        "Thank you! Your submission has been received!",
+        "Diese Seite enthält Affiliate-Links.",
+    ]
+    assert all(disclosure(line) for line in _lines(*found))
+    plain = [
+        "The county commission voted on Friday to pay the builder the rest of the money.",
+        "Shops can add affiliate links and discount codes to follow what each campaign sells.",
+        "Agents earn a fee when you buy travel insurance through them, the report said.",
+    ]
+    assert not any(disclosure(line) for line in _lines(*plain))
+
+
+def test_button_labels_go_and_a_heading_that_starts_like_one_stays() -> None:
+    assert all(button_label(x) for x in _lines("Learn more", "Get started →", "Back to top"))
+    assert not any(button_label(x) for x in _lines("Learn more about the bridge", PARA))
+    lines = _lines(PARA, "Learn more", PARA2)
+    assert drop_furniture_lines([0, 1, 2], lines) == [0, 2]
+    # nothing left: everything stays
+    assert drop_furniture_lines([1], lines) == [1]
