@@ -5,6 +5,7 @@ fitted model)."""
 from __future__ import annotations
 
 from broadsheet.extract.textdump_furniture import (
+    author_box,
     button_label,
     contents_lines,
     disclosure,
@@ -72,3 +73,19 @@ def test_button_labels_go_and_a_heading_that_starts_like_one_stays() -> None:
     assert drop_furniture_lines([0, 1, 2], lines) == [0, 2]
     # nothing left: everything stays
     assert drop_furniture_lines([1], lines) == [1]
+
+
+def test_an_authors_box_goes_and_a_writer_in_the_story_stays() -> None:
+    boxes = [
+        "Jane Roe is a senior transport reporter for the paper, based in the county town.",
+        "John Doe has been a freelance technology journalist for more than ten years.",
+        "Marta is an experienced journalist who covers the council and its budget.",
+    ]
+    assert all(author_box(line) for line in _lines(*boxes))
+    plain = [
+        "I am a reporter who has covered the bridge since the first plans were drawn.",
+        "Bridgely is a handy route editor that walkers use to plan a crossing.",
+        "The council is a writer of many letters, the builder said with a smile.",
+        PARA,
+    ]
+    assert not any(author_box(line) for line in _lines(*plain))

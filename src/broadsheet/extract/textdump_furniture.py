@@ -12,7 +12,9 @@ from collections.abc import Sequence
 
 from broadsheet.extract.textdump_features import Line
 
-__all__ = ["button_label", "contents_lines", "disclosure", "drop_furniture_lines"]
+__all__ = [
+    "author_box",
+    "button_label", "contents_lines", "disclosure", "drop_furniture_lines"]
 
 # the heading of a table of contents
 _CONTENTS_HEAD = re.compile(
@@ -106,6 +108,27 @@ def disclosure(line: Line) -> bool:
     return bool(_FORM_MESSAGE.match(line.text) or _DISCLOSURE.search(line.text))
 
 
+# an author's box: "Jane Roe is a senior reporter for ...", "John Doe has been a freelance
+# technology journalist for ...", up to BIO_WORDS words (a story's own "I am a reporter"
+# stays: the writer speaking in the story)
+BIO_WORDS = 80
+_ROLE = (
+    r"(?:journalist|writer|reporter|columnist|author|correspondent|editor|contributor|"
+    r"blogger|producer)"
+)
+_BIO = re.compile(
+    r"^(?:[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s+(?:is|has been)\s+(?:an?\s+|the\s+)?"
+    r"(?:[\w-]+\s+){0,4}" + _ROLE + r"|"
+    r"[A-Z][a-z]+\s+(?:is|has been)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}"
+    r"(?:journalist|writer|reporter|columnist|correspondent))\b",
+)
+
+
+def author_box(line: Line) -> bool:
+    """A line of an author's box: a name, "is" or "has been", and a writer's trade."""
+    return line.n <= BIO_WORDS and bool(_BIO.match(line.text))
+
+
 # the label of a button or a link, alone on its line
 _BUTTON = re.compile(
     r"^(?:learn more|get started|contact us|get in touch|start (?:your )?free trial|"
@@ -121,12 +144,15 @@ def button_label(line: Line) -> bool:
 
 
 def drop_furniture_lines(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
-    """The kept lines without tables of contents, disclosures, form messages and button
-    labels; all of them if nothing would be left."""
+    """The kept lines without tables of contents, disclosures, form messages, button
+    labels and authors' boxes; all of them if nothing would be left."""
     toc = contents_lines(kept, lines)
     out = [
         i
         for i in kept
-        if i not in toc and not disclosure(lines[i]) and not button_label(lines[i])
+        if i not in toc
+        and not disclosure(lines[i])
+        and not button_label(lines[i])
+        and not author_box(lines[i])
     ]
     return out or list(kept)
