@@ -29,6 +29,7 @@ __all__ = [
     "ends_statement",
     "find_headline",
     "find_image",
+    "header_line",
     "headline_score",
     "is_byline_or_date",
     "is_credit",
@@ -169,6 +170,53 @@ def is_byline_or_date(line: Line) -> bool:
     if text.lower() in ("by", "von", "par", "por"):
         return True
     return bool(BYLINE.match(text)) or (line.n <= 10 and bool(DATE_RE.search(text)))
+
+
+# a line of the header block under a headline, read when it is kept above the story: a
+# byline or a date line ("Posted by Jane Roe on Friday ...", "Published on May 2nd, 2025 by
+# ...", "Authors: ..."), a reading time, a breadcrumb trail ("Home » Guides » Bridges")
+HEADER_WORDS = 20
+_DATE_AT = r"(?:\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)"
+_NAME_AT = r"(?-i:[A-Z][\w.'’-]*[a-z])"
+_DAY_AT = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_HEADER_START = re.compile(
+    r"^(?:(?:posted|published|(?:last )?updated|written|reviewed|fact[- ]checked|edited) by\s+"
+    + _NAME_AT
+    + r"|authors?\s*:\s*"
+    + _NAME_AT
+    + r"|(?:(?:posted|published|(?:last )?updated) on|published|(?:last )?updated|"
+    r"veröffentlicht(?: am)?|aktualisiert(?: am)?|publié le|mis à jour le|publicado(?: el)?|"
+    r"actualizado(?: el)?)\s*:?\s*"
+    + _DAY_AT
+    + _DATE_AT
+    + r")",
+    re.IGNORECASE,
+)
+# "By Jane Roe", "Von Hans Muster": a name after the word, and no sentence ended ("By 2030,
+# half of all cars ..." opens a story)
+_NAME_BYLINE = re.compile(r"^(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or)\s+[A-Z][\w.'’-]*[a-z]")
+_WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)?"
+_LEADING_DATE = re.compile(r"^" + _WEEKDAY + r"(?:" + DATE_RE.pattern + r")", re.IGNORECASE)
+_READ_TIME = re.compile(r"\b\d+\s*(?:min(?:ute)?s?|mins?)\.?\s+read\b", re.IGNORECASE)
+_CRUMB = re.compile(r"\s[»›>|/]\s?|\s?[»›]\s")
+
+
+def header_line(line: Line) -> bool:
+    """A short line of the header block: a byline or date line, a reading time, a
+    breadcrumb trail; not one that ends a sentence ("March 3, 2025 was the day ...",
+    "By 2030, ...") unless it says what it is ("Posted by", "Published on")."""
+    text = line.text
+    if line.n == 0 or line.n > HEADER_WORDS:
+        return False
+    if _HEADER_START.match(text):
+        return True
+    if SENTENCE_END.search(text) and not text.endswith(":"):
+        return False
+    if _NAME_BYLINE.match(text):
+        return True
+    if _LEADING_DATE.match(text) or _READ_TIME.search(text):
+        return True
+    return len(_CRUMB.findall(text)) >= 2
 
 
 def title_like(line: Line) -> bool:

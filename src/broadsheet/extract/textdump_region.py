@@ -21,7 +21,7 @@ from broadsheet.extract.textdump_end import (
     teaser_title,
 )
 from broadsheet.extract.textdump_features import Line, consent_words, is_prose
-from broadsheet.extract.textdump_header import is_credit
+from broadsheet.extract.textdump_header import header_line, is_credit
 from broadsheet.extract.textdump_recall import story_paragraph
 
 __all__ = [
@@ -336,17 +336,23 @@ def trim_tail(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
 
 
 def trim_head(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
-    """Drop notices (cookies, browsers, sign-in) kept above the article's first paragraph."""
+    """Drop notices (cookies, browsers, sign-in) kept above the article's first paragraph,
+    and the header block's lines kept there (a byline or date line, a reading time, a
+    breadcrumb trail: :func:`textdump_header.header_line`), which read as prose when long."""
     start = 0
     while start < len(kept) - 1:
         line = lines[kept[start]]
-        if (furniture(line) and not story_paragraph(line)) or not is_prose(line):
+        if (
+            (furniture(line) and not story_paragraph(line))
+            or not is_prose(line)
+            or header_line(line)
+        ):
             start += 1
             continue
         break
     if any(furniture(lines[i]) for i in kept[:start]):
         return list(kept[start:])
-    return list(kept)
+    return [i for k, i in enumerate(kept) if k >= start or not header_line(lines[i])]
 
 
 def drop_doubted_above(

@@ -1,0 +1,51 @@
+"""Header-block lines kept above a story's first paragraph (a byline or date line, a reading
+time, a breadcrumb trail) are dropped by ``trim_head``; a story's opening sentence that
+starts like one stays (lines written for these tests, apart from the fitted model)."""
+
+from __future__ import annotations
+
+from broadsheet.extract.textdump_header import header_line
+from broadsheet.extract.textdump_region import trim_head
+
+from .test_textdump_region import PARA, PARA2, _lines
+
+
+def test_header_lines_are_found() -> None:
+    found = [
+        "Posted by Jane Roe on Friday March 7, 2025 @09:00AM from the bridges dept.",
+        "Published on March 2nd, 2025 by Jane Roe and John Doe",
+        "Updated: Mar 3, 2025",
+        "Authors: Jane Roe, John Doe",
+        "By Jane Roe and John Doe",
+        "Veröffentlicht am 3. März 2025",
+        "Monday March 3, 2025 7:45 am PST by Jane Roe",
+        "Mar 3, 2025 at 9:24 pm ET • 2 min read",
+        "Home » Guides » Bridges » How the Footbridge Was Built",
+    ]
+    assert [header_line(line) for line in _lines(*found)] == [True] * len(found)
+
+
+def test_opening_sentences_that_start_like_a_header_are_not_header_lines() -> None:
+    plain = [
+        "By 2030, half of the county's bridges will need new decks, the survey says.",
+        "By the end of the month the council will vote on the bridge again",
+        "Updated: The council has since said the bridge will open in May.",
+        "Published research shows the bridge is safe for walkers and cyclists.",
+        "Authors say the bridge is safe",
+        "March 3, 2025 was the day the footbridge finally opened to walkers.",
+        PARA,
+    ]
+    assert not any(header_line(line) for line in _lines(*plain))
+
+
+def test_trim_head_drops_header_lines_above_the_first_paragraph_only() -> None:
+    lines = _lines(
+        "Published on March 2nd, 2025 by Jane Roe and John Doe",
+        "Bridges",
+        PARA,
+        "Updated: Mar 3, 2025",
+        PARA2,
+    )
+    # the short label above stays (a heading may be the story's), the date line inside too
+    assert trim_head([0, 1, 2, 3, 4], lines) == [1, 2, 3, 4]
+    assert trim_head([2, 3, 4], lines) == [2, 3, 4]
