@@ -5,7 +5,7 @@ starts like one stays (lines written for these tests, apart from the fitted mode
 from __future__ import annotations
 
 from broadsheet.extract.textdump_header import header_line
-from broadsheet.extract.textdump_region import trim_head
+from broadsheet.extract.textdump_region import drop_repeated, drop_replayed, trim_head
 
 from .test_textdump_region import PARA, PARA2, _lines
 
@@ -49,3 +49,33 @@ def test_trim_head_drops_header_lines_above_the_first_paragraph_only() -> None:
     # the short label above stays (a heading may be the story's), the date line inside too
     assert trim_head([0, 1, 2, 3, 4], lines) == [1, 2, 3, 4]
     assert trim_head([2, 3, 4], lines) == [2, 3, 4]
+
+
+def test_a_story_printed_twice_keeps_its_first_printing() -> None:
+    third = "The builder said the steel had cost twice what it did a year ago, and the bill rose."
+    rows = [PARA, PARA2, "Cost", third, PARA, PARA2, "Cost", third]
+    lines = _lines(*rows)
+    assert drop_replayed(list(range(8)), lines, 8) == [0, 1, 2, 3]
+    # two copies in a row are not a replay; nor are a plan's rows repeated day after day
+    assert drop_replayed([0, 1, 4, 5], lines, 8) == [0, 1, 4, 5]
+    plan = _lines(
+        "Day 1",
+        "Oats with one cup of milk, a spoon of honey and a handful of nuts",
+        "Rice with beans, one cup of greens and a slice of bread (or a roll)",
+        "Soup with two eggs, half a cup of peas and a cup of broth on the side",
+        "Day 2",
+        "Oats with one cup of milk, a spoon of honey and a handful of nuts",
+        "Rice with beans, one cup of greens and a slice of bread (or a roll)",
+        "Soup with two eggs, half a cup of peas and a cup of broth on the side",
+    )
+    assert drop_replayed(list(range(8)), plan, 8) == list(range(8))
+
+
+def test_drop_repeated_drops_lines_printed_outside_the_story_then_a_replay() -> None:
+    third = "The builder said the steel had cost twice what it did a year ago, and the bill rose."
+    fourth = "A second bridge further south will be put to the council in the spring, it said."
+    rows = [fourth, "Footbridge", PARA, PARA2, third, fourth, PARA, PARA2, third, "Weather"]
+    lines = _lines(*rows)
+    # ``fourth`` is printed above the story too (a teaser's summary): it goes; the second
+    # printing of PARA, PARA2 and ``third`` goes too
+    assert drop_repeated(list(range(2, 10)), lines, 8) == [2, 3, 4, 9]
