@@ -89,3 +89,10 @@ def test_an_authors_box_goes_and_a_writer_in_the_story_stays() -> None:
         PARA,
     ]
     assert not any(author_box(line) for line in _lines(*plain))
+
+
+def test_the_second_of_two_copies_in_a_row_goes() -> None:
+    dek = "How the county built a footbridge two months late and over budget"
+    lines = _lines(dek, dek, PARA, "Cost", "Cost", PARA2)
+    # a short label repeated in a row stays (a table's cell, a refrain)
+    assert drop_furniture_lines(list(range(6)), lines) == [0, 2, 3, 4, 5]

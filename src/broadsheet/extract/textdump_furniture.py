@@ -143,16 +143,25 @@ def button_label(line: Line) -> bool:
     return 0 < line.n <= 5 and bool(_BUTTON.match(line.text))
 
 
+# a line of this many words or more right after a copy of itself is the copy of a layout
+TWICE_WORDS = 4
+
+
 def drop_furniture_lines(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
     """The kept lines without tables of contents, disclosures, form messages, button
-    labels and authors' boxes; all of them if nothing would be left."""
+    labels and authors' boxes, and without the second of two copies of a line of
+    ``TWICE_WORDS`` words or more in a row (a standfirst or a caption printed for two
+    layouts); all of them if nothing would be left."""
     toc = contents_lines(kept, lines)
     out = [
         i
-        for i in kept
+        for k, i in enumerate(kept)
         if i not in toc
         and not disclosure(lines[i])
         and not button_label(lines[i])
         and not author_box(lines[i])
+        and not (
+            k > 0 and lines[i].n >= TWICE_WORDS and lines[i].text == lines[kept[k - 1]].text
+        )
     ]
     return out or list(kept)
