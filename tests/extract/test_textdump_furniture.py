@@ -7,6 +7,7 @@ from __future__ import annotations
 from broadsheet.extract.textdump_furniture import (
     author_box,
     button_label,
+    call_to_action,
     contents_lines,
     disclosure,
     drop_furniture_lines,
@@ -40,8 +41,16 @@ def test_entries_stop_where_a_line_is_not_found_again_below() -> None:
 def test_a_list_found_again_below_without_a_contents_heading_stays() -> None:
     # a story's own list of what it covers, then a section on each
     lines = _lines(
-        PARA, "The bridge", "The road", "The car park", "The bridge", PARA2, "The road",
-        PARA, "The car park", PARA2,
+        PARA,
+        "The bridge",
+        "The road",
+        "The car park",
+        "The bridge",
+        PARA2,
+        "The road",
+        PARA,
+        "The car park",
+        PARA2,
     )
     kept = list(range(len(lines)))
     assert contents_lines(kept, lines) == set()
@@ -96,3 +105,15 @@ def test_the_second_of_two_copies_in_a_row_goes() -> None:
     lines = _lines(dek, dek, PARA, "Cost", "Cost", PARA2)
     # a short label repeated in a row stays (a table's cell, a refrain)
     assert drop_furniture_lines(list(range(6)), lines) == [0, 2, 3, 4, 5]
+
+
+def test_calls_to_action_go_and_a_lead_in_stays() -> None:
+    found = ["Get a free estimate", "Try it now!", "Book a demo today", "Start your free trial"]
+    assert all(call_to_action(line) for line in _lines(*found))
+    plain = [
+        "Check out the quote the builder sent today:",
+        "Start with a clear plan for the bridge",
+        "Get the facts on the new footbridge",
+        PARA,
+    ]
+    assert not any(call_to_action(line) for line in _lines(*plain))

@@ -12,9 +12,7 @@ from collections.abc import Sequence
 
 from broadsheet.extract.textdump_features import Line
 
-__all__ = [
-    "author_box",
-    "button_label", "contents_lines", "disclosure", "drop_furniture_lines"]
+__all__ = ["author_box", "button_label", "contents_lines", "disclosure", "drop_furniture_lines"]
 
 # the heading of a table of contents
 _CONTENTS_HEAD = re.compile(
@@ -129,6 +127,25 @@ def author_box(line: Line) -> bool:
     return line.n <= BIO_WORDS and bool(_BIO.match(line.text))
 
 
+# a call to action alone on a short line: a verb that asks the reader to act and what the
+# offer is ("Get a free estimate", "Try it now!", "Book a demo", "Start your free trial
+# today", "Listen to this article"), up to CTA_WORDS words and not a lead-in to what
+# follows ("Check out the code it generated:")
+CTA_WORDS = 12
+_CTA = re.compile(
+    r"^(?:get|try|sign up|book|download|start|request|claim|grab|shop|buy|call|subscribe|"
+    r"join|schedule|watch|listen to|order|unlock)\b[^.:!?]{0,60}?"
+    r"\b(?:free|now|today|quote|estimate|demo|trial|deals?|offers?|promo code|discount|"
+    r"\d+% off|pricing|this article|e-?book)\b[^.:!?]{0,40}[.!]*$",
+    re.IGNORECASE,
+)
+
+
+def call_to_action(line: Line) -> bool:
+    """A short call to action ("Get a free estimate", "Try it now!", "Book a demo")."""
+    return 0 < line.n <= CTA_WORDS and bool(_CTA.match(line.text))
+
+
 # the label of a button or a link, alone on its line
 _BUTTON = re.compile(
     r"^(?:learn more|get started|contact us|get in touch|start (?:your )?free trial|"
@@ -149,7 +166,7 @@ TWICE_WORDS = 4
 
 def drop_furniture_lines(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
     """The kept lines without tables of contents, disclosures, form messages, button
-    labels and authors' boxes, and without the second of two copies of a line of
+    labels, calls to action and authors' boxes, and without the second of two copies of a line of
     ``TWICE_WORDS`` words or more in a row (a standfirst or a caption printed for two
     layouts); all of them if nothing would be left."""
     toc = contents_lines(kept, lines)
@@ -159,9 +176,8 @@ def drop_furniture_lines(kept: Sequence[int], lines: Sequence[Line]) -> list[int
         if i not in toc
         and not disclosure(lines[i])
         and not button_label(lines[i])
+        and not call_to_action(lines[i])
         and not author_box(lines[i])
-        and not (
-            k > 0 and lines[i].n >= TWICE_WORDS and lines[i].text == lines[kept[k - 1]].text
-        )
+        and not (k > 0 and lines[i].n >= TWICE_WORDS and lines[i].text == lines[kept[k - 1]].text)
     ]
     return out or list(kept)

@@ -186,10 +186,7 @@ _HEADER_START = re.compile(
     + _NAME_AT
     + r"|(?:(?:posted|published|(?:last )?updated) on|published|(?:last )?updated|"
     r"veröffentlicht(?: am)?|aktualisiert(?: am)?|publié le|mis à jour le|publicado(?: el)?|"
-    r"actualizado(?: el)?)\s*:?\s*"
-    + _DAY_AT
-    + _DATE_AT
-    + r")",
+    r"actualizado(?: el)?)\s*:?\s*" + _DAY_AT + _DATE_AT + r")",
     re.IGNORECASE,
 )
 # "By Jane Roe", "Von Hans Muster": a name after the word, and no sentence ended ("By 2030,

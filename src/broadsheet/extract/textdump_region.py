@@ -556,10 +556,10 @@ def _sentence(line: Line) -> bool:
 
 def drop_replayed(body: Sequence[int], lines: Sequence[Line], min_words: int) -> list[int]:
     """Drop the second printing of a run of the story: ``REPLAY_RUN`` or more body lines
-    of prose ending a sentence in a row (short lines between not counted) each a copy of an earlier body line of
-    ``min_words`` words or more, in the same order (a page that prints the story, or its
-    first paragraphs, twice for two layouts). A line repeated alone (a refrain) and a
-    plan's or a table's rows repeated day after day (not prose) stay."""
+    of prose ending a sentence in a row (short lines between not counted), each a copy of
+    an earlier body line of ``min_words`` words or more, in the same order (a page that
+    prints the story, or its first paragraphs, twice for two layouts). A line repeated
+    alone (a refrain) and a plan's or a table's rows repeated day after day stay."""
     first: dict[str, int] = {}
     for k, i in enumerate(body):
         if lines[i].n >= min_words:
