@@ -4,7 +4,7 @@ starts like one stays (lines written for these tests, apart from the fitted mode
 
 from __future__ import annotations
 
-from broadsheet.extract.textdump_header import header_line
+from broadsheet.extract.textdump_header import header_line, is_credit, pull_captions, split_credit
 from broadsheet.extract.textdump_region import drop_repeated, drop_replayed, trim_head
 
 from .test_textdump_region import PARA, PARA2, _lines
@@ -79,3 +79,33 @@ def test_drop_repeated_drops_lines_printed_outside_the_story_then_a_replay() -> 
     # ``fourth`` is printed above the story too (a teaser's summary): it goes; the second
     # printing of PARA, PARA2 and ``third`` goes too
     assert drop_repeated(list(range(2, 10)), lines, 8) == [2, 3, 4, 9]
+
+
+def test_stock_and_by_line_credits_are_credits_and_a_story_sentence_is_not() -> None:
+    credits = [
+        "Getty Images / Jane Roe",
+        "The footbridge at dawn. Photo by Jane Roe on Unsplash",
+        "Image via Jane Roe.",
+        "Source: Unsplash",
+    ]
+    assert all(is_credit(line) for line in _lines(*credits))
+    plain = [
+        "The hall shows a photo by Ansel Adams.",
+        "Birds: 1,400 Copyright-Free Illustrations by Jane Roe",
+        PARA,
+    ]
+    assert not any(is_credit(line) for line in _lines(*plain))
+    # the caption keeps its full stop; the credit is what follows it
+    assert split_credit("The footbridge at dawn. Image via Jane Roe.") == (
+        "The footbridge at dawn.",
+        "Image via Jane Roe.",
+    )
+    assert split_credit("Getty Images / Jane Roe") == (None, "Getty Images / Jane Roe")
+
+
+def test_a_credit_line_in_the_body_becomes_an_image() -> None:
+    lines = _lines(PARA, "The footbridge at dawn. Photo by Jane Roe on Unsplash", PARA2)
+    body, images = pull_captions([0, 1, 2], lines)
+    assert body == [0, 2]
+    assert images[0].caption == "The footbridge at dawn."
+    assert images[0].credit == "Photo by Jane Roe on Unsplash"

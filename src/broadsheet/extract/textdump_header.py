@@ -103,15 +103,35 @@ def paren_credit(text: str) -> bool:
     return bool(_PAREN_CREDIT_WORD.search(inner) or _PAREN_CREDIT_NAMES.search(inner))
 
 
+# a credit the features' pattern does not read: a stock agency then the photographer
+# ("Getty Images / Jane Roe"), "Photo by Jane Roe on Unsplash" or "Image via Jane Roe." alone
+# or after a caption's last sentence ("a photo by Ansel Adams." and "Illustrations by Jane
+# Roe" in a title are not), "Source: Unsplash"
+_STOCK = r"(?:Getty Images|Shutterstock|iStock(?:photo)?|Adobe Stock|Unsplash|Pexels|Pixabay|Alamy)"
+_MORE_CREDIT = re.compile(
+    r"^" + _STOCK + r"\s*/\s*\S[^.!?]{0,60}$|"
+    r"(?:^|[.!?]\s+)(?:Photo|Image|Illustration|Picture)s?\s+(?:by|via)\s+[A-Z][^.!?]{0,60}?"
+    r"(?:\s+(?:on|via|from)\s+(?:" + _STOCK + r"|Flickr|Wikimedia Commons))?\.?$|"
+    r"^(?:(?:Image|Photo) )?[Ss]ource\s*:\s*" + _STOCK + r"\b"
+)
+
+
 def is_credit(line: Line) -> bool:
-    return line.n <= 60 and (line.credit or paren_credit(line.text))
+    return line.n <= 60 and (
+        line.credit or paren_credit(line.text) or bool(_MORE_CREDIT.search(line.text))
+    )
 
 
 def split_credit(text: str) -> tuple[str | None, str | None]:
-    m = CREDIT.search(text)
+    m = CREDIT.search(text) or _MORE_CREDIT.search(text)
     if not m:
         return text, None
     start = m.start()
+    if text[start] in ".!?":  # "... system. Image via Jane Roe.": the caption keeps its stop
+        start += 1
+        while text[start] == " ":
+            start += 1
+        return text[:start].strip() or None, text[start:].strip() or None
     # "… Smith/Getty Images": the credit begins at the name before the slash
     slash = text.rfind(" ", 0, start)
     if start > 0 and text[start - 1] == "/" and slash >= 0:
