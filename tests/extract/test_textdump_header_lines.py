@@ -41,12 +41,12 @@ def test_opening_sentences_that_start_like_a_header_are_not_header_lines() -> No
 def test_trim_head_drops_header_lines_above_the_first_paragraph_only() -> None:
     lines = _lines(
         "Published on March 2nd, 2025 by Jane Roe and John Doe",
-        "Bridges",
+        "How the County Built Its Footbridge",
         PARA,
         "Updated: Mar 3, 2025",
         PARA2,
     )
-    # the short label above stays (a heading may be the story's), the date line inside too
+    # a heading above stays (it may be the story's), the date line inside too
     assert trim_head([0, 1, 2, 3, 4], lines) == [1, 2, 3, 4]
     assert trim_head([2, 3, 4], lines) == [2, 3, 4]
 
@@ -109,3 +109,19 @@ def test_a_credit_line_in_the_body_becomes_an_image() -> None:
     assert body == [0, 2]
     assert images[0].caption == "The footbridge at dawn."
     assert images[0].credit == "Photo by Jane Roe on Unsplash"
+
+
+def test_dates_in_other_languages_and_with_dots_are_header_lines() -> None:
+    found = [
+        "01.02.2022",
+        "2.9.2020 klo 12.45",
+        "15 de abril de 2020 | 16:05",
+        "jeudi 27 juin 2019",
+    ]
+    assert all(header_line(line) for line in _lines(*found))
+    assert not header_line(_lines("15. März 2024 war ein guter Tag für die Brücke.")[0])
+
+
+def test_short_labels_above_the_first_paragraph_go_and_a_question_stays() -> None:
+    lines = _lines("Summary", "Follow", "Injured?", PARA, "Cost", PARA2)
+    assert trim_head([0, 1, 2, 3, 4, 5], lines) == [2, 3, 4, 5]

@@ -213,7 +213,33 @@ _HEADER_START = re.compile(
 # half of all cars ..." opens a story)
 _NAME_BYLINE = re.compile(r"^(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or)\s+[A-Z][\w.'’-]*[a-z]")
 _WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)?"
-_LEADING_DATE = re.compile(r"^" + _WEEKDAY + r"(?:" + DATE_RE.pattern + r")", re.IGNORECASE)
+# months and weekdays of the other languages a dump's date line is often in, and numeric
+# dates with dots ("01.02.2022", "2.9.2020 klo 12.45")
+_MONTHS_OTHER = (
+    r"(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|"
+    r"janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
+    r"diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
+    r"janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|"
+    r"januari|februari|maart|mei|augustus)"
+)
+_WEEKDAY_OTHER = (
+    r"(?:(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|"
+    r"jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo)"
+    r",?\s+)?"
+)
+_LEADING_DATE = re.compile(
+    r"^(?:"
+    + _WEEKDAY
+    + r"(?:"
+    + DATE_RE.pattern
+    + r")|\d{1,2}\.\d{1,2}\.\d{2,4}\b|"
+    + _WEEKDAY_OTHER
+    + r"\d{1,2}\.?\s+(?:de\s+)?"
+    + _MONTHS_OTHER
+    + r"\b)",
+    re.IGNORECASE,
+)
 _READ_TIME = re.compile(r"\b\d+\s*(?:min(?:ute)?s?|mins?)\.?\s+read\b", re.IGNORECASE)
 _CRUMB = re.compile(r"\s[»›>|/]\s?|\s?[»›]\s")
 

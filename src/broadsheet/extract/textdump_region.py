@@ -353,7 +353,26 @@ def trim_head(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
         break
     if any(furniture(lines[i]) for i in kept[:start]):
         return list(kept[start:])
-    return [i for k, i in enumerate(kept) if k >= start or not header_line(lines[i])]
+    return [i for k, i in enumerate(kept) if k >= start or not _above_story(lines[i], start)]
+
+
+# the lines above a story's first paragraph are read as a header block when at most this
+# many; of them, a label of at most LABEL_WORDS words goes ("Summary", "Follow", "1 / 23")
+HEAD_BLOCK = 8
+HEAD_LABEL_WORDS = 3
+
+
+def _above_story(line: Line, count: int) -> bool:
+    """A line kept above the story's first paragraph that is the header's: a byline, date
+    or breadcrumb line, or (in a short block) a label of a few words that neither asks
+    nor leads in ("Injured?", "Contents:" stay)."""
+    if header_line(line):
+        return True
+    return (
+        count <= HEAD_BLOCK
+        and 0 < line.n <= HEAD_LABEL_WORDS
+        and not line.text.endswith(("?", ":", "!"))
+    )
 
 
 def drop_doubted_above(
