@@ -1,9 +1,11 @@
 """Furniture the model keeps inside a text dump's story that reads like its lines: a table
 of contents (its heading and the section titles the story prints again below), the site's
 disclosure of affiliate links ("We may earn a commission from links on this page"), a
-form's own messages ("This field is for validation purposes ...") and the labels of
-buttons ("Learn more", "Get started", "Back to top"). Each is recognised by its shape or
-its words, not by the score, and dropped wherever it stands among the kept lines."""
+form's own messages ("This field is for validation purposes ..."), the labels of buttons
+("Learn more", "Get started", "Back to top"), calls to action and authors' boxes. Each is
+recognised by its shape or its words, not by the score, and dropped wherever it stands
+among the kept lines. Also the body's lines the page prints again: outside the story, a
+second time in a row, or a run of the story printed twice (:func:`drop_repeated`)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,16 @@ from collections.abc import Sequence
 
 from broadsheet.extract.textdump_features import Line
 
-__all__ = ["author_box", "button_label", "contents_lines", "disclosure", "drop_furniture_lines"]
+__all__ = [
+    "author_box",
+    "button_label",
+    "call_to_action",
+    "contents_lines",
+    "disclosure",
+    "drop_furniture_lines",
+    "drop_repeated",
+    "drop_replayed",
+]
 
 # the heading of a table of contents
 _CONTENTS_HEAD = re.compile(
@@ -181,3 +192,60 @@ def drop_furniture_lines(kept: Sequence[int], lines: Sequence[Line]) -> list[int
         and not (k > 0 and lines[i].n >= TWICE_WORDS and lines[i].text == lines[kept[k - 1]].text)
     ]
     return out or list(kept)
+
+
+def drop_repeated(body: Sequence[int], lines: Sequence[Line], min_words: int) -> list[int]:
+    """Drop body lines (``min_words`` words or more) that the page shows again outside the
+    story's span: a teaser's summary also listed in a sidebar, a gallery caption repeated in
+    the gallery. A story's own paragraphs are not printed a second time around it; a run
+    of them printed a second time inside its span goes too (:func:`drop_replayed`)."""
+    if not body or min_words <= 0:
+        return list(body)
+    lo, hi = body[0], body[-1]
+    outside = {
+        line.text for j, line in enumerate(lines) if line.n >= min_words and not lo <= j <= hi
+    }
+    body = [i for i in body if lines[i].n < min_words or lines[i].text not in outside]
+    return drop_replayed(body, lines, min_words)
+
+
+# a run of this many body lines or more, each a copy of the line after the previous one's
+# first copy, is the story printed a second time
+REPLAY_RUN = 3
+
+
+_FULL_STOP = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+
+def _sentence(line: Line) -> bool:
+    """Prose ending a sentence: a story's paragraph, not a plan's or a table's row."""
+    return line.prose and bool(_FULL_STOP.search(line.text))
+
+
+def drop_replayed(body: Sequence[int], lines: Sequence[Line], min_words: int) -> list[int]:
+    """Drop the second printing of a run of the story: ``REPLAY_RUN`` or more body lines
+    of prose ending a sentence in a row (short lines between not counted), each a copy of
+    an earlier body line of ``min_words`` words or more, in the same order (a page that
+    prints the story, or its first paragraphs, twice for two layouts). A line repeated
+    alone (a refrain) and a plan's or a table's rows repeated day after day stay."""
+    first: dict[str, int] = {}
+    for k, i in enumerate(body):
+        if lines[i].n >= min_words:
+            first.setdefault(lines[i].text, k)
+    drop: set[int] = set()
+    run: list[int] = []
+    last = -2
+    for k, i in enumerate(body):
+        if lines[i].n < min_words:
+            continue
+        at = first[lines[i].text]
+        if at < k and _sentence(lines[i]) and (not run or at > last):
+            run.append(k)
+            last = at
+            continue
+        if len(run) >= REPLAY_RUN:
+            drop.update(range(run[0], run[-1] + 1))
+        run, last = ([k], at) if at < k else ([], -2)
+    if len(run) >= REPLAY_RUN:
+        drop.update(range(run[0], run[-1] + 1))
+    return [i for k, i in enumerate(body) if k not in drop]
