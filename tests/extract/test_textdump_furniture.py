@@ -65,6 +65,10 @@ def test_disclosures_and_form_messages_are_found_and_a_story_on_commissions_is_n
         "This field is for validation purposes and should be left unchanged.",
         "Thank you! Your submission has been received!",
         "Diese Seite enthält Affiliate-Links.",
+        "Click here to make The County Paper a preferred source on Google.",
+        "Was this newsletter forwarded to you? Sign up to get it every morning.",
+        "Enjoyed this piece? We need your help to keep publishing.",
+        "This post is over 3 years old and may be out of date.",
     ]
     assert all(disclosure(line) for line in _lines(*found))
     plain = [

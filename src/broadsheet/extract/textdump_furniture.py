@@ -88,7 +88,8 @@ def contents_lines(kept: Sequence[int], lines: Sequence[Line]) -> set[int]:
     return out
 
 
-# a disclosure of the site's affiliate links or its editors' review, up to DISCLOSURE_WORDS
+# a disclosure of the site's affiliate links or its editors' review, or another notice of
+# the site's about itself, up to DISCLOSURE_WORDS
 DISCLOSURE_WORDS = 60
 _DISCLOSURE = re.compile(
     r"\b(?:(?:contains?|may contain|includes?|uses?|are) affiliate links?|"
@@ -97,7 +98,13 @@ _DISCLOSURE = re.compile(
     r"(?:an?\s+)?(?:small\s+)?(?:affiliate\s+)?commissions?|"
     r"(?:may )?earns? (?:us )?(?:an? )?(?:small )?commissions?\b|"
     r"chosen by (?:an?|our) [^.!?]{0,30}editors?\b|handpick(?:s|ed)? every product|"
-    r"affiliate-links|provision einbringen)",
+    r"affiliate-links|provision einbringen|"
+    # the site's notices: Google's preferred sources, a forwarded newsletter, a plea for
+    # support, an old post's warning
+    r"a preferred source on google|choose your favou?rite sources|"
+    r"was this (?:newsletter|email) forwarded to you|"
+    r"enjoyed this (?:piece|article|post|story)\?\s+we need your (?:help|support)|"
+    r"this (?:post|article) is (?:over|more than) \d+ years? old)",
     re.IGNORECASE,
 )
 # a form's own messages printed as text
