@@ -50,6 +50,8 @@ def contents_lines(kept: Sequence[int], lines: Sequence[Line]) -> set[int]:
     titles the entries link to). A heading alone, with no entries, goes too. Short lines
     found again below with no such heading above them stay: a story's own list of what it
     covers, before a section on each, reads the same."""
+    if not any(lines[i].n <= 6 and _CONTENTS_HEAD.match(lines[i].text) for i in kept):
+        return set()
     later: dict[str, list[int]] = {}
     for j, line in enumerate(lines):
         if 0 < line.n <= ENTRY_WORDS:
