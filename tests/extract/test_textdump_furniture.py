@@ -121,3 +121,20 @@ def test_calls_to_action_go_and_a_lead_in_stays() -> None:
         PARA,
     ]
     assert not any(call_to_action(line) for line in _lines(*plain))
+
+
+def test_a_contents_entry_worded_differently_is_taken_when_found_entries_follow() -> None:
+    lines = _lines(
+        "Table of Contents",
+        "Introduction to the bridge",  # no section of that name below
+        "1.1Why the bridge was late",
+        "II. What it cost",
+        "Is it safe",
+        "Why the bridge was late",
+        PARA,
+        "What it cost",
+        PARA2,
+    )
+    kept = list(range(len(lines)))
+    # "Is it safe" is not found below and no found entry follows it: it stays
+    assert contents_lines(kept, lines) == {0, 1, 2, 3}

@@ -35,8 +35,11 @@ _CONTENTS_HEAD = re.compile(
 )
 # an entry of a table of contents has at most this many words
 ENTRY_WORDS = 15
+# entries not found again below (a title the page words differently) that a table of
+# contents may hold, if found entries follow them
+MISSED_ENTRIES = 2
 # an entry's numbering ("2.1", "3.", "IV.") is not read when it is matched with its section
-_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*|[IVX]+)[.):]?\s*")
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*[.):]?|[IVX]+[.)])\s*")
 
 
 def _entry_key(text: str) -> str:
@@ -65,9 +68,10 @@ def contents_lines(kept: Sequence[int], lines: Sequence[Line]) -> set[int]:
             continue
         start = pos + 1
         run: list[int] = []
+        unmatched: list[int] = []  # entries not found below, kept only if more follow
         last = -1  # where the previous entry's section title stands
         seen: set[str] = set()
-        k = start
+        k = end = start
         while k < len(kept):
             j = kept[k]
             line = lines[j]
@@ -78,15 +82,20 @@ def contents_lines(kept: Sequence[int], lines: Sequence[Line]) -> set[int]:
                 break
             # the same title again below the run, after the previous one with text between
             at = next((x for x in later.get(key, ()) if x > j and x > last + 1), -1)
-            if at < 0 or (run and at <= last + 1):
-                break
-            run.append(j)
+            k += 1
+            if at < 0:
+                unmatched.append(j)
+                if len(unmatched) > MISSED_ENTRIES:
+                    break
+                continue
+            run += [*unmatched, j]
+            unmatched = []
             seen.add(key)
             last = at
-            k += 1
+            end = k
         out.add(i)
         out.update(run)
-        pos = k
+        pos = max(end, pos + 1)
     return out
 
 
