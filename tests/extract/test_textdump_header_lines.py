@@ -125,3 +125,14 @@ def test_dates_in_other_languages_and_with_dots_are_header_lines() -> None:
 def test_short_labels_above_the_first_paragraph_go_and_a_question_stays() -> None:
     lines = _lines("Summary", "Follow", "Injured?", PARA, "Cost", PARA2)
     assert trim_head([0, 1, 2, 3, 4, 5], lines) == [2, 3, 4, 5]
+
+
+def test_header_lines_in_other_languages_and_glued_reading_times() -> None:
+    found = [
+        "Publié le jeudi 24 décembre 2020 à 07h47",
+        "Par J. DUPONT - 05:01 - Temps de lecture :",
+        "Publish Date: Sat, 28 Nov 2020 01:34 PM",
+        "Mon., March 23, 2020timer5 min. read",
+    ]
+    assert all(header_line(line) for line in _lines(*found))
+    assert not header_line(_lines("By E. coli standards, the river water is clean.")[0])

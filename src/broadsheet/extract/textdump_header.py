@@ -198,20 +198,27 @@ def is_byline_or_date(line: Line) -> bool:
 HEADER_WORDS = 20
 _DATE_AT = r"(?:\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)"
 _NAME_AT = r"(?-i:[A-Z][\w.'’-]*[a-z])"
-_DAY_AT = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_DAY_AT = (
+    r"(?:(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|montag|dienstag|"
+    r"mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
+    r"dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo)\.?,?\s+)?"
+)
 _HEADER_START = re.compile(
     r"^(?:(?:posted|published|(?:last )?updated|written|reviewed|fact[- ]checked|edited) by\s+"
     + _NAME_AT
     + r"|authors?\s*:\s*"
     + _NAME_AT
-    + r"|(?:(?:posted|published|(?:last )?updated) on|published|(?:last )?updated|"
+    + r"|(?:(?:posted|published|(?:last )?updated) on|publish(?:ed)? date|published|"
+    r"(?:last )?updated|"
     r"veröffentlicht(?: am)?|aktualisiert(?: am)?|publié le|mis à jour le|publicado(?: el)?|"
     r"actualizado(?: el)?)\s*:?\s*" + _DAY_AT + _DATE_AT + r")",
     re.IGNORECASE,
 )
 # "By Jane Roe", "Von Hans Muster": a name after the word, and no sentence ended ("By 2030,
 # half of all cars ..." opens a story)
-_NAME_BYLINE = re.compile(r"^(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or)\s+[A-Z][\w.'’-]*[a-z]")
+_NAME_BYLINE = re.compile(
+    r"^(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or)\s+(?:[A-Z]\.\s*)?[A-Z][\w.'’-]*[a-zA-Z]"
+)
 _WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)?"
 # months and weekdays of the other languages a dump's date line is often in, and numeric
 # dates with dots ("01.02.2022", "2.9.2020 klo 12.45")
@@ -240,7 +247,10 @@ _LEADING_DATE = re.compile(
     + r"\b)",
     re.IGNORECASE,
 )
-_READ_TIME = re.compile(r"\b\d+\s*(?:min(?:ute)?s?|mins?)\.?\s+read\b", re.IGNORECASE)
+_READ_TIME = re.compile(
+    r"(?<!\d)\d+\s*(?:min(?:ute)?s?|mins?)\.?\s+read\b|\btemps de lecture\b|\blesezeit\b",
+    re.IGNORECASE,
+)
 _CRUMB = re.compile(r"\s[»›>|/]\s?|\s?[»›]\s")
 
 
