@@ -29,6 +29,7 @@ __all__ = [
     "ends_statement",
     "find_headline",
     "find_image",
+    "header_line",
     "headline_score",
     "is_byline_or_date",
     "is_credit",
@@ -102,15 +103,35 @@ def paren_credit(text: str) -> bool:
     return bool(_PAREN_CREDIT_WORD.search(inner) or _PAREN_CREDIT_NAMES.search(inner))
 
 
+# a credit the features' pattern does not read: a stock agency then the photographer
+# ("Getty Images / Jane Roe"), "Photo by Jane Roe on Unsplash" or "Image via Jane Roe." alone
+# or after a caption's last sentence ("a photo by Ansel Adams." and "Illustrations by Jane
+# Roe" in a title are not), "Source: Unsplash"
+_STOCK = r"(?:Getty Images|Shutterstock|iStock(?:photo)?|Adobe Stock|Unsplash|Pexels|Pixabay|Alamy)"
+_MORE_CREDIT = re.compile(
+    r"^" + _STOCK + r"\s*/\s*\S[^.!?]{0,60}$|"
+    r"(?:^|[.!?]\s+)(?:Photo|Image|Illustration|Picture)s?\s+(?:by|via)\s+[A-Z][^.!?]{0,60}?"
+    r"(?:\s+(?:on|via|from)\s+(?:" + _STOCK + r"|Flickr|Wikimedia Commons))?\.?$|"
+    r"^(?:(?:Image|Photo) )?[Ss]ource\s*:\s*" + _STOCK + r"\b"
+)
+
+
 def is_credit(line: Line) -> bool:
-    return line.n <= 60 and (line.credit or paren_credit(line.text))
+    return line.n <= 60 and (
+        line.credit or paren_credit(line.text) or bool(_MORE_CREDIT.search(line.text))
+    )
 
 
 def split_credit(text: str) -> tuple[str | None, str | None]:
-    m = CREDIT.search(text)
+    m = CREDIT.search(text) or _MORE_CREDIT.search(text)
     if not m:
         return text, None
     start = m.start()
+    if text[start] in ".!?":  # "... system. Image via Jane Roe.": the caption keeps its stop
+        start += 1
+        while text[start] == " ":
+            start += 1
+        return text[:start].strip() or None, text[start:].strip() or None
     # "… Smith/Getty Images": the credit begins at the name before the slash
     slash = text.rfind(" ", 0, start)
     if start > 0 and text[start - 1] == "/" and slash >= 0:
@@ -169,6 +190,86 @@ def is_byline_or_date(line: Line) -> bool:
     if text.lower() in ("by", "von", "par", "por"):
         return True
     return bool(BYLINE.match(text)) or (line.n <= 10 and bool(DATE_RE.search(text)))
+
+
+# a line of the header block under a headline, read when it is kept above the story: a
+# byline or a date line ("Posted by Jane Roe on Friday ...", "Published on May 2nd, 2025 by
+# ...", "Authors: ..."), a reading time, a breadcrumb trail ("Home » Guides » Bridges")
+HEADER_WORDS = 20
+_DATE_AT = r"(?:\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)"
+_NAME_AT = r"(?-i:[A-Z][\w.'’-]*[a-z])"
+_DAY_AT = (
+    r"(?:(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|montag|dienstag|"
+    r"mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
+    r"dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo)\.?,?\s+)?"
+)
+_HEADER_START = re.compile(
+    r"^(?:(?:posted|published|(?:last )?updated|written|reviewed|fact[- ]checked|edited) by\s+"
+    + _NAME_AT
+    + r"|authors?\s*:\s*"
+    + _NAME_AT
+    + r"|(?:(?:posted|published|(?:last )?updated) on|publish(?:ed)? date|published|"
+    r"(?:last )?updated|"
+    r"veröffentlicht(?: am)?|aktualisiert(?: am)?|publié le|mis à jour le|publicado(?: el)?|"
+    r"actualizado(?: el)?)\s*:?\s*" + _DAY_AT + _DATE_AT + r")",
+    re.IGNORECASE,
+)
+# "By Jane Roe", "Von Hans Muster": a name after the word, and no sentence ended ("By 2030,
+# half of all cars ..." opens a story)
+_NAME_BYLINE = re.compile(
+    r"^(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or)\s+(?:[A-Z]\.\s*)?[A-Z][\w.'’-]*[a-zA-Z]"
+)
+_WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)?"
+# months and weekdays of the other languages a dump's date line is often in, and numeric
+# dates with dots ("01.02.2022", "2.9.2020 klo 12.45")
+_MONTHS_OTHER = (
+    r"(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|"
+    r"janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
+    r"diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
+    r"janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|"
+    r"januari|februari|maart|mei|augustus)"
+)
+_WEEKDAY_OTHER = (
+    r"(?:(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|"
+    r"jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo)"
+    r",?\s+)?"
+)
+_LEADING_DATE = re.compile(
+    r"^(?:"
+    + _WEEKDAY
+    + r"(?:"
+    + DATE_RE.pattern
+    + r")|\d{1,2}\.\d{1,2}\.\d{2,4}\b|"
+    + _WEEKDAY_OTHER
+    + r"\d{1,2}\.?\s+(?:de\s+)?"
+    + _MONTHS_OTHER
+    + r"\b)",
+    re.IGNORECASE,
+)
+_READ_TIME = re.compile(
+    r"(?<!\d)\d+\s*(?:min(?:ute)?s?|mins?)\.?\s+read\b|\btemps de lecture\b|\blesezeit\b",
+    re.IGNORECASE,
+)
+_CRUMB = re.compile(r"\s[»›>|/]\s?|\s?[»›]\s")
+
+
+def header_line(line: Line) -> bool:
+    """A short line of the header block: a byline or date line, a reading time, a
+    breadcrumb trail; not one that ends a sentence ("March 3, 2025 was the day ...",
+    "By 2030, ...") unless it says what it is ("Posted by", "Published on")."""
+    text = line.text
+    if line.n == 0 or line.n > HEADER_WORDS:
+        return False
+    if _HEADER_START.match(text):
+        return True
+    if SENTENCE_END.search(text) and not text.endswith(":"):
+        return False
+    if _NAME_BYLINE.match(text):
+        return True
+    if _LEADING_DATE.match(text) or _READ_TIME.search(text):
+        return True
+    return len(_CRUMB.findall(text)) >= 2
 
 
 def title_like(line: Line) -> bool:

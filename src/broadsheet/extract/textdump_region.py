@@ -21,7 +21,8 @@ from broadsheet.extract.textdump_end import (
     teaser_title,
 )
 from broadsheet.extract.textdump_features import Line, consent_words, is_prose
-from broadsheet.extract.textdump_header import is_credit
+from broadsheet.extract.textdump_furniture import drop_repeated, drop_replayed
+from broadsheet.extract.textdump_header import header_line, is_credit
 from broadsheet.extract.textdump_recall import story_paragraph
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "drop_doubted_above",
     "drop_doubted_below",
     "drop_repeated",
+    "drop_replayed",
     "drop_stray_fragments",
     "end_marker",
     "extend_story",
@@ -336,17 +338,42 @@ def trim_tail(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
 
 
 def trim_head(kept: Sequence[int], lines: Sequence[Line]) -> list[int]:
-    """Drop notices (cookies, browsers, sign-in) kept above the article's first paragraph."""
+    """Drop notices (cookies, browsers, sign-in) kept above the article's first paragraph,
+    and the header block's lines kept there (a byline or date line, a reading time, a
+    breadcrumb trail: :func:`textdump_header.header_line`), which read as prose when long."""
     start = 0
     while start < len(kept) - 1:
         line = lines[kept[start]]
-        if (furniture(line) and not story_paragraph(line)) or not is_prose(line):
+        if (
+            (furniture(line) and not story_paragraph(line))
+            or not is_prose(line)
+            or header_line(line)
+        ):
             start += 1
             continue
         break
     if any(furniture(lines[i]) for i in kept[:start]):
         return list(kept[start:])
-    return list(kept)
+    return [i for k, i in enumerate(kept) if k >= start or not _above_story(lines[i], start)]
+
+
+# the lines above a story's first paragraph are read as a header block when at most this
+# many; of them, a label of at most LABEL_WORDS words goes ("Summary", "Follow", "1 / 23")
+HEAD_BLOCK = 8
+HEAD_LABEL_WORDS = 3
+
+
+def _above_story(line: Line, count: int) -> bool:
+    """A line kept above the story's first paragraph that is the header's: a byline, date
+    or breadcrumb line, or (in a short block) a label of a few words that neither asks
+    nor leads in ("Injured?", "Contents:" stay)."""
+    if header_line(line):
+        return True
+    return (
+        count <= HEAD_BLOCK
+        and 0 < line.n <= HEAD_LABEL_WORDS
+        and not line.text.endswith(("?", ":", "!"))
+    )
 
 
 def drop_doubted_above(
@@ -517,16 +544,3 @@ def drop_stray_fragments(
         if keep[k] and bar and sum(probs[i] * lines[i].n for i in pieces[k]) < PAST_BAR_P * words:
             keep[k] = False
     return [i for k, p in enumerate(pieces) if keep[k] for i in p]
-
-
-def drop_repeated(body: Sequence[int], lines: Sequence[Line], min_words: int) -> list[int]:
-    """Drop body lines (``min_words`` words or more) that the page shows again outside the
-    story's span: a teaser's summary also listed in a sidebar, a gallery caption repeated in
-    the gallery. A story's own paragraphs are not printed a second time around it."""
-    if not body or min_words <= 0:
-        return list(body)
-    lo, hi = body[0], body[-1]
-    outside = {
-        line.text for j, line in enumerate(lines) if line.n >= min_words and not lo <= j <= hi
-    }
-    return [i for i in body if lines[i].n < min_words or lines[i].text not in outside]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from broadsheet.extract.textdump_features import Line
+from broadsheet.extract.textdump_furniture import drop_furniture_lines
 
 __all__ = [
     "drop_glued_teasers",
@@ -146,6 +147,8 @@ def drop_teaser_blocks(
 ) -> list[int]:
     """The kept lines without credits in other scripts and escaped markup
     (:func:`stray_line`), glued teaser runs (:func:`drop_glued_teasers`) and repeated labels
-    (:func:`drop_repeated_labels`); all of them if nothing would be left."""
+    (:func:`drop_repeated_labels`), then tables of contents, disclosures and button labels
+    (:func:`textdump_furniture.drop_furniture_lines`); all of them if nothing would be left."""
     kept = [i for i in kept if not stray_line(lines[i])] or list(kept)
-    return drop_repeated_labels(drop_glued_teasers(kept, lines), lines, probs) or list(kept)
+    kept = drop_repeated_labels(drop_glued_teasers(kept, lines), lines, probs) or list(kept)
+    return drop_furniture_lines(kept, lines)
