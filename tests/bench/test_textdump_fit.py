@@ -56,3 +56,13 @@ def test_extra_pages_weigh_the_given_share_of_a_corpus_page() -> None:
     half = prepare_extra(pages, 0.5)
     for a, b in zip(plain, half, strict=True):
         assert (b.w == a.w * 0.5).all() and (b.y == a.y).all()
+
+
+def test_human_labelled_pages_weigh_their_share(monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.bench import textdump_fit
+
+    machine = _page(0, "site0.example")
+    human = Page(machine.key + "-wx", machine.text, machine.gold, machine.url, machine.site, "wx")
+    monkeypatch.setattr(textdump_fit, "HUMAN_WEIGHT", 2.5)
+    a, b = prepare([machine, human])
+    assert (b.w == a.w * 2.5).all() and (b.y == a.y).all()

@@ -20,7 +20,9 @@ Knobs (environment): TEXTDUMP_L2 (ridge strength, default 10), TEXTDUMP_PAGE_NOR
 each page in the fit, default 3), TEXTDUMP_FOLDS (default 5), TEXTDUMP_DEV_WEIGHT (weight of a
 development page against a corpus page, default 3: the development dumps are news pages
 drawn the way the extractor is measured on, the corpus is many kinds of page),
-TEXTDUMP_EXTRA_WEIGHT (weight of an ``--extra`` page against a corpus page, default 1).
+TEXTDUMP_EXTRA_WEIGHT (weight of an ``--extra`` page against a corpus page, default 1),
+TEXTDUMP_HUMAN_WEIGHT (weight of a human-labelled corpus page, source ``wx`` from
+:mod:`broadsheet.bench.textdump_wcxb`, against a machine-labelled one, default 1).
 
 The model is two logistic regressions fitted with numpy (Newton steps, L2): stage 1 over
 the per-line features, stage 2 over each line's stage-1 score and its neighbours' scores
@@ -74,6 +76,8 @@ FOLDS = int(os.environ.get("TEXTDUMP_FOLDS", "5"))
 ANCHOR_P = 0.2
 DEV_WEIGHT = float(os.environ.get("TEXTDUMP_DEV_WEIGHT", "3"))
 EXTRA_WEIGHT = float(os.environ.get("TEXTDUMP_EXTRA_WEIGHT", "1"))
+HUMAN_WEIGHT = float(os.environ.get("TEXTDUMP_HUMAN_WEIGHT", "1"))
+HUMAN_SOURCES = frozenset({"wx"})  # corpus pages whose gold text people wrote or reviewed
 
 
 # ----------------------------------------------------------------------------- metric
@@ -212,6 +216,8 @@ def prepare(pages: list[Page]) -> list[Doc]:
         y, w = labels(lines, page.gold)
         if page.source == "dev":  # pages of the kind the extractor is measured on
             w = w * DEV_WEIGHT
+        elif page.source in HUMAN_SOURCES:
+            w = w * HUMAN_WEIGHT
         docs.append(Doc(page, lines, np.array(line_features(lines)), y, w, GoldScorer(page.gold)))
     return docs
 
