@@ -1,0 +1,93 @@
+"""A guide's or a review's later sections: the story read on past where its scores fade.
+
+A long guide ("35 tools every electrician needs", "the best courses for beginners") is a
+run of sections, each a heading, a paragraph and a list. The model scores the first
+sections as story and the later ones lower and lower (they look alike and far from the
+headline), so the region ends, or leaves holes, where the reader still reads the story.
+:func:`continue_sections` reads on from each kept line past which nothing is kept for a
+while: a prose paragraph within ``SECTION_GAP`` lines, scoring at least ``SECTION_P``,
+joins the story with the headings and list items above it, and so on until no such
+paragraph follows or a line that ends a story is met (an end marker, page furniture, a
+comment's header, the next article's byline).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from broadsheet.extract.textdump_end import (
+    COMMENTS_MARKER,
+    META_MARKER,
+    RELATED_MARKER,
+    TAG_LIST,
+    comment_stamp,
+    next_article_byline,
+)
+from broadsheet.extract.textdump_features import Line
+from broadsheet.extract.textdump_header import is_credit
+from broadsheet.extract.textdump_region import furniture, inline_boxes
+
+__all__ = ["continue_sections", "section_stop"]
+
+# a section's paragraph: prose of this many words or more, scoring at least SECTION_P...
+SECTION_WORDS = 12
+SECTION_P = 0.1
+# ...within this many lines below the last paragraph taken (its heading and list between)
+SECTION_GAP = 12
+# the lines between two paragraphs join only when they score at least this
+BETWEEN_P = 0.02
+# the story kept so far must have this many words of prose before it is read on
+STORY_WORDS = 80
+
+
+def section_stop(line: Line) -> bool:
+    """A line that ends a story: an end marker, page furniture, a comment's header or the
+    next article's byline."""
+    text = line.text
+    if line.n <= 5 and (COMMENTS_MARKER.match(text) or RELATED_MARKER.match(text)):
+        return True
+    if line.n <= 40 and (META_MARKER.match(text) or TAG_LIST.match(text)):
+        return True
+    return furniture(line) or comment_stamp(line) or next_article_byline(line)
+
+
+def continue_sections(
+    kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], fill_gap: int
+) -> list[int]:
+    """Read the story on below each kept line that the next kept line is more than
+    ``fill_gap`` lines away from (or that is the last): paragraphs of the story's later
+    sections, with the headings and list items between them."""
+    if not kept:
+        return []
+    story = sum(lines[i].n for i in kept if lines[i].prose)
+    if story < STORY_WORDS:
+        return list(kept)
+    boxes = inline_boxes(lines)
+    out = set(kept)
+    ends = [*kept[1:], len(lines) + fill_gap + 2]  # past the last kept line: no end
+    for a, b in zip(kept, ends, strict=True):
+        if b - a <= fill_gap + 1:
+            continue
+        last = a
+        pending: list[int] = []
+        for j in range(a + 1, min(b, len(lines))):
+            if j - last > SECTION_GAP:
+                break
+            line = lines[j]
+            if line.n == 0:
+                continue
+            if section_stop(line) or j in boxes:
+                break
+            if (
+                line.prose
+                and line.n >= SECTION_WORDS
+                and probs[j] >= SECTION_P
+                and not is_credit(line)
+            ):
+                out.update(pending)
+                out.add(j)
+                pending = []
+                last = j
+            elif probs[j] >= BETWEEN_P and not is_credit(line):
+                pending.append(j)
+    return sorted(out)

@@ -1,0 +1,61 @@
+"""A guide's later sections read on past where the scores fade (``textdump_sections``), on
+dumps written for these tests so the rule is checked apart from the fitted model."""
+
+from __future__ import annotations
+
+from broadsheet.extract.textdump_sections import continue_sections, section_stop
+
+from .test_textdump_region import PARA, PARA2, _lines
+
+SECTION = (
+    "A good ladder is the first thing to buy, since most of the work on a roof starts with "
+    "getting up there safely and without hurry."
+)
+INTRO = (
+    "Roofers, builders and anyone who fixes their own house will find what they need below, "
+    "chosen after a season of work on old houses in the hills."
+)
+SECTION2 = (
+    "Gloves matter more than people think, because cold hands slip and a firm grip on the "
+    "tiles is what keeps a fall from happening."
+)
+
+
+def test_later_sections_join_the_story_with_their_headings_and_lists() -> None:
+    lines = _lines(
+        PARA, PARA2, INTRO,
+        "2. Ladder", SECTION, "Our picks:", "Aluminium step ladder", "Wooden ladder",
+        "3. Gloves", SECTION2, "Our picks:", "Leather work gloves",
+    )  # fmt: skip
+    probs = [0.9, 0.9, 0.9, 0.1, 0.2, 0.05, 0.05, 0.05, 0.05, 0.12, 0.05, 0.05]
+    out = continue_sections([0, 1, 2], lines, probs, fill_gap=20)
+    # both sections' paragraphs and what sits between them; the trailing list has no
+    # paragraph below it and is left
+    assert out == list(range(10))
+
+
+def test_reading_on_stops_at_an_end_marker_and_at_weak_lines() -> None:
+    lines = _lines(PARA, PARA2, INTRO, "Related stories", SECTION, SECTION2)
+    out = continue_sections([0, 1, 2], lines, [0.9, 0.9, 0.9, 0.1, 0.5, 0.5], fill_gap=20)
+    assert out == [0, 1, 2]
+    lines = _lines(PARA, PARA2, INTRO, "Ladders", SECTION)
+    probs = [0.9, 0.9, 0.9, 0.1, 0.05]
+    assert continue_sections([0, 1, 2], lines, probs, fill_gap=20) == [0, 1, 2]
+
+
+def test_a_short_story_or_a_small_hole_is_left_alone() -> None:
+    lines = _lines(PARA, "Ladders", SECTION)
+    assert continue_sections([0], lines, [0.9, 0.1, 0.5], fill_gap=20) == [0]
+    lines = _lines(PARA, PARA2, INTRO, "Ladders", SECTION)
+    probs = [0.9, 0.9, 0.9, 0.1, 0.5]
+    assert continue_sections([0, 1, 2], lines, probs, fill_gap=1) == [0, 1, 2, 3, 4]
+
+
+def test_section_stop_lines() -> None:
+    lines = _lines(
+        "Leave a comment",
+        "Filed under: Home, Roofs",
+        "Jane Roe March 3, 2021 at 4:15 pm",
+        "How to choose a ladder",
+    )
+    assert [section_stop(x) for x in lines] == [True, True, True, False]
