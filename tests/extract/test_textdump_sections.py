@@ -57,5 +57,10 @@ def test_section_stop_lines() -> None:
         "Filed under: Home, Roofs",
         "Jane Roe March 3, 2021 at 4:15 pm",
         "How to choose a ladder",
+        "More Guides You Might Enjoy",
+        "https://example.org/ladders/",
+        "Nov 19, 2025",
+        "Ladders are back in fashion, and here is why the old wooden kind ...",
+        "Meet the testers",
     )
-    assert [section_stop(x) for x in lines] == [True, True, True, False]
+    assert [section_stop(x) for x in lines] == [True, True, True, False, True, True, True, True, True]

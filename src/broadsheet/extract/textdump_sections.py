@@ -13,6 +13,7 @@ comment's header, the next article's byline).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from broadsheet.extract.textdump_end import (
@@ -23,7 +24,7 @@ from broadsheet.extract.textdump_end import (
     comment_stamp,
     next_article_byline,
 )
-from broadsheet.extract.textdump_features import Line
+from broadsheet.extract.textdump_features import DATE_RE, Line
 from broadsheet.extract.textdump_header import is_credit
 from broadsheet.extract.textdump_region import furniture, inline_boxes
 
@@ -33,17 +34,37 @@ __all__ = ["continue_sections", "section_stop"]
 SECTION_WORDS = 12
 SECTION_P = 0.1
 # ...within this many lines below the last paragraph taken (its heading and list between)
-SECTION_GAP = 12
+SECTION_GAP = 20
 # the lines between two paragraphs join only when they score at least this
 BETWEEN_P = 0.02
 # the story kept so far must have this many words of prose before it is read on
 STORY_WORDS = 80
 
 
+# a box of other stories or of the writers below a guide, in words the end markers leave:
+# "More Articles You Might Enjoy", "Stories we think you'll like", "Meet the testers"
+_MORE_BOX = re.compile(
+    r"^(?:more |other )?(?:articles?|stories|posts|guides|reads|reviews)(?: \w+){0,3} "
+    r"(?:you|we think you)(?:'ll| will| might| may| could)?(?: also)? (?:enjoy|like|love)\b|"
+    r"^you (?:might|may|will|could) also (?:enjoy|like|love)\b|"
+    r"^meet (?:the|our) (?:testers?|authors?|writers?|experts?|team|editors?)\b",
+    re.IGNORECASE,
+)
+# a line that is only a web address: a reference list's entry, a link card
+_URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+# a teaser's summary cut short: "Remote work is no longer a trend ..."
+_CUT_SHORT = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
+
+
 def section_stop(line: Line) -> bool:
-    """A line that ends a story: an end marker, page furniture, a comment's header or the
-    next article's byline."""
+    """A line that ends a story: an end marker, page furniture, a comment's header, the
+    next article's byline, a box of other stories or writers, a lone web address, a date on
+    its own line (a teaser's) or a summary cut short with dots (a teaser's)."""
     text = line.text
+    if _MORE_BOX.match(text) or _URL_LINE.match(text) or _CUT_SHORT.search(text):
+        return True
+    if line.n <= 5 and not line.prose and DATE_RE.search(text):
+        return True
     if line.n <= 5 and (COMMENTS_MARKER.match(text) or RELATED_MARKER.match(text)):
         return True
     if line.n <= 40 and (META_MARKER.match(text) or TAG_LIST.match(text)):
