@@ -63,4 +63,5 @@ def test_section_stop_lines() -> None:
         "Ladders are back in fashion, and here is why the old wooden kind ...",
         "Meet the testers",
     )
-    assert [section_stop(x) for x in lines] == [True, True, True, False, True, True, True, True, True]
+    stops = [section_stop(x) for x in lines]
+    assert stops == [True, True, True, False, True, True, True, True, True]
