@@ -3,6 +3,7 @@ dumps written for these tests so the rule is checked apart from the fitted model
 
 from __future__ import annotations
 
+from broadsheet.extract.textdump_end import cut_at_end_marker
 from broadsheet.extract.textdump_sections import continue_sections, section_stop
 
 from .test_textdump_region import PARA, PARA2, _lines
@@ -65,3 +66,18 @@ def test_section_stop_lines() -> None:
     )
     stops = [section_stop(x) for x in lines]
     assert stops == [True, True, True, False, True, True, True, True, True]
+
+
+def test_a_related_box_with_writers_names_inside_a_story_does_not_end_it() -> None:
+    box = [
+        "Recommended Reading",
+        "Council Backs Second Bridge Plan For Spring",
+        "Jane Roe",
+        "Bakery Opens In Old Bank",
+        "John Doe",
+        "Why The Ferry Runs Late Every Winter",
+        "Ann Lee",
+    ]
+    lines = _lines(PARA, PARA2, INTRO, *box, PARA2, PARA)
+    kept = list(range(len(lines)))
+    assert cut_at_end_marker(kept, lines, 0) == [0, 1, 2, 10, 11]

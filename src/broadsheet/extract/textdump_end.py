@@ -28,8 +28,9 @@ __all__ = [
     "teaser_title",
 ]
 
-# a 'Related' box inside a story: the marker and at most this many headlines
-BOX_LINES = 4
+# a 'Related' box inside a story: the marker and at most this many short lines (three
+# headlines, each with its writer's name under it)
+BOX_LINES = 6
 
 COMMENTS_MARKER = re.compile(
     r"^(?:\[?\s*(?:\d+\s*)?(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
