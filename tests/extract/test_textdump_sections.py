@@ -63,9 +63,10 @@ def test_section_stop_lines() -> None:
         "Nov 19, 2025",
         "Ladders are back in fashion, and here is why the old wooden kind ...",
         "Meet the testers",
+        "References",
     )
     stops = [section_stop(x) for x in lines]
-    assert stops == [True, True, True, False, True, True, True, True, True]
+    assert stops == [True, True, True, False, True, True, True, True, True, True]
 
 
 def test_a_related_box_with_writers_names_inside_a_story_does_not_end_it() -> None:
@@ -81,3 +82,16 @@ def test_a_related_box_with_writers_names_inside_a_story_does_not_end_it() -> No
     lines = _lines(PARA, PARA2, INTRO, *box, PARA2, PARA)
     kept = list(range(len(lines)))
     assert cut_at_end_marker(kept, lines, 0) == [0, 1, 2, 10, 11]
+
+
+def test_a_list_going_on_from_the_story_joins_it_up_to_its_sources() -> None:
+    lines = _lines(
+        PARA, PARA2, INTRO, "What to pack:",
+        "• a warm coat", "• spare gloves", "Food", "• bread and cheese",
+        "Sources", "• Ferry timetable, winter edition",
+    )  # fmt: skip
+    probs = [0.9, 0.9, 0.9, 0.5, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05]
+    out = continue_sections([0, 1, 2, 3], lines, probs, fill_gap=20)
+    assert out == [0, 1, 2, 3, 4, 5, 6, 7]
+    # a list below a story that does not open it (links, places) is left
+    assert continue_sections([0, 1, 2], lines, probs, fill_gap=20) == [0, 1, 2]

@@ -18,6 +18,7 @@ __all__ = [
     "META_MARKER",
     "META_WORDS",
     "RELATED_MARKER",
+    "SOURCES_MARKER",
     "TAG_LIST",
     "comment_stamp",
     "cut_at_comment_thread",
@@ -75,6 +76,16 @@ RELATED_MARKER = re.compile(
     r"(?:notícias|matérias) relacionadas|"
     r"(?:as |os )?mais (?:lidas|lidos)(?: agora)?|compartilhe|"
     r"(?:about|sobre|über|à propos de|acerca de) (?:the )?\w+(?: \w+){0,3})\s*[:.…]*$",
+    re.IGNORECASE,
+)
+
+# the heading of what follows a story: its sources, references, links (a 'Related' marker)
+SOURCES_MARKER = re.compile(
+    r"^(?:sources?|references?|bibliography|citations?|works cited|footnotes|"
+    r"(?:useful |additional |external |related |helpful )?links|"
+    r"quellen(?:angaben)?|literatur(?:verzeichnis)?|einzelnachweise|références|sources et "
+    r"références|fuentes|referencias|bibliografía|fonti|riferimenti|bibliografia|"
+    r"referências|fontes)\s*[:.]?$",
     re.IGNORECASE,
 )
 
@@ -151,7 +162,7 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
         if before == 0 or line.n > 5:
             continue
         comments = bool(COMMENTS_MARKER.match(line.text))
-        if comments or RELATED_MARKER.match(line.text):
+        if comments or RELATED_MARKER.match(line.text) or SOURCES_MARKER.match(line.text):
             after = below[i + 1]
             resume = -1 if comments else _story_resumes(lines, kept, i)
             if resume > 0:

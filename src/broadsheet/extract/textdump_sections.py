@@ -20,6 +20,7 @@ from broadsheet.extract.textdump_end import (
     COMMENTS_MARKER,
     META_MARKER,
     RELATED_MARKER,
+    SOURCES_MARKER,
     TAG_LIST,
     comment_stamp,
     next_article_byline,
@@ -37,6 +38,8 @@ SECTION_P = 0.1
 SECTION_GAP = 20
 # the lines between two paragraphs join only when they score at least this
 BETWEEN_P = 0.02
+# a list item this many lines or fewer below the last line taken goes on from it
+LIST_GAP = 2
 # the story kept so far must have this many words of prose before it is read on
 STORY_WORDS = 80
 
@@ -62,6 +65,8 @@ def section_stop(line: Line) -> bool:
     its own line (a teaser's) or a summary cut short with dots (a teaser's)."""
     text = line.text
     if _MORE_BOX.match(text) or _URL_LINE.match(text) or _CUT_SHORT.search(text):
+        return True
+    if line.n <= 4 and SOURCES_MARKER.match(text):
         return True
     if line.n <= 5 and not line.prose and DATE_RE.search(text):
         return True
@@ -105,6 +110,18 @@ def continue_sections(
                 and probs[j] >= SECTION_P
                 and not is_credit(line)
             ):
+                out.update(pending)
+                out.add(j)
+                pending = []
+                last = j
+            elif (
+                line.bullet
+                and j - last <= LIST_GAP
+                and probs[j] >= BETWEEN_P
+                and (lines[last].bullet or lines[last].text.endswith(":"))
+            ):
+                # a list going on from the story's list or from the line that opens it
+                # (a heading between two of its runs)
                 out.update(pending)
                 out.add(j)
                 pending = []
