@@ -95,3 +95,24 @@ def test_a_list_going_on_from_the_story_joins_it_up_to_its_sources() -> None:
     assert out == [0, 1, 2, 3, 4, 5, 6, 7]
     # a list below a story that does not open it (links, places) is left
     assert continue_sections([0, 1, 2], lines, probs, fill_gap=20) == [0, 1, 2]
+
+
+def test_a_feedback_box_ends_the_story() -> None:
+    lines = _lines(PARA, PARA2, INTRO, "Was this page helpful?", "Yes", "No", SECTION)
+    kept = list(range(len(lines)))
+    assert cut_at_end_marker(kept, lines, 0) == [0, 1, 2]
+
+
+def test_a_related_line_over_a_run_of_titles_ends_the_story_above_more_prose() -> None:
+    titles = [
+        "Council Backs Second Bridge Plan (Spring Vote)",
+        "Bakery Opens In Old Bank",
+        "Video Library",
+        "Why The Ferry Runs Late Every Winter",
+    ]
+    story = [PARA, PARA2, INTRO, SECTION, SECTION2, PARA]
+    reviews = [SECTION, PARA2, SECTION2, INTRO, PARA, PARA2, SECTION]
+    # more titles than a box set into the story holds
+    lines = _lines(*story, "More Videos", *titles, *titles, *reviews)
+    kept = list(range(len(lines)))
+    assert cut_at_end_marker(kept, lines, 0) == list(range(len(story)))

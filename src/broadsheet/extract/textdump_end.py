@@ -15,6 +15,7 @@ from broadsheet.extract.textdump_header import BYLINE, ends_statement, title_lik
 __all__ = [
     "BOX_LINES",
     "COMMENTS_MARKER",
+    "FEEDBACK_MARKER",
     "META_MARKER",
     "META_WORDS",
     "RELATED_MARKER",
@@ -89,6 +90,25 @@ SOURCES_MARKER = re.compile(
     re.IGNORECASE,
 )
 
+# a feedback box below the story ("Was this page helpful?", "How was this issue?"), read as
+# a "Comments" line
+FEEDBACK_MARKER = re.compile(
+    r"^(?:was this (?:page|article|post|story|guide|information|answer)? ?(?:helpful|useful)|"
+    r"did you (?:find|like|enjoy) this (?:page|article|post|story|guide)(?: helpful| useful)?|"
+    r"how (?:was|did you like|would you rate) this (?:issue|article|post|story|newsletter)|"
+    r"rate this (?:article|post|story|page|issue)|"
+    r"(?:war|ist) dieser (?:artikel|beitrag) hilfreich|cet article vous a-t-il été utile|"
+    r"¿?(?:te|le) (?:ha )?(?:resultado|sido|fue) útil (?:este|esta) (?:artículo|página)|"
+    r"¿?(?:fue|es) útil (?:este|esta) (?:artículo|página)|"
+    r"questo articolo (?:ti )?è stato utile|este artigo (?:foi|é) útil)\s*[?:.…]*$",
+    re.IGNORECASE,
+)
+# a "Related" line with this many teaser titles among the next RUN_LOOK lines below it
+# ends a story of at least RUN_STORY words even when more prose follows (reviews, a feed)
+TITLE_RUN = 3
+RUN_LOOK = 4
+RUN_STORY = 150
+
 # lines that open the furniture below a post, of any length up to META_WORDS words: where it
 # is filed ("Filed under: ...", "Dieser Beitrag wurde unter ... abgelegt"), its author's
 # other posts, a "like" or a support box, the count of its comments ("6 Comments on <title>")
@@ -159,9 +179,12 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
         if line.prose:
             before += line.n
             continue
-        if before == 0 or line.n > 5:
+        if before == 0 or line.n > 8:
             continue
-        comments = bool(COMMENTS_MARKER.match(line.text))
+        comments = bool(FEEDBACK_MARKER.match(line.text))
+        if line.n > 5 and not comments:
+            continue
+        comments = comments or bool(COMMENTS_MARKER.match(line.text))
         if comments or RELATED_MARKER.match(line.text) or SOURCES_MARKER.match(line.text):
             after = below[i + 1]
             resume = -1 if comments else _story_resumes(lines, kept, i)
@@ -172,6 +195,8 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
             if after < before or (comments and before >= 100):
                 return [k for k in kept if k < i]
             if not comments and teaser_list(lines, [k for k in kept if k > i]):
+                return [k for k in kept if k < i]
+            if not comments and before >= RUN_STORY and _title_run(lines, i):
                 return [k for k in kept if k < i]
     return cut_at_next_article(cut_at_comment_thread(kept, lines, first), lines, first)
 
@@ -324,6 +349,17 @@ def cut_at_comment_thread(kept: Sequence[int], lines: Sequence[Line], first: int
             out.pop()
         return out
     return list(kept)
+
+
+def _title_run(lines: Sequence[Line], marker: int) -> bool:
+    """``TITLE_RUN`` titles (short lines that are not sentences) among the ``RUN_LOOK``
+    lines right below a marker."""
+    below = [line for line in lines[marker + 1 : marker + 1 + RUN_LOOK * 2] if line.n > 0]
+    return sum(1 for line in below[:RUN_LOOK] if _link_title(line)) >= TITLE_RUN
+
+
+def _link_title(line: Line) -> bool:
+    return not line.prose and 2 <= line.n <= 20 and not line.text.endswith((".", ":"))
 
 
 def _story_resumes(lines: Sequence[Line], kept: Sequence[int], marker: int) -> int:
