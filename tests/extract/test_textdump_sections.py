@@ -64,9 +64,11 @@ def test_section_stop_lines() -> None:
         "Ladders are back in fashion, and here is why the old wooden kind ...",
         "Meet the testers",
         "References",
+        "Date: 16-19 March 2026",
+        "Did you find this article helpful?",
     )
     stops = [section_stop(x) for x in lines]
-    assert stops == [True, True, True, False, True, True, True, True, True, True]
+    assert stops == [True, True, True, False, True, True, True, True, True, True, False, True]
 
 
 def test_a_related_box_with_writers_names_inside_a_story_does_not_end_it() -> None:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from broadsheet.extract.textdump_end import (
     COMMENTS_MARKER,
+    FEEDBACK_MARKER,
     META_MARKER,
     RELATED_MARKER,
     SOURCES_MARKER,
@@ -59,6 +60,12 @@ _URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _CUT_SHORT = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
 
 
+def _date_line(text: str) -> bool:
+    """A date and at most one word more ("Dec 19, 2025", "Updated Nov 3, 2024")."""
+    date = DATE_RE.search(text)
+    return date is not None and len((text[: date.start()] + text[date.end() :]).split()) <= 1
+
+
 def section_stop(line: Line) -> bool:
     """A line that ends a story: an end marker, page furniture, a comment's header, the
     next article's byline, a box of other stories or writers, a lone web address, a date on
@@ -68,7 +75,9 @@ def section_stop(line: Line) -> bool:
         return True
     if line.n <= 4 and SOURCES_MARKER.match(text):
         return True
-    if line.n <= 5 and not line.prose and DATE_RE.search(text):
+    if line.n <= 5 and not line.prose and ":" not in text and _date_line(text):
+        return True
+    if line.n <= 8 and FEEDBACK_MARKER.match(text):
         return True
     if line.n <= 5 and (COMMENTS_MARKER.match(text) or RELATED_MARKER.match(text)):
         return True
