@@ -118,3 +118,13 @@ def test_a_related_line_over_a_run_of_titles_ends_the_story_above_more_prose() -
     lines = _lines(*story, "More Videos", *titles, *titles, *reviews)
     kept = list(range(len(lines)))
     assert cut_at_end_marker(kept, lines, 0) == list(range(len(story)))
+
+
+def test_a_paragraph_naming_advertising_reads_on_a_pitch_does_not() -> None:
+    about = _lines(
+        "Besides the usual playbooks and paid social advertising, the agency also runs "
+        "workshops for the staff of the shops it works for, twice a year."
+    )[0]
+    pitch = _lines("Sign up for our newsletter to get the best guides every week in your inbox.")
+    assert not section_stop(about)
+    assert section_stop(pitch[0])

@@ -26,9 +26,9 @@ from broadsheet.extract.textdump_end import (
     comment_stamp,
     next_article_byline,
 )
-from broadsheet.extract.textdump_features import DATE_RE, Line
+from broadsheet.extract.textdump_features import DATE_RE, Line, consent_words
 from broadsheet.extract.textdump_header import is_credit
-from broadsheet.extract.textdump_region import furniture, inline_boxes
+from broadsheet.extract.textdump_region import furniture, inline_boxes, promo_line, teaser_link
 
 __all__ = ["continue_sections", "section_stop"]
 
@@ -83,7 +83,20 @@ def section_stop(line: Line) -> bool:
         return True
     if line.n <= 40 and (META_MARKER.match(text) or TAG_LIST.match(text)):
         return True
-    return furniture(line) or comment_stamp(line) or next_article_byline(line)
+    if comment_stamp(line) or next_article_byline(line):
+        return True
+    return furniture(line) and not _story_furniture_words(line)
+
+
+def _story_furniture_words(line: Line) -> bool:
+    """A paragraph of the story that names what furniture names ("advertising" in a
+    paragraph about it): prose of more than 12 words, not a consent notice or a pitch."""
+    return (
+        line.prose
+        and line.n > 12
+        and consent_words(line.text.lower()) < 3
+        and not (promo_line(line) or teaser_link(line))
+    )
 
 
 def continue_sections(
