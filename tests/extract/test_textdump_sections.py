@@ -4,7 +4,7 @@ dumps written for these tests so the rule is checked apart from the fitted model
 from __future__ import annotations
 
 from broadsheet.extract.textdump_end import cut_at_end_marker
-from broadsheet.extract.textdump_sections import continue_sections, section_stop
+from broadsheet.extract.textdump_sections import continue_sections, section_stop, table_row
 
 from .test_textdump_region import PARA, PARA2, _lines
 
@@ -128,3 +128,12 @@ def test_a_paragraph_naming_advertising_reads_on_a_pitch_does_not() -> None:
     pitch = _lines("Sign up for our newsletter to get the best guides every week in your inbox.")
     assert not section_stop(about)
     assert section_stop(pitch[0])
+
+
+def test_a_table_going_on_from_a_kept_row_joins_the_story() -> None:
+    rows = [f"{k} Harbour Ferry Line {k * 17} {k * 3}.5" for k in range(1, 6)]
+    lines = _lines(PARA, PARA2, INTRO, "Rank Company Passengers Change", *rows, "Share")
+    probs = [0.9, 0.9, 0.9, 0.5, 0.5, 0.3, 0.3, 0.3, 0.3, 0.05]
+    assert table_row(lines[5]) and not table_row(lines[0])
+    out = continue_sections([0, 1, 2, 3, 4], lines, probs, fill_gap=20)
+    assert out == list(range(9))

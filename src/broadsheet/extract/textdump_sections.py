@@ -30,7 +30,7 @@ from broadsheet.extract.textdump_features import DATE_RE, Line, consent_words
 from broadsheet.extract.textdump_header import is_credit
 from broadsheet.extract.textdump_region import furniture, inline_boxes, promo_line, teaser_link
 
-__all__ = ["continue_sections", "section_stop"]
+__all__ = ["continue_sections", "section_stop", "table_row"]
 
 # a section's paragraph: prose of this many words or more, scoring at least SECTION_P...
 SECTION_WORDS = 12
@@ -41,6 +41,8 @@ SECTION_GAP = 20
 BETWEEN_P = 0.02
 # a list item this many lines or fewer below the last line taken goes on from it
 LIST_GAP = 2
+# a table's row has at most this many words
+ROW_WORDS = 30
 # the story kept so far must have this many words of prose before it is read on
 STORY_WORDS = 80
 
@@ -58,6 +60,13 @@ _MORE_BOX = re.compile(
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 # a teaser's summary cut short: "Remote work is no longer a trend ..."
 _CUT_SHORT = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
+
+
+def table_row(line: Line) -> bool:
+    """A row of a table: a short line that is not prose, with two numbers or more."""
+    if line.prose or not 2 <= line.n <= ROW_WORDS:
+        return False
+    return sum(1 for word in line.words if any(c.isdigit() for c in word)) >= 2
 
 
 def _date_line(text: str) -> bool:
@@ -137,10 +146,12 @@ def continue_sections(
                 pending = []
                 last = j
             elif (
-                line.bullet
-                and j - last <= LIST_GAP
+                j - last <= LIST_GAP
                 and probs[j] >= BETWEEN_P
-                and (lines[last].bullet or lines[last].text.endswith(":"))
+                and (
+                    (line.bullet and (lines[last].bullet or lines[last].text.endswith(":")))
+                    or (table_row(line) and table_row(lines[last]))
+                )
             ):
                 # a list going on from the story's list or from the line that opens it
                 # (a heading between two of its runs)
