@@ -137,3 +137,15 @@ def test_a_table_going_on_from_a_kept_row_joins_the_story() -> None:
     assert table_row(lines[5]) and not table_row(lines[0])
     out = continue_sections([0, 1, 2, 3, 4], lines, probs, fill_gap=20)
     assert out == list(range(9))
+
+
+def test_furniture_below_a_story_in_more_words_ends_it() -> None:
+    for marker in (
+        "Did you like this article? You can buy me a coffee.",
+        "About the author: Jane Roe is a photographer who lives by the harbour.",
+        "Popular articles",
+        "See more reviews",
+        "View Article Sources",
+    ):
+        lines = _lines(PARA, PARA2, INTRO, marker, "Bakery Opens In Old Bank", "Ferry Runs Late")
+        assert cut_at_end_marker(list(range(len(lines))), lines, 0) == [0, 1, 2], marker

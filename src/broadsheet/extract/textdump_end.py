@@ -16,6 +16,7 @@ __all__ = [
     "BOX_LINES",
     "COMMENTS_MARKER",
     "FEEDBACK_MARKER",
+    "FEEDBACK_WORDS",
     "META_MARKER",
     "META_WORDS",
     "RELATED_MARKER",
@@ -53,10 +54,12 @@ COMMENTS_MARKER = re.compile(
 )
 RELATED_MARKER = re.compile(
     r"^(?:related(?: stories| articles| posts| news| content| coverage| links)?|tags?|"
-    r"(?:more|other) (?:\w+ )?(?:\w+ )?(?:stories|news|articles|reads|videos)(?: from \w+)?|"
+    r"(?:(?:see|view|read) )?(?:more|other) (?:\w+ )?(?:\w+ )?"
+    r"(?:stories|news|articles|reads|videos|reviews|posts|guides)(?: from \w+)?|"
     r"recommended(?: for you| stories| reading)?|more (?:from|in|on) \w+(?: \w+){0,4}|"
     r"(?:read|up|what to read|watch) next|next up(?: in \w+(?: \S+){0,4})?|"
-    r"most (?:read|popular|viewed|shared)(?: \w+)?|(?:trending|popular)(?: now| stories| news)?|"
+    r"most (?:read|popular|viewed|shared)(?: \w+)?|"
+    r"(?:trending|popular)(?: now| stories| news| articles| posts| reads)?|"
     r"editor'?s'? picks?|don'?t miss|latest (?:news|stories|articles)|top stories|"
     r"around the web|further reading|keep reading|you may be interested in|"
     r"share this(?: article| story)?|"
@@ -82,7 +85,8 @@ RELATED_MARKER = re.compile(
 
 # the heading of what follows a story: its sources, references, links (a 'Related' marker)
 SOURCES_MARKER = re.compile(
-    r"^(?:sources?|references?|bibliography|citations?|works cited|footnotes|"
+    r"^(?:(?:view |show |see )?(?:article |the )?sources?|references?|bibliography|"
+    r"citations?|works cited|footnotes|"
     r"(?:useful |additional |external |related |helpful )?links|"
     r"quellen(?:angaben)?|literatur(?:verzeichnis)?|einzelnachweise|références|sources et "
     r"références|fuentes|referencias|bibliografía|fonti|riferimenti|bibliografia|"
@@ -100,9 +104,10 @@ FEEDBACK_MARKER = re.compile(
     r"(?:war|ist) dieser (?:artikel|beitrag) hilfreich|cet article vous a-t-il été utile|"
     r"¿?(?:te|le) (?:ha )?(?:resultado|sido|fue) útil (?:este|esta) (?:artículo|página)|"
     r"¿?(?:fue|es) útil (?:este|esta) (?:artículo|página)|"
-    r"questo articolo (?:ti )?è stato utile|este artigo (?:foi|é) útil)\s*[?:.…]*$",
+    r"questo articolo (?:ti )?è stato utile|este artigo (?:foi|é) útil)\s*(?:[?:.…]*$|\?\s)",
     re.IGNORECASE,
 )
+FEEDBACK_WORDS = 12
 # a "Related" line with this many teaser titles among the next RUN_LOOK lines below it
 # ends a story of at least RUN_STORY words even when more prose follows (reviews, a feed)
 TITLE_RUN = 3
@@ -128,6 +133,9 @@ META_MARKER = re.compile(
     r"\s*:|"
     # a blog's post footer ("Posted by K A at 12:11 PM")
     r"^posted by [^.!?]{1,60} at \d{1,2}:\d{2}|"
+    # the author's box ("About the author: Jane Roe is a photographer based in ...")
+    r"^(?:about the author|über (?:den|die) autor(?:in)?|à propos de l'auteur|"
+    r"sobre el autor|sobre o autor|sull'autore)\s*:|"
     r"^(?:this (?:entry|post) was posted|dieser (?:beitrag|artikel|eintrag) wurde|"
     r"der beitrag wurde am|ce (?:billet|article) a été publié|esta entrada fue publicada|"
     r"(?:view|see) all posts by|(?:zeige )?alle beiträge von|voir tous les articles (?:de|par)|"
@@ -176,15 +184,16 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
         tags = before >= TAG_STORY and line.n <= META_WORDS and TAG_LIST.match(line.text)
         if (meta and below[i + 1] < before) or tags:
             return [k for k in kept if k < i]
+        # a feedback box, read as a "Comments" line ("Did you like this article? ...")
+        feedback = before and line.n <= FEEDBACK_WORDS and FEEDBACK_MARKER.match(line.text)
+        if feedback and below[i + 1] < before:
+            return [k for k in kept if k < i]
         if line.prose:
             before += line.n
             continue
-        if before == 0 or line.n > 8:
+        if before == 0 or line.n > 5:
             continue
-        comments = bool(FEEDBACK_MARKER.match(line.text))
-        if line.n > 5 and not comments:
-            continue
-        comments = comments or bool(COMMENTS_MARKER.match(line.text))
+        comments = bool(COMMENTS_MARKER.match(line.text))
         if comments or RELATED_MARKER.match(line.text) or SOURCES_MARKER.match(line.text):
             after = below[i + 1]
             resume = -1 if comments else _story_resumes(lines, kept, i)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from broadsheet.extract.textdump_end import (
     COMMENTS_MARKER,
     FEEDBACK_MARKER,
+    FEEDBACK_WORDS,
     META_MARKER,
     RELATED_MARKER,
     SOURCES_MARKER,
@@ -86,7 +87,7 @@ def section_stop(line: Line) -> bool:
         return True
     if line.n <= 5 and not line.prose and ":" not in text and _date_line(text):
         return True
-    if line.n <= 8 and FEEDBACK_MARKER.match(text):
+    if line.n <= FEEDBACK_WORDS and FEEDBACK_MARKER.match(text):
         return True
     if line.n <= 5 and (COMMENTS_MARKER.match(text) or RELATED_MARKER.match(text)):
         return True
