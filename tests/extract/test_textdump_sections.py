@@ -149,3 +149,11 @@ def test_furniture_below_a_story_in_more_words_ends_it() -> None:
     ):
         lines = _lines(PARA, PARA2, INTRO, marker, "Bakery Opens In Old Bank", "Ferry Runs Late")
         assert cut_at_end_marker(list(range(len(lines))), lines, 0) == [0, 1, 2], marker
+
+
+def test_a_step_naming_furniture_words_reads_on_a_short_furniture_line_does_not() -> None:
+    step = _lines("Log in to your developer console and click the button to create a new app")[0]
+    heading = _lines("How to publish an app on the App Store and get it listed")[0]
+    assert not section_stop(step)
+    assert not section_stop(heading)
+    assert section_stop(_lines("Share on Facebook")[0])

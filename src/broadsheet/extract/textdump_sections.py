@@ -29,7 +29,13 @@ from broadsheet.extract.textdump_end import (
 )
 from broadsheet.extract.textdump_features import DATE_RE, Line, consent_words
 from broadsheet.extract.textdump_header import is_credit
-from broadsheet.extract.textdump_region import furniture, inline_boxes, promo_line, teaser_link
+from broadsheet.extract.textdump_region import (
+    furniture,
+    inline_boxes,
+    promo_line,
+    server_notice,
+    teaser_link,
+)
 
 __all__ = ["continue_sections", "section_stop", "table_row"]
 
@@ -42,6 +48,9 @@ SECTION_GAP = 20
 BETWEEN_P = 0.02
 # a list item this many lines or fewer below the last line taken goes on from it
 LIST_GAP = 2
+# a line naming furniture of more than this many words stops reading on only when it names
+# two consent or notice words or more
+STOP_WORDS = 8
 # a table's row has at most this many words
 ROW_WORDS = 30
 # the story kept so far must have this many words of prose before it is read on
@@ -95,6 +104,12 @@ def section_stop(line: Line) -> bool:
         return True
     if comment_stamp(line) or next_article_byline(line):
         return True
+    if promo_line(line) or teaser_link(line) or server_notice(line):
+        return True
+    if line.n > STOP_WORDS and consent_words(line.text.lower()) < 2:
+        # a heading or a step naming what furniture names ("How to publish an app on the
+        # App Store", "Log in to your developer console and ...")
+        return False
     return furniture(line) and not _story_furniture_words(line)
 
 
