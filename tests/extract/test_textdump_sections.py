@@ -157,3 +157,20 @@ def test_a_step_naming_furniture_words_reads_on_a_short_furniture_line_does_not(
     assert not section_stop(step)
     assert not section_stop(heading)
     assert section_stop(_lines("Share on Facebook")[0])
+
+
+def test_a_box_of_links_set_into_a_guide_is_skipped_and_the_guide_read_on() -> None:
+    long_section = SECTION + " " + SECTION2
+    lines = _lines(
+        PARA, PARA2, INTRO,
+        "Read more posts about ladders",
+        "Ladders: A Buyer's Guide For Old Houses",
+        "Roof Tiles And How To Mend Them",
+        "3. Gloves", long_section,
+    )  # fmt: skip
+    probs = [0.9, 0.9, 0.9, 0.02, 0.1, 0.1, 0.1, 0.3]
+    out = continue_sections([0, 1, 2], lines, probs, fill_gap=20)
+    assert out == [0, 1, 2, 7]  # (the heading right above is read as one of the box's links)
+    # a weak paragraph below the box (a teaser's summary) is not read on to
+    probs[-1] = 0.12
+    assert continue_sections([0, 1, 2], lines, probs, fill_gap=20) == [0, 1, 2]

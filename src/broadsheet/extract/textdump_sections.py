@@ -51,6 +51,11 @@ LIST_GAP = 2
 # a line naming furniture of more than this many words stops reading on only when it names
 # two consent or notice words or more
 STOP_WORDS = 8
+# a box of links set into the story: its heading, at most BOX_SPAN short lines, then a
+# paragraph of BOX_RESUME words or more
+BOX_SPAN = 6
+BOX_RESUME = 30
+BOX_P = 0.2
 # a table's row has at most this many words
 ROW_WORDS = 30
 # the story kept so far must have this many words of prose before it is read on
@@ -124,6 +129,37 @@ def _story_furniture_words(line: Line) -> bool:
     )
 
 
+def _box_end(lines: Sequence[Line], probs: Sequence[float], head: int, boxes: set[int]) -> int:
+    """Where the story reads on below a box of links set into it, or -1: the box's heading
+    (a short line, not a comment's header nor a post's filing) and at most ``BOX_SPAN``
+    short lines, then a paragraph of ``BOX_RESUME`` words or more scoring ``BOX_P``."""
+    line = lines[head]
+    if head not in boxes and (
+        line.n > 8
+        or line.prose
+        or comment_stamp(line)
+        or next_article_byline(line)
+        or FEEDBACK_MARKER.match(line.text)
+        or COMMENTS_MARKER.match(line.text)
+        or META_MARKER.match(line.text)
+        or TAG_LIST.match(line.text)
+        or SOURCES_MARKER.match(line.text)
+        or _MORE_BOX.match(line.text)
+        or _URL_LINE.match(line.text)
+        or _date_line(line.text)
+    ):
+        return -1
+    for k in range(head + 1, min(len(lines), head + BOX_SPAN + 2)):
+        below = lines[k]
+        if below.n == 0 or k in boxes:
+            continue
+        if below.prose:
+            return k if below.n >= BOX_RESUME and probs[k] >= BOX_P else -1
+        if below.n > 20:
+            return -1
+    return -1
+
+
 def continue_sections(
     kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float], fill_gap: int
 ) -> list[int]:
@@ -143,14 +179,22 @@ def continue_sections(
             continue
         last = a
         pending: list[int] = []
-        for j in range(a + 1, min(b, len(lines))):
+        j = a
+        while j + 1 < min(b, len(lines)):
+            j += 1
             if j - last > SECTION_GAP:
                 break
             line = lines[j]
             if line.n == 0:
                 continue
             if section_stop(line) or j in boxes:
-                break
+                # a box of links set into the story: skipped when the story reads on below
+                resume = _box_end(lines, probs, j, boxes)
+                if resume < 0:
+                    break
+                pending = []
+                j = resume - 1
+                continue
             if (
                 line.prose
                 and line.n >= SECTION_WORDS
