@@ -174,3 +174,15 @@ def test_a_box_of_links_set_into_a_guide_is_skipped_and_the_guide_read_on() -> N
     # a weak paragraph below the box (a teaser's summary) is not read on to
     probs[-1] = 0.12
     assert continue_sections([0, 1, 2], lines, probs, fill_gap=20) == [0, 1, 2]
+
+
+def test_a_sources_list_ends_the_story_and_a_picture_source_line_does_not() -> None:
+    cites = [
+        'Roe, Jane. "Ferries of the North Sea." Harbour Studies 12 (2019): 4-19, with notes '
+        "on the winter timetables and the costs of running them.",
+        'Doe, John, et al. "Steel Prices and Bridges." Journal of Works 3 (2021): 7-9, and '
+        "the county's own report on the footbridge.",
+    ]
+    lines = _lines(PARA, PARA2, INTRO, "Sources", *cites)
+    assert cut_at_end_marker(list(range(len(lines))), lines, 0) == [0, 1, 2]
+    assert not section_stop(_lines("Source")[0])

@@ -83,9 +83,10 @@ RELATED_MARKER = re.compile(
     re.IGNORECASE,
 )
 
-# the heading of what follows a story: its sources, references, links (a 'Related' marker)
+# the heading of what follows a story: its sources, references, links (a 'Related' marker;
+# not "Source", a picture's credit line set into the story)
 SOURCES_MARKER = re.compile(
-    r"^(?:(?:view |show |see )?(?:article |the )?sources?|references?|bibliography|"
+    r"^(?:(?:view |show |see )?(?:article |the )?sources|references|bibliography|"
     r"citations?|works cited|footnotes|"
     r"(?:useful |additional |external |related |helpful )?links|"
     r"quellen(?:angaben)?|literatur(?:verzeichnis)?|einzelnachweise|références|sources et "
@@ -194,9 +195,10 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
         if before == 0 or line.n > 5:
             continue
         comments = bool(COMMENTS_MARKER.match(line.text))
-        if comments or RELATED_MARKER.match(line.text) or SOURCES_MARKER.match(line.text):
+        sources = bool(SOURCES_MARKER.match(line.text))  # citations read as prose
+        if comments or sources or RELATED_MARKER.match(line.text):
             after = below[i + 1]
-            resume = -1 if comments else _story_resumes(lines, kept, i)
+            resume = -1 if comments or sources else _story_resumes(lines, kept, i)
             if resume > 0:
                 kept = [k for k in kept if not i <= k < resume]
                 continue
