@@ -113,11 +113,16 @@ def test_a_related_line_over_a_run_of_titles_ends_the_story_above_more_prose() -
         "Why The Ferry Runs Late Every Winter",
     ]
     story = [PARA, PARA2, INTRO, SECTION, SECTION2, PARA]
-    reviews = [SECTION, PARA2, SECTION2, INTRO, PARA, PARA2, SECTION]
+    # patients' reviews below: each under its writer's name
+    reviews = [SECTION, "Jane R.", PARA2, "Tom B.", SECTION2, "Ann L.", INTRO, "Ed K.", PARA]
     # more titles than a box set into the story holds
     lines = _lines(*story, "More Videos", *titles, *titles, *reviews)
     kept = list(range(len(lines)))
     assert cut_at_end_marker(kept, lines, 0) == list(range(len(story)))
+    # the story going on below the box (two paragraphs in a row) is not cut
+    more = [PARA2, SECTION2, PARA, INTRO, SECTION, PARA2, SECTION2]
+    lines = _lines(*story, "More Videos", *titles, *titles, *more)
+    assert cut_at_end_marker(list(range(len(lines))), lines, 0)[-1] == len(lines) - 1
 
 
 def test_a_paragraph_naming_advertising_reads_on_a_pitch_does_not() -> None:

@@ -114,6 +114,8 @@ FEEDBACK_WORDS = 12
 TITLE_RUN = 3
 RUN_LOOK = 4
 RUN_STORY = 150
+# ...unless two kept prose lines in a row follow within this many lines (the story read on)
+RUN_RESUME = 15
 
 # lines that open the furniture below a post, of any length up to META_WORDS words: where it
 # is filed ("Filed under: ...", "Dieser Beitrag wurde unter ... abgelegt"), its author's
@@ -207,7 +209,12 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
                 return [k for k in kept if k < i]
             if not comments and teaser_list(lines, [k for k in kept if k > i]):
                 return [k for k in kept if k < i]
-            if not comments and before >= RUN_STORY and _title_run(lines, i):
+            if (
+                not comments
+                and before >= RUN_STORY
+                and _title_run(lines, i)
+                and not _paragraphs_below(lines, set(kept), i)
+            ):
                 return [k for k in kept if k < i]
     return cut_at_next_article(cut_at_comment_thread(kept, lines, first), lines, first)
 
@@ -367,6 +374,21 @@ def _title_run(lines: Sequence[Line], marker: int) -> bool:
     lines right below a marker."""
     below = [line for line in lines[marker + 1 : marker + 1 + RUN_LOOK * 2] if line.n > 0]
     return sum(1 for line in below[:RUN_LOOK] if _link_title(line)) >= TITLE_RUN
+
+
+def _paragraphs_below(lines: Sequence[Line], kept: set[int], marker: int) -> bool:
+    """Two kept prose lines in a row within ``RUN_RESUME`` lines below a marker: the story
+    going on past a box of titles ("Story continues below advertisement"), where reviews or
+    a feed's entries put a name or a title between their lines."""
+    prev = False
+    for j in range(marker + 1, min(len(lines), marker + RUN_RESUME + 1)):
+        if lines[j].n == 0:
+            continue
+        now = j in kept and lines[j].prose
+        if now and prev:
+            return True
+        prev = now
+    return False
 
 
 def _link_title(line: Line) -> bool:
