@@ -191,3 +191,8 @@ def test_a_sources_list_ends_the_story_and_a_picture_source_line_does_not() -> N
     lines = _lines(PARA, PARA2, INTRO, "Sources", *cites)
     assert cut_at_end_marker(list(range(len(lines))), lines, 0) == [0, 1, 2]
     assert not section_stop(_lines("Source")[0])
+
+
+def test_teaser_date_lines_in_other_languages_stop_reading_on() -> None:
+    rows = ["EFE | Abril 21, 2022", "3. März 2024", "12 de mayo de 2023", "Top 10 Tools of 2025"]
+    assert [section_stop(x) for x in _lines(*rows)] == [True, True, True, False]

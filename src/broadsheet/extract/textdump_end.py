@@ -66,7 +66,9 @@ RELATED_MARKER = re.compile(
     # the same in the other languages the features read (de, fr, es, it, pt)
     # (not "read also", "lesen Sie auch": a box set into a story more often than its end)
     r"(?:auch|ebenfalls) interessant|"
-    r"(?:neueste|letzte|aktuelle) (?:artikel|beiträge)|(?:latest|recent) posts|"
+    r"(?:neueste|letzte|aktuelle) (?:artikel|beiträge|nachrichten)|(?:latest|recent) posts|"
+    r"últimas noticias|ultime notizie|dernières (?:nouvelles|actualités|infos)|"
+    r"últimas notícias|"
     r"derniers articles|articles? en relation|entradas recientes|articoli recenti|"
     r"artigos recentes|"
     r"(?:weitere|ähnliche|verwandte) (?:artikel|beiträge|nachrichten|themen)|meistgelesene?n?|"

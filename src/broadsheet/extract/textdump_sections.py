@@ -84,10 +84,29 @@ def table_row(line: Line) -> bool:
     return sum(1 for word in line.words if any(c.isdigit() for c in word)) >= 2
 
 
+# a date in the other languages the features read (de, fr, es, it, pt)
+_OTHER_MONTH = (
+    r"(?:januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|"
+    r"juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|"
+    r"julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|"
+    r"giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|maio|junho|julho|"
+    r"setembro|outubro|novembro|dezembro)"
+)
+_OTHER_DATE = re.compile(
+    rf"\b(?:{_OTHER_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\.?\s+(?:de\s+)?{_OTHER_MONTH}"
+    rf"(?:\s+de)?,?\s+\d{{4}})\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+")
+
+
 def _date_line(text: str) -> bool:
-    """A date and at most one word more ("Dec 19, 2025", "Updated Nov 3, 2024")."""
-    date = DATE_RE.search(text)
-    return date is not None and len((text[: date.start()] + text[date.end() :]).split()) <= 1
+    """A date and at most one word more ("Dec 19, 2025", "Updated Nov 3, 2024", "EFE |
+    Abril 21, 2022", "3. März 2024")."""
+    date = DATE_RE.search(text) or _OTHER_DATE.search(text)
+    if date is None:
+        return False
+    return len(_WORD.findall(text[: date.start()] + " " + text[date.end() :])) <= 1
 
 
 def section_stop(line: Line) -> bool:
