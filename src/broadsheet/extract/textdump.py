@@ -63,6 +63,7 @@ from broadsheet.extract.textdump_region import (
     trim_head,
     trim_tail,
 )
+from broadsheet.extract.textdump_sections import continue_sections
 from broadsheet.extract.textdump_teasers import drop_teaser_blocks
 from broadsheet.extract.textdump_vectors import (
     CONTEXT_NAMES,
@@ -202,6 +203,7 @@ def read_article(
     kept = extend_story(kept, lines, probs, model.extend_p, model.extend_gap)
     kept = drop_stray_fragments(kept, lines, probs, model.threshold, STRAY_HOLE, anchor)
     kept = fill_holes(kept, lines, probs, model.fill_gap, model.fill_p)
+    kept = continue_sections(kept, lines, probs, model.fill_gap)
     kept = drop_teaser_blocks(kept, lines, probs)
     kept = trim_head(trim_tail(kept, lines), lines)
     first = next(

@@ -15,9 +15,12 @@ from broadsheet.extract.textdump_header import BYLINE, ends_statement, title_lik
 __all__ = [
     "BOX_LINES",
     "COMMENTS_MARKER",
+    "FEEDBACK_MARKER",
+    "FEEDBACK_WORDS",
     "META_MARKER",
     "META_WORDS",
     "RELATED_MARKER",
+    "SOURCES_MARKER",
     "TAG_LIST",
     "comment_stamp",
     "cut_at_comment_thread",
@@ -28,8 +31,9 @@ __all__ = [
     "teaser_title",
 ]
 
-# a 'Related' box inside a story: the marker and at most this many headlines
-BOX_LINES = 4
+# a 'Related' box inside a story: the marker and at most this many short lines (three
+# headlines, each with its writer's name under it)
+BOX_LINES = 6
 
 COMMENTS_MARKER = re.compile(
     r"^(?:\[?\s*(?:\d+\s*)?(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
@@ -50,17 +54,21 @@ COMMENTS_MARKER = re.compile(
 )
 RELATED_MARKER = re.compile(
     r"^(?:related(?: stories| articles| posts| news| content| coverage| links)?|tags?|"
-    r"(?:more|other) (?:\w+ )?(?:\w+ )?(?:stories|news|articles|reads|videos)(?: from \w+)?|"
+    r"(?:(?:see|view|read) )?(?:more|other) (?:\w+ )?(?:\w+ )?"
+    r"(?:stories|news|articles|reads|videos|reviews|posts|guides)(?: from \w+)?|"
     r"recommended(?: for you| stories| reading)?|more (?:from|in|on) \w+(?: \w+){0,4}|"
     r"(?:read|up|what to read|watch) next|next up(?: in \w+(?: \S+){0,4})?|"
-    r"most (?:read|popular|viewed|shared)(?: \w+)?|(?:trending|popular)(?: now| stories| news)?|"
+    r"most (?:read|popular|viewed|shared)(?: \w+)?|"
+    r"(?:trending|popular)(?: now| stories| news| articles| posts| reads)?|"
     r"editor'?s'? picks?|don'?t miss|latest (?:news|stories|articles)|top stories|"
     r"around the web|further reading|keep reading|you may be interested in|"
     r"share this(?: article| story)?|"
     # the same in the other languages the features read (de, fr, es, it, pt)
     # (not "read also", "lesen Sie auch": a box set into a story more often than its end)
     r"(?:auch|ebenfalls) interessant|"
-    r"(?:neueste|letzte|aktuelle) (?:artikel|beiträge)|(?:latest|recent) posts|"
+    r"(?:neueste|letzte|aktuelle) (?:artikel|beiträge|nachrichten)|(?:latest|recent) posts|"
+    r"últimas noticias|ultime notizie|dernières (?:nouvelles|actualités|infos)|"
+    r"últimas notícias|"
     r"derniers articles|articles? en relation|entradas recientes|articoli recenti|"
     r"artigos recentes|"
     r"(?:weitere|ähnliche|verwandte) (?:artikel|beiträge|nachrichten|themen)|meistgelesene?n?|"
@@ -76,6 +84,40 @@ RELATED_MARKER = re.compile(
     r"(?:about|sobre|über|à propos de|acerca de) (?:the )?\w+(?: \w+){0,3})\s*[:.…]*$",
     re.IGNORECASE,
 )
+
+# the heading of what follows a story: its sources, references, links (a 'Related' marker;
+# not "Source", a picture's credit line set into the story)
+SOURCES_MARKER = re.compile(
+    r"^(?:(?:view |show |see )?(?:article |the )?sources|references|bibliography|"
+    r"citations?|works cited|footnotes|"
+    r"(?:useful |additional |external |related |helpful )?links|"
+    r"quellen(?:angaben)?|literatur(?:verzeichnis)?|einzelnachweise|références|sources et "
+    r"références|fuentes|referencias|bibliografía|fonti|riferimenti|bibliografia|"
+    r"referências|fontes)\s*[:.]?$",
+    re.IGNORECASE,
+)
+
+# a feedback box below the story ("Was this page helpful?", "How was this issue?"), read as
+# a "Comments" line
+FEEDBACK_MARKER = re.compile(
+    r"^(?:was this (?:page|article|post|story|guide|information|answer)? ?(?:helpful|useful)|"
+    r"did you (?:find|like|enjoy) this (?:page|article|post|story|guide)(?: helpful| useful)?|"
+    r"how (?:was|did you like|would you rate) this (?:issue|article|post|story|newsletter)|"
+    r"rate this (?:article|post|story|page|issue)|"
+    r"(?:war|ist) dieser (?:artikel|beitrag) hilfreich|cet article vous a-t-il été utile|"
+    r"¿?(?:te|le) (?:ha )?(?:resultado|sido|fue) útil (?:este|esta) (?:artículo|página)|"
+    r"¿?(?:fue|es) útil (?:este|esta) (?:artículo|página)|"
+    r"questo articolo (?:ti )?è stato utile|este artigo (?:foi|é) útil)\s*(?:[?:.…]*$|\?\s)",
+    re.IGNORECASE,
+)
+FEEDBACK_WORDS = 12
+# a "Related" line with this many teaser titles among the next RUN_LOOK lines below it
+# ends a story of at least RUN_STORY words even when more prose follows (reviews, a feed)
+TITLE_RUN = 3
+RUN_LOOK = 4
+RUN_STORY = 150
+# ...unless two kept prose lines in a row follow within this many lines (the story read on)
+RUN_RESUME = 15
 
 # lines that open the furniture below a post, of any length up to META_WORDS words: where it
 # is filed ("Filed under: ...", "Dieser Beitrag wurde unter ... abgelegt"), its author's
@@ -96,6 +138,9 @@ META_MARKER = re.compile(
     r"\s*:|"
     # a blog's post footer ("Posted by K A at 12:11 PM")
     r"^posted by [^.!?]{1,60} at \d{1,2}:\d{2}|"
+    # the author's box ("About the author: Jane Roe is a photographer based in ...")
+    r"^(?:about the author|über (?:den|die) autor(?:in)?|à propos de l'auteur|"
+    r"sobre el autor|sobre o autor|sull'autore)\s*:|"
     r"^(?:this (?:entry|post) was posted|dieser (?:beitrag|artikel|eintrag) wurde|"
     r"der beitrag wurde am|ce (?:billet|article) a été publié|esta entrada fue publicada|"
     r"(?:view|see) all posts by|(?:zeige )?alle beiträge von|voir tous les articles (?:de|par)|"
@@ -144,15 +189,20 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
         tags = before >= TAG_STORY and line.n <= META_WORDS and TAG_LIST.match(line.text)
         if (meta and below[i + 1] < before) or tags:
             return [k for k in kept if k < i]
+        # a feedback box, read as a "Comments" line ("Did you like this article? ...")
+        feedback = before and line.n <= FEEDBACK_WORDS and FEEDBACK_MARKER.match(line.text)
+        if feedback and below[i + 1] < before:
+            return [k for k in kept if k < i]
         if line.prose:
             before += line.n
             continue
         if before == 0 or line.n > 5:
             continue
         comments = bool(COMMENTS_MARKER.match(line.text))
-        if comments or RELATED_MARKER.match(line.text):
+        sources = bool(SOURCES_MARKER.match(line.text))  # citations read as prose
+        if comments or sources or RELATED_MARKER.match(line.text):
             after = below[i + 1]
-            resume = -1 if comments else _story_resumes(lines, kept, i)
+            resume = -1 if comments or sources else _story_resumes(lines, kept, i)
             if resume > 0:
                 kept = [k for k in kept if not i <= k < resume]
                 continue
@@ -160,6 +210,13 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
             if after < before or (comments and before >= 100):
                 return [k for k in kept if k < i]
             if not comments and teaser_list(lines, [k for k in kept if k > i]):
+                return [k for k in kept if k < i]
+            if (
+                not comments
+                and before >= RUN_STORY
+                and _title_run(lines, i)
+                and not _paragraphs_below(lines, set(kept), i)
+            ):
                 return [k for k in kept if k < i]
     return cut_at_next_article(cut_at_comment_thread(kept, lines, first), lines, first)
 
@@ -312,6 +369,32 @@ def cut_at_comment_thread(kept: Sequence[int], lines: Sequence[Line], first: int
             out.pop()
         return out
     return list(kept)
+
+
+def _title_run(lines: Sequence[Line], marker: int) -> bool:
+    """``TITLE_RUN`` titles (short lines that are not sentences) among the ``RUN_LOOK``
+    lines right below a marker."""
+    below = [line for line in lines[marker + 1 : marker + 1 + RUN_LOOK * 2] if line.n > 0]
+    return sum(1 for line in below[:RUN_LOOK] if _link_title(line)) >= TITLE_RUN
+
+
+def _paragraphs_below(lines: Sequence[Line], kept: set[int], marker: int) -> bool:
+    """Two kept prose lines in a row within ``RUN_RESUME`` lines below a marker: the story
+    going on past a box of titles ("Story continues below advertisement"), where reviews or
+    a feed's entries put a name or a title between their lines."""
+    prev = False
+    for j in range(marker + 1, min(len(lines), marker + RUN_RESUME + 1)):
+        if lines[j].n == 0:
+            continue
+        now = j in kept and lines[j].prose
+        if now and prev:
+            return True
+        prev = now
+    return False
+
+
+def _link_title(line: Line) -> bool:
+    return not line.prose and 2 <= line.n <= 20 and not line.text.endswith((".", ":"))
 
 
 def _story_resumes(lines: Sequence[Line], kept: Sequence[int], marker: int) -> int:
