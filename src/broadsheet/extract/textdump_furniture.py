@@ -220,11 +220,17 @@ def drop_repeated(body: Sequence[int], lines: Sequence[Line], min_words: int) ->
     if not body or min_words <= 0:
         return list(body)
     lo, hi = body[0], body[-1]
+
+    def twice_in_a_row(j: int) -> bool:  # a copy printed right beside itself is not a teaser
+        return any(0 <= k < len(lines) and lines[k].text == lines[j].text for k in (j - 1, j + 1))
+
     outside = {
-        line.text for j, line in enumerate(lines) if line.n >= min_words and not lo <= j <= hi
+        line.text
+        for j, line in enumerate(lines)
+        if line.n >= min_words and not lo <= j <= hi and not twice_in_a_row(j)
     }
-    body = [i for i in body if lines[i].n < min_words or lines[i].text not in outside]
-    return drop_replayed(body, lines, min_words)
+    kept = [i for i in body if lines[i].n < min_words or lines[i].text not in outside]
+    return drop_replayed(kept, lines, min_words) or list(body)
 
 
 # a run of this many body lines or more, each a copy of the line after the previous one's
