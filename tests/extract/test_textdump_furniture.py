@@ -11,6 +11,7 @@ from broadsheet.extract.textdump_furniture import (
     contents_lines,
     disclosure,
     drop_furniture_lines,
+    drop_repeated,
 )
 
 from .test_textdump_region import PARA, PARA2, _lines
@@ -109,6 +110,17 @@ def test_the_second_of_two_copies_in_a_row_goes() -> None:
     lines = _lines(dek, dek, PARA, "Cost", "Cost", PARA2)
     # a short label repeated in a row stays (a table's cell, a refrain)
     assert drop_furniture_lines(list(range(6)), lines) == [0, 2, 3, 4, 5]
+
+
+def test_a_paragraph_printed_twice_in_a_row_keeps_one_copy_in_the_story() -> None:
+    lines = _lines("Footbridge opens", PARA, PARA, "Share")
+    kept = drop_furniture_lines([1, 2], lines)
+    assert kept == [1]
+    # the copy beside it is not a teaser printed outside the story: the paragraph stays
+    assert drop_repeated(kept, lines, 8) == [1]
+    lines = _lines(PARA, "Most read", PARA2, "Footbridge opens", PARA)
+    assert drop_repeated([0, 2], lines, 8) == [2]  # a teaser of it further down still goes
+    assert drop_repeated([0], lines, 8) == [0]  # never nothing
 
 
 def test_calls_to_action_go_and_a_lead_in_stays() -> None:
