@@ -2,7 +2,9 @@
 lives on (``serve``, a worker) holds its model between runs, not the last batch's arrays.
 
 Measured in a fresh interpreter, from the kernel's own counts (``/proc/self/status``): the
-resident size after ``enrich_articles`` against the run's high-water mark."""
+resident size after ``enrich_articles`` against the size with the model loaded and the
+run's high-water mark (how high it goes depends on the machine's BLAS, so the test asks
+for a share of the growth back, not a number of MB)."""
 
 from __future__ import annotations
 
@@ -45,8 +47,10 @@ _RUN = textwrap.dedent(
         raise KeyError(key)
 
     with open_pipeline(settings, enrich=True) as pipe:
+        pipe.enricher.analyze("The model is loaded before the run.")
+        loaded = status("VmRSS")
         report = pipe.enrich_articles()
-        print(report.total, len(report.failures), status("VmHWM"), status("VmRSS"))
+        print(report.total, len(report.failures), loaded, status("VmHWM"), status("VmRSS"))
     """
 )
 
@@ -59,7 +63,10 @@ def test_enrich_run_gives_its_peak_memory_back(tmp_path: Path) -> None:
         check=True,
         timeout=300,
     )
-    total, failed, peak_mb, now_mb = map(int, out.stdout.split()[-4:])
+    total, failed, loaded_mb, peak_mb, now_mb = map(int, out.stdout.split()[-5:])
     assert total >= 24 and failed == 0
-    # the batches' arrays (tens of MB each) are given back; the model stays
-    assert peak_mb - now_mb >= 100, (peak_mb, now_mb)
+    grown = peak_mb - loaded_mb
+    assert grown >= 40, (loaded_mb, peak_mb)  # the batches' arrays took memory
+    # most of it is given back (without the release the process holds its peak: 339 of
+    # 339 MB); the model stays
+    assert now_mb - loaded_mb <= 0.6 * grown, (loaded_mb, peak_mb, now_mb)
