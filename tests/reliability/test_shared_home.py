@@ -55,6 +55,13 @@ def _search_ids(home: Path, config: Path, query: str) -> set[int]:
     return {json.loads(line)["id"] for line in done.stdout.splitlines()}
 
 
+def _ctrl_c_as_a_terminal_sends_it() -> None:
+    """The poller starts as from a shell: Ctrl-C neither ignored nor blocked, whatever the
+    test process (after a whole suite of servers and libraries) would hand down."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def test_a_watching_poller_shares_the_home(
     home: Path, publisher: Publisher, tmp_path: Path
 ) -> None:
@@ -68,10 +75,12 @@ def test_a_watching_poller_shares_the_home(
 
     watcher = subprocess.Popen(
         cli_command(home, config, "poll", "--watch", "--tick", "0.3"),
-        env=cli_env(),
+        # a stack dump on SIGABRT if it ever does not stop (below)
+        env={**cli_env(), "PYTHONFAULTHANDLER": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_ctrl_c_as_a_terminal_sends_it,
     )
     try:
         assert watcher.stderr is not None
@@ -110,10 +119,15 @@ def test_a_watching_poller_shares_the_home(
     finally:
         watcher.send_signal(signal.SIGINT)
         try:
-            _, errors = watcher.communicate(timeout=60)
+            # generous: on a loaded machine the last poll's fetches finish first
+            _, errors = watcher.communicate(timeout=180)
         except subprocess.TimeoutExpired:
-            watcher.kill()
-            _, errors = watcher.communicate()
+            watcher.send_signal(signal.SIGABRT)  # faulthandler: where it hangs, in `errors`
+            try:
+                _, errors = watcher.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                watcher.kill()
+                _, errors = watcher.communicate()
     assert watcher.returncode == 0, errors[-2000:]
     assert "Traceback" not in errors
 
