@@ -32,7 +32,13 @@ def _repo(root: Path) -> Path:
     story_page = _page("Reservoir Wall Will Rise Two Metres")
     pages = {
         # id: (split, page type, url, html, reference text)
-        "0001": ("dev", "article", "https://www.valley-news.example/wall", story_page, "\n\n".join(STORY)),
+        "0001": (
+            "dev",
+            "article",
+            "https://www.valley-news.example/wall",
+            story_page,
+            "\n\n".join(STORY),
+        ),
         "0002": ("dev", "product", "https://shop.example/kettle", story_page, "\n\n".join(STORY)),
         "0003": ("dev", "article", "https://short.example/a", story_page, "Too short a reference."),
         "0004": (  # the story is drawn by a script: not in the visible text
@@ -42,8 +48,20 @@ def _repo(root: Path) -> Path:
             _page("Loading", ("Please wait while the story loads.",)),
             "\n\n".join(OTHER),
         ),
-        "0005": ("test", "article", "https://www.valley-news.example/wall", story_page, "\n\n".join(STORY)),
-        "0006": ("test", "article", "https://harbour.example/ferry", _page("Ferry Terminal Opens", OTHER), "\n\n".join(OTHER)),
+        "0005": (
+            "test",
+            "article",
+            "https://www.valley-news.example/wall",
+            story_page,
+            "\n\n".join(STORY),
+        ),
+        "0006": (
+            "test",
+            "article",
+            "https://harbour.example/ferry",
+            _page("Ferry Terminal Opens", OTHER),
+            "\n\n".join(OTHER),
+        ),
     }
     meta = {"files": {}}
     for fid, (split, kind, url, html, text) in pages.items():
@@ -52,7 +70,9 @@ def _repo(root: Path) -> Path:
         (root / split / "ground-truth").mkdir(parents=True, exist_ok=True)
         (root / split / "html").mkdir(parents=True, exist_ok=True)
         (root / split / "ground-truth" / f"{fid}.json").write_text(json.dumps(gt), encoding="utf-8")
-        (root / split / "html" / f"{fid}.html.gz").write_bytes(gzip.compress(html.encode(), mtime=0))
+        (root / split / "html" / f"{fid}.html.gz").write_bytes(
+            gzip.compress(html.encode(), mtime=0)
+        )
     (root / "metadata.json").write_text(json.dumps(meta), encoding="utf-8")
     env = ["-c", "user.name=t", "-c", "user.email=t@example.invalid"]
     subprocess.run(["git", "init", "-q", str(root)], check=True)
@@ -61,7 +81,9 @@ def _repo(root: Path) -> Path:
     return root / ".git"
 
 
-def test_dev_split_keeps_readable_articles_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_dev_split_keeps_readable_articles_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = _repo(tmp_path / "wcxb")
     out = tmp_path / "out"
     truth = build_wcxb(repo, out)
@@ -82,7 +104,9 @@ def test_test_split_leaves_out_copies_of_development_pages(tmp_path: Path) -> No
     assert list(truth) == ["wx_0006"]  # 0005 is byte for byte the development page 0001
 
 
-def test_halves_split_sites_and_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_halves_split_sites_and_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = _repo(tmp_path / "wcxb")
     site = "valley-news.example"
     other = "A" if half_of(site) == "B" else "B"

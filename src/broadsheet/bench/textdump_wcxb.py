@@ -30,37 +30,32 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import re
-import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from broadsheet.bench.textdump_corpus import base_site, render_text
+from broadsheet.bench.textdump_corpus import (
+    _TOKEN,
+    _UNSPACED,
+    _git,
+    _shingles,
+    base_site,
+    render_text,
+)
 
 __all__ = ["build_wcxb", "half_of"]
 
-_TOKEN = re.compile(r"\w+")
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-
-
-def _git(repo: Path, *args: str) -> bytes:
-    return subprocess.run(["git", "--git-dir", str(repo), *args], capture_output=True, check=True).stdout
-
-
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    toks = _TOKEN.findall(text.lower())
-    return {tuple(toks[i : i + 4]) for i in range(max(len(toks) - 3, 1))}
-
 
 def half_of(site: str) -> str:
-    """"A" or "B": a stable split of registered domains into two halves."""
+    """ "A" or "B": a stable split of registered domains into two halves."""
     return "AB"[hashlib.sha1(site.encode()).digest()[0] & 1]
 
 
 def _dev_digests(repo: Path, meta: dict[str, dict[str, str]]) -> set[str]:
     return {
-        hashlib.sha1(gzip.decompress(_git(repo, "show", f"HEAD:dev/html/{fid}.html.gz"))).hexdigest()
+        hashlib.sha1(
+            gzip.decompress(_git(repo, "show", f"HEAD:dev/html/{fid}.html.gz"))
+        ).hexdigest()
         for fid, info in meta.items()
         if info.get("split") == "dev"
     }
@@ -100,10 +95,10 @@ def build_wcxb(
         else:
             html = gzip.decompress(_git(repo, "show", f"HEAD:{split}/html/{fid}.html.gz"))
             dump = render_text(html)
-            gold = _shingles(body)
+            gold = _shingles(body.lower())
             if hashlib.sha1(html).hexdigest() in dev_pages:
                 why = "same page as a development page"
-            elif len(gold & _shingles(dump)) < 0.9 * len(gold):
+            elif len(gold & _shingles(dump.lower())) < 0.9 * len(gold):
                 why = "story not in the visible text"
         if why:
             skipped[why] = skipped.get(why, 0) + 1
@@ -137,7 +132,11 @@ def main(argv: list[str]) -> None:
             sys.exit(__doc__)
         else:
             pos.append(arg)
-    if len(pos) != 2 or opts["--half"] not in ("", "A", "B") or opts["--split"] not in ("dev", "test"):
+    if (
+        len(pos) != 2
+        or opts["--half"] not in ("", "A", "B")
+        or opts["--split"] not in ("dev", "test")
+    ):
         sys.exit(__doc__)
     truth = build_wcxb(
         Path(pos[0]),
