@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from broadsheet.errors import ExtractionError
 from broadsheet.extract import textdump
-from broadsheet.extract.textdump import extract_textdump, load_model
+from broadsheet.extract.textdump import _Trees, extract_textdump, load_model
 from broadsheet.extract.textdump_features import consent_words, headline_anchor, split_lines
-from broadsheet.extract.textdump_vectors import FEATURE_NAMES, line_features
+from broadsheet.extract.textdump_vectors import CONTEXT_NAMES, FEATURE_NAMES, line_features
 from broadsheet.models import Article
 from tests.extract.textdump_pages import CASES, DumpCase
 
@@ -133,7 +133,12 @@ def test_consent_words_count_different_words() -> None:
 
 def test_weights_match_features() -> None:
     model = load_model()
-    assert len(model.stage1.weights) == len(FEATURE_NAMES) + 1
+    for stage, width in ((model.stage1, len(FEATURE_NAMES)), (model.stage2, len(CONTEXT_NAMES))):
+        if isinstance(stage, _Trees):
+            assert stage.depth > 0 and len(stage.roots) > 0
+            assert stage.feature.min() >= 0 and stage.feature.max() < width
+        else:
+            assert len(stage.weights) == width + 1
     rows = line_features(split_lines(CASES[0].text))
     assert all(len(row) == len(FEATURE_NAMES) for row in rows)
     assert 0.0 < model.threshold < 1.0

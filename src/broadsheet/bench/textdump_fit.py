@@ -24,15 +24,20 @@ TEXTDUMP_EXTRA_WEIGHT (weight of an ``--extra`` page against a corpus page, defa
 TEXTDUMP_HUMAN_WEIGHT (weight of a human-labelled corpus page, source ``wx`` from
 :mod:`broadsheet.bench.textdump_wcxb`, against a machine-labelled one, default 1).
 
-The model is two logistic regressions fitted with numpy (Newton steps, L2): stage 1 over
-the per-line features, stage 2 over each line's stage-1 score and its neighbours' scores
-(stage-1 scores for stage 2 are cross-fitted so stage 2 learns from honest inputs). The
-decision knobs (threshold, cluster gap, tail extension) are chosen on the training pages.
+The model has two stages: stage 1 over the per-line features, stage 2 over each line's
+stage-1 score and its neighbours' scores (stage-1 scores for stage 2 are cross-fitted so
+stage 2 learns from honest inputs). Each stage is gradient-boosted trees (TEXTDUMP_MODEL=trees,
+the default: scikit-learn's histogram GBDT at fitting time, TEXTDUMP_TREES trees of at most
+TEXTDUMP_LEAVES leaves, learning rate TEXTDUMP_RATE; the trees are written out as arrays, so
+reading needs numpy only) or a logistic regression fitted with numpy (TEXTDUMP_MODEL=linear:
+Newton steps, L2). The decision knobs (threshold, cluster gap, tail extension) are chosen on
+the training pages, read with their cross-fitted scores.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -51,6 +56,8 @@ from broadsheet.errors import ExtractionError
 from broadsheet.extract.textdump import (
     TextdumpModel,
     _Stage,
+    _Trees,
+    _trees,
     extract_textdump,
     read_article,
 )
@@ -78,6 +85,12 @@ DEV_WEIGHT = float(os.environ.get("TEXTDUMP_DEV_WEIGHT", "3"))
 EXTRA_WEIGHT = float(os.environ.get("TEXTDUMP_EXTRA_WEIGHT", "1"))
 HUMAN_WEIGHT = float(os.environ.get("TEXTDUMP_HUMAN_WEIGHT", "1"))
 HUMAN_SOURCES = frozenset({"wx"})  # corpus pages whose gold text people wrote or reviewed
+# "trees" (gradient-boosted trees, scikit-learn at fitting time only) or "linear" (the
+# logistic regressions of the first rounds); both stages are of this kind
+MODEL_KIND = os.environ.get("TEXTDUMP_MODEL", "trees")
+TREES = int(os.environ.get("TEXTDUMP_TREES", "150"))
+LEAVES = int(os.environ.get("TEXTDUMP_LEAVES", "15"))
+RATE = float(os.environ.get("TEXTDUMP_RATE", "0.1"))
 
 
 # ----------------------------------------------------------------------------- metric
@@ -257,7 +270,81 @@ def fit_lr(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> _Stage:
     return _Stage(tuple(beta.tolist()), tuple(mean.tolist()), tuple(scale.tolist()))
 
 
-def stage_json(stage: _Stage, names: tuple[str, ...]) -> dict[str, object]:
+def fit_trees(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> _Trees:
+    """Gradient-boosted trees (scikit-learn's histogram GBDT), kept as plain arrays."""
+    from sklearn.ensemble import HistGradientBoostingClassifier  # type: ignore[import-untyped]
+
+    gb = HistGradientBoostingClassifier(
+        max_iter=TREES,
+        learning_rate=RATE,
+        max_leaf_nodes=LEAVES,
+        min_samples_leaf=40,
+        l2_regularization=1.0,
+        early_stopping=False,
+        random_state=0,
+    )
+    gb.fit(x, y, sample_weight=w)
+    trees = []
+    depth = 0
+    for (tree,) in gb._predictors:
+        nodes = tree.nodes
+        leaf = nodes["is_leaf"].astype(bool)
+        depth = max(depth, int(nodes["depth"].max()))
+        trees.append(
+            {
+                "feature": [
+                    0 if a else int(f) for a, f in zip(leaf, nodes["feature_idx"], strict=True)
+                ],
+                "threshold": [
+                    0.0 if a else float(t)
+                    for a, t in zip(leaf, nodes["num_threshold"], strict=True)
+                ],
+                "left": [-1 if a else int(i) for a, i in zip(leaf, nodes["left"], strict=True)],
+                "right": [-1 if a else int(i) for a, i in zip(leaf, nodes["right"], strict=True)],
+                "value": [
+                    round(float(v), 7) if a else 0.0
+                    for a, v in zip(leaf, nodes["value"], strict=True)
+                ],
+            }
+        )
+    base = float(np.ravel(gb._baseline_prediction)[0])
+    return _trees({"trees": trees, "base": base, "depth": depth})
+
+
+def trees_json(stage: _Trees) -> dict[str, object]:
+    """The JSON form :func:`broadsheet.extract.textdump._trees` reads."""
+    bounds = [*stage.roots.tolist(), len(stage.feature)]
+    trees = []
+    for start, end in itertools.pairwise(bounds):
+        idx = range(start, end)
+        leaf = [int(stage.left[i]) == i for i in idx]
+        trees.append(
+            {
+                "feature": [
+                    0 if a else int(stage.feature[i]) for a, i in zip(leaf, idx, strict=True)
+                ],
+                "threshold": [
+                    0.0 if a else float(stage.threshold[i]) for a, i in zip(leaf, idx, strict=True)
+                ],
+                "left": [
+                    -1 if a else int(stage.left[i]) - start for a, i in zip(leaf, idx, strict=True)
+                ],
+                "right": [
+                    -1 if a else int(stage.right[i]) - start for a, i in zip(leaf, idx, strict=True)
+                ],
+                "value": [float(stage.value[i]) for i in idx],
+            }
+        )
+    return {"kind": "trees", "base": stage.base, "depth": stage.depth, "trees": trees}
+
+
+def fit_stage(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> _Stage | _Trees:
+    return fit_trees(x, y, w) if MODEL_KIND == "trees" else fit_lr(x, y, w)
+
+
+def stage_json(stage: _Stage | _Trees, names: tuple[str, ...]) -> dict[str, object]:
+    if isinstance(stage, _Trees):
+        return {"names": list(names), **trees_json(stage)}
     return {
         "names": list(names),
         "weights": [round(v, 6) for v in stage.weights],
@@ -266,8 +353,8 @@ def stage_json(stage: _Stage, names: tuple[str, ...]) -> dict[str, object]:
     }
 
 
-def _stage1(docs: list[Doc]) -> _Stage:
-    return fit_lr(
+def _stage1(docs: list[Doc]) -> _Stage | _Trees:
+    return fit_stage(
         np.vstack([d.x for d in docs]),
         np.concatenate([d.y for d in docs]),
         np.concatenate([d.w for d in docs]),
@@ -292,16 +379,19 @@ def fit(docs: list[Doc], *, search_pages: int = 400) -> TextdumpModel:
         for i in halves[k]:
             probs = s.predict(docs[i].x)
             ctx[i] = np.asarray(context_features(docs[i].lines, probs, docs[i].x))
-    stage2 = fit_lr(
+    stage2 = fit_stage(
         np.vstack(ctx), np.concatenate([d.y for d in docs]), np.concatenate([d.w for d in docs])
     )
     base = TextdumpModel(stage1, stage2, 0.5)
+    where = {id(d): i for i, d in enumerate(docs)}
     # knobs are chosen on every development page and a sample of the others, a development
     # page counting DEV_WEIGHT times (as in the fit)
     others = [d for d in docs if d.page.source != "dev"]
     step = max(1, len(others) // search_pages)
     sample = [d for d in docs if d.page.source == "dev"] + others[::step]
-    scored = [(d, _probs(d, base)) for d in sample]
+    # knobs are chosen on cross-fitted scores: the pages' own fit is over-sure of them
+    # (trees much more than the logistic regressions)
+    scored = [(d, stage2.predict(ctx[where[id(d)]])) for d in sample]
     reps = [round(DEV_WEIGHT) if d.page.source == "dev" else 1 for d in sample]
 
     def score(model: TextdumpModel) -> float:
@@ -309,7 +399,7 @@ def fit(docs: list[Doc], *, search_pages: int = 400) -> TextdumpModel:
         return macro([pr for pr, k in zip(pairs, reps, strict=True) for _ in range(k)])[0]
 
     best, best_f = base, -1.0
-    for t in np.arange(0.3, 0.71, 0.05):
+    for t in np.arange(0.2, 0.71, 0.05):
         for gap in (0, 4, 8, 12):
             for dp in (0.0, 0.1, 0.2):
                 model = replace(base, threshold=round(float(t), 2), gap=gap)
@@ -404,7 +494,14 @@ def write_weights(model: TextdumpModel) -> None:
         "stage1": stage_json(model.stage1, FEATURE_NAMES),
         "stage2": stage_json(model.stage2, CONTEXT_NAMES),
     }
-    WEIGHTS.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    if isinstance(model.stage1, _Trees) or isinstance(model.stage2, _Trees):
+        # thousands of nodes: one line a stage keeps the file small
+        text = "{\n" + ",\n".join(
+            f"{json.dumps(k)}: {json.dumps(v, separators=(',', ':'))}" for k, v in data.items()
+        )
+        WEIGHTS.write_text(text + "\n}\n", encoding="utf-8")
+    else:
+        WEIGHTS.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
 def evaluate(pages: list[Page], model: TextdumpModel | None = None) -> list[tuple[float, float]]:

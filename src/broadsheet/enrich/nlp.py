@@ -56,9 +56,9 @@ __all__ = [
     "blas_ops",
     "doc_text",
     "keep_freed_memory",
-    "release_freed_memory",
     "load_nlp",
     "prepare_text",
+    "release_freed_memory",
     "restore_text",
     "rule_lemmas",
 ]

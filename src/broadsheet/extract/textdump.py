@@ -3,9 +3,10 @@
 A text dump is what a browser shows of a page with the tags taken away: menus, phone
 lists, share buttons, cookie and browser notices and related-story lists sit beside the
 article as plain lines. :func:`extract_textdump` splits the dump into lines, scores every
-line with a two-stage logistic model over general features (length, sentence punctuation,
+line with a two-stage model over general features (length, sentence punctuation,
 stopwords, capitals, digits, links run together, position against the densest run of prose
-and against the headline anchor; then the neighbours' scores near and 30 lines away),
+and against the headline anchor; then the neighbours' scores near and 30 lines away); each
+stage is gradient-boosted trees (or, in older weights, a logistic regression),
 keeps the article's lines as one region (the cluster below the headline weighs more; holes
 inside it are filled), and reads the headline, byline, date, the lead image's title,
 caption and credit, and the section headings around them.
@@ -101,12 +102,46 @@ class _Stage:
         return [float(v) for v in 1.0 / (1.0 + np.exp(-z))]
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Trees:
+    """Gradient-boosted regression trees over the same rows, all trees walked at once.
+
+    The nodes of every tree sit in one set of arrays; a leaf points to itself and has an
+    infinite threshold, so ``depth`` steps bring every row to its leaf in each tree."""
+
+    feature: npt.NDArray[np.intp]
+    threshold: npt.NDArray[np.float64]
+    left: npt.NDArray[np.intp]
+    right: npt.NDArray[np.intp]
+    value: npt.NDArray[np.float64]
+    roots: npt.NDArray[np.intp]
+    base: float
+    depth: int
+
+    def predict(self, rows: Sequence[Sequence[float]] | npt.NDArray[np.float64]) -> list[float]:
+        if len(rows) == 0:
+            return []
+        x = np.nan_to_num(np.asarray(rows, dtype=np.float64))
+        n, width = x.shape
+        flat = x.ravel()
+        node = np.tile(self.roots, n)  # row r's node in tree t at r * trees + t
+        start = np.repeat(np.arange(n) * width, len(self.roots))
+        for _ in range(self.depth):
+            left = flat[start + self.feature[node]] <= self.threshold[node]
+            step = np.where(left, self.left[node], self.right[node])
+            if np.array_equal(step, node):  # every row is at a leaf of every tree
+                break
+            node = step
+        z = np.clip(self.base + self.value[node].reshape(n, -1).sum(axis=1), -40.0, 40.0)
+        return [float(v) for v in 1.0 / (1.0 + np.exp(-z))]
+
+
 @dataclass(frozen=True, slots=True)
 class TextdumpModel:
     """The fitted two-stage line classifier and its decision threshold."""
 
-    stage1: _Stage
-    stage2: _Stage
+    stage1: _Stage | _Trees
+    stage2: _Stage | _Trees
     threshold: float
     gap: int = 0  # kept lines split by this many doubtful lines in a row form two clusters
     gap_p: float = 0.0  # a line scoring below this is doubtful (kept only if >= threshold)
@@ -118,9 +153,51 @@ class TextdumpModel:
     anchor_p: float = 1.0  # prose right below the headline anchor is kept down to this score
 
 
-def _stage(data: dict[str, object], names: Sequence[str]) -> _Stage:
+def _trees(data: dict[str, object]) -> _Trees:
+    """Trees from their JSON form: per tree, parallel lists ``feature``, ``threshold``,
+    ``left``, ``right`` (indices within the tree, -1 at a leaf) and ``value``."""
+    feature: list[int] = []
+    threshold: list[float] = []
+    left: list[int] = []
+    right: list[int] = []
+    value: list[float] = []
+    roots: list[int] = []
+    for tree in data["trees"]:  # type: ignore[attr-defined]
+        start = len(feature)
+        roots.append(start)
+        for i, (f, t, lo, hi, v) in enumerate(
+            zip(
+                tree["feature"],
+                tree["threshold"],
+                tree["left"],
+                tree["right"],
+                tree["value"],
+                strict=True,
+            )
+        ):
+            leaf = lo < 0
+            feature.append(0 if leaf else int(f))
+            threshold.append(np.inf if leaf else float(t))
+            left.append(start + (i if leaf else int(lo)))
+            right.append(start + (i if leaf else int(hi)))
+            value.append(float(v) if leaf else 0.0)
+    return _Trees(
+        np.asarray(feature, dtype=np.intp),
+        np.asarray(threshold, dtype=np.float64),
+        np.asarray(left, dtype=np.intp),
+        np.asarray(right, dtype=np.intp),
+        np.asarray(value, dtype=np.float64),
+        np.asarray(roots, dtype=np.intp),
+        float(data["base"]),  # type: ignore[arg-type]
+        int(data["depth"]),  # type: ignore[call-overload]
+    )
+
+
+def _stage(data: dict[str, object], names: Sequence[str]) -> _Stage | _Trees:
     if list(data["names"]) != list(names):  # type: ignore[call-overload]
         raise ExtractionError("text-dump weights do not match the feature set; refit them")
+    if data.get("kind") == "trees":
+        return _trees(data)
     return _Stage(
         tuple(float(x) for x in data["weights"]),  # type: ignore[attr-defined]
         tuple(float(x) for x in data["mean"]),  # type: ignore[attr-defined]
