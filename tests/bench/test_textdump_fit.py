@@ -90,7 +90,7 @@ def test_trees_read_as_scikit_learn_scores_them(monkeypatch: pytest.MonkeyPatch)
         max_iter=30,
         learning_rate=textdump_fit.RATE,
         max_leaf_nodes=textdump_fit.LEAVES,
-        min_samples_leaf=40,
+        min_samples_leaf=textdump_fit.MIN_LEAF,
         l2_regularization=1.0,
         early_stopping=False,
         random_state=0,

@@ -26,12 +26,13 @@ TEXTDUMP_HUMAN_WEIGHT (weight of a human-labelled corpus page, source ``wx`` fro
 
 The model has two stages: stage 1 over the per-line features, stage 2 over each line's
 stage-1 score and its neighbours' scores (stage-1 scores for stage 2 are cross-fitted so
-stage 2 learns from honest inputs). Each stage is gradient-boosted trees (TEXTDUMP_MODEL=trees,
-the default: scikit-learn's histogram GBDT at fitting time, TEXTDUMP_TREES trees of at most
-TEXTDUMP_LEAVES leaves, learning rate TEXTDUMP_RATE; the trees are written out as arrays, so
-reading needs numpy only) or a logistic regression fitted with numpy (TEXTDUMP_MODEL=linear:
-Newton steps, L2). The decision knobs (threshold, cluster gap, tail extension) are chosen on
-the training pages, read with their cross-fitted scores.
+stage 2 learns from honest inputs). Each stage is gradient-boosted trees
+(TEXTDUMP_MODEL=trees, the default: scikit-learn's histogram GBDT at fitting time,
+TEXTDUMP_TREES trees of at most TEXTDUMP_LEAVES leaves and at least TEXTDUMP_MIN_LEAF lines a
+leaf, learning rate TEXTDUMP_RATE; the trees are written out as arrays, so reading needs
+numpy only) or a logistic regression fitted with numpy (TEXTDUMP_MODEL=linear: Newton
+steps, L2). The decision knobs (threshold, cluster gap, tail extension) are chosen on the
+training pages, read with their cross-fitted scores.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ MODEL_KIND = os.environ.get("TEXTDUMP_MODEL", "trees")
 TREES = int(os.environ.get("TEXTDUMP_TREES", "150"))
 LEAVES = int(os.environ.get("TEXTDUMP_LEAVES", "15"))
 RATE = float(os.environ.get("TEXTDUMP_RATE", "0.1"))
+MIN_LEAF = int(os.environ.get("TEXTDUMP_MIN_LEAF", "40"))  # lines in a leaf, at least
 
 
 # ----------------------------------------------------------------------------- metric
@@ -278,7 +280,7 @@ def fit_trees(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> _Trees:
         max_iter=TREES,
         learning_rate=RATE,
         max_leaf_nodes=LEAVES,
-        min_samples_leaf=40,
+        min_samples_leaf=MIN_LEAF,
         l2_regularization=1.0,
         early_stopping=False,
         random_state=0,
