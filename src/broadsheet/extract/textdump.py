@@ -86,6 +86,7 @@ REPEAT_MIN = 8
 # end markers are read again after a cut, at most this many times in all
 CUT_PASSES = 3
 MAX_LINES = 50_000  # and so are dumps of more lines (a page shows a few thousand at most)
+TREE_ROWS = 256  # lines scored by the trees at once: bounds their working memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,11 @@ class _Trees:
         if len(rows) == 0:
             return []
         x = np.nan_to_num(np.asarray(rows, dtype=np.float64))
+        # a few thousand rows at a time: every row holds one node per tree while it walks
+        z = np.concatenate([self._raw(x[i : i + TREE_ROWS]) for i in range(0, len(x), TREE_ROWS)])
+        return [float(v) for v in 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))]
+
+    def _raw(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         n, width = x.shape
         flat = x.ravel()
         node = np.tile(self.roots, n)  # row r's node in tree t at r * trees + t
@@ -132,8 +138,7 @@ class _Trees:
             if np.array_equal(step, node):  # every row is at a leaf of every tree
                 break
             node = step
-        z = np.clip(self.base + self.value[node].reshape(n, -1).sum(axis=1), -40.0, 40.0)
-        return [float(v) for v in 1.0 / (1.0 + np.exp(-z))]
+        return self.base + self.value[node].reshape(n, -1).sum(axis=1)
 
 
 @dataclass(frozen=True, slots=True)
