@@ -290,27 +290,38 @@ def fit_trees(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> _Trees:
     depth = 0
     for (tree,) in gb._predictors:
         nodes = tree.nodes
-        leaf = nodes["is_leaf"].astype(bool)
         depth = max(depth, int(nodes["depth"].max()))
         trees.append(
-            {
-                "feature": [
-                    0 if a else int(f) for a, f in zip(leaf, nodes["feature_idx"], strict=True)
-                ],
-                "threshold": [
-                    0.0 if a else float(t)
-                    for a, t in zip(leaf, nodes["num_threshold"], strict=True)
-                ],
-                "left": [-1 if a else int(i) for a, i in zip(leaf, nodes["left"], strict=True)],
-                "right": [-1 if a else int(i) for a, i in zip(leaf, nodes["right"], strict=True)],
-                "value": [
-                    round(float(v), 7) if a else 0.0
-                    for a, v in zip(leaf, nodes["value"], strict=True)
-                ],
-            }
+            _tree_json(
+                nodes["is_leaf"].astype(bool),
+                nodes["feature_idx"],
+                nodes["num_threshold"],
+                nodes["left"],
+                nodes["right"],
+                np.round(nodes["value"], 7),
+            )
         )
     base = float(np.ravel(gb._baseline_prediction)[0])
     return _trees({"trees": trees, "base": base, "depth": depth})
+
+
+def _tree_json(
+    leaf: np.ndarray,
+    feature: np.ndarray,
+    threshold: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    value: np.ndarray,
+) -> dict[str, list[int] | list[float]]:
+    """One tree in the JSON form of :func:`broadsheet.extract.textdump._trees`: child
+    indices within the tree, -1 at a leaf; only leaves carry a value."""
+    return {
+        "feature": np.where(leaf, 0, feature.astype(np.int64)).tolist(),
+        "threshold": np.where(leaf, 0.0, threshold).astype(float).tolist(),
+        "left": np.where(leaf, -1, left.astype(np.int64)).tolist(),
+        "right": np.where(leaf, -1, right.astype(np.int64)).tolist(),
+        "value": np.where(leaf, value, 0.0).astype(float).tolist(),
+    }
 
 
 def trees_json(stage: _Trees) -> dict[str, object]:
@@ -318,24 +329,17 @@ def trees_json(stage: _Trees) -> dict[str, object]:
     bounds = [*stage.roots.tolist(), len(stage.feature)]
     trees = []
     for start, end in itertools.pairwise(bounds):
-        idx = range(start, end)
-        leaf = [int(stage.left[i]) == i for i in idx]
+        span = slice(start, end)
+        leaf = stage.left[span] == np.arange(start, end)  # a leaf points to itself
         trees.append(
-            {
-                "feature": [
-                    0 if a else int(stage.feature[i]) for a, i in zip(leaf, idx, strict=True)
-                ],
-                "threshold": [
-                    0.0 if a else float(stage.threshold[i]) for a, i in zip(leaf, idx, strict=True)
-                ],
-                "left": [
-                    -1 if a else int(stage.left[i]) - start for a, i in zip(leaf, idx, strict=True)
-                ],
-                "right": [
-                    -1 if a else int(stage.right[i]) - start for a, i in zip(leaf, idx, strict=True)
-                ],
-                "value": [float(stage.value[i]) for i in idx],
-            }
+            _tree_json(
+                leaf,
+                stage.feature[span],
+                stage.threshold[span],
+                stage.left[span] - start,
+                stage.right[span] - start,
+                stage.value[span],
+            )
         )
     return {"kind": "trees", "base": stage.base, "depth": stage.depth, "trees": trees}
 

@@ -138,7 +138,8 @@ class _Trees:
             if np.array_equal(step, node):  # every row is at a leaf of every tree
                 break
             node = step
-        return self.base + self.value[node].reshape(n, -1).sum(axis=1)
+        raw: npt.NDArray[np.float64] = self.base + self.value[node].reshape(n, -1).sum(axis=1)
+        return raw
 
 
 @dataclass(frozen=True, slots=True)
