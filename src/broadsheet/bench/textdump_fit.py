@@ -86,6 +86,8 @@ DEV_WEIGHT = float(os.environ.get("TEXTDUMP_DEV_WEIGHT", "3"))
 EXTRA_WEIGHT = float(os.environ.get("TEXTDUMP_EXTRA_WEIGHT", "1"))
 HUMAN_WEIGHT = float(os.environ.get("TEXTDUMP_HUMAN_WEIGHT", "1"))
 HUMAN_SOURCES = frozenset({"wx"})  # corpus pages whose gold text people wrote or reviewed
+# news pages whose gold text a hand-written per-site parser selected (fundus, source "fd")
+NEWS_WEIGHT = float(os.environ.get("TEXTDUMP_NEWS_WEIGHT", "1"))
 # "trees" (gradient-boosted trees, scikit-learn at fitting time only) or "linear" (the
 # logistic regressions of the first rounds); both stages are of this kind
 MODEL_KIND = os.environ.get("TEXTDUMP_MODEL", "trees")
@@ -233,6 +235,8 @@ def prepare(pages: list[Page]) -> list[Doc]:
             w = w * DEV_WEIGHT
         elif page.source in HUMAN_SOURCES:
             w = w * HUMAN_WEIGHT
+        elif page.source == "fd":
+            w = w * NEWS_WEIGHT
         docs.append(Doc(page, lines, np.array(line_features(lines)), y, w, GoldScorer(page.gold)))
     return docs
 
