@@ -22,7 +22,9 @@ development page against a corpus page, default 3: the development dumps are new
 drawn the way the extractor is measured on, the corpus is many kinds of page),
 TEXTDUMP_EXTRA_WEIGHT (weight of an ``--extra`` page against a corpus page, default 1),
 TEXTDUMP_HUMAN_WEIGHT (weight of a human-labelled corpus page, source ``wx`` from
-:mod:`broadsheet.bench.textdump_wcxb`, against a machine-labelled one, default 1).
+:mod:`broadsheet.bench.textdump_wcxb`, against a machine-labelled one, default 1),
+TEXTDUMP_NEWS_WEIGHT (weight of a news page labelled by a hand-written per-site parser, source
+``fd`` from :mod:`broadsheet.bench.textdump_fundus`, default 1).
 
 The model has two stages: stage 1 over the per-line features, stage 2 over each line's
 stage-1 score and its neighbours' scores (stage-1 scores for stage 2 are cross-fitted so
