@@ -66,11 +66,20 @@ def test_human_labelled_pages_weigh_their_share(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(textdump_fit, "HUMAN_WEIGHT", 2.5)
     a, b = prepare([machine, human])
     assert (b.w == a.w * 2.5).all() and (b.y == a.y).all()
+    # news pages labelled by a per-site parser (fundus) have their own weight
+    news = Page(machine.key + "-fd", machine.text, machine.gold, machine.url, machine.site, "fd")
+    monkeypatch.setattr(textdump_fit, "NEWS_WEIGHT", 3.0)
+    a, b, c = prepare([machine, human, news])
+    assert (b.w == a.w * 2.5).all() and (c.w == a.w * 3.0).all()
 
 
-def test_trees_read_as_scikit_learn_scores_them(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("max_features", [1.0, 0.5])
+def test_trees_read_as_scikit_learn_scores_them(
+    monkeypatch: pytest.MonkeyPatch, max_features: float
+) -> None:
     # the fitted trees are kept as plain arrays and walked with numpy at reading time; they
-    # must give scikit-learn's own probabilities, also after a trip through JSON
+    # must give scikit-learn's own probabilities, also after a trip through JSON (and with
+    # each split choosing among a random share of the inputs, TEXTDUMP_MAX_FEATURES)
     import json
 
     import numpy as np
@@ -80,6 +89,7 @@ def test_trees_read_as_scikit_learn_scores_them(monkeypatch: pytest.MonkeyPatch)
     from broadsheet.extract.textdump import _trees
 
     monkeypatch.setattr(textdump_fit, "TREES", 30)
+    monkeypatch.setattr(textdump_fit, "MAX_FEATURES", max_features)
     rng = np.random.default_rng(7)
     x = rng.normal(size=(4000, 6))
     x[:, 5] = rng.integers(0, 4, size=4000)  # a count-like feature: ties at thresholds
@@ -92,6 +102,7 @@ def test_trees_read_as_scikit_learn_scores_them(monkeypatch: pytest.MonkeyPatch)
         max_leaf_nodes=textdump_fit.LEAVES,
         min_samples_leaf=textdump_fit.MIN_LEAF,
         l2_regularization=1.0,
+        max_features=max_features,
         early_stopping=False,
         random_state=0,
     ).fit(x, y, sample_weight=w)

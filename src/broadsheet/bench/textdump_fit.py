@@ -24,7 +24,8 @@ TEXTDUMP_EXTRA_WEIGHT (weight of an ``--extra`` page against a corpus page, defa
 TEXTDUMP_HUMAN_WEIGHT (weight of a human-labelled corpus page, source ``wx`` from
 :mod:`broadsheet.bench.textdump_wcxb`, against a machine-labelled one, default 1),
 TEXTDUMP_NEWS_WEIGHT (weight of a news page labelled by a hand-written per-site parser, source
-``fd`` from :mod:`broadsheet.bench.textdump_fundus`, default 1).
+``fd`` from :mod:`broadsheet.bench.textdump_fundus`, default 1), TEXTDUMP_MAX_FEATURES (share
+of the inputs each tree split may choose among, default 1: all).
 
 The model has two stages: stage 1 over the per-line features, stage 2 over each line's
 stage-1 score and its neighbours' scores (stage-1 scores for stage 2 are cross-fitted so
@@ -97,6 +98,8 @@ TREES = int(os.environ.get("TEXTDUMP_TREES", "150"))
 LEAVES = int(os.environ.get("TEXTDUMP_LEAVES", "15"))
 RATE = float(os.environ.get("TEXTDUMP_RATE", "0.1"))
 MIN_LEAF = int(os.environ.get("TEXTDUMP_MIN_LEAF", "40"))  # lines in a leaf, at least
+# share of the inputs each split may choose from (1: all; below 1, each split draws a subset)
+MAX_FEATURES = float(os.environ.get("TEXTDUMP_MAX_FEATURES", "1"))
 
 
 # ----------------------------------------------------------------------------- metric
@@ -288,6 +291,7 @@ def fit_trees(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> _Trees:
         max_leaf_nodes=LEAVES,
         min_samples_leaf=MIN_LEAF,
         l2_regularization=1.0,
+        max_features=MAX_FEATURES,
         early_stopping=False,
         random_state=0,
     )
