@@ -140,22 +140,15 @@ STORY_C = (
 )
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-def test_build_more_adds_pages_of_three_more_repositories(tmp_path: Path) -> None:
-    wall = _page("Reservoir Wall Will Rise Two Metres")
-    library = _page("County Library Will Open On Sundays", STORY_B)
-    ferry = _page("Ferry Pulled Free After Running Aground", STORY_C)
-    canonical = ferry.replace(
-        "<title>", '<link href="https://harbour-news.example/ferry" rel="canonical"><title>'
-    )
-    # the old corpus: one page (the reservoir story), built the old way
+def base_corpus(
+    tmp_path: Path, page: str, url: str | None = None
+) -> tuple[Path, dict[str, dict[str, str]]]:
+    """A corpus of one trafilatura test page, built by :func:`build` in ``tmp_path/corpus``."""
     trafilatura = _git_repo(
         tmp_path / "trafilatura",
         {
-            "tests/evaldata.json": json.dumps(
-                {"https://valley-news.example/wall": {"file": "wall.html"}}
-            ),
-            "tests/eval/wall.html": wall,
+            "tests/evaldata.json": json.dumps({url: {"file": "page.html"}} if url else {}),
+            "tests/eval/page.html": page,
         },
     )
     htmldate = _git_repo(
@@ -165,6 +158,19 @@ def test_build_more_adds_pages_of_three_more_repositories(tmp_path: Path) -> Non
     base = tmp_path / "corpus"
     old = build(trafilatura, htmldate, base)
     assert len(old) == 1
+    return base, old
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_build_more_adds_pages_of_three_more_repositories(tmp_path: Path) -> None:
+    wall = _page("Reservoir Wall Will Rise Two Metres")
+    library = _page("County Library Will Open On Sundays", STORY_B)
+    ferry = _page("Ferry Pulled Free After Running Aground", STORY_C)
+    canonical = ferry.replace(
+        "<title>", '<link href="https://harbour-news.example/ferry" rel="canonical"><title>'
+    )
+    # the old corpus: one page (the reservoir story), built the old way
+    base, old = base_corpus(tmp_path, wall, "https://valley-news.example/wall")
     postlight = _git_repo(
         tmp_path / "parser",
         {

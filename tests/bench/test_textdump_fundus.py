@@ -17,9 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from broadsheet.bench.textdump_corpus import build
 from broadsheet.bench.textdump_fundus import build_fundus, fundus_article, main
-from tests.bench.test_textdump_corpus import STORY, STORY_B, STORY_C, _git_repo, _page
+from tests.bench.test_textdump_corpus import (
+    STORY,
+    STORY_B,
+    STORY_C,
+    _git_repo,
+    _page,
+    base_corpus,
+)
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -105,18 +111,7 @@ def test_base_corpus_pages_are_left_out_and_copied_in(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo = _repo(tmp_path / "fundus")
-    library = _page("Library Opens On Sundays", STORY_B)
-    trafilatura = _git_repo(
-        tmp_path / "trafilatura",
-        {"tests/evaldata.json": "{}", "tests/eval/library.html": library},
-    )
-    htmldate = _git_repo(
-        tmp_path / "htmldate",
-        {"tests/eval_default.json": "{}", "tests/eval_mediacloud_2020.json": "{}"},
-    )
-    base = tmp_path / "corpus"
-    old = build(trafilatura, htmldate, base)
-    assert len(old) == 1
+    base, _ = base_corpus(tmp_path, _page("Library Opens On Sundays", STORY_B))
     main(["fundus", str(repo), str(tmp_path / "both"), "--base", str(base)])
     truth = json.loads((tmp_path / "both" / "ground-truth.json").read_text(encoding="utf-8"))
     # the library page is the corpus page byte for byte: only the reservoir page is new
