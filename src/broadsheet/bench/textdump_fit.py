@@ -574,18 +574,8 @@ def main(argv: list[str]) -> None:
         docs = prepare(pages) + extra
         model = fit(docs)
         write_weights(model)
-        print(
-            model.threshold,
-            model.gap,
-            model.gap_p,
-            model.extend_p,
-            model.extend_gap,
-            model.anchor_boost,
-            model.fill_gap,
-            model.fill_p,
-            model.anchor_p,
-            L2,
-        )
+        knobs = ("threshold", "gap", "gap_p", "extend_p", "extend_gap", "anchor_boost")
+        print(*(getattr(model, k) for k in (*knobs, "fill_gap", "fill_p", "anchor_p")), L2)
         _by_source(docs, score_docs(docs, model))
     elif cmd == "eval":
         docs = prepare(pages) + extra
