@@ -7,8 +7,9 @@ for each of its ~180 publishers of about 40 countries, one to three saved articl
 (``tests/resources/parser/test_data/<country>/<Publisher>_<date>.html.gz``) beside what that
 publisher's hand-written parser reads from them (``<Publisher>.json``: one entry per parser
 version, with the article's ``body``: summary, section headlines and paragraphs). Those
-bodies are selected by a person, element by element, for one site each, so they are the
-labels a news-dump model wants: many sites, news only, not drawn from our extractor.
+bodies come from selectors a person wrote for that one site and checked against its pages,
+so they are the labels a news-dump model wants: many sites, news only, not drawn from our
+extractor.
 
 This tool reads a local git mirror of fundus (``git show``; nothing is downloaded here),
 pairs each page with the parser version whose body its visible text holds best, draws the
