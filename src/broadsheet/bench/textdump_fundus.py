@@ -85,7 +85,8 @@ def build_fundus(
     kept: dict[str, tuple[str, dict[str, str]]] = {}
     skipped: dict[str, int] = {}
     seen: set[str] = set()
-    paths = _files(repo, _ROOT)
+    paths = set(_files(repo, _ROOT))
+    metas: dict[str, dict[str, object]] = {}  # a publisher's parser output, read once
     for path in sorted(p for p in paths if p.endswith(".html.gz")):
         folder, name = path.rsplit("/", 1)
         if countries is not None and folder.rsplit("/", 1)[-1] not in countries:
@@ -100,9 +101,10 @@ def build_fundus(
             digest = hashlib.sha1(html).hexdigest()
             dump = render_text(html)
             dump_sh = _shingles(dump.lower())
-            meta = json.loads(_git(repo, "show", f"HEAD:{meta_path}"))
+            if meta_path not in metas:
+                metas[meta_path] = json.loads(_git(repo, "show", f"HEAD:{meta_path}"))
             best, best_share = "", -1.0
-            for version in meta.values():
+            for version in metas[meta_path].values():
                 article = fundus_article(version.get("body") if isinstance(version, dict) else None)
                 gold = _shingles(article.lower())
                 share = len(gold & dump_sh) / len(gold) if article else 0.0
