@@ -133,7 +133,9 @@ def test_consent_words_count_different_words() -> None:
 
 def test_weights_match_features() -> None:
     model = load_model()
-    for stage, width in ((model.stage1, len(FEATURE_NAMES)), (model.stage2, len(CONTEXT_NAMES))):
+    # the lexicon, when the weights have one, is the first stage's last input
+    width1 = len(FEATURE_NAMES) + (model.lexicon is not None)
+    for stage, width in ((model.stage1, width1), (model.stage2, len(CONTEXT_NAMES))):
         if isinstance(stage, _Trees):
             assert stage.depth > 0 and len(stage.roots) > 0
             assert stage.feature.min() >= 0 and stage.feature.max() < width

@@ -25,7 +25,8 @@ TEXTDUMP_HUMAN_WEIGHT (weight of a human-labelled corpus page, source ``wx`` fro
 :mod:`broadsheet.bench.textdump_wcxb`, against a machine-labelled one, default 1),
 TEXTDUMP_NEWS_WEIGHT (weight of a news page labelled by a hand-written per-site parser, source
 ``fd`` from :mod:`broadsheet.bench.textdump_fundus`, default 1), TEXTDUMP_MAX_FEATURES (share
-of the inputs each tree split may choose among, default 1: all).
+of the inputs each tree split may choose among, default 1: all), TEXTDUMP_LEXICAL (1: the
+lexicon of :mod:`broadsheet.bench.textdump_lexfit` is one more first-stage input; 0, default).
 
 The model has two stages: stage 1 over the per-line features, stage 2 over each line's
 stage-1 score and its neighbours' scores (stage-1 scores for stage 2 are cross-fitted so
@@ -56,6 +57,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from broadsheet.bench.textdump_corpus import base_site
+from broadsheet.bench.textdump_lexfit import with_lexicon
 from broadsheet.errors import ExtractionError
 from broadsheet.extract.textdump import (
     TextdumpModel,
@@ -66,6 +68,7 @@ from broadsheet.extract.textdump import (
     read_article,
 )
 from broadsheet.extract.textdump_features import Line, split_lines
+from broadsheet.extract.textdump_lexicon import LEXICAL_NAME
 from broadsheet.extract.textdump_vectors import (
     CONTEXT_NAMES,
     FEATURE_NAMES,
@@ -100,6 +103,7 @@ RATE = float(os.environ.get("TEXTDUMP_RATE", "0.1"))
 MIN_LEAF = int(os.environ.get("TEXTDUMP_MIN_LEAF", "40"))  # lines in a leaf, at least
 # share of the inputs each split may choose from (1: all; below 1, each split draws a subset)
 MAX_FEATURES = float(os.environ.get("TEXTDUMP_MAX_FEATURES", "1"))
+LEXICAL = os.environ.get("TEXTDUMP_LEXICAL", "0") == "1"  # the lexicon as a first-stage input
 
 
 # ----------------------------------------------------------------------------- metric
@@ -369,9 +373,9 @@ def stage_json(stage: _Stage | _Trees, names: tuple[str, ...]) -> dict[str, obje
     }
 
 
-def _stage1(docs: list[Doc]) -> _Stage | _Trees:
+def _stage1(docs: list[Doc], xs: list[np.ndarray]) -> _Stage | _Trees:
     return fit_stage(
-        np.vstack([d.x for d in docs]),
+        np.vstack(xs),
         np.concatenate([d.y for d in docs]),
         np.concatenate([d.w for d in docs]),
     )
@@ -386,19 +390,20 @@ def _read(doc: Doc, probs: list[float], model: TextdumpModel) -> str:
 
 def fit(docs: list[Doc], *, search_pages: int = 400) -> TextdumpModel:
     """Fit both stages on ``docs`` and choose the decision knobs on (a sample of) them."""
-    stage1 = _stage1(docs)
+    lexicon, xs = with_lexicon(docs) if LEXICAL else (None, [d.x for d in docs])
+    stage1 = _stage1(docs, xs)
     # cross-fitted stage-1 scores for stage 2 (two folds by site)
     ctx: list[np.ndarray] = [np.zeros(0)] * len(docs)
     halves = [[i for i, d in enumerate(docs) if fold_of(d.page.site, 2) == k] for k in (0, 1)]
     for k in (0, 1):
-        s = _stage1([docs[i] for i in halves[1 - k]])
+        s = _stage1([docs[i] for i in halves[1 - k]], [xs[i] for i in halves[1 - k]])
         for i in halves[k]:
-            probs = s.predict(docs[i].x)
+            probs = s.predict(xs[i])
             ctx[i] = np.asarray(context_features(docs[i].lines, probs, docs[i].x))
     stage2 = fit_stage(
         np.vstack(ctx), np.concatenate([d.y for d in docs]), np.concatenate([d.w for d in docs])
     )
-    base = TextdumpModel(stage1, stage2, 0.5)
+    base = TextdumpModel(stage1, stage2, 0.5, lexicon=lexicon)
     where = {id(d): i for i, d in enumerate(docs)}
     # knobs are chosen on every development page and a sample of the others, a development
     # page counting DEV_WEIGHT times (as in the fit)
@@ -447,7 +452,7 @@ def fit(docs: list[Doc], *, search_pages: int = 400) -> TextdumpModel:
 
 
 def _probs(doc: Doc, model: TextdumpModel) -> list[float]:
-    p1 = model.stage1.predict(doc.x)
+    p1 = model.stage1.predict(model.stage1_rows(doc.lines, doc.x))
     return model.stage2.predict(context_features(doc.lines, p1, doc.x))
 
 
@@ -496,7 +501,8 @@ def cross_validate(
 
 def write_weights(model: TextdumpModel) -> None:
     WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
-    data = {
+    lexical = (LEXICAL_NAME,) if model.lexicon is not None else ()
+    data: dict[str, object] = {
         "about": "text-dump line classifier; fitted by broadsheet.bench.textdump_fit",
         "threshold": model.threshold,
         "gap": model.gap,
@@ -507,9 +513,11 @@ def write_weights(model: TextdumpModel) -> None:
         "fill_gap": model.fill_gap,
         "fill_p": model.fill_p,
         "anchor_p": model.anchor_p,
-        "stage1": stage_json(model.stage1, FEATURE_NAMES),
+        "stage1": stage_json(model.stage1, (*FEATURE_NAMES, *lexical)),
         "stage2": stage_json(model.stage2, CONTEXT_NAMES),
     }
+    if model.lexicon is not None:
+        data["lexicon"] = model.lexicon.to_json()
     if isinstance(model.stage1, _Trees) or isinstance(model.stage2, _Trees):
         # thousands of nodes: one line a stage keeps the file small
         text = "{\n" + ",\n".join(

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +55,7 @@ from broadsheet.extract.textdump_header import (
     pull_captions,
     title_like,
 )
+from broadsheet.extract.textdump_lexicon import LEXICAL_NAME, Lexicon
 from broadsheet.extract.textdump_region import (
     below_anchor,
     drop_repeated,
@@ -157,6 +159,16 @@ class TextdumpModel:
     fill_gap: int = 0  # holes of at most this many lines inside the story are filled...
     fill_p: float = 1.0  # ...with their lines scoring at least this (not furniture)
     anchor_p: float = 1.0  # prose right below the headline anchor is kept down to this score
+    lexicon: Lexicon | None = None  # terms' weights: one more first-stage input when set
+
+    def stage1_rows(
+        self, lines: Sequence[Line], feats: Sequence[Sequence[float]] | npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.float64]:
+        """The first stage's inputs: the line features, and the lexicon's log-odds."""
+        rows = np.asarray(feats, dtype=np.float64).reshape(len(lines), -1)
+        if self.lexicon is None:
+            return rows
+        return np.column_stack([rows, self.lexicon.logits(lines)])
 
 
 def _trees(data: dict[str, object]) -> _Trees:
@@ -215,9 +227,15 @@ def _stage(data: dict[str, object], names: Sequence[str]) -> _Stage | _Trees:
 def load_model() -> TextdumpModel:
     """Load the committed weights (``textdump_data/weights.json``)."""
     path = resources.files("broadsheet.extract").joinpath("textdump_data/weights.json")
-    data = json.loads(path.read_text(encoding="utf-8"))
+    return model_from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def model_from_json(data: dict[str, Any]) -> TextdumpModel:
+    """The model of a weights file's JSON (as ``benchmarks/train_textdump.py`` writes it)."""
+    lexicon = Lexicon.from_json(data["lexicon"]) if "lexicon" in data else None
+    names = (*FEATURE_NAMES, LEXICAL_NAME) if lexicon is not None else FEATURE_NAMES
     return TextdumpModel(
-        _stage(data["stage1"], FEATURE_NAMES),
+        _stage(data["stage1"], names),
         _stage(data["stage2"], CONTEXT_NAMES),
         float(data["threshold"]),
         int(data.get("gap", 0)),
@@ -228,6 +246,7 @@ def load_model() -> TextdumpModel:
         int(data.get("fill_gap", 0)),
         float(data.get("fill_p", 1.0)),
         float(data.get("anchor_p", 1.0)),
+        lexicon,
     )
 
 
@@ -237,7 +256,7 @@ def score_lines(lines: Sequence[Line], model: TextdumpModel | None = None) -> li
         return []
     model = model or load_model()
     feats = line_features(lines)
-    p1 = model.stage1.predict(feats)
+    p1 = model.stage1.predict(model.stage1_rows(lines, feats))
     return model.stage2.predict(context_features(lines, p1, feats))
 
 
