@@ -97,9 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                 raw.append(_span_chars(doc, first, e))
                 cand.content = raw[-1]
                 shaped = _content(text, cand, quotes, starts, breaks)
-                hits = [
-                    id(g) for g in golds if shaped and _jaccard(shaped, g["content"]) >= 0.5
-                ]
+                hits = [id(g) for g in golds if shaped and _jaccard(shaped, g["content"]) >= 0.5]
                 match.append(bool(hits))
                 gold_oracle.update(hits)
                 if i == shipped:
