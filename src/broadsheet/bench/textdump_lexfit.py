@@ -106,10 +106,12 @@ def _fold(site: str, k: int) -> int:
     return int(hashlib.sha256(site.encode()).hexdigest(), 16) % k
 
 
-def cross_fitted(docs: Sequence[_Doc], k: int = FOLDS) -> list[npt.NDArray[np.float64]]:
+def cross_fitted(
+    docs: Sequence[_Doc], k: int = FOLDS, terms: Sequence[list[list[str]]] | None = None
+) -> list[npt.NDArray[np.float64]]:
     """Each page's lexicon scores from a lexicon fitted on the other sites' pages (``k``
     folds by site): what the first stage may learn from."""
-    per_doc = [_terms(d) for d in docs]
+    per_doc = list(terms) if terms is not None else [_terms(d) for d in docs]
     out: list[npt.NDArray[np.float64]] = [np.zeros(0)] * len(docs)
     for fold in range(k):
         test = [i for i, d in enumerate(docs) if _fold(d.page.site, k) == fold]
@@ -129,5 +131,7 @@ def cross_fitted(docs: Sequence[_Doc], k: int = FOLDS) -> list[npt.NDArray[np.fl
 def with_lexicon(docs: Sequence[_Doc]) -> tuple[Lexicon, list[npt.NDArray[np.float64]]]:
     """The lexicon fitted on every page of ``docs``, and each page's first-stage rows: its
     line features and, as the last column, its cross-fitted lexicon scores."""
-    rows = [np.column_stack([d.x, c]) for d, c in zip(docs, cross_fitted(docs), strict=True)]
-    return fit_lexicon(docs), rows
+    terms = [_terms(d) for d in docs]  # drawn once for the folds and the whole fit
+    scores = cross_fitted(docs, terms=terms)
+    rows = [np.column_stack([d.x, c]) for d, c in zip(docs, scores, strict=True)]
+    return fit_lexicon(docs, terms=terms), rows
