@@ -65,11 +65,12 @@ def fit_lexicon(
 ) -> Lexicon:
     """Fit the lexicon on ``docs`` (``terms``: their lines' terms, when already drawn);
     ``min_sites``, ``max_terms`` and ``c`` default to the module's knobs."""
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+
     min_sites = MIN_SITES if min_sites is None else min_sites
     max_terms = MAX_TERMS if max_terms is None else max_terms
     c = C if c is None else c
-    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
     per_doc = list(terms) if terms is not None else [_terms(d) for d in docs]
     sites: dict[str, set[str]] = {}
@@ -93,7 +94,7 @@ def fit_lexicon(
     x = csr_matrix((vals, (rows, cols)), shape=(row, max(len(vocab), 1)))
     y = np.concatenate([d.y for d in docs])
     w = np.concatenate([d.w for d in docs])
-    if len(set(y.tolist())) < 2:  # nothing to tell apart: every line weighs nothing
+    if len(set(y.tolist())) < 2:  # one class only: there is nothing to tell apart
         return Lexicon({}, 0.0)
     lr = LogisticRegression(C=c, solver="liblinear", max_iter=200)
     lr.fit(x, y, sample_weight=w)
@@ -103,6 +104,8 @@ def fit_lexicon(
 
 
 def _fold(site: str, k: int) -> int:
+    # SHA-256, not textdump_fit.fold_of's SHA-1: these inner folds split each outer fold's
+    # training sites without lining up with the outer folds
     return int(hashlib.sha256(site.encode()).hexdigest(), 16) % k
 
 
