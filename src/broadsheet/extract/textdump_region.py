@@ -8,6 +8,7 @@ pitches taken out, and the story ended where ``textdump_end`` finds its end (a "
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Sequence
@@ -450,19 +451,22 @@ def drop_doubted_below(
     if not kept:
         return []
     kept = list(kept)
+    # running sums over the kept lines, so each marker costs the same however many there are
+    words, prose, mass = [0], [0], [0.0]
+    for i in kept:
+        words.append(words[-1] + lines[i].n)
+        prose.append(prose[-1] + (lines[i].n if lines[i].prose else 0))
+        mass.append(mass[-1] + probs[i] * lines[i].n)
     for m in range(kept[0] + 1, kept[-1]):
         if not end_marker(lines[m]):
             continue
-        up = [i for i in kept if i < m]
-        down = [i for i in kept if i > m]
-        up_words = sum(lines[i].n for i in up if lines[i].prose)
-        down_words = sum(lines[i].n for i in down) or 1
-        if up_words < BELOW_STORY:
+        up, down = bisect.bisect_left(kept, m), bisect.bisect_right(kept, m)
+        if prose[up] < BELOW_STORY:
             continue
-        if sum(probs[i] * lines[i].n for i in up) < BELOW_SURE * (sum(lines[i].n for i in up) or 1):
+        if mass[up] < BELOW_SURE * (words[up] or 1):
             continue
-        if sum(probs[i] * lines[i].n for i in down) < BELOW_P * down_words:
-            return [i for i in kept if i < m]
+        if mass[-1] - mass[down] < BELOW_P * ((words[-1] - words[down]) or 1):
+            return kept[:up]
     return kept
 
 
