@@ -121,3 +121,78 @@ def test_a_thread_whose_last_header_ends_the_dump_is_read_without_error() -> Non
     lines = _lines(PARA, PARA2, PARA, *thread)
     kept = list(range(len(lines)))
     assert cut_at_end_marker(kept, lines, 0) == [0, 1, 2]
+
+
+LIVE_LEAD = (
+    "Protesters and counter-protesters gathered in the city centre this evening, and police "
+    "said they had closed three streets around the square."
+)
+LIVE_ENTRY = (
+    "Officers said a crowd of about two hundred people had moved towards the station, where "
+    "a line of riot police stood between the groups for most of the hour that followed."
+)
+
+
+def test_a_live_blog_whose_entries_name_their_writer_is_not_a_comment_thread() -> None:
+    # each entry: its time glued to the writer's name, a title, then its paragraphs; the
+    # entries hold far more of the story than the lead above the first one
+    entries: list[str] = []
+    for stamp in ("21:00Jane Roe", "20:42Jane Roe", "20:15John Doe", "19:58John Doe"):
+        entries += [stamp, "Crowd moves towards the station", LIVE_ENTRY, PARA, PARA2]
+    lines = _lines(LIVE_LEAD, PARA, *entries)
+    kept = list(range(len(lines)))
+    assert cut_at_end_marker(kept, lines, 0) == kept
+    # the same stamps below a long story, with short replies, are a thread and end it
+    thread = ["Leo July 23, 2015 at 3:20 pm", REPLIES[0], "Ann July 24, 2015 at 1:02 am"]
+    thread += [REPLIES[1], "Bob July 25, 2015 at 9:15 pm", REPLIES[2]]
+    lines = _lines(LIVE_LEAD, PARA, PARA2, LIVE_ENTRY, *thread)
+    assert cut_at_end_marker(list(range(len(lines))), lines, 0) == [0, 1, 2, 3]
+
+
+POPULAR = [
+    "Most Popular",
+    "Gear",
+    "Fourteen Last-Minute Deals From the Spring Hardware Sales",
+    "Matt Jones",
+    "Gear",
+    "Protect Your Home Network by Setting Up a VPN on Your Router",
+    "Dana Field",
+    "Science",
+    "Which Is the Safest Seat on an Airplane?",
+    "Bo Ash",
+]
+
+
+def test_a_long_box_set_into_a_story_does_not_end_it() -> None:
+    # a "Most Popular" box of ten short lines between two runs of the story's paragraphs
+    story = [PARA, PARA2, LIVE_ENTRY, LIVE_LEAD]
+    lines = _lines(PARA, PARA2, LIVE_ENTRY, *POPULAR, *story, *story)
+    kept = list(range(len(lines)))
+    box = range(3, 3 + len(POPULAR))
+    assert cut_at_end_marker(kept, lines, 0) == [i for i in kept if i not in box]
+    # the same box with only one short paragraph below it ends the story
+    lines = _lines(PARA, PARA2, LIVE_ENTRY, *POPULAR, PARA)
+    assert cut_at_end_marker(list(range(len(lines))), lines, 0) == [0, 1, 2]
+
+
+def test_a_box_the_page_repeats_inside_a_long_story_does_not_end_it() -> None:
+    # the page sets the same box every few paragraphs; the last one has less story below it
+    # than above, and each cut would leave less below the one before it
+    lines = _lines(PARA, PARA2, *POPULAR, LIVE_ENTRY, PARA, *POPULAR, PARA2, LIVE_LEAD, PARA)
+    kept = list(range(len(lines)))
+    boxes = {*range(2, 2 + len(POPULAR)), *range(4 + len(POPULAR), 4 + 2 * len(POPULAR))}
+    assert cut_at_end_marker(kept, lines, 0) == [i for i in kept if i not in boxes]
+
+
+def test_a_long_box_with_a_second_marker_in_it_ends_the_story() -> None:
+    # "Next Up In News", headlines, then "Most Read" and teasers that read as prose
+    box = ["Next Up In News", *POPULAR[2:7], "Gear", "Bo Ash", "Most Read"]
+    above = [PARA, PARA2, LIVE_ENTRY, LIVE_LEAD, PARA, PARA2]
+    # teasers with summaries below it, read as prose
+    below = [PARA, PARA2, LIVE_LEAD, LIVE_ENTRY, PARA2, LIVE_LEAD]
+    lines = _lines(*above, *box, *below)
+    assert cut_at_end_marker(list(range(len(lines))), lines, 0) == list(range(len(above)))
+    # without the second marker the box is set into the story, which reads on below it
+    lines = _lines(*above, *box[:-1], *below)
+    kept = cut_at_end_marker(list(range(len(lines))), lines, 0)
+    assert kept == [i for i in range(len(lines)) if not 6 <= i < 6 + len(box) - 1]

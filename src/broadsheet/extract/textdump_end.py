@@ -34,6 +34,10 @@ __all__ = [
 # a 'Related' box inside a story: the marker and at most this many short lines (three
 # headlines, each with its writer's name under it)
 BOX_LINES = 6
+# ... or a longer box ("Most Popular": six headlines, each with its section and writer) when
+# at least LONG_BOX_STORY words of the story's kept prose follow it
+LONG_BOX_LINES = 24
+LONG_BOX_STORY = 150
 
 COMMENTS_MARKER = re.compile(
     r"^(?:\[?\s*(?:\d+\s*)?(?:top rated |reader |show |view )?comments?\s*(?:\(\d+\))?\]?|"
@@ -182,6 +186,7 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
         own = lines[i].n if i in kept_set and lines[i].prose else 0
         below[i] = below[i + 1] + own
     before = 0
+    repeated = _repeated_boxes(lines, kept, first)
     for i in range(first, kept[-1] + 1):
         line = lines[i]
         # the post's filing, its author's other posts, a "like" or support box
@@ -202,7 +207,7 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
         sources = bool(SOURCES_MARKER.match(line.text))  # citations read as prose
         if comments or sources or RELATED_MARKER.match(line.text):
             after = below[i + 1]
-            resume = -1 if comments or sources else _story_resumes(lines, kept, i)
+            resume = -1 if comments or sources else _story_resumes(lines, kept, i, i in repeated)
             if resume > 0:
                 kept = [k for k in kept if not i <= k < resume]
                 continue
@@ -315,6 +320,8 @@ _TIME_ONLY_WORDS = re.compile(
 # with prose between at least two of them
 THREAD_STAMPS = 3
 THREAD_GAP = 15
+# ... unless the kept prose below the first header is this many times the story's above it
+LIVE_BLOG = 4
 
 
 def comment_stamp(line: Line) -> bool:
@@ -363,6 +370,11 @@ def cut_at_comment_thread(kept: Sequence[int], lines: Sequence[Line], first: int
         above = sum(lines[k].n for k in kept if first <= k < start and lines[k].prose)
         if above < 50:
             return list(kept)
+        below = sum(lines[k].n for k in kept if k > start and lines[k].prose)
+        if below >= LIVE_BLOG * above:
+            # a live blog's entries ("21:00 Jane Roe", then the entry) below a short lead,
+            # not comments: a thread the model keeps this much more of than the story is the story
+            return list(kept)
         out = [k for k in kept if k < start]
         # the commenter's name line right above the first header goes with it
         while out and out[-1] >= start - 2 and not lines[out[-1]].prose and lines[out[-1]].n <= 5:
@@ -397,31 +409,81 @@ def _link_title(line: Line) -> bool:
     return not line.prose and 2 <= line.n <= 20 and not line.text.endswith((".", ":"))
 
 
-def _story_resumes(lines: Sequence[Line], kept: Sequence[int], marker: int) -> int:
+def _marker(line: Line) -> bool:
+    """A short "Related", "Most read" or "Comments" line."""
+    return line.n <= 5 and bool(RELATED_MARKER.match(line.text) or COMMENTS_MARKER.match(line.text))
+
+
+def _repeated_boxes(lines: Sequence[Line], kept: Sequence[int], first: int) -> set[int]:
+    """The "Related" headings the page sets into the story more than once: the same heading
+    again above or below, with at least two kept prose lines between the two ("Most
+    Popular" every few paragraphs of a long guide); such a box is not the story's end.
+    (One pass over the lines and the nearest repeat each: a dump of a thousand such lines
+    costs no more than one.)"""
+    if not kept:
+        return set()
+    kept_set = set(kept)
+    prose = [0]  # kept prose lines above each line
+    for j, line in enumerate(lines):
+        prose.append(prose[-1] + (1 if j in kept_set and line.prose else 0))
+    seen: dict[str, int] = {}
+    out: set[int] = set()
+    for j in range(first, kept[-1] + 1):
+        if not _marker(lines[j]):
+            continue
+        text = lines[j].text.lower()
+        last = seen.get(text)
+        if last is not None and prose[j] - prose[last + 1] >= 2:
+            out.update((last, j))
+        seen[text] = j
+    return out
+
+
+def _story_resumes(
+    lines: Sequence[Line], kept: Sequence[int], marker: int, repeated: bool = False
+) -> int:
     """Where the story resumes below a "Related" box set into it, or -1.
 
     The box is the marker and at most ``BOX_LINES`` short lines that are not prose (its
     headlines); the story resumes at the kept prose line below them when at least two kept
     prose lines of 60 words or more in all lie from there on and they do not read as a
-    list of teasers (a title-like line above most of them).
+    list of teasers (a title-like line above most of them). A longer box, of up to
+    ``LONG_BOX_LINES`` lines, needs the story to read on in paragraphs (``LONG_BOX_STORY``
+    words, four of the next six kept lines prose) and no second marker inside it ("Next Up
+    In News" ... "Most Read"), unless the page ``repeated`` the box elsewhere in the story.
     """
     if BOX_LINES <= 0:
         return -1
     resume = -1
-    for j in range(marker + 1, min(len(lines), marker + BOX_LINES + 2)):
+    kept_set = set(kept)
+    for j in range(marker + 1, min(len(lines), marker + LONG_BOX_LINES + 2)):
         line = lines[j]
         if line.n == 0:
             continue
-        if line.prose:
+        if line.prose and (j - marker <= BOX_LINES + 1 or (j in kept_set and line.n > 12)):
             resume = j
             break
-        if line.n > 20:
+        if line.n > 20:  # (a headline of a long box reads as prose: "Which Is the Safest Seat?")
             return -1
-    if resume < 0 or resume not in set(kept):
+    if resume < 0 or resume not in kept_set:
         return -1
     rest = [k for k in kept if k >= resume]
     prose = [k for k in rest if lines[k].prose]
-    if len(prose) < 2 or sum(lines[k].n for k in prose) < 60:
+    words = sum(lines[k].n for k in prose)
+    if len(prose) < 2 or words < 60:
+        return -1
+    if (
+        resume - marker > BOX_LINES + 1
+        and not repeated
+        and (
+            len(prose) < 3
+            or words < LONG_BOX_STORY
+            or sum(lines[k].prose for k in rest[:6]) < 4
+            or any(_marker(lines[j]) for j in range(marker + 1, resume))
+        )
+    ):
+        # a long box: the story reads on in paragraphs, not a review or a feed with a name
+        # or a title between its lines
         return -1
     return -1 if teaser_list(lines, rest) else resume
 
