@@ -132,3 +132,17 @@ def test_a_pitch_for_the_newsletter_or_app_inside_the_story_is_dropped() -> None
         "Residents can download the app from the council's website, a spokesman said.",
     ]
     assert not any(promo_line(line) for line in _lines(*story))
+
+
+def test_a_trending_box_set_into_the_story_is_taken_out() -> None:
+    # "More Trending", four headlines of other stories, a "Read More Stories" link, then the
+    # story reads on
+    titles = [
+        "Council Backs Second Bridge Plan After Long Debate",
+        "Residents Vote On New Riverside Park Next Month",
+        "Bakery Opens In The Old Bank On The High Street",
+        "Why The Ferry Timetable Changes Again In Spring",
+    ]
+    for head in ("More Trending", "Most read", "Recommended for you", "You might also like"):
+        lines = _lines(PARA, head, *titles, "Read More Stories", PARA2)
+        assert inline_boxes(lines) == {1, 2, 3, 4, 5, 6}, head

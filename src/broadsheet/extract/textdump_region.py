@@ -169,7 +169,9 @@ _BOX_HEAD = re.compile(
     r"weitere beiträge zu diesem artikel|mehr zum thema|lire aussi|à lire aussi|"
     r"(?:nos lecteurs ont|ils ont) lu aussi|voir aussi|esto te puede interesar|lee también|"
     r"te puede interesar|leia também|veja também|leggi anche|read also|also read|see also|"
-    r"related|you may like|don'?t miss|up next)\s*[:.…]*$",
+    r"related|you may like|don'?t miss|up next|(?:more )?trending(?: now| stories)?|"
+    r"most (?:read|popular|viewed)|more stories|recommended(?: for you)?|"
+    r"you might (?:also )?like)\s*[:.…]*$",
     re.IGNORECASE,
 )
 
