@@ -118,3 +118,18 @@ def test_a_weakly_scored_storys_repeated_headings_stay() -> None:
     probs = [0.02, 0.45] * 5
     # ("Meal 2", printed twice, stays)
     assert drop_repeated_labels(range(10), lines, probs) == [1, 2, 3, 5, 6, 7, 9]
+
+
+def test_section_headings_run_into_long_paragraphs_are_not_teasers() -> None:
+    # a long story whose section headings the page ran into their paragraphs: each line has
+    # a glue, but holds far more than a teaser's one- or two-sentence summary
+    body = " ".join([PARA, PARA2] * 3)
+    rows = [
+        f"Borewell Horror: A Newborn Left To Die, But SurvivesOne of the cases came first. {body}",
+        f"The Pihu Case: Brutality And SurvivalIn the district, a case came to light. {body}",
+        f"Newborn Found Near The HillsIn the next district, yet another case was found. {body}",
+    ]
+    lines = _lines(*rows)
+    assert all(line.n > 100 for line in lines)
+    assert [glued_word(line) for line in lines] == ["", "", ""]
+    assert drop_glued_teasers(range(3), lines) == [0, 1, 2]

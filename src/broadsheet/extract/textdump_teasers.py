@@ -26,6 +26,9 @@ __all__ = [
 GLUE_WORDS = 20
 # a glued teaser is a title and a summary: this many words at least
 GLUE_MIN_WORDS = 6
+# ... and a summary of a few sentences: a longer line is a section's heading run into its
+# paragraph ("Borewell Horror: A Newborn Left To Die, But SurvivesOne of the most ...")
+GLUE_MAX_WORDS = 100
 # this many glued lines in a row (short labels between them not counted) make a teaser block
 GLUE_RUN = 3
 # lines of at most this many words between glued lines (section labels) do not end the run
@@ -55,7 +58,7 @@ def glued_word(line: Line) -> str:
     """The title's last word of the first glue within ``GLUE_WORDS`` of a line's start
     ("Bibel" in "Die BibelGrundlage des ..."), lower-cased, or "" (none, or a line under
     ``GLUE_MIN_WORDS`` words)."""
-    if line.n < GLUE_MIN_WORDS:
+    if line.n < GLUE_MIN_WORDS or line.n > GLUE_MAX_WORDS:
         return ""
     for token in line.text.split()[:GLUE_WORDS]:
         if len(token) <= GLUE_TOKEN and (k := _glue_at(token)) > 0:
