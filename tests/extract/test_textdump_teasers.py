@@ -9,6 +9,7 @@ from broadsheet.extract.textdump_teasers import (
     drop_repeated_labels,
     drop_teaser_blocks,
     glued_word,
+    menu_line,
     stray_line,
 )
 
@@ -133,3 +134,29 @@ def test_section_headings_run_into_long_paragraphs_are_not_teasers() -> None:
     assert all(line.n > 100 for line in lines)
     assert [glued_word(line) for line in lines] == ["", "", ""]
     assert drop_glued_teasers(range(3), lines) == [0, 1, 2]
+
+
+def test_a_menu_run_together_into_one_line_is_dropped_when_the_model_doubts_it() -> None:
+    menu = (
+        "World Debates Witness No Comment Spotlight The Global Conversation Top News Stories "
+        "Travel Adventures Culture Cinema Creators Special Coverage Climate Health Business"
+    )
+    # a long headline in title case (its small words in lower case), a table's rows and a
+    # line in capitals are not menus
+    others = [
+        "Council Backs Second Bridge Plan as Residents Vote on the New Riverside Park and the "
+        "Ferry Timetable Changes",
+        "Memory Safety Moderate Moderate Moderate High High Low Very High High High High Low "
+        "Low High High Moderate High",
+        "3 Wharton School 1 (tie) 35% / 50% 23% 62% 3.6 733 $175,000 Harvard Business School "
+        "5 38% / 46% 14% 86% 3.7 727",
+        "BUT WE HAVE PRIVATE PARKING NEAR THE HOTEL FOR GUESTS WHO ARRIVE BY CAR AND IT COSTS "
+        "TWENTY FOUR EUROS A DAY",
+        PARA + " " + PARA2,
+    ]
+    lines = _lines(menu, *others)
+    assert [menu_line(line) for line in lines] == [True, False, False, False, False, False]
+    lines = _lines(menu, PARA, PARA2)
+    assert drop_teaser_blocks([0, 1, 2], lines, [0.45, 0.9, 0.9]) == [1, 2]
+    # a menu the model vouches for stays (it is then more likely a story's list)
+    assert drop_teaser_blocks([0, 1, 2], lines, [0.8, 0.9, 0.9]) == [0, 1, 2]

@@ -145,6 +145,32 @@ def stray_line(line: Line) -> bool:
     return "&lt;" in line.text and bool(_ESCAPED_TAG.search(line.text))
 
 
+# a menu's links run together into one line: at least MENU_WORDS words, MENU_CAPS of them
+# capitalised, no sentence punctuation ("World Euronews Debates No Comment Top News ...")
+MENU_WORDS = 18
+MENU_CAPS = 0.85
+# ... that the model does not vouch for
+MENU_P = 0.6
+_SENTENCE_MARK = re.compile(r"[.!?;:,]\s|[.!?]$")
+
+
+def menu_line(line: Line) -> bool:
+    """A site menu's links run together into one line: many words, nearly all capitalised,
+    no sentence punctuation."""
+    if line.n < MENU_WORDS or _SENTENCE_MARK.search(line.text):
+        return False
+    tokens = line.text.split()
+    words = [w for w in tokens if any(ch.isalpha() for ch in w)]
+    if not words or sum(1 for w in tokens if any(ch.isdigit() for ch in w)) * 10 > len(tokens):
+        return False  # a table's row: figures, ranks, prices
+    if len({w.lower() for w in words}) < 0.7 * len(words):
+        return False  # a table's row of "Yes Yes Partial Yes"
+    if sum(1 for w in words if w.isupper() and len(w) > 1) * 2 > len(words):
+        return False  # a line in capitals: a shout, a product name
+    caps = sum(1 for w in words if w[0].isupper() or not w[0].isalpha())
+    return caps >= MENU_CAPS * len(words)
+
+
 def drop_teaser_blocks(
     kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float]
 ) -> list[int]:
@@ -153,5 +179,6 @@ def drop_teaser_blocks(
     (:func:`drop_repeated_labels`), then tables of contents, disclosures and button labels
     (:func:`textdump_furniture.drop_furniture_lines`); all of them if nothing would be left."""
     kept = [i for i in kept if not stray_line(lines[i])] or list(kept)
+    kept = [i for i in kept if not (probs[i] < MENU_P and menu_line(lines[i]))] or list(kept)
     kept = drop_repeated_labels(drop_glued_teasers(kept, lines), lines, probs) or list(kept)
     return drop_furniture_lines(kept, lines)
