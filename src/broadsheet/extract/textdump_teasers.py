@@ -19,6 +19,7 @@ __all__ = [
     "drop_repeated_labels",
     "drop_teaser_blocks",
     "glued_word",
+    "menu_line",
     "stray_line",
 ]
 
@@ -175,7 +176,8 @@ def drop_teaser_blocks(
     kept: Sequence[int], lines: Sequence[Line], probs: Sequence[float]
 ) -> list[int]:
     """The kept lines without credits in other scripts and escaped markup
-    (:func:`stray_line`), glued teaser runs (:func:`drop_glued_teasers`) and repeated labels
+    (:func:`stray_line`), menus run together into one line that the model doubts
+    (:func:`menu_line`), glued teaser runs (:func:`drop_glued_teasers`) and repeated labels
     (:func:`drop_repeated_labels`), then tables of contents, disclosures and button labels
     (:func:`textdump_furniture.drop_furniture_lines`); all of them if nothing would be left."""
     kept = [i for i in kept if not stray_line(lines[i])] or list(kept)
