@@ -27,6 +27,7 @@ __all__ = [
     "cut_at_end_marker",
     "cut_at_next_article",
     "next_article_byline",
+    "short_marker",
     "teaser_list",
     "teaser_title",
 ]
@@ -186,7 +187,7 @@ def cut_at_end_marker(kept: Sequence[int], lines: Sequence[Line], first: int) ->
         own = lines[i].n if i in kept_set and lines[i].prose else 0
         below[i] = below[i + 1] + own
     before = 0
-    repeated = _repeated_boxes(lines, kept, first)
+    repeated = _repeated_boxes(lines, kept, kept_set, first)
     for i in range(first, kept[-1] + 1):
         line = lines[i]
         # the post's filing, its author's other posts, a "like" or support box
@@ -409,12 +410,14 @@ def _link_title(line: Line) -> bool:
     return not line.prose and 2 <= line.n <= 20 and not line.text.endswith((".", ":"))
 
 
-def _marker(line: Line) -> bool:
+def short_marker(line: Line) -> bool:
     """A short "Related", "Most read" or "Comments" line."""
     return line.n <= 5 and bool(RELATED_MARKER.match(line.text) or COMMENTS_MARKER.match(line.text))
 
 
-def _repeated_boxes(lines: Sequence[Line], kept: Sequence[int], first: int) -> set[int]:
+def _repeated_boxes(
+    lines: Sequence[Line], kept: Sequence[int], kept_set: set[int], first: int
+) -> set[int]:
     """The "Related" headings the page sets into the story more than once: the same heading
     again above or below, with at least two kept prose lines between the two ("Most
     Popular" every few paragraphs of a long guide); such a box is not the story's end.
@@ -422,14 +425,13 @@ def _repeated_boxes(lines: Sequence[Line], kept: Sequence[int], first: int) -> s
     costs no more than one.)"""
     if not kept:
         return set()
-    kept_set = set(kept)
     prose = [0]  # kept prose lines above each line
     for j, line in enumerate(lines):
         prose.append(prose[-1] + (1 if j in kept_set and line.prose else 0))
     seen: dict[str, int] = {}
     out: set[int] = set()
     for j in range(first, kept[-1] + 1):
-        if not _marker(lines[j]):
+        if not short_marker(lines[j]):
             continue
         text = lines[j].text.lower()
         last = seen.get(text)
@@ -479,7 +481,7 @@ def _story_resumes(
             len(prose) < 3
             or words < LONG_BOX_STORY
             or sum(lines[k].prose for k in rest[:6]) < 4
-            or any(_marker(lines[j]) for j in range(marker + 1, resume))
+            or any(short_marker(lines[j]) for j in range(marker + 1, resume))
         )
     ):
         # a long box: the story reads on in paragraphs, not a review or a feed with a name

@@ -14,11 +14,10 @@ import re
 from collections.abc import Sequence
 
 from broadsheet.extract.textdump_end import (
-    COMMENTS_MARKER,
     META_MARKER,
     META_WORDS,
-    RELATED_MARKER,
     TAG_LIST,
+    short_marker,
     teaser_title,
 )
 from broadsheet.extract.textdump_features import Line, consent_words, is_prose
@@ -430,7 +429,7 @@ _BELOW_HEAD = re.compile(
 def end_marker(line: Line) -> bool:
     """A "Related", "Comments", filing or tag line: where the furniture below a story starts."""
     text = line.text
-    if line.n <= 5 and (RELATED_MARKER.match(text) or COMMENTS_MARKER.match(text)):
+    if short_marker(line):
         return True
     if line.n <= 8 and not line.prose and _BELOW_HEAD.match(text):
         return True
