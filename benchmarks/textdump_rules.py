@@ -94,6 +94,9 @@ def compare(before: Path, after: Path) -> None:
 
 def main(argv: list[str]) -> None:
     args = argv[1:]
+    if {"-h", "--help"} & set(args):
+        print(__doc__)
+        return
     if len(args) < 2 or args[0] not in ("cache", "read", "compare"):
         sys.exit(__doc__)
     cmd, first, rest = args[0], Path(args[1]), args[2:]
@@ -115,6 +118,8 @@ def main(argv: list[str]) -> None:
         else:
             out = Path(value)
     if cmd == "cache":
+        if not corpora:
+            sys.exit("cache: name at least one --corpus DIR (the dev dumps alone are too few)")
         cache(first, corpora)
     else:
         read(first, sets, out)

@@ -75,3 +75,15 @@ def test_read_scores_the_cached_pages_and_sets_and_compare_lists_what_moved(
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["better", "0", "worse", "1"]
     assert out[1].split()[1] == "tr_1"
+
+
+def test_help_prints_the_usage_and_cache_needs_a_corpus(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tool = _tool()
+    tool.main(["textdump_rules.py", "cache", "--help"])
+    assert "python benchmarks/textdump_rules.py cache CACHE" in capsys.readouterr().out
+    assert not Path("--help").exists()
+    with pytest.raises(SystemExit, match="--corpus"):
+        tool.main(["textdump_rules.py", "cache", str(tmp_path / "c.pkl")])
+    assert not (tmp_path / "c.pkl").exists()
