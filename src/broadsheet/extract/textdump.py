@@ -110,7 +110,8 @@ class _Trees:
     """Gradient-boosted regression trees over the same rows, all trees walked at once.
 
     The nodes of every tree sit in one set of arrays; a leaf points to itself and has an
-    infinite threshold, so ``depth`` steps bring every row to its leaf in each tree."""
+    infinite threshold, so ``depth`` steps bring every row to its leaf in each tree (the
+    pairs of a row and a tree already at a leaf stop walking)."""
 
     feature: npt.NDArray[np.intp]
     threshold: npt.NDArray[np.float64]
@@ -132,14 +133,22 @@ class _Trees:
     def _raw(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         n, width = x.shape
         flat = x.ravel()
+        trees = len(self.roots)
         node = np.tile(self.roots, n)  # row r's node in tree t at r * trees + t
-        start = np.repeat(np.arange(n) * width, len(self.roots))
+        start = np.repeat(np.arange(n) * width, trees)
+        # a node's children side by side (2 * node: left, 2 * node + 1: right); a leaf is
+        # its own child, and only the (row, tree) pairs not yet at a leaf take a step
+        child = np.stack([self.left, self.right], axis=1).ravel()
+        leaf = self.left == np.arange(len(self.left))
+        active = np.flatnonzero(~leaf[node])
         for _ in range(self.depth):
-            left = flat[start + self.feature[node]] <= self.threshold[node]
-            step = np.where(left, self.left[node], self.right[node])
-            if np.array_equal(step, node):  # every row is at a leaf of every tree
+            if not active.size:
                 break
-            node = step
+            at = node[active]
+            right = flat[start[active] + self.feature[at]] > self.threshold[at]
+            at = child[2 * at + right]
+            node[active] = at
+            active = active[~leaf[at]]
         raw: npt.NDArray[np.float64] = self.base + self.value[node].reshape(n, -1).sum(axis=1)
         return raw
 
