@@ -66,6 +66,7 @@ from broadsheet.extract.textdump import (
     _trees,
     extract_textdump,
     read_article,
+    scores_of,
 )
 from broadsheet.extract.textdump_features import Line, split_lines
 from broadsheet.extract.textdump_lexicon import LEXICAL_NAME
@@ -452,8 +453,7 @@ def fit(docs: list[Doc], *, search_pages: int = 400) -> TextdumpModel:
 
 
 def _probs(doc: Doc, model: TextdumpModel) -> list[float]:
-    p1 = model.stage1.predict(model.stage1_rows(doc.lines, doc.x))
-    return model.stage2.predict(context_features(doc.lines, p1, doc.x))
+    return scores_of(doc.lines, doc.x, model)
 
 
 def score_docs(docs: list[Doc], model: TextdumpModel) -> list[tuple[float, float]]:

@@ -67,6 +67,7 @@ from broadsheet.extract.textdump_region import (
     trim_tail,
 )
 from broadsheet.extract.textdump_sections import continue_sections
+from broadsheet.extract.textdump_seq import SequenceStage
 from broadsheet.extract.textdump_teasers import drop_teaser_blocks
 from broadsheet.extract.textdump_vectors import (
     CONTEXT_NAMES,
@@ -76,7 +77,14 @@ from broadsheet.extract.textdump_vectors import (
 )
 from broadsheet.models import Article, Paragraph
 
-__all__ = ["TextdumpModel", "extract_textdump", "load_model", "read_article", "score_lines"]
+__all__ = [
+    "TextdumpModel",
+    "extract_textdump",
+    "load_model",
+    "read_article",
+    "score_lines",
+    "scores_of",
+]
 
 MAX_CHARS = 5_000_000  # larger dumps are cut: no page has a longer article
 # a weak piece of the region this many unkept lines away from the rest is dropped
@@ -169,6 +177,7 @@ class TextdumpModel:
     fill_p: float = 1.0  # ...with their lines scoring at least this (not furniture)
     anchor_p: float = 1.0  # prose right below the headline anchor is kept down to this score
     lexicon: Lexicon | None = None  # terms' weights: one more first-stage input when set
+    sequence: SequenceStage | None = None  # the third stage, over the whole page, when set
 
     def stage1_rows(
         self, lines: Sequence[Line], feats: Sequence[Sequence[float]] | npt.NDArray[np.float64]
@@ -256,6 +265,7 @@ def model_from_json(data: dict[str, Any]) -> TextdumpModel:
         float(data.get("fill_p", 1.0)),
         float(data.get("anchor_p", 1.0)),
         lexicon,
+        SequenceStage.from_json(data["sequence"]) if "sequence" in data else None,
     )
 
 
@@ -264,9 +274,21 @@ def score_lines(lines: Sequence[Line], model: TextdumpModel | None = None) -> li
     if not lines:
         return []
     model = model or load_model()
-    feats = line_features(lines)
+    return scores_of(lines, line_features(lines), model)
+
+
+def scores_of(
+    lines: Sequence[Line],
+    feats: Sequence[Sequence[float]] | npt.NDArray[np.float64],
+    model: TextdumpModel,
+) -> list[float]:
+    """:func:`score_lines` for lines whose features are known: stage 1, stage 2 and, when
+    the weights have one, the sequence stage mixed in."""
+    if not lines:
+        return []
     p1 = model.stage1.predict(model.stage1_rows(lines, feats))
-    return model.stage2.predict(context_features(lines, p1, feats))
+    p2 = model.stage2.predict(context_features(lines, p1, feats))
+    return model.sequence.rescore(p2, feats) if model.sequence is not None else p2
 
 
 def extract_textdump(

@@ -1,0 +1,219 @@
+"""Fit the text-dump reader's sequence stage (a bidirectional GRU over each page's lines).
+
+    python -m broadsheet.bench.textdump_seqfit cv CACHE [OPTIONS]
+    python -m broadsheet.bench.textdump_seqfit fit CACHE [OPTIONS]
+
+OPTIONS: --epochs N (10), --hidden H (32), --mix M (0.5), --seed S (0).
+
+CACHE is a cache of ``benchmarks/textdump_rules.py cache`` (the leave-sites-out folds of
+the committed fitting code: each fold's model and each held-out page's second-stage
+scores). The stage learns from those scores, which no model fitted on their page gave, and
+from the pages' first-stage features and labels.
+
+``cv`` fits one stage per fold on the other folds' pages and reads the fold's pages with it
+(the fold's model and knobs, the stage read with numpy as the product reads it): F1 per
+source without and with the stage, sites held out throughout. ``fit`` fits one stage on
+every page of the cache and writes it into the committed ``weights.json`` (as
+``"sequence"``; a refit of the trees drops it: fit the stage again on a new cache).
+
+Needs PyTorch (a development dependency); reading needs numpy only.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from broadsheet.bench import textdump_fit as tf
+from broadsheet.extract.textdump_seq import SequenceStage, raw_inputs
+
+EPOCHS = 10
+HIDDEN = 32
+MIX = 0.5
+MAX_TRAIN_LINES = 3000  # longer pages are left out of the fit (time), never out of a reading
+BATCH = 16
+RATE = 3e-3
+
+
+def _net(inputs: int, hidden: int) -> Any:
+    import torch
+    from torch import nn
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inp = nn.Linear(inputs, hidden)
+            self.gru = nn.GRU(hidden, hidden, batch_first=True, bidirectional=True)
+            self.out = nn.Linear(2 * hidden + inputs, 1)
+
+        def forward(self, x: Any, lengths: Any) -> Any:
+            h = torch.tanh(self.inp(x))
+            packed = nn.utils.rnn.pack_padded_sequence(
+                h, lengths, batch_first=True, enforce_sorted=False
+            )
+            o, _ = self.gru(packed)
+            o, _ = nn.utils.rnn.pad_packed_sequence(o, batch_first=True, total_length=x.shape[1])
+            return self.out(torch.cat([o, x], dim=2)).squeeze(-1)
+
+    return Net()
+
+
+def fit_stage(
+    pages: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    *,
+    epochs: int = EPOCHS,
+    hidden: int = HIDDEN,
+    mix: float = MIX,
+    seed: int = 0,
+    log: bool = False,
+) -> SequenceStage:
+    """Fit the stage on ``pages``: each (raw inputs, labels, line weights)."""
+    import torch
+    from torch import nn
+
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    pages = [p for p in pages if 0 < len(p[0]) <= MAX_TRAIN_LINES]
+    stacked = np.vstack([x for x, _, _ in pages])
+    mean, scale = stacked.mean(axis=0), stacked.std(axis=0) + 1e-3
+    mean[:2], scale[:2] = 0.0, 1.0  # the score and its log-odds as they are
+    xs = [((x - mean) / scale).astype(np.float32) for x, _, _ in pages]
+    net = _net(stacked.shape[1], hidden)
+    opt = torch.optim.Adam(net.parameters(), lr=RATE)
+    start = time.monotonic()
+    for epoch in range(epochs):
+        order = rng.permutation(len(pages))
+        total = 0.0
+        for s in range(0, len(order), BATCH):
+            part = order[s : s + BATCH]
+            lengths = [len(xs[i]) for i in part]
+            width = max(lengths)
+            xb = np.zeros((len(part), width, stacked.shape[1]), np.float32)
+            yb = np.zeros((len(part), width), np.float32)
+            wb = np.zeros((len(part), width), np.float32)
+            for b, i in enumerate(part):
+                n = lengths[b]
+                xb[b, :n], yb[b, :n], wb[b, :n] = xs[i], pages[i][1], pages[i][2]
+            logit = net(torch.from_numpy(xb), torch.tensor(lengths))
+            y, w = torch.from_numpy(yb), torch.from_numpy(wb)
+            bce = nn.functional.binary_cross_entropy_with_logits(logit, y, reduction="none")
+            loss = (bce * w).sum() / w.sum()
+            opt.zero_grad()
+            loss.backward()  # type: ignore[no-untyped-call]
+            opt.step()
+            total += float(loss.detach())
+        if log:
+            took = time.monotonic() - start
+            print(f"  epoch {epoch + 1}/{epochs}: loss {total:.3f} ({took:.0f} s)", file=sys.stderr)
+    return _export(net, mean, scale, mix)
+
+
+def _export(net: Any, mean: np.ndarray, scale: np.ndarray, mix: float) -> SequenceStage:
+    sd = {k: v.detach().numpy().astype(np.float64) for k, v in net.state_dict().items()}
+
+    def direction(suffix: str) -> dict[str, Any]:
+        return {
+            "w_ih": sd[f"gru.weight_ih_l0{suffix}"],
+            "w_hh": sd[f"gru.weight_hh_l0{suffix}"],
+            "b_ih": sd[f"gru.bias_ih_l0{suffix}"],
+            "b_hh": sd[f"gru.bias_hh_l0{suffix}"],
+        }
+
+    hidden, inputs = sd["inp.weight"].shape
+    return SequenceStage.from_json(
+        {
+            "hidden": hidden,
+            "inputs": inputs,
+            "mean": mean,
+            "scale": scale,
+            "w_in": sd["inp.weight"],
+            "b_in": sd["inp.bias"],
+            "forward": direction(""),
+            "backward": direction("_reverse"),
+            "w_out": sd["out.weight"][0],
+            "b_out": float(sd["out.bias"][0]),
+            "mix": mix,
+        }
+    )
+
+
+def _load(cache: Path) -> tuple[dict[str, Any], list[tf.Doc]]:
+    with cache.open("rb") as fh:
+        data = pickle.load(fh)  # a cache textdump_rules.py wrote
+    return data, tf.prepare(tf.load([Path(c) for c in data["corpora"]]))
+
+
+def _rows(data: dict[str, Any], docs: list[tf.Doc], keep: Any) -> list[Any]:
+    return [
+        (raw_inputs(rec["probs"], docs[rec["i"]].x), docs[rec["i"]].y, docs[rec["i"]].w)
+        for rec in data["pages"]
+        if keep(rec)
+    ]
+
+
+def cross_validate(cache: Path, **opts: Any) -> dict[str, tuple[float, float]]:
+    """Per source, F1 without and with a stage fitted on the other folds' pages."""
+    data, docs = _load(cache)
+    before: dict[str, list[tuple[float, float]]] = {}
+    after: dict[str, list[tuple[float, float]]] = {}
+    for fold in sorted({rec["fold"] for rec in data["pages"]}):
+        stage = fit_stage(_rows(data, docs, lambda r, k=fold: r["fold"] != k), **opts)
+        for rec in (r for r in data["pages"] if r["fold"] == fold):
+            doc, model = docs[rec["i"]], data["models"][fold]
+            src = doc.page.source
+            before.setdefault(src, []).append(doc.scorer(tf._read(doc, rec["probs"], model)))
+            probs = stage.rescore(rec["probs"], doc.x)
+            after.setdefault(src, []).append(doc.scorer(tf._read(doc, probs, model)))
+        print(f"fold {fold} done", file=sys.stderr, flush=True)
+    before["all"] = [pr for k, v in before.items() for pr in v]
+    after["all"] = [pr for k, v in after.items() if k != "all" for pr in v]
+    return {k: (tf.macro(before[k])[0], tf.macro(after[k])[0]) for k in before}
+
+
+def fit_weights(cache: Path, weights: Path = tf.WEIGHTS, **opts: Any) -> SequenceStage:
+    """Fit the stage on every cached page and write it into ``weights``."""
+    data, docs = _load(cache)
+    stage = fit_stage(_rows(data, docs, lambda r: True), log=True, **opts)
+    lines = weights.read_text(encoding="utf-8").strip().splitlines()
+    entries = [ln.rstrip(",") for ln in lines[1:-1] if not ln.startswith('"sequence"')]
+    entries.append(f'"sequence": {json.dumps(stage.to_json(), separators=(",", ":"))}')
+    weights.write_text("{\n" + ",\n".join(entries) + "\n}\n", encoding="utf-8")
+    json.loads(weights.read_text(encoding="utf-8"))  # still one JSON object
+    return stage
+
+
+def main(argv: list[str]) -> None:
+    args = argv[1:]
+    if {"-h", "--help"} & set(args) or len(args) < 2 or args[0] not in ("cv", "fit"):
+        print(__doc__)
+        return
+    cmd, cache, rest = args[0], Path(args[1]), args[2:]
+    opts: dict[str, Any] = {}
+    kinds = {
+        "--epochs": ("epochs", int),
+        "--hidden": ("hidden", int),
+        "--mix": ("mix", float),
+        "--seed": ("seed", int),
+    }
+    while rest:
+        flag = rest.pop(0)
+        if flag not in kinds or not rest:
+            sys.exit(f"unknown or incomplete option {flag!r}\n{__doc__}")
+        name, kind = kinds[flag]
+        opts[name] = kind(rest.pop(0))
+    if cmd == "cv":
+        for src, (b, a) in sorted(cross_validate(cache, **opts).items()):
+            print(f"{src:6s} without {b:.4f}  with the sequence stage {a:.4f}  ({a - b:+.4f})")
+    else:
+        fit_weights(cache, **opts)
+        print(f"wrote the sequence stage into {tf.WEIGHTS}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)

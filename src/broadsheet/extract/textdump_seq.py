@@ -1,0 +1,219 @@
+"""The text-dump reader's third stage: a small bidirectional GRU over the whole page.
+
+The first two stages score each line from its own features and its neighbours' scores
+within a fixed window. This stage reads the page as a sequence, top to bottom and bottom
+to top, so what lies far above or below a line (the story's end, a comment thread's start)
+can change its score. Its inputs per line are the second stage's score (as a probability
+and a log-odds) and the first stage's features, standardised; its output is mixed with the
+second stage's score (``mix``) before the reading rules.
+
+Fitted with PyTorch at development time (``broadsheet.bench.textdump_seqfit``) on
+second-stage scores of pages their model was not fitted on; read here with numpy only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["SequenceStage", "raw_inputs"]
+
+Array = npt.NDArray[np.float64]
+
+
+def _sigmoid(x: Array) -> Array:
+    out: Array = 1.0 / (1.0 + np.exp(-np.clip(x, -40.0, 40.0)))
+    return out
+
+
+def _arr(value: Any, shape: tuple[int, ...]) -> Array:
+    out = np.asarray(value, dtype=np.float64)
+    if out.shape != shape:
+        raise ValueError(f"sequence stage: expected an array of shape {shape}, got {out.shape}")
+    return out
+
+
+ROWS = 64  # a product's rows at a time: OpenBLAS runs smaller products on one thread
+
+
+def _dot(a: Array, b: Array) -> Array:
+    """``a @ b`` a few rows at a time. On a page's few hundred lines a multi-threaded product
+    costs more in waking threads than it saves (three times the CPU time, measured)."""
+    if len(a) <= ROWS:
+        out: Array = a @ b
+        return out
+    return np.concatenate([a[i : i + ROWS] @ b for i in range(0, len(a), ROWS)])
+
+
+def raw_inputs(probs: npt.ArrayLike, feats: npt.ArrayLike) -> Array:
+    """Each line's inputs before standardising: score, log-odds / 5, first-stage features."""
+    p = np.clip(np.asarray(probs, dtype=np.float64), 1e-4, 1 - 1e-4)
+    f = np.asarray(feats, dtype=np.float64).reshape(len(p), -1)
+    return np.column_stack([p, np.log(p / (1.0 - p)) / 5.0, f])
+
+
+@dataclass(frozen=True, slots=True)
+class _Direction:
+    w_ih: Array  # (3H, H): reset, update, new gates, as PyTorch orders them
+    w_hh: Array  # (3H, H)
+    b_ih: Array  # (3H,)
+    b_hh: Array  # (3H,)
+
+    def run(self, xs: Array) -> Array:
+        """The hidden state after each step of ``xs`` (T, H), read in the order given."""
+        hidden = self.w_hh.shape[1]
+        gates_x = _dot(xs, self.w_ih.T) + self.b_ih  # every step's input part at once
+        w_hh_t = self.w_hh.T
+        h = np.zeros(hidden)
+        out = np.empty((len(xs), hidden))
+        for t in range(len(xs)):
+            gh = h @ w_hh_t + self.b_hh
+            gx = gates_x[t]
+            r = _sigmoid(gx[:hidden] + gh[:hidden])
+            z = _sigmoid(gx[hidden : 2 * hidden] + gh[hidden : 2 * hidden])
+            n = np.tanh(gx[2 * hidden :] + r * gh[2 * hidden :])
+            h = (1.0 - z) * n + z * h
+            out[t] = h
+        return out
+
+
+def _both_ways(xs: Array, fwd: _Direction, bwd: _Direction) -> Array:
+    """Both directions' hidden states (T, 2H): the forward GRU reads ``xs`` top to bottom,
+    the backward one bottom to top, in one loop (step t of the backward pass is line
+    T - 1 - t). Same arithmetic as :meth:`_Direction.run`, in one flat vector per step.
+
+    Layout of a step's gate vector: reset (forward, backward), update (forward,
+    backward), new (forward, backward), H values each; the hidden state is (forward,
+    backward)."""
+    hidden = fwd.w_hh.shape[1]
+    steps = len(xs)
+    two = 2 * hidden
+
+    def gates(m: Array) -> list[Array]:  # the last axis split by gate
+        return [m[..., k * hidden : (k + 1) * hidden] for k in range(3)]
+
+    gx_f = gates(_dot(xs, fwd.w_ih.T) + fwd.b_ih)
+    gx_b = gates((_dot(xs, bwd.w_ih.T) + bwd.b_ih)[::-1])
+    bh_f, bh_b = gates(fwd.b_hh), gates(bwd.b_hh)
+    # the inputs' part of every gate, both directions; the recurrent biases of the reset
+    # and update gates folded in (the new gate's sits inside r * (...))
+    gx = np.concatenate(
+        [
+            gx_f[0] + bh_f[0],
+            gx_b[0] + bh_b[0],
+            gx_f[1] + bh_f[1],
+            gx_b[1] + bh_b[1],
+            gx_f[2],
+            gx_b[2],
+        ],
+        axis=1,
+    )
+    b_new = np.concatenate([bh_f[2], bh_b[2]])
+    # recurrent weights as block matrices, gates by hidden (2H): reset and update (4H),
+    # new (2H); row-major for matrix-vector products (BLAS runs them on one thread)
+    w = np.zeros((3 * two, two))
+    for k in range(3):
+        w[k * two : k * two + hidden, :hidden] = fwd.w_hh[k * hidden : (k + 1) * hidden]
+        w[k * two + hidden : (k + 1) * two, hidden:] = bwd.w_hh[k * hidden : (k + 1) * hidden]
+    w_rz, w_n = w[: 2 * two].copy(), w[2 * two :].copy()
+    gx_rz, gx_n = gx[:, : 2 * two].copy(), gx[:, 2 * two :].copy()
+    h = np.zeros(two)
+    out = np.empty((steps, two))
+    for t in range(steps):
+        rz = 0.5 + 0.5 * np.tanh(0.5 * (gx_rz[t] + w_rz.dot(h)))  # sigmoid
+        n = np.tanh(gx_n[t] + rz[:two] * (w_n.dot(h) + b_new))
+        h = n + rz[two:] * (h - n)
+        out[t] = h
+    return np.column_stack([out[:, :hidden], out[::-1, hidden:]])
+
+
+@dataclass(frozen=True, slots=True)
+class SequenceStage:
+    """Input layer, one bidirectional GRU layer, and a linear read-out over [GRU, input]."""
+
+    mean: Array  # standardisation of the inputs
+    scale: Array
+    w_in: Array  # (H, inputs)
+    b_in: Array  # (H,)
+    forward: _Direction
+    backward: _Direction
+    w_out: Array  # (2H + inputs,)
+    b_out: float
+    mix: float  # the stage-2 score weighs 1 - mix, this stage's mix
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SequenceStage:
+        hidden, inputs = int(data["hidden"]), int(data["inputs"])
+
+        def direction(key: str) -> _Direction:
+            part = data[key]
+            return _Direction(
+                _arr(part["w_ih"], (3 * hidden, hidden)),
+                _arr(part["w_hh"], (3 * hidden, hidden)),
+                _arr(part["b_ih"], (3 * hidden,)),
+                _arr(part["b_hh"], (3 * hidden,)),
+            )
+
+        return cls(
+            _arr(data["mean"], (inputs,)),
+            _arr(data["scale"], (inputs,)),
+            _arr(data["w_in"], (hidden, inputs)),
+            _arr(data["b_in"], (hidden,)),
+            direction("forward"),
+            direction("backward"),
+            _arr(data["w_out"], (2 * hidden + inputs,)),
+            float(data["b_out"]),
+            float(data["mix"]),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The weights as JSON, to 7 significant digits (PyTorch fits them as float32)."""
+
+        def short(a: Array) -> Any:
+            return np.vectorize(lambda v: float(f"{v:.7g}"), otypes=[float])(a).tolist()
+
+        def direction(d: _Direction) -> dict[str, Any]:
+            return {
+                "w_ih": short(d.w_ih),
+                "w_hh": short(d.w_hh),
+                "b_ih": short(d.b_ih),
+                "b_hh": short(d.b_hh),
+            }
+
+        return {
+            "kind": "bigru",
+            "hidden": int(self.w_in.shape[0]),
+            "inputs": int(self.w_in.shape[1]),
+            "mean": short(self.mean),
+            "scale": short(self.scale),
+            "w_in": short(self.w_in),
+            "b_in": short(self.b_in),
+            "forward": direction(self.forward),
+            "backward": direction(self.backward),
+            "w_out": short(self.w_out),
+            "b_out": self.b_out,
+            "mix": self.mix,
+        }
+
+    def inputs(self, probs: npt.ArrayLike, feats: npt.ArrayLike) -> Array:
+        """Each line's standardised inputs (:func:`raw_inputs`)."""
+        out: Array = (raw_inputs(probs, feats) - self.mean) / self.scale
+        return out
+
+    def predict(self, probs: npt.ArrayLike, feats: npt.ArrayLike) -> Array:
+        """This stage's probability for each line (not yet mixed)."""
+        if len(np.asarray(probs)) == 0:
+            return np.zeros(0)
+        x = self.inputs(probs, feats)
+        h = np.tanh(_dot(x, self.w_in.T) + self.b_in)
+        both = _both_ways(h, self.forward, self.backward)
+        return _sigmoid(_dot(np.column_stack([both, x]), self.w_out) + self.b_out)
+
+    def rescore(self, probs: npt.ArrayLike, feats: npt.ArrayLike) -> list[float]:
+        """The second stage's scores mixed with this stage's."""
+        p = np.asarray(probs, dtype=np.float64)
+        mixed = (1.0 - self.mix) * p + self.mix * self.predict(p, feats)
+        return [float(v) for v in mixed]

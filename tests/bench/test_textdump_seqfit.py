@@ -1,0 +1,103 @@
+"""Fitting the text-dump sequence stage: PyTorch's GRU and the numpy reading agree, the stage
+learns what only a far line tells, and fit / cv run from a cache of fold scores (pages and
+cues written for the tests)."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from broadsheet.bench import textdump_fit as tf
+from broadsheet.bench import textdump_seqfit as sf
+from broadsheet.extract.textdump import load_model, model_from_json
+
+STORY = (
+    "The harbour board agreed on Tuesday to dredge the eastern channel before the summer, "
+    "after two ferries ran aground on the same sandbank within a week.",
+    "Skippers had warned for months that the channel was silting up, and the board said the "
+    "work would cost less than the ferries' lost sailings had cost the town last year.",
+    "Divers will survey the bed in March, and the dredger is booked for the first two weeks "
+    "of April, when the tides are lowest and the fewest boats are moving.",
+)
+
+
+def test_the_numpy_reading_equals_pytorchs_gru() -> None:
+    torch.manual_seed(3)
+    net = sf._net(7, 6)
+    rng = np.random.default_rng(3)
+    stage = sf._export(net, rng.normal(size=7), 1 + rng.random(7), 0.5)
+    probs, feats = rng.random(23), rng.normal(size=(23, 5))
+    x = stage.inputs(probs, feats)
+    with torch.no_grad():
+        want = torch.sigmoid(net(torch.from_numpy(x[None].astype(np.float32)), torch.tensor([23])))
+    assert np.abs(want.numpy()[0] - stage.predict(probs, feats)).max() < 1e-5
+
+
+def _marker_page(rng: np.random.Generator, n: int = 24) -> tuple[np.ndarray, ...]:
+    """Lines above a marker line are story, lines below are not; only the marker says so."""
+    at = int(rng.integers(4, n - 4))
+    feats = np.zeros((n, 1))
+    feats[at, 0] = 1.0
+    y = (np.arange(n) < at).astype(float)
+    return sf.raw_inputs(np.full(n, 0.5), feats), y, np.ones(n)
+
+
+def test_the_stage_learns_what_only_a_far_line_tells() -> None:
+    rng = np.random.default_rng(0)
+    stage = sf.fit_stage([_marker_page(rng) for _ in range(48)], epochs=40, hidden=8, mix=1.0)
+    right = total = 0
+    for _ in range(10):
+        x, y, _ = _marker_page(rng)
+        q = stage.predict(x[:, 0], x[:, 2:])
+        right += int(((q > 0.5) == (y > 0.5)).sum())
+        total += len(y)
+    assert right / total > 0.85  # a score of 0.5 everywhere and no window can tell
+
+
+def _cache(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    (folder / "text").mkdir(parents=True)
+    truth = {}
+    for i in range(6):
+        key = f"tr_{i}"
+        lines = ["Home", "Sign up for our newsletter", *STORY, "Most read", "Share this"]
+        (folder / "text" / f"{key}.txt").write_text("\n\n".join(lines), encoding="utf-8")
+        truth[key] = {"articleBody": "\n\n".join(STORY), "site": f"s{i}.example", "source": "tr"}
+    (folder / "ground-truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    model = load_model()
+    docs = tf.prepare(tf.load([folder]))
+    pages = [
+        {"i": i, "fold": i % 2, "key": d.page.key, "probs": [float(p) for p in tf._probs(d, model)]}
+        for i, d in enumerate(docs)
+    ]
+    path = tmp_path / "cache.pkl"
+    with path.open("wb") as fh:
+        pickle.dump({"corpora": [str(folder)], "models": [model, model], "pages": pages}, fh)
+    return path
+
+
+def test_fit_writes_the_stage_into_the_weights_and_cv_reads_each_fold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tf, "DEV", tmp_path / "no-dev-data")
+    cache = _cache(tmp_path)
+    weights = tmp_path / "weights.json"
+    weights.write_text(tf.WEIGHTS.read_text(encoding="utf-8"), encoding="utf-8")
+    before = json.loads(weights.read_text(encoding="utf-8"))
+    for _ in range(2):  # a second fit replaces the stage
+        sf.fit_weights(cache, weights, epochs=1, hidden=4)
+    after = json.loads(weights.read_text(encoding="utf-8"))
+    assert after["sequence"]["hidden"] == 4
+    assert {k: v for k, v in after.items() if k != "sequence"} == {
+        k: v for k, v in before.items() if k != "sequence"
+    }
+    assert model_from_json(after).sequence is not None
+    figures = sf.cross_validate(cache, epochs=1, hidden=4)
+    assert set(figures) == {"tr", "all"}
+    assert all(0.0 <= f <= 1.0 for pair in figures.values() for f in pair)
+    assert figures["all"][0] == pytest.approx(figures["tr"][0])

@@ -1,0 +1,92 @@
+"""The text-dump reader's sequence stage read with numpy (weights written here at random)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from broadsheet.extract.textdump import load_model, model_from_json
+from broadsheet.extract.textdump_seq import SequenceStage, _both_ways, _Direction, raw_inputs
+
+
+def _stage(hidden: int = 4, feats: int = 3, mix: float = 0.5, seed: int = 0) -> SequenceStage:
+    rng = np.random.default_rng(seed)
+    inputs = feats + 2
+
+    def direction() -> dict[str, object]:
+        return {
+            "w_ih": rng.normal(size=(3 * hidden, hidden)).tolist(),
+            "w_hh": rng.normal(size=(3 * hidden, hidden)).tolist(),
+            "b_ih": rng.normal(size=3 * hidden).tolist(),
+            "b_hh": rng.normal(size=3 * hidden).tolist(),
+        }
+
+    return SequenceStage.from_json(
+        {
+            "hidden": hidden,
+            "inputs": inputs,
+            "mean": rng.normal(size=inputs).tolist(),
+            "scale": (1 + rng.random(inputs)).tolist(),
+            "w_in": rng.normal(size=(hidden, inputs)).tolist(),
+            "b_in": rng.normal(size=hidden).tolist(),
+            "forward": direction(),
+            "backward": direction(),
+            "w_out": rng.normal(size=2 * hidden + inputs).tolist(),
+            "b_out": 0.3,
+            "mix": mix,
+        }
+    )
+
+
+def test_both_directions_in_one_loop_equal_each_direction_read_alone() -> None:
+    stage = _stage(hidden=5)
+    xs = np.random.default_rng(1).normal(size=(17, 5))
+    fwd = stage.forward.run(xs)
+    bwd = stage.backward.run(xs[::-1])[::-1]
+    assert np.allclose(_both_ways(xs, stage.forward, stage.backward), np.hstack([fwd, bwd]))
+
+
+def test_a_line_far_below_changes_the_score_of_the_first_line() -> None:
+    stage = _stage()
+    feats = np.zeros((40, 3))
+    probs = np.full(40, 0.5)
+    first = stage.predict(probs, feats)[0]
+    feats[39, 0] = 5.0  # the last line only
+    assert stage.predict(probs, feats)[0] != pytest.approx(first, abs=1e-12)
+
+
+def test_mix_weighs_the_second_stage_against_the_sequence_stage() -> None:
+    probs = np.array([0.1, 0.9, 0.5])
+    feats = np.zeros((3, 3))
+    assert _stage(mix=0.0).rescore(probs, feats) == pytest.approx(probs.tolist())
+    own = _stage(mix=1.0).predict(probs, feats)
+    assert _stage(mix=1.0).rescore(probs, feats) == pytest.approx(own.tolist())
+    half = _stage(mix=0.5).rescore(probs, feats)
+    assert half == pytest.approx((0.5 * probs + 0.5 * own).tolist())
+    assert _stage().predict([], np.zeros((0, 3))).shape == (0,)
+
+
+def test_inputs_are_the_score_its_log_odds_and_the_features() -> None:
+    raw = raw_inputs([0.5, 1.0], [[2.0], [3.0]])
+    assert raw[0].tolist() == pytest.approx([0.5, 0.0, 2.0])
+    assert raw[1, 1] == pytest.approx(np.log((1 - 1e-4) / 1e-4) / 5)  # clipped, finite
+
+
+def test_weights_of_the_wrong_shape_are_refused() -> None:
+    data = _stage().to_json()
+    assert SequenceStage.from_json(data).mix == 0.5  # the round trip
+    data["w_in"] = data["w_in"][:-1]
+    with pytest.raises(ValueError, match="shape"):
+        SequenceStage.from_json(data)
+    assert isinstance(_stage().forward, _Direction)
+
+
+def test_weights_without_a_sequence_stage_still_load(tmp_path: object) -> None:
+    import json
+    from importlib import resources
+
+    path = resources.files("broadsheet.extract").joinpath("textdump_data/weights.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert load_model().sequence is not None  # the committed weights have one
+    data.pop("sequence")
+    assert model_from_json(data).sequence is None
