@@ -90,3 +90,11 @@ def test_weights_without_a_sequence_stage_still_load(tmp_path: object) -> None:
     assert load_model().sequence is not None  # the committed weights have one
     data.pop("sequence")
     assert model_from_json(data).sequence is None
+
+
+def test_a_dump_of_more_lines_than_any_page_keeps_the_second_stages_scores() -> None:
+    from broadsheet.extract.textdump_seq import MAX_LINES
+
+    probs = np.full(MAX_LINES + 1, 0.3)
+    assert _stage().rescore(probs, np.zeros((MAX_LINES + 1, 3))) == probs.tolist()
+    assert _stage().rescore(probs[:10], np.zeros((10, 3))) != probs[:10].tolist()

@@ -36,6 +36,9 @@ def _arr(value: Any, shape: tuple[int, ...]) -> Array:
     return out
 
 
+# longer dumps keep the second stage's scores: no page of the 2,024 development pages has
+# more than 1,500 lines, and a hostile dump of tens of thousands would cost memory and time
+MAX_LINES = 5_000
 ROWS = 64  # a product's rows at a time: OpenBLAS runs smaller products on one thread
 
 
@@ -83,7 +86,8 @@ class _Direction:
 def _both_ways(xs: Array, fwd: _Direction, bwd: _Direction) -> Array:
     """Both directions' hidden states (T, 2H): the forward GRU reads ``xs`` top to bottom,
     the backward one bottom to top, in one loop (step t of the backward pass is line
-    T - 1 - t). Same arithmetic as :meth:`_Direction.run`, in one flat vector per step.
+    T - 1 - t). Same arithmetic as :meth:`_Direction.run`, in one flat vector per step;
+    the inputs' part of the gates is worked out a block of steps at a time (memory).
 
     Layout of a step's gate vector: reset (forward, backward), update (forward,
     backward), new (forward, backward), H values each; the hidden state is (forward,
@@ -95,22 +99,7 @@ def _both_ways(xs: Array, fwd: _Direction, bwd: _Direction) -> Array:
     def gates(m: Array) -> list[Array]:  # the last axis split by gate
         return [m[..., k * hidden : (k + 1) * hidden] for k in range(3)]
 
-    gx_f = gates(_dot(xs, fwd.w_ih.T) + fwd.b_ih)
-    gx_b = gates((_dot(xs, bwd.w_ih.T) + bwd.b_ih)[::-1])
     bh_f, bh_b = gates(fwd.b_hh), gates(bwd.b_hh)
-    # the inputs' part of every gate, both directions; the recurrent biases of the reset
-    # and update gates folded in (the new gate's sits inside r * (...))
-    gx = np.concatenate(
-        [
-            gx_f[0] + bh_f[0],
-            gx_b[0] + bh_b[0],
-            gx_f[1] + bh_f[1],
-            gx_b[1] + bh_b[1],
-            gx_f[2],
-            gx_b[2],
-        ],
-        axis=1,
-    )
     b_new = np.concatenate([bh_f[2], bh_b[2]])
     # recurrent weights as block matrices, gates by hidden (2H): reset and update (4H),
     # new (2H); row-major for matrix-vector products (BLAS runs them on one thread)
@@ -119,15 +108,25 @@ def _both_ways(xs: Array, fwd: _Direction, bwd: _Direction) -> Array:
         w[k * two : k * two + hidden, :hidden] = fwd.w_hh[k * hidden : (k + 1) * hidden]
         w[k * two + hidden : (k + 1) * two, hidden:] = bwd.w_hh[k * hidden : (k + 1) * hidden]
     w_rz, w_n = w[: 2 * two].copy(), w[2 * two :].copy()
-    gx_rz, gx_n = gx[:, : 2 * two].copy(), gx[:, 2 * two :].copy()
     h = np.zeros(two)
     out = np.empty((steps, two))
-    for t in range(steps):
-        rz = 0.5 + 0.5 * np.tanh(0.5 * (gx_rz[t] + w_rz.dot(h)))  # sigmoid
-        n = np.tanh(gx_n[t] + rz[:two] * (w_n.dot(h) + b_new))
-        h = n + rz[two:] * (h - n)
-        out[t] = h
-    return np.column_stack([out[:, :hidden], out[::-1, hidden:]])
+    for lo in range(0, steps, ROWS):
+        hi = min(steps, lo + ROWS)
+        gx_f = gates(_dot(xs[lo:hi], fwd.w_ih.T) + fwd.b_ih)
+        gx_b = gates((_dot(xs[steps - hi : steps - lo], bwd.w_ih.T) + bwd.b_ih)[::-1])
+        # the recurrent biases of the reset and update gates fold in (the new gate's sits
+        # inside r * (...))
+        gx_rz = np.concatenate(
+            [gx_f[0] + bh_f[0], gx_b[0] + bh_b[0], gx_f[1] + bh_f[1], gx_b[1] + bh_b[1]], axis=1
+        )
+        gx_n = np.concatenate([gx_f[2], gx_b[2]], axis=1)
+        for t in range(hi - lo):
+            rz = 0.5 + 0.5 * np.tanh(0.5 * (gx_rz[t] + w_rz.dot(h)))  # sigmoid
+            n = np.tanh(gx_n[t] + rz[:two] * (w_n.dot(h) + b_new))
+            h = n + rz[two:] * (h - n)
+            out[lo + t] = h
+    out[:, hidden:] = out[::-1, hidden:].copy()  # the backward states in line order
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,10 +209,15 @@ class SequenceStage:
         x = self.inputs(probs, feats)
         h = np.tanh(_dot(x, self.w_in.T) + self.b_in)
         both = _both_ways(h, self.forward, self.backward)
-        return _sigmoid(_dot(np.column_stack([both, x]), self.w_out) + self.b_out)
+        span = both.shape[1]
+        raw = _dot(both, self.w_out[:span]) + _dot(x, self.w_out[span:]) + self.b_out
+        return _sigmoid(raw)
 
     def rescore(self, probs: npt.ArrayLike, feats: npt.ArrayLike) -> list[float]:
-        """The second stage's scores mixed with this stage's."""
+        """The second stage's scores mixed with this stage's (as they are past
+        :data:`MAX_LINES` lines)."""
         p = np.asarray(probs, dtype=np.float64)
+        if len(p) > MAX_LINES:
+            return [float(v) for v in p]
         mixed = (1.0 - self.mix) * p + self.mix * self.predict(p, feats)
         return [float(v) for v in mixed]
