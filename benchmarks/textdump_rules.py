@@ -14,7 +14,10 @@ pages of the given sources (``more=/data/corpus2:pl,np,g3``). ``--out`` writes e
 precision and recall; ``compare`` lists the pages that moved between two such files.
 
 A rule change does not change what the model scores, so this gives ``cv``'s figures
-without refitting. It does not choose the knobs again for the new rules: run ``cv`` for the
+without refitting. The cached pages are read on their second-stage scores (the fold models
+have no sequence stage; ``python -m broadsheet.bench.textdump_seqfit cv CACHE`` reads them
+with one); the ``--set`` folders are read with the committed weights, sequence stage
+included. The cache is also what the sequence stage is fitted from. It does not choose the knobs again for the new rules: run ``cv`` for the
 figure to report, this to find out quickly what a change does and to which pages.
 """
 
