@@ -65,28 +65,11 @@ class _Direction:
     b_ih: Array  # (3H,)
     b_hh: Array  # (3H,)
 
-    def run(self, xs: Array) -> Array:
-        """The hidden state after each step of ``xs`` (T, H), read in the order given."""
-        hidden = self.w_hh.shape[1]
-        gates_x = _dot(xs, self.w_ih.T) + self.b_ih  # every step's input part at once
-        w_hh_t = self.w_hh.T
-        h = np.zeros(hidden)
-        out = np.empty((len(xs), hidden))
-        for t in range(len(xs)):
-            gh = h @ w_hh_t + self.b_hh
-            gx = gates_x[t]
-            r = _sigmoid(gx[:hidden] + gh[:hidden])
-            z = _sigmoid(gx[hidden : 2 * hidden] + gh[hidden : 2 * hidden])
-            n = np.tanh(gx[2 * hidden :] + r * gh[2 * hidden :])
-            h = (1.0 - z) * n + z * h
-            out[t] = h
-        return out
-
 
 def _both_ways(xs: Array, fwd: _Direction, bwd: _Direction) -> Array:
     """Both directions' hidden states (T, 2H): the forward GRU reads ``xs`` top to bottom,
     the backward one bottom to top, in one loop (step t of the backward pass is line
-    T - 1 - t). Same arithmetic as :meth:`_Direction.run`, in one flat vector per step;
+    T - 1 - t). PyTorch's GRU arithmetic, in one flat vector per step;
     the inputs' part of the gates is worked out a block of steps at a time (memory).
 
     Layout of a step's gate vector: reset (forward, backward), update (forward,
