@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from broadsheet.extract.textdump import load_model, model_from_json
-from broadsheet.extract.textdump_seq import SequenceStage, _both_ways, _Direction, raw_inputs
+from broadsheet.extract.textdump_seq import SequenceStage, _Direction, raw_inputs
 
 
 def _stage(hidden: int = 4, feats: int = 3, mix: float = 0.5, seed: int = 0) -> SequenceStage:
@@ -62,7 +62,7 @@ def test_both_directions_in_one_loop_equal_each_direction_read_alone(steps: int)
     xs = np.random.default_rng(1).normal(size=(steps, 5))
     fwd = _run(stage.forward, xs)
     bwd = _run(stage.backward, xs[::-1])[::-1]
-    assert np.allclose(_both_ways(xs, stage.forward, stage.backward), np.hstack([fwd, bwd]))
+    assert np.allclose(stage.both.run(xs), np.hstack([fwd, bwd]))
 
 
 def test_a_line_far_below_changes_the_score_of_the_first_line() -> None:

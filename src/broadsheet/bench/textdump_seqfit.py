@@ -171,8 +171,8 @@ def cross_validate(cache: Path, **opts: Any) -> dict[str, tuple[float, float]]:
             probs = stage.rescore(rec["probs"], doc.x)
             after.setdefault(src, []).append(doc.scorer(tf._read(doc, probs, model)))
         print(f"fold {fold} done", file=sys.stderr, flush=True)
-    before["all"] = [pr for k, v in before.items() for pr in v]
-    after["all"] = [pr for k, v in after.items() if k != "all" for pr in v]
+    for part in (before, after):
+        part["all"] = [pr for v in list(part.values()) for pr in v]
     return {k: (tf.macro(before[k])[0], tf.macro(after[k])[0]) for k in before}
 
 

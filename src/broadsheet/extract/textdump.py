@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -129,6 +129,14 @@ class _Trees:
     roots: npt.NDArray[np.intp]
     base: float
     depth: int
+    # derived once: a node's children side by side (2 * node: left, 2 * node + 1: right;
+    # a leaf is its own child), and which nodes are leaves
+    child: npt.NDArray[np.intp] = field(init=False, repr=False)
+    leaf: npt.NDArray[np.bool_] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "child", np.stack([self.left, self.right], axis=1).ravel())
+        object.__setattr__(self, "leaf", self.left == np.arange(len(self.left)))
 
     def predict(self, rows: Sequence[Sequence[float]] | npt.NDArray[np.float64]) -> list[float]:
         if len(rows) == 0:
@@ -144,10 +152,8 @@ class _Trees:
         trees = len(self.roots)
         node = np.tile(self.roots, n)  # row r's node in tree t at r * trees + t
         start = np.repeat(np.arange(n) * width, trees)
-        # a node's children side by side (2 * node: left, 2 * node + 1: right); a leaf is
-        # its own child, and only the (row, tree) pairs not yet at a leaf take a step
-        child = np.stack([self.left, self.right], axis=1).ravel()
-        leaf = self.left == np.arange(len(self.left))
+        # only the (row, tree) pairs not yet at a leaf take a step
+        child, leaf = self.child, self.leaf
         active = np.flatnonzero(~leaf[node])
         for _ in range(self.depth):
             if not active.size:

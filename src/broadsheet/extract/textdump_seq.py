@@ -13,7 +13,7 @@ second-stage scores of pages their model was not fitted on; read here with numpy
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -66,50 +66,67 @@ class _Direction:
     b_hh: Array  # (3H,)
 
 
-def _both_ways(xs: Array, fwd: _Direction, bwd: _Direction) -> Array:
-    """Both directions' hidden states (T, 2H): the forward GRU reads ``xs`` top to bottom,
-    the backward one bottom to top, in one loop (step t of the backward pass is line
-    T - 1 - t). PyTorch's GRU arithmetic, in one flat vector per step;
-    the inputs' part of the gates is worked out a block of steps at a time (memory).
+@dataclass(frozen=True, slots=True)
+class _BothWays:
+    """Both directions' GRU as one recurrence over a flat state (forward, backward).
 
-    Layout of a step's gate vector: reset (forward, backward), update (forward,
-    backward), new (forward, backward), H values each; the hidden state is (forward,
-    backward)."""
-    hidden = fwd.w_hh.shape[1]
-    steps = len(xs)
-    two = 2 * hidden
+    Layout of a step's gate vector: reset (forward, backward), update (forward, backward),
+    new (forward, backward), H values each. Built once from the two directions' weights."""
 
-    def gates(m: Array) -> list[Array]:  # the last axis split by gate
-        return [m[..., k * hidden : (k + 1) * hidden] for k in range(3)]
+    fwd: _Direction
+    bwd: _Direction
+    hidden: int
+    w_rz: Array  # (4H, 2H): the reset and update gates' recurrent weights, block-diagonal
+    w_n: Array  # (2H, 2H): the new gate's
+    b_rz: tuple[Array, Array]  # per direction: the reset and update gates' recurrent biases
+    b_new: Array  # (2H,): the new gate's recurrent biases (inside r * (...))
 
-    bh_f, bh_b = gates(fwd.b_hh), gates(bwd.b_hh)
-    b_new = np.concatenate([bh_f[2], bh_b[2]])
-    # recurrent weights as block matrices, gates by hidden (2H): reset and update (4H),
-    # new (2H); row-major for matrix-vector products (BLAS runs them on one thread)
-    w = np.zeros((3 * two, two))
-    for k in range(3):
-        w[k * two : k * two + hidden, :hidden] = fwd.w_hh[k * hidden : (k + 1) * hidden]
-        w[k * two + hidden : (k + 1) * two, hidden:] = bwd.w_hh[k * hidden : (k + 1) * hidden]
-    w_rz, w_n = w[: 2 * two].copy(), w[2 * two :].copy()
-    h = np.zeros(two)
-    out = np.empty((steps, two))
-    for lo in range(0, steps, ROWS):
-        hi = min(steps, lo + ROWS)
-        gx_f = gates(_dot(xs[lo:hi], fwd.w_ih.T) + fwd.b_ih)
-        gx_b = gates((_dot(xs[steps - hi : steps - lo], bwd.w_ih.T) + bwd.b_ih)[::-1])
-        # the recurrent biases of the reset and update gates fold in (the new gate's sits
-        # inside r * (...))
-        gx_rz = np.concatenate(
-            [gx_f[0] + bh_f[0], gx_b[0] + bh_b[0], gx_f[1] + bh_f[1], gx_b[1] + bh_b[1]], axis=1
+    @classmethod
+    def of(cls, fwd: _Direction, bwd: _Direction) -> _BothWays:
+        hidden = fwd.w_hh.shape[1]
+        two = 2 * hidden
+        w = np.zeros((3 * two, two))
+        for k in range(3):
+            w[k * two : k * two + hidden, :hidden] = fwd.w_hh[k * hidden : (k + 1) * hidden]
+            w[k * two + hidden : (k + 1) * two, hidden:] = bwd.w_hh[k * hidden : (k + 1) * hidden]
+        return cls(
+            fwd,
+            bwd,
+            hidden,
+            w[: 2 * two].copy(),  # row-major: matrix-vector products run on one thread
+            w[2 * two :].copy(),
+            (fwd.b_hh[: 2 * hidden], bwd.b_hh[: 2 * hidden]),
+            np.concatenate([fwd.b_hh[2 * hidden :], bwd.b_hh[2 * hidden :]]),
         )
-        gx_n = np.concatenate([gx_f[2], gx_b[2]], axis=1)
-        for t in range(hi - lo):
-            rz = 0.5 + 0.5 * np.tanh(0.5 * (gx_rz[t] + w_rz.dot(h)))  # sigmoid
-            n = np.tanh(gx_n[t] + rz[:two] * (w_n.dot(h) + b_new))
-            h = n + rz[two:] * (h - n)
-            out[lo + t] = h
-    out[:, hidden:] = out[::-1, hidden:].copy()  # the backward states in line order
-    return out
+
+    def run(self, xs: Array) -> Array:
+        """The hidden states (T, 2H): the forward GRU reads ``xs`` top to bottom, the
+        backward one bottom to top, in one loop (step t of the backward pass is line
+        T - 1 - t); PyTorch's GRU arithmetic. The inputs' part of the gates is worked out
+        a block of steps at a time (memory)."""
+        hidden, steps = self.hidden, len(xs)
+        two = 2 * hidden
+        fwd, bwd = self.fwd, self.bwd
+        h = np.zeros(two)
+        out = np.empty((steps, two))
+        for lo in range(0, steps, ROWS):
+            hi = min(steps, lo + ROWS)
+            gx_f = _dot(xs[lo:hi], fwd.w_ih.T) + fwd.b_ih
+            gx_b = (_dot(xs[steps - hi : steps - lo], bwd.w_ih.T) + bwd.b_ih)[::-1]
+            # the recurrent biases of the reset and update gates fold in here
+            rz_f = gx_f[:, : 2 * hidden] + self.b_rz[0]
+            rz_b = gx_b[:, : 2 * hidden] + self.b_rz[1]
+            gx_rz = np.concatenate(
+                [rz_f[:, :hidden], rz_b[:, :hidden], rz_f[:, hidden:], rz_b[:, hidden:]], axis=1
+            )
+            gx_n = np.concatenate([gx_f[:, 2 * hidden :], gx_b[:, 2 * hidden :]], axis=1)
+            for t in range(hi - lo):
+                rz = 0.5 + 0.5 * np.tanh(0.5 * (gx_rz[t] + self.w_rz.dot(h)))  # sigmoid
+                n = np.tanh(gx_n[t] + rz[:two] * (self.w_n.dot(h) + self.b_new))
+                h = n + rz[two:] * (h - n)
+                out[lo + t] = h
+        out[:, hidden:] = out[::-1, hidden:].copy()  # the backward states in line order
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +142,10 @@ class SequenceStage:
     w_out: Array  # (2H + inputs,)
     b_out: float
     mix: float  # the stage-2 score weighs 1 - mix, this stage's mix
+    both: _BothWays = field(init=False, repr=False)  # derived once from the two directions
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "both", _BothWays.of(self.forward, self.backward))
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SequenceStage:
@@ -191,7 +212,7 @@ class SequenceStage:
             return np.zeros(0)
         x = self.inputs(probs, feats)
         h = np.tanh(_dot(x, self.w_in.T) + self.b_in)
-        both = _both_ways(h, self.forward, self.backward)
+        both = self.both.run(h)
         span = both.shape[1]
         raw = _dot(both, self.w_out[:span]) + _dot(x, self.w_out[span:]) + self.b_out
         return _sigmoid(raw)
