@@ -15,6 +15,7 @@ import torch
 from broadsheet.bench import textdump_fit as tf
 from broadsheet.bench import textdump_seqfit as sf
 from broadsheet.extract.textdump import load_model, model_from_json
+from broadsheet.extract.textdump_seq import StageMean
 
 STORY = (
     "The harbour board agreed on Tuesday to dredge the eastern channel before the summer, "
@@ -101,3 +102,70 @@ def test_fit_writes_the_stage_into_the_weights_and_cv_reads_each_fold(
     assert set(figures) == {"tr", "all"}
     assert all(0.0 <= f <= 1.0 for pair in figures.values() for f in pair)
     assert figures["all"][0] == pytest.approx(figures["tr"][0])
+
+
+def _extra_folder(tmp_path: Path) -> Path:
+    """Extra pages: one on a site a cached page has (s0.example, in fold 0), two elsewhere,
+    one of them of a source the spec leaves out."""
+    folder = tmp_path / "extra"
+    (folder / "text").mkdir(parents=True)
+    truth = {}
+    for key, site, source in (
+        ("fd_a", "news.s0.example", "fd"),
+        ("fd_b", "elsewhere.example", "fd"),
+        ("np_c", "third.example", "np"),
+    ):
+        lines = ["Menu", *STORY, "Related stories", "Cookie settings"]
+        (folder / "text" / f"{key}.txt").write_text("\n\n".join(lines), encoding="utf-8")
+        truth[key] = {"articleBody": "\n\n".join(STORY), "site": site, "source": source}
+    (folder / "ground-truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    return folder
+
+
+def test_extra_pages_are_fitted_on_except_those_of_a_folds_test_sites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tf, "DEV", tmp_path / "no-dev-data")
+    cache = _cache(tmp_path)
+    folder = _extra_folder(tmp_path)
+    with cache.open("rb") as fh:
+        data = pickle.load(fh)
+    rows = sf._extra_rows(data, [f"{folder}:fd"], 2.0)
+    assert [site for site, _ in rows] == ["s0.example", "elsewhere.example"]  # np left out
+    x, y, w = rows[0][1]
+    assert x.shape[0] == len(y) == len(w) and y.sum() == len(STORY)
+    plain = sf._extra_rows(data, [str(folder)], 1.0)
+    assert len(plain) == 3
+    assert np.allclose(rows[0][1][2], 2.0 * plain[0][1][2])  # --extra-weight scales the lines
+    seen: list[int] = []
+    real = sf.fit_stage
+
+    def counting(pages: list[object], **opts: object) -> object:
+        seen.append(len(pages))
+        return real(pages, **opts)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sf, "fit_stage", counting)
+    sf.cross_validate(cache, [f"{folder}:fd"], epochs=1, hidden=4)
+    # fold 0 tests s0 (and s2, s4): its stage fits on 3 cached pages and the other site's
+    # extra page; fold 1 (s1, s3, s5) on 3 cached pages and both extra pages
+    assert seen == [3 + 1, 3 + 2]
+
+
+def test_seeds_fit_a_mean_of_stages_that_the_product_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tf, "DEV", tmp_path / "no-dev-data")
+    cache = _cache(tmp_path)
+    weights = tmp_path / "weights.json"
+    weights.write_text(tf.WEIGHTS.read_text(encoding="utf-8"), encoding="utf-8")
+    sf.fit_weights(cache, weights, epochs=1, hidden=4, seeds=2, mix=0.6)
+    entry = json.loads(weights.read_text(encoding="utf-8"))["sequence"]
+    assert entry["kind"] == "bigru-mean" and entry["mix"] == 0.6
+    first, second = entry["members"]
+    assert first["w_in"] != second["w_in"]  # two seeds, two fits
+    stage = model_from_json(json.loads(weights.read_text(encoding="utf-8"))).sequence
+    assert isinstance(stage, StageMean) and len(stage.members) == 2
+    lines = np.linspace(0.1, 0.9, 9)
+    feats = np.zeros((9, first["inputs"] - 2))
+    want = np.mean([m.predict(lines, feats) for m in stage.members], axis=0)
+    assert np.allclose(stage.predict(lines, feats), want)

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from broadsheet.extract.textdump import load_model, model_from_json
-from broadsheet.extract.textdump_seq import SequenceStage, _Direction, raw_inputs
+from broadsheet.extract.textdump_seq import (
+    SequenceStage,
+    StageMean,
+    _Direction,
+    load_stage,
+    raw_inputs,
+)
 
 
 def _stage(hidden: int = 4, feats: int = 3, mix: float = 0.5, seed: int = 0) -> SequenceStage:
@@ -116,3 +122,39 @@ def test_a_dump_of_more_lines_than_any_page_keeps_the_second_stages_scores() -> 
     probs = np.full(MAX_LINES + 1, 0.3)
     assert _stage().rescore(probs, np.zeros((MAX_LINES + 1, 3))) == probs.tolist()
     assert _stage().rescore(probs[:10], np.zeros((10, 3))) != probs[:10].tolist()
+
+
+def test_a_mean_of_stages_is_the_mean_of_their_probabilities() -> None:
+    members = tuple(_stage(hidden=5, seed=s) for s in range(3))
+    mean = StageMean(members, 0.7)
+    rng = np.random.default_rng(2)
+    probs, feats = rng.random(30), rng.normal(size=(30, 3))
+    alone = [m.predict(probs, feats) for m in members]
+    assert not np.allclose(alone[0], alone[1])  # three different stages
+    assert np.allclose(mean.predict(probs, feats), np.mean(alone, axis=0), atol=1e-12)
+    assert mean.rescore(probs, feats) == pytest.approx(
+        (0.3 * probs + 0.7 * np.mean(alone, 0)).tolist()
+    )
+    assert mean.predict([], np.zeros((0, 3))).shape == (0,)
+    long = np.full(6000, 0.3)  # past the line cap, as one stage
+    assert mean.rescore(long, np.zeros((6000, 3))) == long.tolist()
+
+
+def test_a_mean_of_one_stage_is_that_stage() -> None:
+    stage = _stage(seed=4)
+    probs, feats = np.linspace(0.05, 0.95, 12), np.ones((12, 3))
+    assert np.allclose(StageMean((stage,), 0.5).predict(probs, feats), stage.predict(probs, feats))
+
+
+def test_a_mean_of_stages_round_trips_and_refuses_mixed_sizes() -> None:
+    mean = StageMean((_stage(seed=1), _stage(seed=2)), 0.6)
+    data = mean.to_json()
+    back = load_stage(data)
+    assert isinstance(back, StageMean) and back.mix == 0.6 and len(back.members) == 2
+    probs, feats = np.full(5, 0.4), np.zeros((5, 3))
+    assert np.allclose(back.predict(probs, feats), mean.predict(probs, feats), atol=1e-5)
+    assert isinstance(load_stage(_stage().to_json()), SequenceStage)
+    with pytest.raises(ValueError, match="sizes"):
+        StageMean((_stage(hidden=4), _stage(hidden=6)), 0.5)
+    with pytest.raises(ValueError, match="no members"):
+        StageMean((), 0.5)

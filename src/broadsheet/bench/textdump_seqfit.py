@@ -3,7 +3,10 @@
     python -m broadsheet.bench.textdump_seqfit cv CACHE [OPTIONS]
     python -m broadsheet.bench.textdump_seqfit fit CACHE [OPTIONS]
 
-OPTIONS: --epochs N (10), --hidden H (32), --mix M (0.5), --seed S (0).
+OPTIONS: --epochs N (10), --hidden H (32), --mix M (0.5), --seed S (0),
+--seeds K (1: the mean of K stages fitted from seeds S, S+1, ...),
+--extra DIR[:SOURCES] (repeatable: a folder of dumps, optionally only its pages of the given
+sources, ``/data/corpus2:pl,np,g3``), --extra-weight W (1).
 
 CACHE is a cache of ``benchmarks/textdump_rules.py cache`` (the leave-sites-out folds of
 the committed fitting code: each fold's model and each held-out page's second-stage
@@ -16,6 +19,11 @@ source without and with the stage, sites held out throughout. ``fit`` fits one s
 every page of the cache and writes it into the committed ``weights.json`` (as
 ``"sequence"``; a refit of the trees drops it: fit the stage again on a new cache).
 
+``--extra`` pages are fitted on by the stage, never scored: their second-stage scores come
+from the cache's fold model of their site's fold (none of them was fitted on by the trees),
+and ``cv`` leaves out of each fold's stage the extra pages whose registered domain is one of
+the fold's test sites'.
+
 Needs PyTorch (a development dependency); reading needs numpy only.
 """
 
@@ -25,13 +33,15 @@ import json
 import pickle
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from broadsheet.bench import textdump_fit as tf
-from broadsheet.extract.textdump_seq import SequenceStage, raw_inputs
+from broadsheet.bench.textdump_corpus import base_site
+from broadsheet.extract.textdump_seq import SequenceStage, StageMean, raw_inputs
 
 EPOCHS = 10
 HIDDEN = 32
@@ -114,6 +124,22 @@ def fit_stage(
     return _export(net, mean, scale, mix)
 
 
+def fit_stages(
+    pages: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    *,
+    seeds: int = 1,
+    seed: int = 0,
+    mix: float = MIX,
+    log: bool = False,
+    **opts: Any,
+) -> SequenceStage | StageMean:
+    """One stage (``seeds`` 1) or the mean of ``seeds`` stages fitted from consecutive seeds."""
+    members = [
+        fit_stage(pages, seed=seed + k, mix=mix, log=log, **opts) for k in range(max(1, seeds))
+    ]
+    return members[0] if len(members) == 1 else StageMean(tuple(members), mix)
+
+
 def _export(net: Any, mean: np.ndarray, scale: np.ndarray, mix: float) -> SequenceStage:
     sd = {k: v.detach().numpy().astype(np.float64) for k, v in net.state_dict().items()}
 
@@ -157,13 +183,37 @@ def _rows(data: dict[str, Any], docs: list[tf.Doc], keep: Any) -> list[Any]:
     ]
 
 
-def cross_validate(cache: Path, **opts: Any) -> dict[str, tuple[float, float]]:
+def _extra_rows(
+    data: dict[str, Any], specs: Sequence[str], weight: float
+) -> list[tuple[str, tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """Each extra page's registered domain and training row, scored by its site's fold model."""
+    out = []
+    folds = len(data["models"])
+    for spec in specs:
+        folder, _, only = spec.partition(":")
+        keep = set(only.split(",")) if only else None
+        pages = [p for p in tf.load_dir(Path(folder)) if keep is None or p.source in keep]
+        for doc in tf.prepare(pages):
+            model = data["models"][tf.fold_of(doc.page.site, folds)]
+            probs = tf._probs(doc, model)
+            row = (raw_inputs(probs, doc.x), doc.y, doc.w * weight)
+            out.append((base_site(doc.page.site), row))
+    return out
+
+
+def cross_validate(
+    cache: Path, extra: Sequence[str] = (), extra_weight: float = 1.0, **opts: Any
+) -> dict[str, tuple[float, float]]:
     """Per source, F1 without and with a stage fitted on the other folds' pages."""
     data, docs = _load(cache)
+    extras = _extra_rows(data, extra, extra_weight)
     before: dict[str, list[tuple[float, float]]] = {}
     after: dict[str, list[tuple[float, float]]] = {}
     for fold in sorted({rec["fold"] for rec in data["pages"]}):
-        stage = fit_stage(_rows(data, docs, lambda r, k=fold: r["fold"] != k), **opts)
+        held = {base_site(docs[r["i"]].page.site) for r in data["pages"] if r["fold"] == fold}
+        added = [row for site, row in extras if site not in held]
+        rows = _rows(data, docs, lambda r, k=fold: r["fold"] != k) + added
+        stage = fit_stages(rows, **opts)
         for rec in (r for r in data["pages"] if r["fold"] == fold):
             doc, model = docs[rec["i"]], data["models"][fold]
             src = doc.page.source
@@ -176,10 +226,18 @@ def cross_validate(cache: Path, **opts: Any) -> dict[str, tuple[float, float]]:
     return {k: (tf.macro(before[k])[0], tf.macro(after[k])[0]) for k in before}
 
 
-def fit_weights(cache: Path, weights: Path = tf.WEIGHTS, **opts: Any) -> SequenceStage:
-    """Fit the stage on every cached page and write it into ``weights``."""
+def fit_weights(
+    cache: Path,
+    weights: Path = tf.WEIGHTS,
+    extra: Sequence[str] = (),
+    extra_weight: float = 1.0,
+    **opts: Any,
+) -> SequenceStage | StageMean:
+    """Fit the stage on every cached page (and ``extra`` pages) and write it into ``weights``."""
     data, docs = _load(cache)
-    stage = fit_stage(_rows(data, docs, lambda r: True), log=True, **opts)
+    rows = _rows(data, docs, lambda r: True)
+    rows += [row for _, row in _extra_rows(data, extra, extra_weight)]
+    stage = fit_stages(rows, log=True, **opts)
     lines = weights.read_text(encoding="utf-8").strip().splitlines()
     entries = [ln.rstrip(",") for ln in lines[1:-1] if not ln.startswith('"sequence"')]
     entries.append(f'"sequence": {json.dumps(stage.to_json(), separators=(",", ":"))}')
@@ -200,18 +258,24 @@ def main(argv: list[str]) -> None:
         "--hidden": ("hidden", int),
         "--mix": ("mix", float),
         "--seed": ("seed", int),
+        "--seeds": ("seeds", int),
+        "--extra-weight": ("extra_weight", float),
     }
+    extra: list[str] = []
     while rest:
         flag = rest.pop(0)
+        if flag == "--extra" and rest:
+            extra.append(rest.pop(0))
+            continue
         if flag not in kinds or not rest:
             sys.exit(f"unknown or incomplete option {flag!r}\n{__doc__}")
         name, kind = kinds[flag]
         opts[name] = kind(rest.pop(0))
     if cmd == "cv":
-        for src, (b, a) in sorted(cross_validate(cache, **opts).items()):
+        for src, (b, a) in sorted(cross_validate(cache, extra, **opts).items()):
             print(f"{src:6s} without {b:.4f}  with the sequence stage {a:.4f}  ({a - b:+.4f})")
     else:
-        fit_weights(cache, **opts)
+        fit_weights(cache, extra=extra, **opts)
         print(f"wrote the sequence stage into {tf.WEIGHTS}")
 
 

@@ -67,7 +67,7 @@ from broadsheet.extract.textdump_region import (
     trim_tail,
 )
 from broadsheet.extract.textdump_sections import continue_sections
-from broadsheet.extract.textdump_seq import SequenceStage
+from broadsheet.extract.textdump_seq import SequenceStage, StageMean, load_stage
 from broadsheet.extract.textdump_teasers import drop_teaser_blocks
 from broadsheet.extract.textdump_vectors import (
     CONTEXT_NAMES,
@@ -183,7 +183,7 @@ class TextdumpModel:
     fill_p: float = 1.0  # ...with their lines scoring at least this (not furniture)
     anchor_p: float = 1.0  # prose right below the headline anchor is kept down to this score
     lexicon: Lexicon | None = None  # terms' weights: one more first-stage input when set
-    sequence: SequenceStage | None = None  # the third stage, over the whole page, when set
+    sequence: SequenceStage | StageMean | None = None  # the third stage (whole page), if set
 
     def stage1_rows(
         self, lines: Sequence[Line], feats: Sequence[Sequence[float]] | npt.NDArray[np.float64]
@@ -271,7 +271,7 @@ def model_from_json(data: dict[str, Any]) -> TextdumpModel:
         float(data.get("fill_p", 1.0)),
         float(data.get("anchor_p", 1.0)),
         lexicon,
-        SequenceStage.from_json(data["sequence"]) if "sequence" in data else None,
+        load_stage(data["sequence"]) if "sequence" in data else None,
     )
 
 
