@@ -17,8 +17,9 @@ A rule change does not change what the model scores, so this gives ``cv``'s figu
 without refitting. The cached pages are read on their second-stage scores (the fold models
 have no sequence stage; ``python -m broadsheet.bench.textdump_seqfit cv CACHE`` reads them
 with one); the ``--set`` folders are read with the committed weights, sequence stage
-included. The cache is also what the sequence stage is fitted from. It does not choose the knobs again for the new rules: run ``cv`` for the
-figure to report, this to find out quickly what a change does and to which pages.
+included. The cache is also what the sequence stage is fitted from. It does not choose the
+knobs again for the new rules: run ``cv`` for the figure to report, this to find out
+quickly what a change does and to which pages.
 """
 
 from __future__ import annotations
