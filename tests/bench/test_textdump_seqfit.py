@@ -60,16 +60,22 @@ def test_the_stage_learns_what_only_a_far_line_tells() -> None:
     assert right / total > 0.85  # a score of 0.5 everywhere and no window can tell
 
 
-def _cache(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
+def _dumps(folder: Path, pages: list[tuple[str, str, str]], lines: list[str]) -> Path:
+    """A folder of dumps (``textdump_corpus`` layout): each page (key, site, source) is
+    ``lines``, its story :data:`STORY`."""
     (folder / "text").mkdir(parents=True)
     truth = {}
-    for i in range(6):
-        key = f"tr_{i}"
-        lines = ["Home", "Sign up for our newsletter", *STORY, "Most read", "Share this"]
+    for key, site, source in pages:
         (folder / "text" / f"{key}.txt").write_text("\n\n".join(lines), encoding="utf-8")
-        truth[key] = {"articleBody": "\n\n".join(STORY), "site": f"s{i}.example", "source": "tr"}
+        truth[key] = {"articleBody": "\n\n".join(STORY), "site": site, "source": source}
     (folder / "ground-truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    return folder
+
+
+def _cache(tmp_path: Path) -> Path:
+    lines = ["Home", "Sign up for our newsletter", *STORY, "Most read", "Share this"]
+    pages = [(f"tr_{i}", f"s{i}.example", "tr") for i in range(6)]
+    folder = _dumps(tmp_path / "corpus", pages, lines)
     model = load_model()
     docs = tf.prepare(tf.load([folder]))
     pages = [
@@ -107,19 +113,12 @@ def test_fit_writes_the_stage_into_the_weights_and_cv_reads_each_fold(
 def _extra_folder(tmp_path: Path) -> Path:
     """Extra pages: one on a site a cached page has (s0.example, in fold 0), two elsewhere,
     one of them of a source the spec leaves out."""
-    folder = tmp_path / "extra"
-    (folder / "text").mkdir(parents=True)
-    truth = {}
-    for key, site, source in (
+    pages = [
         ("fd_a", "news.s0.example", "fd"),
         ("fd_b", "elsewhere.example", "fd"),
         ("np_c", "third.example", "np"),
-    ):
-        lines = ["Menu", *STORY, "Related stories", "Cookie settings"]
-        (folder / "text" / f"{key}.txt").write_text("\n\n".join(lines), encoding="utf-8")
-        truth[key] = {"articleBody": "\n\n".join(STORY), "site": site, "source": source}
-    (folder / "ground-truth.json").write_text(json.dumps(truth), encoding="utf-8")
-    return folder
+    ]
+    return _dumps(tmp_path / "extra", pages, ["Menu", *STORY, "Related stories", "Cookie notice"])
 
 
 def test_extra_pages_are_fitted_on_except_those_of_a_folds_test_sites(
