@@ -88,13 +88,19 @@ def _cache(tmp_path: Path) -> Path:
     return path
 
 
-def test_fit_writes_the_stage_into_the_weights_and_cv_reads_each_fold(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A cache of six pages and a copy of the committed weights to fit into."""
     monkeypatch.setattr(tf, "DEV", tmp_path / "no-dev-data")
-    cache = _cache(tmp_path)
     weights = tmp_path / "weights.json"
     weights.write_text(tf.WEIGHTS.read_text(encoding="utf-8"), encoding="utf-8")
+    return _cache(tmp_path), weights
+
+
+def test_fit_writes_the_stage_into_the_weights_and_cv_reads_each_fold(
+    cached: tuple[Path, Path],
+) -> None:
+    cache, weights = cached
     before = json.loads(weights.read_text(encoding="utf-8"))
     for _ in range(2):  # a second fit replaces the stage
         sf.fit_weights(cache, weights, epochs=1, hidden=4)
@@ -150,13 +156,8 @@ def test_extra_pages_are_fitted_on_except_those_of_a_folds_test_sites(
     assert seen == [3 + 1, 3 + 2]
 
 
-def test_seeds_fit_a_mean_of_stages_that_the_product_reads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(tf, "DEV", tmp_path / "no-dev-data")
-    cache = _cache(tmp_path)
-    weights = tmp_path / "weights.json"
-    weights.write_text(tf.WEIGHTS.read_text(encoding="utf-8"), encoding="utf-8")
+def test_seeds_fit_a_mean_of_stages_that_the_product_reads(cached: tuple[Path, Path]) -> None:
+    cache, weights = cached
     sf.fit_weights(cache, weights, epochs=1, hidden=4, seeds=2, mix=0.6)
     entry = json.loads(weights.read_text(encoding="utf-8"))["sequence"]
     assert entry["kind"] == "bigru-mean" and entry["mix"] == 0.6
