@@ -4,7 +4,8 @@
     python -m broadsheet.bench.textdump_seqfit fit CACHE [OPTIONS]
 
 OPTIONS: --epochs N (10), --hidden H (32), --mix M (0.5), --seed S (0),
---seeds K (1: the mean of K stages fitted from seeds S, S+1, ...),
+--seeds K (1: the mean of K stages fitted from seeds S, S+1, ...), --dropout P (0: in
+fitting, drop each unit of the GRU's input and output with probability P),
 --extra DIR[:SOURCES] (repeatable: a folder of dumps, optionally only its pages of the given
 sources, ``/data/corpus2:pl,np,g3``), --extra-weight W (1).
 
@@ -51,7 +52,7 @@ BATCH = 16
 RATE = 3e-3
 
 
-def _net(inputs: int, hidden: int) -> Any:
+def _net(inputs: int, hidden: int, dropout: float = 0.0) -> Any:
     import torch
     from torch import nn
 
@@ -61,15 +62,16 @@ def _net(inputs: int, hidden: int) -> Any:
             self.inp = nn.Linear(inputs, hidden)
             self.gru = nn.GRU(hidden, hidden, batch_first=True, bidirectional=True)
             self.out = nn.Linear(2 * hidden + inputs, 1)
+            self.drop = nn.Dropout(dropout)  # in training only: the reader has none
 
         def forward(self, x: Any, lengths: Any) -> Any:
-            h = torch.tanh(self.inp(x))
+            h = self.drop(torch.tanh(self.inp(x)))
             packed = nn.utils.rnn.pack_padded_sequence(
                 h, lengths, batch_first=True, enforce_sorted=False
             )
             o, _ = self.gru(packed)
             o, _ = nn.utils.rnn.pad_packed_sequence(o, batch_first=True, total_length=x.shape[1])
-            return self.out(torch.cat([o, x], dim=2)).squeeze(-1)
+            return self.out(torch.cat([self.drop(o), x], dim=2)).squeeze(-1)
 
     return Net()
 
@@ -81,6 +83,7 @@ def fit_stage(
     hidden: int = HIDDEN,
     mix: float = MIX,
     seed: int = 0,
+    dropout: float = 0.0,
     log: bool = False,
 ) -> SequenceStage:
     """Fit the stage on ``pages``: each (raw inputs, labels, line weights)."""
@@ -94,7 +97,7 @@ def fit_stage(
     mean, scale = stacked.mean(axis=0), stacked.std(axis=0) + 1e-3
     mean[:2], scale[:2] = 0.0, 1.0  # the score and its log-odds as they are
     xs = [((x - mean) / scale).astype(np.float32) for x, _, _ in pages]
-    net = _net(stacked.shape[1], hidden)
+    net = _net(stacked.shape[1], hidden, dropout)
     opt = torch.optim.Adam(net.parameters(), lr=RATE)
     start = time.monotonic()
     for epoch in range(epochs):
@@ -260,6 +263,7 @@ def main(argv: list[str]) -> None:
         "--seed": ("seed", int),
         "--seeds": ("seeds", int),
         "--extra-weight": ("extra_weight", float),
+        "--dropout": ("dropout", float),
     }
     extra: list[str] = []
     while rest:

@@ -13,6 +13,7 @@ second-stage scores of pages their model was not fitted on; read here with numpy
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,12 +211,16 @@ class SequenceStage:
         """This stage's probability for each line (not yet mixed)."""
         if len(np.asarray(probs)) == 0:
             return np.zeros(0)
-        x = self.inputs(probs, feats)
+        return self.predict_raw(raw_inputs(probs, feats))
+
+    def predict_raw(self, raw: Array) -> Array:
+        """:meth:`predict` from the lines' :func:`raw_inputs` (worked out once for a mean)."""
+        x = (raw - self.mean) / self.scale
         h = np.tanh(_dot(x, self.w_in.T) + self.b_in)
         both = self.both.run(h)
         span = both.shape[1]
-        raw = _dot(both, self.w_out[:span]) + _dot(x, self.w_out[span:]) + self.b_out
-        return _sigmoid(raw)
+        logit = _dot(both, self.w_out[:span]) + _dot(x, self.w_out[span:]) + self.b_out
+        return _sigmoid(logit)
 
     def rescore(self, probs: npt.ArrayLike, feats: npt.ArrayLike) -> list[float]:
         """The second stage's scores mixed with this stage's (as they are past
@@ -223,7 +228,12 @@ class SequenceStage:
         return _rescore(self.predict, self.mix, probs, feats)
 
 
-def _rescore(predict: Any, mix: float, probs: npt.ArrayLike, feats: npt.ArrayLike) -> list[float]:
+def _rescore(
+    predict: Callable[[Array, npt.ArrayLike], Array],
+    mix: float,
+    probs: npt.ArrayLike,
+    feats: npt.ArrayLike,
+) -> list[float]:
     p = np.asarray(probs, dtype=np.float64)
     if len(p) > MAX_LINES:
         return [float(v) for v in p]
@@ -256,7 +266,10 @@ class StageMean:
 
     def predict(self, probs: npt.ArrayLike, feats: npt.ArrayLike) -> Array:
         """The members' mean probability for each line (not yet mixed)."""
-        out: Array = np.mean([m.predict(probs, feats) for m in self.members], axis=0)
+        if len(np.asarray(probs)) == 0:
+            return np.zeros(0)
+        raw = raw_inputs(probs, feats)
+        out: Array = np.mean([m.predict_raw(raw) for m in self.members], axis=0)
         return out
 
     def rescore(self, probs: npt.ArrayLike, feats: npt.ArrayLike) -> list[float]:
