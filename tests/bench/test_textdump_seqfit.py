@@ -39,6 +39,25 @@ def test_the_numpy_reading_equals_pytorchs_gru() -> None:
     assert np.abs(want.numpy()[0] - stage.predict(probs, feats)).max() < 1e-5
 
 
+def test_dropout_acts_in_fitting_only_and_the_reading_is_the_whole_net() -> None:
+    torch.manual_seed(4)
+    net = sf._net(7, 6, dropout=0.5)
+    rng = np.random.default_rng(4)
+    stage = sf._export(net, np.zeros(7), np.ones(7), 0.5)
+    probs, feats = rng.random(19), rng.normal(size=(19, 5))
+    x = torch.from_numpy(stage.inputs(probs, feats)[None].astype(np.float32))
+    with torch.no_grad():
+        net.train()
+        assert not torch.equal(net(x, torch.tensor([19])), net(x, torch.tensor([19])))
+        net.eval()
+        want = torch.sigmoid(net(x, torch.tensor([19]))).numpy()[0]
+    assert np.abs(want - stage.predict(probs, feats)).max() < 1e-5
+    pages = [_marker_page(rng) for _ in range(8)]
+    plain = sf.fit_stage(pages, epochs=2, hidden=4, seed=1)
+    dropped = sf.fit_stage(pages, epochs=2, hidden=4, seed=1, dropout=0.3)
+    assert not np.allclose(plain.w_in, dropped.w_in)
+
+
 def _marker_page(rng: np.random.Generator, n: int = 24) -> tuple[np.ndarray, ...]:
     """Lines above a marker line are story, lines below are not; only the marker says so."""
     at = int(rng.integers(4, n - 4))
