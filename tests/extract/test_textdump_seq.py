@@ -68,7 +68,7 @@ def test_both_directions_in_one_loop_equal_each_direction_read_alone(steps: int)
     xs = np.random.default_rng(1).normal(size=(steps, 5))
     fwd = _run(stage.forward, xs)
     bwd = _run(stage.backward, xs[::-1])[::-1]
-    assert np.allclose(stage.both.run(xs), np.hstack([fwd, bwd]))
+    assert np.allclose(stage.both.run([xs, xs]), np.hstack([fwd, bwd]))
 
 
 def test_a_line_far_below_changes_the_score_of_the_first_line() -> None:
@@ -124,11 +124,12 @@ def test_a_dump_of_more_lines_than_any_page_keeps_the_second_stages_scores() -> 
     assert _stage().rescore(probs[:10], np.zeros((10, 3))) != probs[:10].tolist()
 
 
-def test_a_mean_of_stages_is_the_mean_of_their_probabilities() -> None:
+@pytest.mark.parametrize("steps", [30, 150])  # the members step in one loop, in blocks
+def test_a_mean_of_stages_is_the_mean_of_their_probabilities(steps: int) -> None:
     members = tuple(_stage(hidden=5, seed=s) for s in range(3))
     mean = StageMean(members, 0.7)
     rng = np.random.default_rng(2)
-    probs, feats = rng.random(30), rng.normal(size=(30, 3))
+    probs, feats = rng.random(steps), rng.normal(size=(steps, 3))
     alone = [m.predict(probs, feats) for m in members]
     assert not np.allclose(alone[0], alone[1])  # three different stages
     assert np.allclose(mean.predict(probs, feats), np.mean(alone, axis=0), atol=1e-12)

@@ -13,7 +13,7 @@ second-stage scores of pages their model was not fitted on; read here with numpy
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,65 +68,75 @@ class _Direction:
 
 
 @dataclass(frozen=True, slots=True)
-class _BothWays:
-    """Both directions' GRU as one recurrence over a flat state (forward, backward).
+class _Recurrence:
+    """Several GRU directions stepped as one recurrence over a flat state: a stage's forward
+    and backward pass, or those of every member of a mean (one loop over the lines costs
+    less than one per member: numpy's calls, not its arithmetic, are most of a step).
 
-    Layout of a step's gate vector: reset (forward, backward), update (forward, backward),
-    new (forward, backward), H values each. Built once from the two directions' weights."""
+    Layout of a step's gate vector: the reset gates of every direction, then the update
+    gates, then the new gates, H values each. Built once from the directions' weights."""
 
-    fwd: _Direction
-    bwd: _Direction
+    dirs: tuple[_Direction, ...]
+    backward: tuple[bool, ...]  # per direction: reads the lines bottom to top
     hidden: int
-    w_rz: Array  # (4H, 2H): the reset and update gates' recurrent weights, block-diagonal
-    w_n: Array  # (2H, 2H): the new gate's
-    b_rz: tuple[Array, Array]  # per direction: the reset and update gates' recurrent biases
-    b_new: Array  # (2H,): the new gate's recurrent biases (inside r * (...))
+    w_rz: Array  # (2DH, DH): the reset and update gates' recurrent weights, block-diagonal
+    w_n: Array  # (DH, DH): the new gate's
+    b_rz: tuple[Array, ...]  # per direction: the reset and update gates' recurrent biases
+    b_new: Array  # (DH,): the new gate's recurrent biases (inside r * (...))
 
     @classmethod
-    def of(cls, fwd: _Direction, bwd: _Direction) -> _BothWays:
-        hidden = fwd.w_hh.shape[1]
-        two = 2 * hidden
-        w = np.zeros((3 * two, two))
-        for k in range(3):
-            w[k * two : k * two + hidden, :hidden] = fwd.w_hh[k * hidden : (k + 1) * hidden]
-            w[k * two + hidden : (k + 1) * two, hidden:] = bwd.w_hh[k * hidden : (k + 1) * hidden]
+    def of(cls, dirs: Sequence[_Direction], backward: Sequence[bool]) -> _Recurrence:
+        hidden = dirs[0].w_hh.shape[1]
+        size = len(dirs) * hidden
+        w = np.zeros((3 * size, size))
+        for d, one in enumerate(dirs):
+            at = d * hidden
+            for k in range(3):
+                rows = slice(k * size + at, k * size + at + hidden)
+                w[rows, at : at + hidden] = one.w_hh[k * hidden : (k + 1) * hidden]
         return cls(
-            fwd,
-            bwd,
+            tuple(dirs),
+            tuple(backward),
             hidden,
-            w[: 2 * two].copy(),  # row-major: matrix-vector products run on one thread
-            w[2 * two :].copy(),
-            (fwd.b_hh[: 2 * hidden], bwd.b_hh[: 2 * hidden]),
-            np.concatenate([fwd.b_hh[2 * hidden :], bwd.b_hh[2 * hidden :]]),
+            w[: 2 * size].copy(),  # row-major: matrix-vector products run on one thread
+            w[2 * size :].copy(),
+            tuple(d.b_hh[: 2 * hidden] for d in dirs),
+            np.concatenate([d.b_hh[2 * hidden :] for d in dirs]),
         )
 
-    def run(self, xs: Array) -> Array:
-        """The hidden states (T, 2H): the forward GRU reads ``xs`` top to bottom, the
-        backward one bottom to top, in one loop (step t of the backward pass is line
-        T - 1 - t); PyTorch's GRU arithmetic. The inputs' part of the gates is worked out
-        a block of steps at a time (memory)."""
-        hidden, steps = self.hidden, len(xs)
-        two = 2 * hidden
-        fwd, bwd = self.fwd, self.bwd
-        h = np.zeros(two)
-        out = np.empty((steps, two))
+    def run(self, inputs: Sequence[Array]) -> Array:
+        """The hidden states (T, DH) in line order, direction after direction: direction d
+        reads ``inputs[d]``, top to bottom or bottom to top, all in one loop (step t of a
+        backward direction is line T - 1 - t); PyTorch's GRU arithmetic. The inputs' part
+        of the gates is worked out a block of steps at a time (memory)."""
+        hidden, steps = self.hidden, len(inputs[0])
+        size = len(self.dirs) * hidden
+        h = np.zeros(size)
+        out = np.empty((steps, size))
         for lo in range(0, steps, ROWS):
             hi = min(steps, lo + ROWS)
-            gx_f = _dot(xs[lo:hi], fwd.w_ih.T) + fwd.b_ih
-            gx_b = (_dot(xs[steps - hi : steps - lo], bwd.w_ih.T) + bwd.b_ih)[::-1]
-            # the recurrent biases of the reset and update gates fold in here
-            rz_f = gx_f[:, : 2 * hidden] + self.b_rz[0]
-            rz_b = gx_b[:, : 2 * hidden] + self.b_rz[1]
+            parts = []
+            ways = zip(self.dirs, inputs, self.backward, self.b_rz, strict=True)
+            for one, xs, back, b_rz in ways:
+                if back:
+                    gx = (_dot(xs[steps - hi : steps - lo], one.w_ih.T) + one.b_ih)[::-1]
+                else:
+                    gx = _dot(xs[lo:hi], one.w_ih.T) + one.b_ih
+                # the recurrent biases of the reset and update gates fold in here
+                parts.append((gx[:, : 2 * hidden] + b_rz, gx[:, 2 * hidden :]))
             gx_rz = np.concatenate(
-                [rz_f[:, :hidden], rz_b[:, :hidden], rz_f[:, hidden:], rz_b[:, hidden:]], axis=1
+                [rz[:, :hidden] for rz, _ in parts] + [rz[:, hidden:] for rz, _ in parts], axis=1
             )
-            gx_n = np.concatenate([gx_f[:, 2 * hidden :], gx_b[:, 2 * hidden :]], axis=1)
+            gx_n = np.concatenate([n for _, n in parts], axis=1)
             for t in range(hi - lo):
                 rz = 0.5 + 0.5 * np.tanh(0.5 * (gx_rz[t] + self.w_rz.dot(h)))  # sigmoid
-                n = np.tanh(gx_n[t] + rz[:two] * (self.w_n.dot(h) + self.b_new))
-                h = n + rz[two:] * (h - n)
+                n = np.tanh(gx_n[t] + rz[:size] * (self.w_n.dot(h) + self.b_new))
+                h = n + rz[size:] * (h - n)
                 out[lo + t] = h
-        out[:, hidden:] = out[::-1, hidden:].copy()  # the backward states in line order
+        for d, back in enumerate(self.backward):
+            if back:  # the backward states in line order
+                cols = slice(d * hidden, (d + 1) * hidden)
+                out[:, cols] = out[::-1, cols].copy()
         return out
 
 
@@ -143,10 +153,11 @@ class SequenceStage:
     w_out: Array  # (2H + inputs,)
     b_out: float
     mix: float  # the stage-2 score weighs 1 - mix, this stage's mix
-    both: _BothWays = field(init=False, repr=False)  # derived once from the two directions
+    both: _Recurrence = field(init=False, repr=False)  # derived once from the two directions
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "both", _BothWays.of(self.forward, self.backward))
+        both = _Recurrence.of((self.forward, self.backward), (False, True))
+        object.__setattr__(self, "both", both)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SequenceStage:
@@ -204,20 +215,27 @@ class SequenceStage:
 
     def inputs(self, probs: npt.ArrayLike, feats: npt.ArrayLike) -> Array:
         """Each line's standardised inputs (:func:`raw_inputs`)."""
-        out: Array = (raw_inputs(probs, feats) - self.mean) / self.scale
-        return out
+        return self.standard(raw_inputs(probs, feats))
 
     def predict(self, probs: npt.ArrayLike, feats: npt.ArrayLike) -> Array:
         """This stage's probability for each line (not yet mixed)."""
         if len(np.asarray(probs)) == 0:
             return np.zeros(0)
-        return self.predict_raw(raw_inputs(probs, feats))
+        x = self.inputs(probs, feats)
+        return self.read_out(x, self.both.run([self.first_layer(x)] * 2))
 
-    def predict_raw(self, raw: Array) -> Array:
-        """:meth:`predict` from the lines' :func:`raw_inputs` (worked out once for a mean)."""
-        x = (raw - self.mean) / self.scale
-        h = np.tanh(_dot(x, self.w_in.T) + self.b_in)
-        both = self.both.run(h)
+    def standard(self, raw: Array) -> Array:
+        """The lines' raw inputs standardised as in fitting."""
+        out: Array = (raw - self.mean) / self.scale
+        return out
+
+    def first_layer(self, x: Array) -> Array:
+        """The input layer: what the GRU reads at each line."""
+        out: Array = np.tanh(_dot(x, self.w_in.T) + self.b_in)
+        return out
+
+    def read_out(self, x: Array, both: Array) -> Array:
+        """The probability of each line from its inputs and both directions' states."""
         span = both.shape[1]
         logit = _dot(both, self.w_out[:span]) + _dot(x, self.w_out[span:]) + self.b_out
         return _sigmoid(logit)
@@ -244,17 +262,20 @@ def _rescore(
 @dataclass(frozen=True, slots=True)
 class StageMean:
     """The mean of several sequence stages' probabilities (the same stage fitted from
-    different seeds), mixed like one stage. Each member costs what one stage costs (stepping
-    them in one loop was measured no cheaper)."""
+    different seeds), mixed like one stage. The members' GRUs step in one loop."""
 
     members: tuple[SequenceStage, ...]
     mix: float
+    steps: _Recurrence = field(init=False, repr=False)  # every member's directions at once
 
     def __post_init__(self) -> None:
         if not self.members:
             raise ValueError("sequence stage mean: no members")
         if len({m.w_in.shape for m in self.members}) != 1:
             raise ValueError("sequence stage mean: members of different sizes")
+        dirs = [d for m in self.members for d in (m.forward, m.backward)]
+        steps = _Recurrence.of(dirs, [False, True] * len(self.members))
+        object.__setattr__(self, "steps", steps)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StageMean:
@@ -269,7 +290,17 @@ class StageMean:
         if len(np.asarray(probs)) == 0:
             return np.zeros(0)
         raw = raw_inputs(probs, feats)
-        out: Array = np.mean([m.predict_raw(raw) for m in self.members], axis=0)
+        xs = [m.standard(raw) for m in self.members]
+        firsts = [m.first_layer(x) for m, x in zip(self.members, xs, strict=True)]
+        states = self.steps.run([h for h in firsts for _ in range(2)])
+        span = 2 * self.members[0].w_in.shape[0]
+        out: Array = np.mean(
+            [
+                m.read_out(x, states[:, k * span : (k + 1) * span])
+                for k, (m, x) in enumerate(zip(self.members, xs, strict=True))
+            ],
+            axis=0,
+        )
         return out
 
     def rescore(self, probs: npt.ArrayLike, feats: npt.ArrayLike) -> list[float]:
