@@ -156,8 +156,9 @@ def test_extra_pages_are_fitted_on_except_those_of_a_folds_test_sites(
         data = pickle.load(fh)
     rows = sf._extra_rows(data, [f"{folder}:fd"], 2.0)
     assert [site for site, _ in rows] == ["s0.example", "elsewhere.example"]  # np left out
-    x, y, w = rows[0][1]
-    assert x.shape[0] == len(y) == len(w) and y.sum() == len(STORY)
+    x, y, w, texts, site = rows[0][1]
+    assert x.shape[0] == len(y) == len(w) == len(texts) and y.sum() == len(STORY)
+    assert texts[0] == "Menu" and site == "s0.example"  # for a word layer: lines and site
     plain = sf._extra_rows(data, [str(folder)], 1.0)
     assert len(plain) == 3
     assert np.allclose(rows[0][1][2], 2.0 * plain[0][1][2])  # --extra-weight scales the lines

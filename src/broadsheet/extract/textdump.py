@@ -294,7 +294,9 @@ def scores_of(
         return []
     p1 = model.stage1.predict(model.stage1_rows(lines, feats))
     p2 = model.stage2.predict(context_features(lines, p1, feats))
-    return model.sequence.rescore(p2, feats) if model.sequence is not None else p2
+    if model.sequence is None:
+        return p2
+    return model.sequence.rescore(p2, feats, [line.text for line in lines])
 
 
 def extract_textdump(

@@ -5,7 +5,9 @@ within a fixed window. This stage reads the page as a sequence, top to bottom an
 to top, so what lies far above or below a line (the story's end, a comment thread's start)
 can change its score. Its inputs per line are the second stage's score (as a probability
 and a log-odds) and the first stage's features, standardised; its output is mixed with the
-second stage's score (``mix``) before the reading rules.
+second stage's score (``mix``) before the reading rules. A stage may also read each line's
+words (:func:`line_terms`): a learned vector per term of a vocabulary of terms seen on many
+sites, averaged over the line's terms and added to the input layer.
 
 Fitted with PyTorch at development time (``broadsheet.bench.textdump_seqfit``) on
 second-stage scores of pages their model was not fitted on; read here with numpy only.
@@ -13,14 +15,16 @@ second-stage scores of pages their model was not fitted on; read here with numpy
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import base64
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["SequenceStage", "StageMean", "load_stage", "raw_inputs"]
+__all__ = ["SequenceStage", "StageMean", "WordBags", "line_terms", "load_stage", "raw_inputs"]
 
 Array = npt.NDArray[np.float64]
 
@@ -50,6 +54,78 @@ def _dot(a: Array, b: Array) -> Array:
         out: Array = a @ b
         return out
     return np.concatenate([a[i : i + ROWS] @ b for i in range(0, len(a), ROWS)])
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+TERM_WORDS = 40  # a line's first words that count as its terms (a paragraph's rest adds little)
+
+
+def line_terms(text: str) -> set[str]:
+    """A line's terms for the word layer: its first :data:`TERM_WORDS` lower-case words
+    (letters only), its first word marked ``^``, its last marked ``$``, and ``#short`` for a
+    line of three words or fewer."""
+    words = _WORD.findall(text.lower())
+    if not words:
+        return set()
+    terms = set(words[:TERM_WORDS])
+    terms.update(("^" + words[0], "$" + words[-1]))
+    if len(words) <= 3:
+        terms.add("#short")
+    return terms
+
+
+@dataclass(frozen=True, slots=True)
+class WordBags:
+    """Each line's terms found in a vocabulary, as (line, term id, 1 / the line's count)."""
+
+    rows: npt.NDArray[np.intp]
+    ids: npt.NDArray[np.intp]
+    weights: Array
+    lines: int
+
+    @classmethod
+    def of(cls, texts: Sequence[str], vocab: Mapping[str, int]) -> WordBags:
+        rows: list[int] = []
+        ids: list[int] = []
+        weights: list[float] = []
+        for i, text in enumerate(texts):
+            found = [vocab[t] for t in line_terms(text) if t in vocab]
+            if not found:
+                continue
+            rows.extend([i] * len(found))
+            ids.extend(found)
+            weights.extend([1.0 / len(found)] * len(found))
+        return cls(np.array(rows, np.intp), np.array(ids, np.intp), np.array(weights), len(texts))
+
+    def mean(self, emb: Array) -> Array:
+        """Each line's mean term vector (zeros for a line with no known term)."""
+        out = np.zeros((self.lines, emb.shape[1]))
+        if len(self.ids):  # the pairs run line by line: one sum per run
+            starts = np.flatnonzero(np.diff(self.rows, prepend=-1))
+            sums = np.add.reduceat(emb[self.ids] * self.weights[:, None], starts)
+            out[self.rows[starts]] = sums
+        return out
+
+
+def _words_of(
+    vocab: Mapping[str, int] | None, texts: Sequence[str] | None, n: int
+) -> WordBags | None:
+    if vocab is None:
+        return None
+    if texts is None or len(texts) != n:
+        raise ValueError("sequence stage: this stage reads the lines' words; give their texts")
+    return WordBags.of(texts, vocab)
+
+
+def _emb_to_json(emb: Array) -> str:
+    return base64.b64encode(emb.astype("<f4").tobytes()).decode("ascii")
+
+
+def _emb_from_json(text: str, shape: tuple[int, int]) -> Array:
+    raw = np.frombuffer(base64.b64decode(text), dtype="<f4")
+    if raw.size != shape[0] * shape[1]:
+        raise ValueError(f"sequence stage: expected a term table of shape {shape}")
+    return raw.astype(np.float64).reshape(shape)
 
 
 def raw_inputs(probs: npt.ArrayLike, feats: npt.ArrayLike) -> Array:
@@ -153,6 +229,8 @@ class SequenceStage:
     w_out: Array  # (2H + inputs,)
     b_out: float
     mix: float  # the stage-2 score weighs 1 - mix, this stage's mix
+    vocab: Mapping[str, int] | None = None  # the word layer's terms (None: no word layer)
+    emb: Array | None = None  # (terms, H): each term's vector, added to the input layer
     both: _Recurrence = field(init=False, repr=False)  # derived once from the two directions
 
     def __post_init__(self) -> None:
@@ -182,6 +260,7 @@ class SequenceStage:
             _arr(data["w_out"], (2 * hidden + inputs,)),
             float(data["b_out"]),
             float(data["mix"]),
+            *_words_from_json(data, hidden),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -198,6 +277,10 @@ class SequenceStage:
                 "b_hh": short(d.b_hh),
             }
 
+        words: dict[str, Any] = {}
+        if self.vocab is not None and self.emb is not None:
+            terms = sorted(self.vocab, key=self.vocab.__getitem__)
+            words = {"vocab": terms, "emb_f32": _emb_to_json(self.emb)}
         return {
             "kind": "bigru",
             "hidden": int(self.w_in.shape[0]),
@@ -211,27 +294,36 @@ class SequenceStage:
             "w_out": short(self.w_out),
             "b_out": self.b_out,
             "mix": self.mix,
+            **words,
         }
 
     def inputs(self, probs: npt.ArrayLike, feats: npt.ArrayLike) -> Array:
         """Each line's standardised inputs (:func:`raw_inputs`)."""
         return self.standard(raw_inputs(probs, feats))
 
-    def predict(self, probs: npt.ArrayLike, feats: npt.ArrayLike) -> Array:
-        """This stage's probability for each line (not yet mixed)."""
-        if len(np.asarray(probs)) == 0:
+    def predict(
+        self, probs: npt.ArrayLike, feats: npt.ArrayLike, texts: Sequence[str] | None = None
+    ) -> Array:
+        """This stage's probability for each line (not yet mixed); ``texts`` are the lines'
+        texts, needed when the stage has a word layer."""
+        n = len(np.asarray(probs))
+        if n == 0:
             return np.zeros(0)
         x = self.inputs(probs, feats)
-        return self.read_out(x, self.both.run([self.first_layer(x)] * 2))
+        h = self.first_layer(x, _words_of(self.vocab, texts, n))
+        return self.read_out(x, self.both.run([h] * 2))
 
     def standard(self, raw: Array) -> Array:
         """The lines' raw inputs standardised as in fitting."""
         out: Array = (raw - self.mean) / self.scale
         return out
 
-    def first_layer(self, x: Array) -> Array:
+    def first_layer(self, x: Array, words: WordBags | None = None) -> Array:
         """The input layer: what the GRU reads at each line."""
-        out: Array = np.tanh(_dot(x, self.w_in.T) + self.b_in)
+        pre = _dot(x, self.w_in.T) + self.b_in
+        if words is not None and self.emb is not None:
+            pre += words.mean(self.emb)
+        out: Array = np.tanh(pre)
         return out
 
     def read_out(self, x: Array, both: Array) -> Array:
@@ -240,22 +332,33 @@ class SequenceStage:
         logit = _dot(both, self.w_out[:span]) + _dot(x, self.w_out[span:]) + self.b_out
         return _sigmoid(logit)
 
-    def rescore(self, probs: npt.ArrayLike, feats: npt.ArrayLike) -> list[float]:
+    def rescore(
+        self, probs: npt.ArrayLike, feats: npt.ArrayLike, texts: Sequence[str] | None = None
+    ) -> list[float]:
         """The second stage's scores mixed with this stage's (as they are past
         :data:`MAX_LINES` lines)."""
-        return _rescore(self.predict, self.mix, probs, feats)
+        return _rescore(self.predict, self.mix, probs, feats, texts)
+
+
+def _words_from_json(data: dict[str, Any], hidden: int) -> tuple[Any, Any]:
+    if "vocab" not in data:
+        return None, None
+    terms = [str(t) for t in data["vocab"]]
+    emb = _emb_from_json(data["emb_f32"], (len(terms), hidden))
+    return {t: k for k, t in enumerate(terms)}, emb
 
 
 def _rescore(
-    predict: Callable[[Array, npt.ArrayLike], Array],
+    predict: Callable[[Array, npt.ArrayLike, Sequence[str] | None], Array],
     mix: float,
     probs: npt.ArrayLike,
     feats: npt.ArrayLike,
+    texts: Sequence[str] | None,
 ) -> list[float]:
     p = np.asarray(probs, dtype=np.float64)
     if len(p) > MAX_LINES:
         return [float(v) for v in p]
-    mixed = (1.0 - mix) * p + mix * predict(p, feats)
+    mixed = (1.0 - mix) * p + mix * predict(p, feats, texts)
     return [float(v) for v in mixed]
 
 
@@ -267,6 +370,7 @@ class StageMean:
     members: tuple[SequenceStage, ...]
     mix: float
     steps: _Recurrence = field(init=False, repr=False)  # every member's directions at once
+    vocab_of: tuple[int, ...] = field(init=False, repr=False)  # each member's vocabulary group
 
     def __post_init__(self) -> None:
         if not self.members:
@@ -276,6 +380,11 @@ class StageMean:
         dirs = [d for m in self.members for d in (m.forward, m.backward)]
         steps = _Recurrence.of(dirs, [False, True] * len(self.members))
         object.__setattr__(self, "steps", steps)
+        groups: list[Mapping[str, int] | None] = []
+        for m in self.members:
+            if m.vocab not in groups:
+                groups.append(m.vocab)
+        object.__setattr__(self, "vocab_of", tuple(groups.index(m.vocab) for m in self.members))
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StageMean:
@@ -285,13 +394,23 @@ class StageMean:
         members = [m.to_json() for m in self.members]
         return {"kind": "bigru-mean", "mix": self.mix, "members": members}
 
-    def predict(self, probs: npt.ArrayLike, feats: npt.ArrayLike) -> Array:
+    def predict(
+        self, probs: npt.ArrayLike, feats: npt.ArrayLike, texts: Sequence[str] | None = None
+    ) -> Array:
         """The members' mean probability for each line (not yet mixed)."""
-        if len(np.asarray(probs)) == 0:
+        n = len(np.asarray(probs))
+        if n == 0:
             return np.zeros(0)
         raw = raw_inputs(probs, feats)
         xs = [m.standard(raw) for m in self.members]
-        firsts = [m.first_layer(x) for m, x in zip(self.members, xs, strict=True)]
+        bags: dict[int, WordBags | None] = {}  # members fitted on the same pages share terms
+        for m, group in zip(self.members, self.vocab_of, strict=True):
+            if group not in bags:
+                bags[group] = _words_of(m.vocab, texts, n)
+        firsts = [
+            m.first_layer(x, bags[group])
+            for m, x, group in zip(self.members, xs, self.vocab_of, strict=True)
+        ]
         states = self.steps.run([h for h in firsts for _ in range(2)])
         span = 2 * self.members[0].w_in.shape[0]
         out: Array = np.mean(
@@ -303,9 +422,11 @@ class StageMean:
         )
         return out
 
-    def rescore(self, probs: npt.ArrayLike, feats: npt.ArrayLike) -> list[float]:
+    def rescore(
+        self, probs: npt.ArrayLike, feats: npt.ArrayLike, texts: Sequence[str] | None = None
+    ) -> list[float]:
         """As :meth:`SequenceStage.rescore`, with the members' mean."""
-        return _rescore(self.predict, self.mix, probs, feats)
+        return _rescore(self.predict, self.mix, probs, feats, texts)
 
 
 def load_stage(data: dict[str, Any]) -> SequenceStage | StageMean:
